@@ -1,0 +1,149 @@
+import Foundation
+
+/// OutgoingMail → RFC 5322 bytes (CRLF). Nothing a caller puts into a field can start a new header:
+/// CR, LF and NUL are removed, non-ASCII is RFC 2047-encoded, long lines are folded.
+public enum MessageWriter {
+    public static func render(_ mail: OutgoingMail) -> [UInt8] {
+        var lines: [String] = []
+        func add(_ name: String, _ value: String) { lines.append(fold(name + ": " + value)) }
+        add("Date", rfc5322Date(mail.date))
+        add("From", address(mail.from))
+        if !mail.to.isEmpty { add("To", mail.to.map(address).joined(separator: ", ")) }
+        if !mail.cc.isEmpty { add("Cc", mail.cc.map(address).joined(separator: ", ")) }
+        if let replyTo = mail.replyTo { add("Reply-To", address(replyTo)) }
+        add("Subject", encodeText(mail.subject))
+        add("Message-ID", "<" + identifier(mail.messageID) + ">")
+        if let parent = mail.inReplyTo { add("In-Reply-To", "<" + identifier(parent) + ">") }
+        if !mail.references.isEmpty { add("References", mail.references.map { "<" + identifier($0) + ">" }.joined(separator: " ")) }
+        if let auto = mail.autoSubmitted {
+            add("Auto-Submitted", token(auto))
+            // Exchange and most autoresponders honour this, not RFC 3834.
+            add("X-Auto-Response-Suppress", "All")
+        }
+        for header in mail.extraHeaders where isHeaderName(header.name) {
+            add(header.name, encodeText(header.value))
+        }
+        add("MIME-Version", "1.0")
+        add("Content-Type", "text/plain; charset=utf-8")
+        add("Content-Transfer-Encoding", "quoted-printable")
+        var out = lines.joined(separator: "\r\n") + "\r\n\r\n"
+        out += QuotedPrintable.encode(mail.body)
+        return Array(out.utf8)
+    }
+
+    /// Display name quoted or encoded, address stripped of anything that could break the header.
+    public static func address(_ a: Address) -> String {
+        let email = identifier(a.email)
+        guard let name = a.name.map(clean), !name.isEmpty else { return email }
+        if name.unicodeScalars.allSatisfy({ $0.isASCII }) {
+            let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            return "\"\(escaped)\" <\(email)>"
+        }
+        return encodeWords(name) + " <" + email + ">"
+    }
+
+    /// Free text for a header: cleaned, RFC 2047-encoded when not plain ASCII.
+    public static func encodeText(_ text: String) -> String {
+        let cleaned = clean(text)
+        return cleaned.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 }) ? cleaned : encodeWords(cleaned)
+    }
+
+    /// Removes CR, LF, NUL and other controls that would break a header; collapses runs of space.
+    static func clean(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var lastWasSpace = false
+        for scalar in text.unicodeScalars {
+            let isControl = scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
+                || scalar == "\u{2028}" || scalar == "\u{2029}"
+            let isSpace = isControl || scalar == " "
+            if isSpace {
+                if !lastWasSpace { out.append(" ") }
+            } else {
+                out.append(scalar)
+            }
+            lastWasSpace = isSpace
+        }
+        return String(out).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Message-IDs and addresses: printable ASCII without space, brackets or controls.
+    static func identifier(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.filter {
+            $0.value > 0x20 && $0.value < 0x7F && $0 != "<" && $0 != ">" && $0 != "," && $0 != ";" && $0 != "\""
+        }))
+    }
+
+    static func token(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || $0 == "-" || $0.properties.numericType != nil) }))
+    }
+
+    static func isHeaderName(_ name: String) -> Bool {
+        !name.isEmpty && name.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && $0 != ":" }
+    }
+
+    /// RFC 2047 B-encoded words of at most 75 characters, split on character boundaries.
+    static func encodeWords(_ text: String) -> String {
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        for character in text {
+            let bytes = Array(String(character).utf8)
+            // 45 raw bytes → 60 base64 characters, + 12 for "=?utf-8?B??=" stays under 75.
+            if chunk.count + bytes.count > 45 {
+                words.append("=?utf-8?B?" + Data(chunk).base64EncodedString() + "?=")
+                chunk = []
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty { words.append("=?utf-8?B?" + Data(chunk).base64EncodedString() + "?=") }
+        return words.joined(separator: " ")
+    }
+
+    /// Folds a header line at spaces so no line passes 78 characters where a space allows it.
+    static func fold(_ line: String) -> String {
+        guard line.count > 78 else { return line }
+        var out = ""
+        var current = ""
+        for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+            if !current.isEmpty, current.count + 1 + word.count > 78 {
+                out += current + "\r\n"
+                current = " " + word
+            } else {
+                current += current.isEmpty ? String(word) : " " + word
+            }
+        }
+        return out + current
+    }
+
+    public static func rfc5322Date(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        return formatter.string(from: date)
+    }
+}
+
+/// Quoted-printable (RFC 2045 §6.7) encoding of UTF-8 text with CRLF line ends.
+public enum QuotedPrintable {
+    public static func encode(_ text: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        for line in normalized.split(separator: "\n", omittingEmptySubsequences: false) {
+            var encoded: [UInt8] = []
+            let bytes = Array(line.utf8)
+            for (i, b) in bytes.enumerated() {
+                let isLast = i == bytes.count - 1
+                let plain = (b >= 33 && b <= 126 && b != 61) || ((b == 32 || b == 9) && !isLast)
+                let piece: [UInt8] = plain ? [b] : [61, hex[Int(b >> 4)], hex[Int(b & 15)]]
+                if encoded.count + piece.count > 75 {
+                    out += encoded + [61, 13, 10]
+                    encoded = []
+                }
+                encoded += piece
+            }
+            out += encoded + [13, 10]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

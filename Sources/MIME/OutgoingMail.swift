@@ -1,0 +1,51 @@
+import Foundation
+
+/// A mail Postdesk writes. Everything in it is plain text; `MessageWriter` makes it safe and RFC 5322.
+public struct OutgoingMail: Sendable, Equatable, Codable {
+    public var from: Address
+    public var to: [Address]
+    public var cc: [Address]
+    public var replyTo: Address?
+    public var subject: String
+    /// Without angle brackets.
+    public var messageID: String
+    public var inReplyTo: String?
+    public var references: [String]
+    public var date: Date
+    /// RFC 3834: `auto-replied` for acknowledgements, `auto-generated` for notices; nil for relayed human replies.
+    public var autoSubmitted: String?
+    public var extraHeaders: [ExtraHeader]
+    public var body: String
+
+    public struct ExtraHeader: Sendable, Equatable, Codable {
+        public var name: String
+        public var value: String
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public init(from: Address, to: [Address], cc: [Address] = [], replyTo: Address? = nil, subject: String,
+                messageID: String, inReplyTo: String? = nil, references: [String] = [], date: Date,
+                autoSubmitted: String? = nil, extraHeaders: [ExtraHeader] = [], body: String) {
+        self.from = from
+        self.to = to
+        self.cc = cc
+        self.replyTo = replyTo
+        self.subject = subject
+        self.messageID = messageID
+        self.inReplyTo = inReplyTo
+        self.references = references
+        self.date = date
+        self.autoSubmitted = autoSubmitted
+        self.extraHeaders = extraHeaders
+        self.body = body
+    }
+
+    /// Envelope recipients: To then Cc, each address once.
+    public var recipients: [String] {
+        var seen = Set<String>()
+        return (to + cc).map(\.email).filter { seen.insert($0.lowercased()).inserted }
+    }
+}

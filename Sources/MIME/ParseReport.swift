@@ -1,0 +1,22 @@
+import Foundation
+
+/// The JSON object `postdesk parse FILE` prints (format read by shared/tools/corpus_check.py).
+public enum ParseReport {
+    public static func json(for m: ParsedMessage) -> String {
+        let object: [String: Any] = [
+            "from": m.from?.email as Any? ?? NSNull(),
+            "from_name": m.from?.name as Any? ?? NSNull(),
+            "subject": m.subject,
+            "message_id": m.messageID as Any? ?? NSNull(),
+            "in_reply_to": m.inReplyTo.first as Any? ?? NSNull(),
+            "references": m.references,
+            "content_type": m.contentType,
+            "body_text": m.bodyText,
+            "attachments": m.attachments.map { a -> [String: Any] in
+                ["filename": a.filename as Any? ?? NSNull(), "size": a.size, "content_type": a.contentType, "sha256": a.sha256]
+            },
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Where a mailbox source stands: the IMAP UIDVALIDITY and the last UID whose processing committed.
+/// Stored in the same SQLite transaction as the tickets it produced.
+public struct MailboxCheckpoint: Sendable, Equatable {
+    public var mailbox: String
+    public var validity: UInt64
+    public var lastUID: UInt64
+
+    public init(mailbox: String, validity: UInt64, lastUID: UInt64) {
+        self.mailbox = mailbox
+        self.validity = validity
+        self.lastUID = lastUID
+    }
+}
+
+/// One message taken from a mailbox, not yet settled.
+public struct IncomingMail: Sendable {
+    /// Stable identity inside its mailbox: the Maildir unique name, or "UIDVALIDITY/UID" for IMAP.
+    public var key: String
+    public var bytes: [UInt8]
+    /// The checkpoint to commit with this mail (nil for sources that keep state in the mailbox itself).
+    public var checkpoint: MailboxCheckpoint?
+
+    public init(key: String, bytes: [UInt8], checkpoint: MailboxCheckpoint? = nil) {
+        self.key = key
+        self.bytes = bytes
+        self.checkpoint = checkpoint
+    }
+}
+
+/// What became of a mail, told to the mailbox after the commit.
+public enum Disposition: Sendable, Equatable {
+    case processed
+    case quarantined(reason: String)
+}
+
+/// A mailbox the worker reads: Maildir (embedded default) or IMAP.
+public protocol MailboxSource: AnyObject {
+    /// Names the checkpoint row and appears in logs.
+    var mailboxName: String { get }
+    /// Unsettled messages, oldest first, resuming after `checkpoint` where the source uses one.
+    func fetch(after checkpoint: MailboxCheckpoint?, limit: Int) throws -> [IncomingMail]
+    /// Called only after the mail's transaction committed: Maildir moves new/ → cur/, IMAP moves to a folder.
+    func settle(_ mail: IncomingMail, as disposition: Disposition) throws
+    /// Blocks until new mail may be waiting or `timeout` seconds pass.
+    func waitForMail(timeout: Double)
+}
+
+/// Why a send did not go through: retry later, or give up.
+public enum SendError: Error, Equatable, CustomStringConvertible {
+    case temporary(String)
+    case permanent(String)
+
+    public var description: String {
+        switch self {
+        case .temporary(let why): return "temporary: \(why)"
+        case .permanent(let why): return "permanent: \(why)"
+        }
+    }
+}
+
+/// Where outgoing mail goes: a file outbox (embedded default) or SMTP.
+public protocol MailSender: AnyObject {
+    /// Delivers one rendered message. Throws SendError.
+    func send(_ raw: [UInt8], envelopeFrom: String, recipients: [String], messageID: String) throws
+}

@@ -1,0 +1,4 @@
+import Foundation
+public enum PostdeskCommand {
+    public static func main(_ args: [String]) -> Int32 { 0 }
+}

@@ -1,0 +1,4 @@
+import Foundation
+import Worker
+
+exit(PostdeskCommand.main(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,4 @@
+import Testing
+@testable import Desk
+
+@Test func DeskBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,291 @@
+import Foundation
+import MIME
+
+/// What the store found for a message before the desk decides.
+public struct IncomingContext {
+    public var message: ParsedMessage
+    public var size: Int
+    public var receivedAt: Date
+    /// The ticket holding a message named by In-Reply-To/References.
+    public var ticketByHeader: TicketState?
+    /// The ticket named by a `[PD-…]` tag in the subject.
+    public var ticketBySubject: TicketState?
+    /// Automatic mails sent to this address in the last hour (loop protection).
+    public var automaticMailsLastHour: (String) -> Int
+    /// Reserves the next reference; called only when a ticket is opened.
+    public var reserveReference: () -> TicketReference
+    /// A fresh Message-ID (128 random bits) without brackets.
+    public var makeMessageID: () -> String
+
+    public init(message: ParsedMessage, size: Int, receivedAt: Date, ticketByHeader: TicketState? = nil,
+                ticketBySubject: TicketState? = nil, automaticMailsLastHour: @escaping (String) -> Int = { _ in 0 },
+                reserveReference: @escaping () -> TicketReference, makeMessageID: @escaping () -> String) {
+        self.message = message
+        self.size = size
+        self.receivedAt = receivedAt
+        self.ticketByHeader = ticketByHeader
+        self.ticketBySubject = ticketBySubject
+        self.automaticMailsLastHour = automaticMailsLastHour
+        self.reserveReference = reserveReference
+        self.makeMessageID = makeMessageID
+    }
+}
+
+/// The ticket rules: threading, roles, priority, clocks and the mails that follow. Pure: the clock comes in `receivedAt`.
+public struct Decider: Sendable {
+    public var policy: Policy
+    public var classifier: PriorityClassifier
+
+    public init(policy: Policy) {
+        self.policy = policy
+        self.classifier = PriorityClassifier(defaultPriority: policy.defaultPriority)
+    }
+
+    public func decide(_ context: IncomingContext) -> Decision {
+        let m = context.message
+        guard context.size <= policy.maxMessageBytes else {
+            return Decision(outcome: .quarantined("oversized: \(context.size) bytes > \(policy.maxMessageBytes)"), role: .quarantined,
+                            summary: "quarantined oversized mail")
+        }
+        guard let from = m.from, from.email.contains("@") else {
+            return Decision(outcome: .quarantined("missing or unreadable From"), role: .quarantined, summary: "quarantined: no From")
+        }
+        let role = policy.role(of: from)
+        if role == .ourselves {
+            return Decision(outcome: .ignored("our own mail came back"), role: .ignored, summary: "ignored our own mail")
+        }
+        let automatic = AutomaticMail.classify(m)
+        if case .bounce(let why)? = automatic {
+            return Decision(outcome: .ignored("bounce: \(why)"), role: .ignored, summary: "bounce kept as ignored")
+        }
+        let newText = ReplyExtractor.newText(m.bodyText)
+
+        if let ticket = thread(from: from, role: role, context: context) {
+            if case .autoReply(let why)? = automatic {
+                return Decision(outcome: .update(ticket), role: .autoReply, newText: newText,
+                                summary: "auto-reply joined \(ticket.reference) (\(why))")
+            }
+            if role == .staff { return staffReply(on: ticket, from: from, context: context) }
+            return customerFollowUp(on: ticket, from: from, role: role, newText: newText, automatic: automatic, context: context)
+        }
+        if case .autoReply(let why)? = automatic {
+            return Decision(outcome: .ignored("auto-reply: \(why)"), role: .ignored, summary: "auto-reply kept as ignored")
+        }
+        switch role {
+        case .ourselves:
+            return Decision(outcome: .ignored("our own mail came back"), role: .ignored, summary: "ignored our own mail")
+        case .staff:
+            return Decision(outcome: .ignored("staff mail that names no ticket"), role: .ignored, newText: newText,
+                            summary: "staff mail without ticket kept as ignored")
+        case .administrator(let customer):
+            return openTicket(from: from, customer: customer, newText: newText, automatic: automatic, context: context)
+        case .customerUser(let customer):
+            return refuse(from: from, administratorsOnly: true, language: customer.language, newText: newText,
+                          automatic: automatic, context: context, reason: "not an administrator of \(customer.name)")
+        case .unknown:
+            switch policy.unknownSenders {
+            case .open:
+                return openTicket(from: from, customer: nil, newText: newText, automatic: automatic, context: context)
+            case .reply:
+                return refuse(from: from, administratorsOnly: false, language: nil, newText: newText,
+                              automatic: automatic, context: context, reason: "unknown sender")
+            case .quarantine:
+                return Decision(outcome: .quarantined("unknown sender \(from.email)"), role: .quarantined,
+                                newText: newText, summary: "quarantined unknown sender")
+            }
+        }
+    }
+
+    /// Header match first; a subject reference only from someone entitled to that ticket.
+    func thread(from: Address, role: SenderRole, context: IncomingContext) -> TicketState? {
+        if let byHeader = context.ticketByHeader { return byHeader }
+        guard let candidate = context.ticketBySubject else { return nil }
+        return mayUseSubjectReference(from: from, role: role, ticket: candidate) ? candidate : nil
+    }
+
+    public func mayUseSubjectReference(from: Address, role: SenderRole, ticket: TicketState) -> Bool {
+        switch role {
+        case .staff: return true
+        case .administrator(let customer) where customer.id == ticket.customerID: return true
+        default: return ticket.isParticipant(from)
+        }
+    }
+
+    func language(for customer: Customer?, text: String) -> String {
+        customer?.language ?? LanguageDetector.detect(text) ?? "en"
+    }
+
+    func planFor(_ customer: Customer?) -> SupportPlan {
+        policy.plan(named: customer?.plan ?? policy.defaultPlan) ?? policy.plans.values.sorted { $0.name < $1.name }.first!
+    }
+
+    func openTicket(from: Address, customer: Customer?, newText: String, automatic: AutomaticMail?,
+                    context: IncomingContext, linkedTo: TicketState? = nil) -> Decision {
+        let m = context.message
+        let plan = planFor(customer)
+        let priority = classifier.classify(m)
+        let reference = context.reserveReference()
+        let subject = SubjectLine.clean(m.subject, prefix: policy.referencePrefix)
+        let language = self.language(for: customer, text: m.subject + "\n" + newText)
+        let claimed = context.ticketBySubject.flatMap { $0.id == linkedTo?.id ? nil : $0.reference.description }
+            ?? TicketReference.all(in: m.subject, prefix: policy.referencePrefix).first.flatMap { $0 == linkedTo?.reference ? nil : $0.description }
+        let ticket = TicketState(
+            id: 0, reference: reference, status: .open, priority: priority, customerID: customer?.id, plan: plan.name,
+            requester: from, participants: [from], subject: subject.isEmpty ? "(no subject)" : subject, language: language,
+            createdAt: context.receivedAt, clock: ReactionClock.start(at: context.receivedAt, priority: priority.priority, plan: plan),
+            rootMessageID: m.messageID, lastMessageID: m.messageID, linkedTicketID: linkedTo?.id, claimedReference: claimed)
+        var mails: [QueuedMail] = []
+        if automatic == nil, context.automaticMailsLastHour(from.normalized) < policy.autoReplyLimitPerHour {
+            let body = Templates.acknowledgement(to: from, reference: reference, priority: priority, deadline: ticket.clock?.dueAt,
+                                                 plan: plan, language: language, policy: policy)
+            mails.append(QueuedMail(.acknowledgement, reply(to: m, ticket: ticket, recipients: [from], body: body,
+                                                            auto: "auto-replied", context: context)))
+        }
+        mails += staffNotification(ticket: ticket, customer: customer, plan: plan, newText: newText, headline: nil, context: context)
+        var summary = "opened \(reference) \(priority.priority.rawValue) (\(priority.reason))"
+        if let claimed { summary += "; claimed \(claimed) not trusted" }
+        if let automatic { summary += "; no acknowledgement: \(automatic.reason)" }
+        return Decision(outcome: .newTicket(ticket), role: .customer, newText: newText, mails: mails, summary: summary)
+    }
+
+    func refuse(from: Address, administratorsOnly: Bool, language: String?, newText: String, automatic: AutomaticMail?,
+                context: IncomingContext, reason: String) -> Decision {
+        var mails: [QueuedMail] = []
+        if automatic == nil, context.automaticMailsLastHour(from.normalized) < policy.autoReplyLimitPerHour {
+            let lang = language ?? LanguageDetector.detect(context.message.subject + "\n" + newText) ?? "en"
+            let body = Templates.refusal(to: from, administratorsOnly: administratorsOnly, language: lang, policy: policy)
+            let m = context.message
+            let mail = OutgoingMail(
+                from: policy.supportAddress, to: [from], subject: "Re: " + SubjectLine.clean(m.subject, prefix: policy.referencePrefix),
+                messageID: context.makeMessageID(), inReplyTo: m.messageID, references: (m.references + [m.messageID].compactMap { $0 }),
+                date: context.receivedAt, autoSubmitted: "auto-replied", body: body)
+            mails.append(QueuedMail(.refusal, mail))
+        }
+        return Decision(outcome: .rejected(reason), role: .rejected, newText: newText, mails: mails, summary: "rejected: \(reason)")
+    }
+
+    func customerFollowUp(on ticket: TicketState, from: Address, role: SenderRole, newText: String,
+                          automatic: AutomaticMail?, context: IncomingContext) -> Decision {
+        var t = ticket
+        let plan = planFor(policy.customer(id: ticket.customerID))
+        let now = context.receivedAt
+        var note = "follow-up on \(ticket.reference)"
+        if ticket.status == .resolved {
+            let resolvedAt = ticket.resolvedAt ?? ticket.createdAt
+            if now.timeIntervalSince(resolvedAt) > Double(policy.reopenDays) * 86_400 {
+                let customer: Customer? = {
+                    if case .administrator(let c) = role { return c }
+                    return policy.customer(id: ticket.customerID)
+                }()
+                return openTicket(from: from, customer: customer, newText: newText, automatic: automatic, context: context, linkedTo: ticket)
+            }
+            t.status = .open
+            t.resolvedAt = nil
+            t.clock = ReactionClock.start(at: now, priority: t.priority.priority, plan: plan)
+            note = "reopened \(ticket.reference)"
+        } else if ticket.status == .answered {
+            t.status = .open
+            if policy.restartClockOnFollowUp {
+                t.clock = ReactionClock.start(at: now, priority: t.priority.priority, plan: plan)
+            }
+        }
+        if !t.isParticipant(from) { t.participants.append(from) }
+        t.lastMessageID = context.message.messageID ?? t.lastMessageID
+        let headline = ticket.status == .resolved ? "Reopened by the customer" : "Customer follow-up"
+        let mails = staffNotification(ticket: t, customer: policy.customer(id: t.customerID), plan: plan, newText: newText,
+                                      headline: headline, context: context)
+        return Decision(outcome: .update(t), role: .customer, newText: newText, mails: mails, summary: note)
+    }
+
+    func staffReply(on ticket: TicketState, from: Address, context: IncomingContext) -> Decision {
+        let m = context.message
+        let commands = StaffCommands.parse(ReplyExtractor.newText(m.bodyText))
+        var t = ticket
+        let plan = planFor(policy.customer(id: ticket.customerID))
+        var notes: [String] = []
+        if let p = commands.priority, p != t.priority.priority {
+            t.priority = PriorityDecision(p, reason: "set by \(from.email) (was \(ticket.priority.priority.rawValue))")
+            if let clock = t.clock {
+                // Re-timed from the same start; a notice already sent stays sent only if still past its new instant.
+                if var retimed = ReactionClock.start(at: clock.startedAt, priority: p, plan: plan) {
+                    retimed.warningSent = clock.warningSent && retimed.warnAt <= context.receivedAt
+                    retimed.breachSent = clock.breachSent && retimed.dueAt <= context.receivedAt
+                    t.clock = retimed
+                } else {
+                    t.clock = nil
+                }
+            }
+            notes.append("priority \(p.rawValue)")
+        }
+        if commands.note {
+            notes.append("internal note")
+            t.lastMessageID = m.messageID ?? t.lastMessageID
+            return Decision(outcome: .update(t), role: .staffNote, newText: commands.text, summary: "\(ticket.reference): " + notes.joined(separator: ", "))
+        }
+        var mails: [QueuedMail] = []
+        let customerRecipients = t.participants.filter { !policy.isStaff($0.email) }
+        if !commands.text.isEmpty {
+            let direct = Set((m.to + m.cc).map(\.normalized))
+            let alreadySent = customerRecipients.contains { direct.contains($0.normalized) }
+            if alreadySent {
+                notes.append("reply went to the customer directly")
+            } else {
+                let staffName = from.name.flatMap { $0.isEmpty ? nil : $0 } ?? from.email
+                var sender = policy.supportAddress
+                sender.name = "\(staffName) (\(policy.supportAddress.name ?? "Support"))"
+                let mail = OutgoingMail(
+                    from: sender, to: customerRecipients, replyTo: policy.supportAddress,
+                    subject: SubjectLine.tagged(t.subject, reference: t.reference), messageID: context.makeMessageID(),
+                    inReplyTo: t.lastCustomerParent(fallback: m.inReplyTo.first), references: t.referenceChain(parent: nil),
+                    date: context.receivedAt, body: Templates.relay(text: commands.text, staff: from, policy: policy))
+                mails.append(QueuedMail(.relay, mail))
+                notes.append("relayed to \(customerRecipients.map(\.email).joined(separator: ", "))")
+            }
+            t.firstResponseAt = t.firstResponseAt ?? context.receivedAt
+            t.clock = nil
+            t.status = .answered
+        }
+        if commands.close {
+            t.status = .resolved
+            t.resolvedAt = context.receivedAt
+            t.clock = nil
+            notes.append("closed")
+        } else if commands.reopen, t.status == .resolved {
+            t.status = .open
+            t.resolvedAt = nil
+            t.clock = ReactionClock.start(at: context.receivedAt, priority: t.priority.priority, plan: plan)
+            notes.append("reopened")
+        }
+        t.lastMessageID = mails.first?.mail.messageID ?? m.messageID ?? t.lastMessageID
+        return Decision(outcome: .update(t), role: .staffReply, newText: commands.text, mails: mails,
+                        summary: "staff reply on \(ticket.reference)" + (notes.isEmpty ? "" : ": " + notes.joined(separator: ", ")))
+    }
+
+    func staffNotification(ticket: TicketState, customer: Customer?, plan: SupportPlan, newText: String, headline: String?,
+                           context: IncomingContext) -> [QueuedMail] {
+        guard !policy.staffNotify.isEmpty else { return [] }
+        var body = Templates.staffNotification(ticket: ticket, customer: customer, deadline: ticket.clock?.dueAt, plan: plan,
+                                               newText: newText, attachments: context.message.attachments.compactMap(\.filename))
+        if let headline { body = headline + " on " + body.dropFirst("New ticket ".count) }
+        let label = headline == nil ? "New \(ticket.priority.priority.rawValue)" : (headline ?? "")
+        let mail = OutgoingMail(
+            from: policy.supportAddress, to: policy.staffNotify, replyTo: policy.supportAddress,
+            subject: "\(ticket.reference.tag) \(label): \(ticket.subject)", messageID: context.makeMessageID(),
+            inReplyTo: context.message.messageID, references: ticket.referenceChain(parent: context.message.messageID),
+            date: context.receivedAt, autoSubmitted: "auto-generated", body: body)
+        return [QueuedMail(.staffNotification, mail)]
+    }
+
+    func reply(to m: ParsedMessage, ticket: TicketState, recipients: [Address], body: String, auto: String?,
+               context: IncomingContext) -> OutgoingMail {
+        OutgoingMail(from: policy.supportAddress, to: recipients, subject: SubjectLine.tagged(m.subject, reference: ticket.reference),
+                     messageID: context.makeMessageID(), inReplyTo: m.messageID,
+                     references: m.references + [m.messageID].compactMap { $0 }, date: context.receivedAt,
+                     autoSubmitted: auto, body: body)
+    }
+}
+
+extension TicketState {
+    /// The message our relay answers: the customer's last one when known.
+    func lastCustomerParent(fallback: String?) -> String? { lastMessageID ?? fallback }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import MIME
+
+/// How an incoming message is kept.
+public enum MessageRole: String, Sendable, Codable {
+    case customer, staffReply = "staff-reply", staffNote = "staff-note", autoReply = "auto-reply"
+    case rejected, ignored, quarantined
+}
+
+/// What an outgoing mail is for; the outbox and the per-recipient cap use it.
+public enum MailKind: String, Sendable, Codable {
+    case acknowledgement, staffNotification = "staff-notification", relay, refusal
+    case escalationWarning = "escalation-warning", escalationBreach = "escalation-breach", deliveryFailure = "delivery-failure"
+
+    /// Automatic mails to customers count against the per-recipient hourly cap (loop protection).
+    public var isAutomaticToCustomer: Bool { self == .acknowledgement || self == .refusal }
+}
+
+public struct QueuedMail: Sendable, Equatable {
+    public var kind: MailKind
+    public var mail: OutgoingMail
+
+    public init(_ kind: MailKind, _ mail: OutgoingMail) {
+        self.kind = kind
+        self.mail = mail
+    }
+}
+
+/// The desk's verdict on one incoming message; the worker commits it in one transaction.
+public struct Decision: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        /// A new ticket (id 0 until stored).
+        case newTicket(TicketState)
+        /// The message joins this ticket; the state is the ticket after the message.
+        case update(TicketState)
+        case rejected(String)
+        case ignored(String)
+        case quarantined(String)
+    }
+
+    public var outcome: Outcome
+    public var role: MessageRole
+    /// The new text of the message (quoted history and signature removed, staff commands removed).
+    public var newText: String
+    public var mails: [QueuedMail]
+    /// One line for the log.
+    public var summary: String
+
+    public init(outcome: Outcome, role: MessageRole, newText: String = "", mails: [QueuedMail] = [], summary: String) {
+        self.outcome = outcome
+        self.role = role
+        self.newText = newText
+        self.mails = mails
+        self.summary = summary
+    }
+
+    public var ticket: TicketState? {
+        switch outcome {
+        case .newTicket(let t), .update(let t): return t
+        default: return nil
+        }
+    }
+}

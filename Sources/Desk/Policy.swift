@@ -1,0 +1,144 @@
+import Foundation
+import MIME
+
+/// A support plan: opening hours and the reaction target per priority (nil = best effort, no clock).
+public struct SupportPlan: Sendable {
+    public var name: String
+    public var calendar: BusinessCalendar
+    /// Business minutes per priority; a missing entry means best effort.
+    public var targets: [Priority: Int]
+    /// The share of the target at which the warning goes out (0.75 = at 75 %).
+    public var warningShare: Double
+    /// Human-readable opening hours for mails, e.g. "Mon–Fri 09:00–17:00".
+    public var hoursText: [String: String]
+
+    public init(name: String, calendar: BusinessCalendar, targets: [Priority: Int], warningShare: Double = 0.75,
+                hoursText: [String: String] = [:]) {
+        self.name = name
+        self.calendar = calendar
+        self.targets = targets
+        self.warningShare = warningShare
+        self.hoursText = hoursText
+    }
+
+    /// The deadline for a message received at `start`, or nil when the plan sets no target.
+    public func deadline(for priority: Priority, from start: Date) -> Date? {
+        targets[priority].map { calendar.adding(minutes: $0, to: start) }
+    }
+
+    /// When the warning is due: the warning share of the target, in business time.
+    public func warningTime(for priority: Priority, from start: Date) -> Date? {
+        targets[priority].map { calendar.adding(minutes: Int((Double($0) * warningShare).rounded()), to: start) }
+    }
+}
+
+/// A customer organisation: who may open tickets, its plan and its Customer Success Manager.
+public struct Customer: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var domains: [String]
+    /// Only these users may open tickets (the providers' terms).
+    public var administrators: [String]
+    public var plan: String
+    public var csm: Address?
+    /// Preferred language for mails ("da", "en", "de", "nl"); nil = detect from the mail.
+    public var language: String?
+
+    public init(id: String, name: String, domains: [String], administrators: [String], plan: String,
+                csm: Address? = nil, language: String? = nil) {
+        self.id = id
+        self.name = name
+        self.domains = domains.map { $0.lowercased() }
+        self.administrators = administrators.map { $0.lowercased() }
+        self.plan = plan
+        self.csm = csm
+        self.language = language
+    }
+}
+
+/// What to do with mail from senders we do not know.
+public enum UnknownSenderPolicy: String, Sendable, CaseIterable {
+    case open, reply, quarantine
+}
+
+/// Everything the desk decides by: addresses, plans, customers, staff. Pure data, read from config.
+public struct Policy: Sendable {
+    public var supportAddress: Address
+    public var referencePrefix: String
+    public var plans: [String: SupportPlan]
+    public var customers: [Customer]
+    public var staffAddresses: [String]
+    public var staffDomains: [String]
+    /// Who hears about new tickets (staff notification).
+    public var staffNotify: [Address]
+    /// Receives standard-plan warnings and every breach.
+    public var teamLead: Address?
+    public var unknownSenders: UnknownSenderPolicy
+    /// Plan for senders outside any customer when `unknownSenders == .open`.
+    public var defaultPlan: String
+    public var defaultPriority: Priority
+    public var reopenDays: Int
+    /// A customer follow-up on an answered ticket starts a new reaction clock.
+    public var restartClockOnFollowUp: Bool
+    public var knowledgeBaseURL: String?
+    public var maxMessageBytes: Int
+    public var autoReplyLimitPerHour: Int
+
+    public init(supportAddress: Address, referencePrefix: String = "PD", plans: [String: SupportPlan],
+                customers: [Customer] = [], staffAddresses: [String] = [], staffDomains: [String] = [],
+                staffNotify: [Address] = [], teamLead: Address? = nil, unknownSenders: UnknownSenderPolicy = .reply,
+                defaultPlan: String = "standard", defaultPriority: Priority = .p3, reopenDays: Int = 14,
+                restartClockOnFollowUp: Bool = true, knowledgeBaseURL: String? = nil,
+                maxMessageBytes: Int = 25 * 1024 * 1024, autoReplyLimitPerHour: Int = 10) {
+        self.supportAddress = supportAddress
+        self.referencePrefix = referencePrefix
+        self.plans = plans
+        self.customers = customers
+        self.staffAddresses = staffAddresses.map { $0.lowercased() }
+        self.staffDomains = staffDomains.map { $0.lowercased() }
+        self.staffNotify = staffNotify
+        self.teamLead = teamLead
+        self.unknownSenders = unknownSenders
+        self.defaultPlan = defaultPlan
+        self.defaultPriority = defaultPriority
+        self.reopenDays = reopenDays
+        self.restartClockOnFollowUp = restartClockOnFollowUp
+        self.knowledgeBaseURL = knowledgeBaseURL
+        self.maxMessageBytes = maxMessageBytes
+        self.autoReplyLimitPerHour = autoReplyLimitPerHour
+    }
+
+    public func plan(named name: String) -> SupportPlan? { plans[name] }
+
+    public func customer(id: String?) -> Customer? {
+        guard let id else { return nil }
+        return customers.first { $0.id == id }
+    }
+
+    public func isStaff(_ email: String) -> Bool {
+        let e = email.lowercased()
+        if staffAddresses.contains(e) { return true }
+        let domain = Address(email: e).domain
+        return !domain.isEmpty && staffDomains.contains(domain)
+    }
+
+    /// Who a sender is to the desk.
+    public func role(of address: Address) -> SenderRole {
+        let email = address.normalized
+        if email == supportAddress.normalized { return .ourselves }
+        if isStaff(email) { return .staff }
+        if let customer = customers.first(where: { $0.administrators.contains(email) }) { return .administrator(customer) }
+        if let customer = customers.first(where: { $0.domains.contains(address.domain) }) { return .customerUser(customer) }
+        return .unknown
+    }
+}
+
+/// The sender's standing, from the policy.
+public enum SenderRole: Sendable, Equatable {
+    case ourselves
+    case staff
+    case administrator(Customer)
+    /// A user at a customer domain who is not an administrator: may not open tickets.
+    case customerUser(Customer)
+    case unknown
+}

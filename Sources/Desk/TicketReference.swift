@@ -1,0 +1,85 @@
+import Foundation
+
+/// `PD-2026-000123`: configurable prefix, year of opening, a sequence that is never reused.
+public struct TicketReference: Hashable, Sendable, CustomStringConvertible {
+    public var prefix: String
+    public var year: Int
+    public var number: Int
+
+    public init(prefix: String, year: Int, number: Int) {
+        self.prefix = prefix
+        self.year = year
+        self.number = number
+    }
+
+    public var description: String { String(format: "%@-%04d-%06d", prefix, year, number) }
+
+    /// As shown in subjects.
+    public var tag: String { "[\(description)]" }
+
+    /// Parses `PD-2026-000123` exactly.
+    public init?(_ text: String, prefix: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].caseInsensitiveCompare(prefix) == .orderedSame,
+              parts[1].count == 4, let year = Int(parts[1]), parts[2].count >= 6, let number = Int(parts[2]),
+              parts[2].allSatisfy(\.isASCII)
+        else { return nil }
+        self.init(prefix: prefix, year: year, number: number)
+    }
+
+    /// Every `[PREFIX-YYYY-NNNNNN]` tag in a subject, in order.
+    public static func all(in subject: String, prefix: String) -> [TicketReference] {
+        var found: [TicketReference] = []
+        var rest = Substring(subject)
+        while let open = rest.firstIndex(of: "[") {
+            let afterOpen = rest.index(after: open)
+            guard let close = rest[afterOpen...].firstIndex(of: "]") else { break }
+            if let ref = TicketReference(String(rest[afterOpen..<close]).trimmingCharacters(in: .whitespaces), prefix: prefix) {
+                found.append(ref)
+            }
+            rest = rest[afterOpen...]
+        }
+        return found
+    }
+}
+
+/// Subject handling for display and outgoing mail.
+public enum SubjectLine {
+    /// Reply/forward prefixes of English, Danish, German and Dutch clients.
+    static let prefixes = ["re", "fwd", "fw", "sv", "vs", "aw", "wg", "antw", "doorst", "tr", "vl"]
+
+    /// Removes leading `Re:`, `SV:`, `AW: `, `Fwd[2]:` … and any `[PREFIX-…]` tag.
+    public static func clean(_ subject: String, prefix: String) -> String {
+        var s = Substring(subject.trimmingCharacters(in: .whitespaces))
+        var changed = true
+        while changed {
+            changed = false
+            s = s.drop { $0 == " " || $0 == "\t" }
+            if s.hasPrefix("["), let close = s.firstIndex(of: "]"),
+               TicketReference(String(s[s.index(after: s.startIndex)..<close]), prefix: prefix) != nil {
+                s = s[s.index(after: close)...]
+                changed = true
+                continue
+            }
+            guard let colon = s.firstIndex(of: ":") else { break }
+            var word = s[..<colon].lowercased().trimmingCharacters(in: .whitespaces)
+            if let bracket = word.firstIndex(of: "[") { word = String(word[..<bracket]) }   // Re[2]:
+            if prefixes.contains(word) {
+                s = s[s.index(after: colon)...]
+                changed = true
+            }
+        }
+        // A tag elsewhere in the subject is ours too, not the customer's words.
+        var out = String(s)
+        for ref in TicketReference.all(in: out, prefix: prefix) {
+            out = out.replacingOccurrences(of: ref.tag, with: "")
+        }
+        return out.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+    }
+
+    /// `[PD-2026-000123] subject`, the form every outgoing mail of a ticket carries.
+    public static func tagged(_ subject: String, reference: TicketReference) -> String {
+        let cleaned = clean(subject, prefix: reference.prefix)
+        return cleaned.isEmpty ? reference.tag : "\(reference.tag) \(cleaned)"
+    }
+}

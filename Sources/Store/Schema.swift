@@ -1,0 +1,108 @@
+/// Schema migrations, applied in order; `PRAGMA user_version` records how far a database is.
+enum Schema {
+    static let migrations: [String] = [
+        // 1: the walking skeleton's tables.
+        """
+        CREATE TABLE reference_sequence (prefix TEXT NOT NULL, year INTEGER NOT NULL, last INTEGER NOT NULL,
+            PRIMARY KEY (prefix, year));
+        CREATE TABLE tickets (
+            id INTEGER PRIMARY KEY,
+            reference TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL,
+            priority TEXT NOT NULL,
+            priority_reason TEXT NOT NULL,
+            customer_id TEXT,
+            plan TEXT NOT NULL,
+            requester_email TEXT NOT NULL,
+            requester_name TEXT,
+            participants TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            language TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            resolved_at REAL,
+            first_response_at REAL,
+            clock_started_at REAL,
+            due_at REAL,
+            warn_at REAL,
+            warning_sent INTEGER NOT NULL DEFAULT 0,
+            breach_sent INTEGER NOT NULL DEFAULT 0,
+            root_message_id TEXT,
+            last_message_id TEXT,
+            linked_ticket_id INTEGER REFERENCES tickets(id),
+            claimed_reference TEXT
+        );
+        CREATE INDEX tickets_clock ON tickets(status, warn_at, due_at);
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            ticket_id INTEGER REFERENCES tickets(id),
+            direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+            role TEXT NOT NULL,
+            message_id TEXT,
+            from_email TEXT,
+            from_name TEXT,
+            subject TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL,
+            new_text TEXT NOT NULL DEFAULT '',
+            body_text TEXT NOT NULL DEFAULT '',
+            raw BLOB
+        );
+        CREATE INDEX messages_message_id ON messages(message_id);
+        CREATE INDEX messages_ticket ON messages(ticket_id, id);
+        CREATE TABLE blobs (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL);
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            message_id INTEGER NOT NULL REFERENCES messages(id),
+            filename TEXT,
+            content_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL REFERENCES blobs(sha256)
+        );
+        CREATE INDEX attachments_message ON attachments(message_id);
+        CREATE TABLE intake (
+            source TEXT NOT NULL,
+            key TEXT NOT NULL,
+            message_id TEXT,
+            content_hash TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            reason TEXT,
+            ticket_id INTEGER REFERENCES tickets(id),
+            message_row INTEGER REFERENCES messages(id),
+            processed_at REAL NOT NULL,
+            PRIMARY KEY (source, key)
+        );
+        CREATE INDEX intake_message_id ON intake(message_id);
+        CREATE INDEX intake_hash ON intake(content_hash);
+        CREATE TABLE checkpoints (mailbox TEXT PRIMARY KEY, validity INTEGER NOT NULL, last_uid INTEGER NOT NULL,
+            updated_at REAL NOT NULL);
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            ticket_id INTEGER REFERENCES tickets(id),
+            kind TEXT NOT NULL,
+            message_id TEXT NOT NULL UNIQUE,
+            envelope_from TEXT NOT NULL,
+            recipients TEXT NOT NULL,
+            primary_recipient TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            raw BLOB NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL NOT NULL,
+            last_error TEXT,
+            created_at REAL NOT NULL,
+            sent_at REAL
+        );
+        CREATE INDEX outbox_pending ON outbox(status, next_attempt_at);
+        CREATE INDEX outbox_recipient ON outbox(primary_recipient, kind, created_at);
+        CREATE TABLE quarantine (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            key TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            raw BLOB NOT NULL,
+            received_at REAL NOT NULL,
+            status TEXT NOT NULL DEFAULT 'held'
+        );
+        """,
+    ]
+}

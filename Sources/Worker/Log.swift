@@ -1,0 +1,49 @@
+import Foundation
+
+/// One line per event on stderr, logfmt or JSON. Callers pass values, never secrets.
+public final class Log: @unchecked Sendable {
+    public enum Level: String, Comparable, Sendable {
+        case debug, info, warning, error
+        var rank: Int { [.debug: 0, .info: 1, .warning: 2, .error: 3][self]! }
+        public static func < (a: Level, b: Level) -> Bool { a.rank < b.rank }
+    }
+
+    public let level: Level
+    public let json: Bool
+    private let lock = NSLock()
+    private let write: @Sendable (String) -> Void
+
+    public init(level: Level = .info, json: Bool = false, write: @escaping @Sendable (String) -> Void = { line in
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }) {
+        self.level = level
+        self.json = json
+        self.write = write
+    }
+
+    public func log(_ level: Level, _ event: String, _ fields: [(String, String)] = []) {
+        guard level >= self.level else { return }
+        let time = ISO8601DateFormatter().string(from: Date())
+        let all = [("time", time), ("level", level.rawValue), ("event", event)] + fields
+        let line: String
+        if json {
+            let object = Dictionary(all, uniquingKeysWith: { a, _ in a })
+            line = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? event
+        } else {
+            line = all.map { key, value in
+                let needsQuotes = value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" })
+                let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                    .replacingOccurrences(of: "\n", with: "\\n")
+                return "\(key)=" + (needsQuotes ? "\"\(escaped)\"" : escaped)
+            }.joined(separator: " ")
+        }
+        lock.lock()
+        write(line)
+        lock.unlock()
+    }
+
+    public func info(_ event: String, _ fields: [(String, String)] = []) { log(.info, event, fields) }
+    public func warning(_ event: String, _ fields: [(String, String)] = []) { log(.warning, event, fields) }
+    public func error(_ event: String, _ fields: [(String, String)] = []) { log(.error, event, fields) }
+    public func debug(_ event: String, _ fields: [(String, String)] = []) { log(.debug, event, fields) }
+}

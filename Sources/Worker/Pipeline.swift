@@ -1,0 +1,296 @@
+import Desk
+import Foundation
+import MIME
+import Store
+import Transport
+
+/// What one pass did, for logs, tests and `run --once`.
+public struct PassSummary: Sendable, Equatable {
+    public var taken = 0
+    public var opened = 0
+    public var followUps = 0
+    public var rejected = 0
+    public var ignored = 0
+    public var quarantined = 0
+    public var duplicates = 0
+    public var alreadyDone = 0
+    public var escalations = 0
+    public var sent = 0
+    public var sendFailures = 0
+
+    public init() {}
+}
+
+/// mailbox → parse → decide → commit → settle → send → escalate. One object, one thread, blocking I/O.
+public final class Pipeline {
+    public let config: Configuration
+    public let store: PostdeskStore
+    public let source: MailboxSource
+    public let sender: MailSender
+    public let decider: Decider
+    public let log: Log
+    /// The clock, passed in so tests can move time.
+    public var now: () -> Date
+    public var metrics = Metrics()
+
+    public init(config: Configuration, store: PostdeskStore, source: MailboxSource, sender: MailSender, log: Log,
+                now: @escaping () -> Date = Date.init) {
+        self.config = config
+        self.store = store
+        self.source = source
+        self.sender = sender
+        self.decider = Decider(policy: config.policy)
+        self.log = log
+        self.now = now
+    }
+
+    var policy: Policy { config.policy }
+
+    /// 128 random bits, so only someone who received our mail can name it in In-Reply-To.
+    func makeMessageID() -> String {
+        var rng = SystemRandomNumberGenerator()
+        let hex = (0..<2).map { _ in String(rng.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()
+        let domain = policy.supportAddress.domain.isEmpty ? "postdesk.invalid" : policy.supportAddress.domain
+        return "pd.\(hex)@\(domain)"
+    }
+
+    /// The year a reference carries: the local year at the support desk.
+    func referenceYear(_ date: Date) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = policy.plans.values.first?.calendar.timeZone ?? TimeZone(identifier: "Europe/Copenhagen")!
+        return calendar.component(.year, from: date)
+    }
+
+    // MARK: intake
+
+    /// Takes one batch from the mailbox, commits it in one transaction, then settles each mail in the mailbox.
+    @discardableResult
+    public func intakeBatch(into summary: inout PassSummary) throws -> Int {
+        let checkpoint = try store.checkpoint(mailbox: source.mailboxName).map {
+            MailboxCheckpoint(mailbox: source.mailboxName, validity: $0.validity, lastUID: $0.lastUID)
+        }
+        let mails = try source.fetch(after: checkpoint, limit: config.batchSize)
+        guard !mails.isEmpty else { return 0 }
+        var dispositions: [(IncomingMail, Disposition)] = []
+        try store.transaction {
+            for mail in mails {
+                dispositions.append((mail, try process(mail, summary: &summary)))
+                if let cp = mail.checkpoint {
+                    try store.saveCheckpoint(mailbox: cp.mailbox, validity: cp.validity, lastUID: cp.lastUID, at: now())
+                }
+            }
+        }
+        // Only now, with the commit durable, may the mailbox forget the mail.
+        for (mail, disposition) in dispositions {
+            do {
+                try source.settle(mail, as: disposition)
+            } catch {
+                log.warning("mailbox.settle_failed", [("mailbox", source.mailboxName), ("key", mail.key), ("error", "\(error)")])
+            }
+        }
+        summary.taken += mails.count
+        metrics.lastPoll = now()
+        return mails.count
+    }
+
+    /// Decides and stores one mail inside the open transaction; a failure quarantines just this mail.
+    func process(_ mail: IncomingMail, summary: inout PassSummary) throws -> Disposition {
+        let mailbox = source.mailboxName
+        if let outcome = try store.intakeOutcome(source: mailbox, key: mail.key) {
+            // Committed before a crash, not yet settled: settle only.
+            summary.alreadyDone += 1
+            return outcome == "quarantined" ? .quarantined(reason: "already quarantined") : .processed
+        }
+        try store.db.execute("SAVEPOINT mail")
+        do {
+            let disposition = try decideAndStore(mail, mailbox: mailbox, summary: &summary)
+            try store.db.execute("RELEASE mail")
+            return disposition
+        } catch {
+            try store.db.execute("ROLLBACK TO mail")
+            try store.db.execute("RELEASE mail")
+            let reason = "internal error: \(error)"
+            try store.quarantine(source: mailbox, key: mail.key, reason: reason, raw: mail.bytes, at: now())
+            try store.recordIntake(source: mailbox, key: mail.key, messageID: nil, contentHash: SHA256.hex(mail.bytes),
+                                   outcome: "quarantined", reason: reason, ticketID: nil, messageRow: nil, at: now())
+            log.error("mail.quarantined", [("mailbox", mailbox), ("key", mail.key), ("reason", reason)])
+            summary.quarantined += 1
+            metrics.count("errors_total", label: "internal")
+            return .quarantined(reason: reason)
+        }
+    }
+
+    func decideAndStore(_ mail: IncomingMail, mailbox: String, summary: inout PassSummary) throws -> Disposition {
+        let received = now()
+        let message = MessageParser.parse(mail.bytes)
+        let hash = SHA256.hex(mail.bytes)
+        if let earlier = try store.duplicateOf(messageID: message.messageID, contentHash: hash) {
+            try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
+                                   outcome: "duplicate", reason: "same mail as \(earlier)", ticketID: nil, messageRow: nil, at: received)
+            log.info("mail.duplicate", [("mailbox", mailbox), ("message_id", message.messageID ?? ""), ("first", earlier)])
+            summary.duplicates += 1
+            return .processed
+        }
+        let byHeader = try store.ticket(forMessageIDs: message.inReplyTo + message.references)
+        let bySubject = try TicketReference.all(in: message.subject, prefix: policy.referencePrefix).lazy
+            .compactMap { try? self.store.ticket(reference: $0.description) }.first
+        var referenceError: Error?
+        let context = IncomingContext(
+            message: message, size: mail.bytes.count, receivedAt: received, ticketByHeader: byHeader, ticketBySubject: bySubject,
+            automaticMailsLastHour: { [store] address in (try? store.automaticMailCount(to: address, since: received.addingTimeInterval(-3600))) ?? 0 },
+            reserveReference: { [store, policy] in
+                do { return try store.reserveReference(prefix: policy.referencePrefix, year: self.referenceYear(received)) }
+                catch { referenceError = error; return TicketReference(prefix: policy.referencePrefix, year: 0, number: 0) }
+            },
+            makeMessageID: makeMessageID)
+        let decision = decider.decide(context)
+        if let referenceError { throw referenceError }
+
+        var ticketID: Int64?
+        var outcome: String
+        var fields: [(String, String)] = [("mailbox", mailbox), ("message_id", message.messageID ?? "")]
+        switch decision.outcome {
+        case .newTicket(let ticket):
+            ticketID = try store.insertTicket(ticket, at: received)
+            outcome = "ticket"
+            summary.opened += 1
+            metrics.count("tickets_opened_total")
+            fields.append(("ref", ticket.reference.description))
+        case .update(let ticket):
+            try store.updateTicket(ticket, at: received)
+            ticketID = ticket.id
+            outcome = "follow-up"
+            summary.followUps += 1
+            metrics.count("follow_ups_total")
+            fields.append(("ref", ticket.reference.description))
+        case .rejected:
+            outcome = "rejected"
+            summary.rejected += 1
+        case .ignored:
+            outcome = "ignored"
+            summary.ignored += 1
+        case .quarantined(let reason):
+            try store.quarantine(source: mailbox, key: mail.key, reason: reason, raw: mail.bytes, at: received)
+            try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
+                                   outcome: "quarantined", reason: reason, ticketID: nil, messageRow: nil, at: received)
+            summary.quarantined += 1
+            metrics.count("quarantined_total")
+            log.warning("mail.quarantined", fields + [("reason", reason)])
+            return .quarantined(reason: reason)
+        }
+        let row = try store.insertMessage(ticketID: ticketID, direction: "in", role: decision.role.rawValue, messageID: message.messageID,
+                                          from: message.from, subject: message.subject, at: received, newText: decision.newText,
+                                          bodyText: message.bodyText, raw: mail.bytes)
+        try store.storeAttachments(message.attachments, messageRow: row)
+        for queued in decision.mails where !queued.mail.recipients.isEmpty {
+            try store.enqueue(queued, raw: MessageWriter.render(queued.mail), ticketID: ticketID, at: received)
+            metrics.count("mails_queued_total", label: queued.kind.rawValue)
+        }
+        let reason: String? = {
+            switch decision.outcome {
+            case .rejected(let r), .ignored(let r): return r
+            default: return nil
+            }
+        }()
+        try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash, outcome: outcome,
+                               reason: reason, ticketID: ticketID, messageRow: row, at: received)
+        metrics.count("messages_processed_total")
+        log.info("mail.\(outcome)", fields + [("summary", decision.summary)])
+        return .processed
+    }
+
+    // MARK: escalation
+
+    /// Queues every warning and breach notice that is due; each ticket update and its mail commit together.
+    @discardableResult
+    public func escalate(into summary: inout PassSummary) throws -> Int {
+        let instant = now()
+        var count = 0
+        for ticket in try store.ticketsNeedingEscalation(now: instant) {
+            guard let (marked, queued) = Escalations.due(ticket, policy: policy, now: instant, makeMessageID: makeMessageID) else { continue }
+            try store.transaction {
+                try store.updateTicket(marked, at: instant)
+                if let queued {
+                    try store.enqueue(queued, raw: MessageWriter.render(queued.mail), ticketID: ticket.id, at: instant)
+                }
+            }
+            if let queued {
+                count += 1
+                metrics.count("escalations_total", label: queued.kind.rawValue)
+                log.info("ticket.\(queued.kind.rawValue)", [("ref", ticket.reference.description), ("to", queued.mail.recipients.joined(separator: ","))])
+            }
+        }
+        summary.escalations += count
+        return count
+    }
+
+    // MARK: delivery
+
+    /// Sends what is due in the outbox. State is written right after each accepted delivery.
+    @discardableResult
+    public func deliver(into summary: inout PassSummary) throws -> Int {
+        var sent = 0
+        pass: for item in try store.pendingOutbox(now: now(), limit: 500) {
+            do {
+                try sender.send(item.raw, envelopeFrom: item.envelopeFrom, recipients: item.recipients, messageID: item.messageID)
+                try store.markSent(item.id, at: now())
+                sent += 1
+                metrics.count("mails_sent_total", label: item.kind)
+            } catch let error as SendError {
+                summary.sendFailures += 1
+                switch error {
+                case .temporary(let why):
+                    let delay = min(3600, 30 * pow(2, Double(min(item.attempts, 7)))) * Double.random(in: 0.8...1.2)
+                    try store.markRetry(item.id, error: why, next: now().addingTimeInterval(delay))
+                    log.warning("outbox.retry", [("message_id", item.messageID), ("error", why), ("in_seconds", String(Int(delay)))])
+                    // The server is away: stop this pass rather than hammering it for every mail.
+                    break pass
+                case .permanent(let why):
+                    try store.transaction {
+                        try store.markFailed(item.id, error: why)
+                        try queueDeliveryFailure(item, why: why)
+                    }
+                    log.error("outbox.failed", [("message_id", item.messageID), ("error", why)])
+                    metrics.count("errors_total", label: "delivery")
+                }
+            }
+        }
+        summary.sent += sent
+        return sent
+    }
+
+    /// Tells staff that a mail could not be delivered (never for a failure notice itself, so it cannot loop).
+    func queueDeliveryFailure(_ item: OutboxItem, why: String) throws {
+        guard item.kind != MailKind.deliveryFailure.rawValue, !policy.staffNotify.isEmpty else { return }
+        let ticket = try item.ticketID.flatMap { try store.ticket(id: $0) }
+        let subject = (ticket.map { $0.reference.tag + " " } ?? "") + "Delivery failed: " + item.subject
+        let body = """
+            A mail from Postdesk could not be delivered and will not be retried.
+
+            Recipients: \(item.recipients.joined(separator: ", "))
+            Subject:    \(item.subject)
+            Message-ID: <\(item.messageID)>
+            Server said: \(why)
+            """
+        let mail = OutgoingMail(from: policy.supportAddress, to: policy.staffNotify, replyTo: policy.supportAddress, subject: subject,
+                                messageID: makeMessageID(), inReplyTo: item.messageID, date: now(), autoSubmitted: "auto-generated", body: body)
+        try store.enqueue(QueuedMail(.deliveryFailure, mail), raw: MessageWriter.render(mail), ticketID: item.ticketID, at: now())
+    }
+
+    // MARK: passes
+
+    /// Everything waiting: all mail in the mailbox, due escalations, the outbox. For `run --once`.
+    public func runOnce() throws -> PassSummary {
+        var summary = PassSummary()
+        while try intakeBatch(into: &summary) > 0 {}
+        try escalate(into: &summary)
+        try deliver(into: &summary)
+        return summary
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Synchronization
+
+/// SIGTERM/SIGINT handling: the flag is read between messages, so the mail in hand finishes and commits.
+public final class StopSignal: Sendable {
+    private let requested = Atomic<Bool>(false)
+    private let wake = DispatchSemaphore(value: 0)
+    private let queue = DispatchQueue(label: "postdesk.signals")
+
+    public init() {}
+
+    public var isRequested: Bool { requested.load(ordering: .acquiring) }
+
+    public func request() {
+        requested.store(true, ordering: .releasing)
+        wake.signal()
+    }
+
+    /// Keep the returned sources alive for as long as signals should be handled.
+    public func install(_ signals: [Int32] = [SIGTERM, SIGINT]) -> [DispatchSourceSignal] {
+        signals.map { signo in
+            signal(signo, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
+            source.setEventHandler { [self] in request() }
+            source.resume()
+            return source
+        }
+    }
+
+    /// Sleeps, waking early when a stop is requested.
+    public func sleep(_ seconds: Double) { _ = wake.wait(timeout: .now() + seconds) }
+}

@@ -42,10 +42,26 @@ public enum MessageWriter {
         return encodeWords(name) + " <" + email + ">"
     }
 
-    /// Free text for a header: cleaned, RFC 2047-encoded when not plain ASCII.
+    /// Free text for a header: cleaned; runs of non-ASCII words RFC 2047-encoded, plain words (like `[PD-…]`) left readable.
     public static func encodeText(_ text: String) -> String {
         let cleaned = clean(text)
-        return cleaned.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 }) ? cleaned : encodeWords(cleaned)
+        var out: [String] = []
+        var pending: [Substring] = []
+        func flush() {
+            if !pending.isEmpty { out.append(encodeWords(pending.joined(separator: " "))) }
+            pending = []
+        }
+        for word in cleaned.split(separator: " ") {
+            // A plain word that looks like an encoded word would be decoded by readers: encode it too.
+            if word.unicodeScalars.allSatisfy({ $0.isASCII }) && !word.contains("=?") {
+                flush()
+                out.append(String(word))
+            } else {
+                pending.append(word)
+            }
+        }
+        flush()
+        return out.joined(separator: " ")
     }
 
     /// Removes CR, LF, NUL and other controls that would break a header; collapses runs of space.
@@ -87,8 +103,8 @@ public enum MessageWriter {
         var chunk: [UInt8] = []
         for character in text {
             let bytes = Array(String(character).utf8)
-            // 45 raw bytes → 60 base64 characters, + 12 for "=?utf-8?B??=" stays under 75.
-            if chunk.count + bytes.count > 45 {
+            // 36 raw bytes → 48 base64 characters + 12 for "=?utf-8?B??=": the first word fits beside "Subject: ".
+            if chunk.count + bytes.count > 36 {
                 words.append("=?utf-8?B?" + Data(chunk).base64EncodedString() + "?=")
                 chunk = []
             }

@@ -235,6 +235,8 @@ final class ConfigReader {
             }
             if p.isEmpty { issue("plans", "is empty", "define at least one plan, e.g. \"standard\"") }
         }
+        // Names as written, so a customer naming a plan that failed to parse is not reported twice.
+        let planNames = Set((root["plans"] as? [String: Any])?.keys.map { $0 } ?? [])
         var customers: [Customer] = []
         if let list = root["customers"] {
             if let list = list as? [[String: Any]] {
@@ -242,8 +244,8 @@ final class ConfigReader {
                     let path = "customers[\(i)]"
                     let id = string(c, "id", path: path + ".id", example: "\"nordlys\"") ?? "customer\(i)"
                     let planName = string(c, "plan", path: path + ".plan", example: "\"standard\"") ?? ""
-                    if !planName.isEmpty, !plans.isEmpty, plans[planName] == nil {
-                        issue(path + ".plan", "names plan \"\(planName)\", which is not defined", "use one of: \(plans.keys.sorted().joined(separator: ", "))")
+                    if !planName.isEmpty, !planNames.contains(planName) {
+                        issue(path + ".plan", "names plan \"\(planName)\", which is not defined", "use one of: \(planNames.sorted().joined(separator: ", "))")
                     }
                     let admins = strings(c, "administrators", path: path + ".administrators")
                     if admins.isEmpty { issue(path + ".administrators", "is missing or empty", "list the addresses allowed to open tickets") }

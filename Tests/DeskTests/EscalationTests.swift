@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+@testable import Desk
+import MIME
+
+@Suite struct EscalationTests {
+    let policy = TestDesk.policy()
+    let start = TestDesk.at(2026, 11, 16, 10)   // Monday, inside both plans' hours
+
+    func extendedTicket(_ priority: Priority) -> TestTicket {
+        var t = TicketState(id: 3, reference: TicketReference(prefix: "PD", year: 2026, number: 3), status: .open,
+                            priority: PriorityDecision(priority, reason: "test"), customerID: "bergmann", plan: "extended",
+                            requester: Address(email: "admin@bergmann.test"), participants: [Address(email: "admin@bergmann.test")],
+                            subject: "Server down", language: "de", createdAt: start)
+        t.clock = ReactionClock.start(at: start, priority: priority, plan: TestDesk.extended)
+        return TestTicket(state: t)
+    }
+
+    struct TestTicket { var state: TicketState }
+
+    @Test func warningAtSeventyFivePercentToCSMThenBreachToCSMAndLead() throws {
+        var t = extendedTicket(.p1).state
+        let ids = { "pd.e@example.test" }
+        // P1 = 120 min: warning at 90 min, breach at 120 min.
+        #expect(Escalations.due(t, policy: policy, now: start.addingTimeInterval(89 * 60), makeMessageID: ids) == nil)
+        let warning = try #require(Escalations.due(t, policy: policy, now: start.addingTimeInterval(90 * 60), makeMessageID: ids))
+        #expect(warning.mail?.kind == .escalationWarning)
+        #expect(warning.mail?.mail.to.map(\.email) == ["csm@example.test"])
+        #expect(warning.mail?.mail.body.contains("Reaction due in 30 min") == true)
+        #expect(warning.mail?.mail.body.contains("Bergmann GmbH") == true)
+        #expect(warning.mail?.mail.autoSubmitted == "auto-generated")
+        t = warning.ticket
+        #expect(Escalations.due(t, policy: policy, now: start.addingTimeInterval(100 * 60), makeMessageID: ids) == nil)
+        let breach = try #require(Escalations.due(t, policy: policy, now: start.addingTimeInterval(121 * 60), makeMessageID: ids))
+        #expect(breach.mail?.kind == .escalationBreach)
+        #expect(breach.mail?.mail.to.map(\.email) == ["csm@example.test", "lead@example.test"])
+        #expect(breach.mail?.mail.body.contains("overdue by 1 min") == true)
+        t = breach.ticket
+        #expect(Escalations.due(t, policy: policy, now: start.addingTimeInterval(300 * 60), makeMessageID: ids) == nil)
+    }
+
+    @Test func standardPlanWarnsTeamLead() throws {
+        var t = extendedTicket(.p3).state
+        t.customerID = "nordlys"
+        t.plan = "standard"
+        t.clock = ReactionClock.start(at: start, priority: .p3, plan: TestDesk.standard)
+        let warn = try #require(Escalations.due(t, policy: policy, now: t.clock!.warnAt, makeMessageID: { "x@y" }))
+        #expect(warn.mail?.mail.to.map(\.email) == ["lead@example.test"])
+    }
+
+    @Test func noEscalationWithoutClockOrAfterAnswer() {
+        var t = extendedTicket(.p1).state
+        t.clock = nil
+        #expect(Escalations.due(t, policy: policy, now: start.addingTimeInterval(86_400), makeMessageID: { "x@y" }) == nil)
+        var answered = extendedTicket(.p1).state
+        answered.status = .answered
+        #expect(Escalations.due(answered, policy: policy, now: start.addingTimeInterval(86_400), makeMessageID: { "x@y" }) == nil)
+    }
+
+    @Test func bestEffortHasNoClock() {
+        #expect(ReactionClock.start(at: start, priority: .p5, plan: TestDesk.extended) == nil)
+        #expect(ReactionClock.start(at: start, priority: .p5, plan: TestDesk.standard) != nil)
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+@testable import Store
+import Desk
+import MIME
+
+@Suite struct StoreTests {
+    func tempPath() -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pdstore-\(UUID().uuidString)")
+        return dir.appendingPathComponent("db.sqlite").path
+    }
+
+    func ticket(_ n: Int = 1) -> TicketState {
+        let start = Date(timeIntervalSince1970: 1_795_000_000)
+        return TicketState(id: 0, reference: TicketReference(prefix: "PD", year: 2026, number: n), status: .open,
+                           priority: PriorityDecision(.p2, reason: "wording"), customerID: "nordlys", plan: "standard",
+                           requester: Address(name: "Mette", email: "mette@nordlys.test"), participants: [Address(name: "Mette", email: "mette@nordlys.test")],
+                           subject: "Printer", language: "da", createdAt: start,
+                           clock: ReactionClock(startedAt: start, dueAt: start.addingTimeInterval(3600), warnAt: start.addingTimeInterval(2700)),
+                           rootMessageID: "m1@nordlys.test", lastMessageID: "m1@nordlys.test")
+    }
+
+    @Test func createsDatabaseWithPrivateModeAndWAL() throws {
+        let path = tempPath()
+        let store = try PostdeskStore(path: path)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let dirAttributes = try FileManager.default.attributesOfItem(atPath: (path as NSString).deletingLastPathComponent)
+        #expect((dirAttributes[.posixPermissions] as? Int) == 0o700)
+        #expect(try store.db.query("PRAGMA journal_mode").first?.text("journal_mode") == "wal")
+        #expect(store.db.userVersion == Schema.migrations.count)
+        // Reopening does not re-run migrations.
+        _ = try PostdeskStore(path: path)
+    }
+
+    @Test func referencesAreSequentialPerYearAndNeverReused() throws {
+        let store = try PostdeskStore(path: tempPath())
+        #expect(try store.reserveReference(prefix: "PD", year: 2026).number == 1)
+        #expect(try store.reserveReference(prefix: "PD", year: 2026).number == 2)
+        #expect(try store.reserveReference(prefix: "PD", year: 2027).number == 1)
+        #expect(try store.reserveReference(prefix: "PD", year: 2026).description == "PD-2026-000003")
+    }
+
+    @Test func ticketRoundTripAndLookupByMessageID() throws {
+        let store = try PostdeskStore(path: tempPath())
+        let at = Date(timeIntervalSince1970: 1_795_000_100)
+        let id = try store.insertTicket(ticket(), at: at)
+        try store.insertMessage(ticketID: id, direction: "in", role: "customer", messageID: "m1@nordlys.test", from: nil, subject: "Printer",
+                                at: at, newText: "x", bodyText: "x", raw: Array("raw".utf8))
+        var loaded = try #require(try store.ticket(id: id))
+        var expected = ticket()
+        expected.id = id
+        #expect(loaded == expected)
+        #expect(try store.ticket(reference: "PD-2026-000001")?.id == id)
+        #expect(try store.ticket(forMessageIDs: ["unknown@x", "m1@nordlys.test"])?.id == id)
+        #expect(try store.ticket(forMessageIDs: ["unknown@x"]) == nil)
+        loaded.status = .answered
+        loaded.clock = nil
+        try store.updateTicket(loaded, at: at)
+        #expect(try store.ticket(id: id)?.clock == nil)
+        #expect(try store.ticket(id: id)?.status == .answered)
+    }
+
+    @Test func escalationQueryFindsOnlyDueNotices() throws {
+        let store = try PostdeskStore(path: tempPath())
+        let t = ticket()
+        _ = try store.insertTicket(t, at: t.createdAt)
+        #expect(try store.ticketsNeedingEscalation(now: t.createdAt.addingTimeInterval(100)).isEmpty)
+        #expect(try store.ticketsNeedingEscalation(now: t.clock!.warnAt).count == 1)
+        #expect(try store.nextEscalationTime() == t.clock!.warnAt)
+    }
+
+    @Test func outboxLifecycleAndAutomaticMailCount() throws {
+        let store = try PostdeskStore(path: tempPath())
+        let at = Date(timeIntervalSince1970: 1_795_000_000)
+        let mail = OutgoingMail(from: Address(email: "support@example.test"), to: [Address(email: "Mette@nordlys.test")], subject: "ack",
+                                messageID: "pd.1@example.test", date: at, body: "hi")
+        try store.enqueue(QueuedMail(.acknowledgement, mail), raw: MessageWriter.render(mail), ticketID: nil, at: at)
+        #expect(try store.automaticMailCount(to: "mette@nordlys.test", since: at.addingTimeInterval(-3600)) == 1)
+        let pending = try store.pendingOutbox(now: at)
+        #expect(pending.count == 1)
+        #expect(pending[0].recipients == ["Mette@nordlys.test"])
+        try store.markRetry(pending[0].id, error: "421 busy", next: at.addingTimeInterval(60))
+        #expect(try store.pendingOutbox(now: at).isEmpty)
+        #expect(try store.pendingOutbox(now: at.addingTimeInterval(61)).first?.attempts == 1)
+        try store.markSent(pending[0].id, at: at)
+        #expect(try store.outbox(status: "sent").count == 1)
+        // Our outgoing Message-ID is remembered for threading.
+        #expect(try store.db.query("SELECT COUNT(*) AS n FROM messages WHERE message_id = 'pd.1@example.test'").first?.int("n") == 1)
+    }
+
+    @Test func attachmentsAreContentAddressed() throws {
+        let store = try PostdeskStore(path: tempPath())
+        let at = Date()
+        let row = try store.insertMessage(ticketID: nil, direction: "in", role: "customer", messageID: nil, from: nil, subject: "",
+                                          at: at, newText: "", bodyText: "", raw: nil)
+        let a = Attachment(filename: "log.txt", contentType: "text/plain", data: Array("hello".utf8))
+        try store.storeAttachments([a, a], messageRow: row)
+        #expect(try store.db.query("SELECT COUNT(*) AS n FROM blobs").first?.int("n") == 1)
+        #expect(try store.blob(sha256: a.sha256) == Array("hello".utf8))
+    }
+
+    @Test func transactionRollsBackOnError() throws {
+        let store = try PostdeskStore(path: tempPath())
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try store.transaction {
+                _ = try store.reserveReference(prefix: "PD", year: 2026)
+                throw Boom()
+            }
+        }
+        #expect(try store.reserveReference(prefix: "PD", year: 2026).number == 1)
+    }
+
+    @Test func onlineBackupIsRestorable() throws {
+        let store = try PostdeskStore(path: tempPath())
+        _ = try store.insertTicket(ticket(), at: Date())
+        let target = tempPath()
+        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try store.db.backup(to: target)
+        let restored = try PostdeskStore(path: target)
+        #expect(try restored.ticket(reference: "PD-2026-000001")?.subject == "Printer")
+    }
+}

@@ -158,9 +158,9 @@ public final class PostdeskStore {
         try db.query("""
             INSERT INTO tickets (reference, status, priority, priority_reason, customer_id, plan, requester_email, requester_name,
                 participants, subject, language, created_at, resolved_at, first_response_at, clock_started_at, due_at, warn_at,
-                warning_sent, breach_sent, root_message_id, last_message_id, linked_ticket_id, claimed_reference, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, ticketValues(t) + [SQLValue(at)])
+                warning_sent, breach_sent, root_message_id, last_message_id, linked_ticket_id, claimed_reference, updated_at, first_due_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, ticketValues(t) + [SQLValue(at), SQLValue(t.clock?.dueAt)])
         return db.lastInsertID
     }
 
@@ -170,9 +170,11 @@ public final class PostdeskStore {
                 requester_email = ?, requester_name = ?, participants = ?, subject = ?, language = ?, created_at = ?,
                 resolved_at = ?, first_response_at = ?, clock_started_at = ?, due_at = ?, warn_at = ?, warning_sent = ?,
                 breach_sent = ?, root_message_id = ?, last_message_id = ?, linked_ticket_id = ?, claimed_reference = ?,
-                updated_at = ?
+                updated_at = ?,
+                -- Until the first response, the first deadline follows the clock (a #priority change re-times it).
+                first_due_at = CASE WHEN first_response_at IS NULL THEN COALESCE(?, first_due_at) ELSE first_due_at END
             WHERE id = ?
-            """, ticketValues(t) + [SQLValue(at), .int(t.id)])
+            """, ticketValues(t) + [SQLValue(at), SQLValue(t.clock?.dueAt), .int(t.id)])
     }
 
     func ticket(from row: Row) -> TicketState? {
@@ -250,6 +252,41 @@ public final class PostdeskStore {
         (try? JSONDecoder().decode([Address].self, from: Data(text.utf8))) ?? []
     }
 
+    public func logEscalation(ticketID: Int64, kind: String, at: Date) throws {
+        try db.query("INSERT INTO escalation_log (ticket_id, kind, sent_at) VALUES (?, ?, ?)", [.int(ticketID), .text(kind), SQLValue(at)])
+    }
+
+    /// Tickets created in [from, to) with what the monthly report needs.
+    public func reportRows(from: Date, to: Date) throws -> [ReactionRecord] {
+        try db.query("""
+            SELECT t.customer_id, t.plan, t.priority, t.created_at, t.first_due_at, t.first_response_at,
+                   (SELECT COUNT(*) FROM escalation_log e WHERE e.ticket_id = t.id AND e.kind = 'breach') AS breaches
+            FROM tickets t WHERE t.created_at >= ? AND t.created_at < ? ORDER BY t.id
+            """, [SQLValue(from), SQLValue(to)]).map { row in
+            ReactionRecord(customer: row.text("customer_id") ?? "(none)", plan: row.text("plan") ?? "",
+                           priority: Priority(rawValue: row.text("priority") ?? "") ?? .p3,
+                           created: row.date("created_at") ?? from, firstDue: row.date("first_due_at"),
+                           firstResponse: row.date("first_response_at"), breaches: Int(row.int("breaches") ?? 0))
+        }
+    }
+
+    /// Small facts the worker leaves for `postdesk health` (e.g. the last successful poll).
+    public func setState(_ key: String, _ value: String, at: Date) throws {
+        try db.query("INSERT OR REPLACE INTO worker_state (key, value, updated_at) VALUES (?, ?, ?)", [.text(key), .text(value), SQLValue(at)])
+    }
+
+    public func state(_ key: String) throws -> (value: String, updatedAt: Date)? {
+        try db.query("SELECT value, updated_at FROM worker_state WHERE key = ?", [.text(key)]).first.map {
+            ($0.text("value") ?? "", $0.date("updated_at") ?? Date(timeIntervalSince1970: 0))
+        }
+    }
+
+    /// The oldest mail still waiting to go out, and how many wait.
+    public func outboxBacklog() throws -> (count: Int, oldest: Date?, maxAttempts: Int) {
+        let row = try db.query("SELECT COUNT(*) AS n, MIN(created_at) AS oldest, MAX(attempts) AS attempts FROM outbox WHERE status = 'pending'").first
+        return (Int(row?.int("n") ?? 0), row?.date("oldest"), Int(row?.int("attempts") ?? 0))
+    }
+
     // MARK: messages
 
     @discardableResult
@@ -322,6 +359,10 @@ public final class PostdeskStore {
                    recipients: (row.text("recipients") ?? "").split(separator: " ").map(String.init),
                    subject: row.text("subject") ?? "", raw: row.blob("raw") ?? [], status: row.text("status") ?? "",
                    attempts: Int(row.int("attempts") ?? 0), lastError: row.text("last_error"))
+    }
+
+    public func outboxItem(messageID: String) throws -> OutboxItem? {
+        try db.query("SELECT * FROM outbox WHERE message_id = ?", [.text(messageID)]).first.map(outboxItem)
     }
 
     public func pendingOutbox(now: Date, limit: Int = 100) throws -> [OutboxItem] {

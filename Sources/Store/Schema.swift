@@ -104,5 +104,18 @@ enum Schema {
             status TEXT NOT NULL DEFAULT 'held'
         );
         """,
+        // 2: reporting: the first clock's deadline survives the staff reply; every notice sent is logged.
+        """
+        ALTER TABLE tickets ADD COLUMN first_due_at REAL;
+        UPDATE tickets SET first_due_at = due_at WHERE first_due_at IS NULL;
+        CREATE TABLE escalation_log (
+            id INTEGER PRIMARY KEY,
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            kind TEXT NOT NULL,
+            sent_at REAL NOT NULL
+        );
+        CREATE INDEX escalation_log_ticket ON escalation_log(ticket_id, kind);
+        CREATE TABLE worker_state (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at REAL NOT NULL);
+        """,
     ]
 }

@@ -21,6 +21,10 @@ public enum PostdeskCommand {
           show REF [--config FILE]                       one ticket and its messages
           quarantine list|show ID|release ID [--config FILE]
                                                          mail the worker could not take
+          report --month YYYY-MM [--json|--csv] [--config FILE]
+                                                         reaction times per customer and priority
+          health [--config FILE]                         exit 1 when polling stopped or the outbox is stuck
+          import PATH [--config FILE]                    backfill from an mbox file or a Maildir (idempotent)
           check-config [--config FILE]                   validate the configuration
           backup FILE [--config FILE]                    online copy of the database
 
@@ -37,6 +41,9 @@ public enum PostdeskCommand {
         "tickets": "postdesk tickets [--config FILE] [--json]\n  Reference, status, priority, requester, subject, created, reaction due, first response.",
         "show": "postdesk show REF [--config FILE]\n  One ticket: its fields, then each message (who, when, new text, attachments).",
         "quarantine": "postdesk quarantine list|show ID|release ID [--config FILE]\n  list: held mail with reasons; show: the raw mail; release: process it again as a new mail.",
+        "report": "postdesk report --month YYYY-MM [--json|--csv] [--config FILE]\n  Per customer and priority: tickets, answered, median and 90th-percentile reaction time in business\n  minutes, share answered within target, breaches. Tickets are counted in the month they were opened.",
+        "health": "postdesk health [--config FILE]\n  Exit 0 when the worker polled within healthMaxPollAgeSeconds and the outbox moves; else exit 1 and say why.",
+        "import": "postdesk import PATH [--config FILE] [--send]\n  Backfills tickets from an mbox file or a Maildir (read only). Idempotent: mail already imported is skipped.\n  Sends nothing and starts no reaction clocks unless --send is given. Shows progress on a terminal.",
         "check-config": "postdesk check-config [--config FILE]\n  Exit 0 when valid; exit 2 listing each problem as FILE: FIELD: problem. Fix: …",
         "backup": "postdesk backup FILE [--config FILE]\n  Copies the database with SQLite's online backup API; safe while the worker runs.",
     ]
@@ -60,6 +67,9 @@ public enum PostdeskCommand {
             case "show": return try show(&args)
             case "quarantine": return try quarantine(&args)
             case "check-config": return try checkConfig(&args)
+            case "report": return try report(&args)
+            case "health": return try health(&args)
+            case "import": return try importMail(&args)
             case "backup": return try backup(&args)
             default:
                 err("unknown command \(command)\n\n\(usage)")
@@ -254,6 +264,97 @@ public enum PostdeskCommand {
         default:
             throw UsageError("unknown quarantine action \(action)")
         }
+        return 0
+    }
+
+    static func report(_ args: inout Arguments) throws -> Int32 {
+        let config = try loadConfig(&args)
+        guard let month = args.option("--month") else { throw UsageError("--month YYYY-MM is required") }
+        let asJSON = args.flag("--json"), asCSV = args.flag("--csv")
+        try args.finish()
+        let parts = month.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 2, (1...12).contains(parts[1]) else { throw UsageError("--month must look like 2026-11") }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Copenhagen")!
+        let from = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: 1))!
+        let to = calendar.date(byAdding: .month, value: 1, to: from)!
+        let store = try PostdeskStore(path: config.database)
+        let report = ReactionReport(records: try store.reportRows(from: from, to: to), policy: config.policy, now: Date())
+        func name(_ id: String) -> String { config.policy.customer(id: id)?.name ?? id }
+        func share(_ d: Double?) -> String { d.map { String(format: "%.0f%%", $0 * 100) } ?? "" }
+        func mins(_ m: Int?) -> String { m.map { LocalTime.duration(minutes: $0) } ?? "" }
+        if asJSON {
+            print(json(report.lines.map { l -> [String: Any] in
+                ["customer": name(l.customer), "priority": l.priority.rawValue, "tickets": l.tickets, "answered": l.answered,
+                 "median_minutes": l.medianMinutes as Any? ?? NSNull(), "p90_minutes": l.p90Minutes as Any? ?? NSNull(),
+                 "within_target": l.withinTarget as Any? ?? NSNull(), "breaches": l.breaches]
+            }))
+        } else if asCSV {
+            print("customer,priority,tickets,answered,median_minutes,p90_minutes,within_target,breaches")
+            for l in report.lines {
+                let cells = [name(l.customer), l.priority.rawValue, "\(l.tickets)", "\(l.answered)", l.medianMinutes.map(String.init) ?? "",
+                             l.p90Minutes.map(String.init) ?? "", l.withinTarget.map { String(format: "%.3f", $0) } ?? "", "\(l.breaches)"]
+                print(cells.map { $0.contains(",") || $0.contains("\"") ? "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" : $0 }.joined(separator: ","))
+            }
+        } else {
+            print("Reaction times for tickets opened in \(month) (business time)")
+            print(TextTable.render(header: ["CUSTOMER", "PRIO", "TICKETS", "ANSWERED", "MEDIAN", "P90", "IN TIME", "BREACHES"],
+                                   rows: report.lines.map { [name($0.customer), $0.priority.rawValue, "\($0.tickets)", "\($0.answered)",
+                                                             mins($0.medianMinutes), mins($0.p90Minutes), share($0.withinTarget), "\($0.breaches)"] }))
+        }
+        return 0
+    }
+
+    static func health(_ args: inout Arguments) throws -> Int32 {
+        let config = try loadConfig(&args)
+        try args.finish()
+        let store = try PostdeskStore(path: config.database)
+        let now = Date()
+        var problems: [String] = []
+        if let poll = try store.state("last_poll") {
+            let age = now.timeIntervalSince(poll.updatedAt)
+            if age > config.healthMaxPollAgeSeconds { problems.append("last successful poll \(Int(age)) s ago (limit \(Int(config.healthMaxPollAgeSeconds)) s)") }
+        } else {
+            problems.append("the worker has never completed a poll")
+        }
+        let backlog = try store.outboxBacklog()
+        if let oldest = backlog.oldest, now.timeIntervalSince(oldest) > config.healthMaxPollAgeSeconds, backlog.maxAttempts > 0 {
+            problems.append("outbox stuck: \(backlog.count) mail(s) waiting, oldest \(Int(now.timeIntervalSince(oldest))) s, up to \(backlog.maxAttempts) attempts")
+        }
+        if problems.isEmpty {
+            print("ok: polled \(Int(now.timeIntervalSince(try store.state("last_poll")!.updatedAt))) s ago, \(backlog.count) mail(s) waiting to be sent")
+            return 0
+        }
+        print("unhealthy: " + problems.joined(separator: "; "))
+        return 1
+    }
+
+    static func importMail(_ args: inout Arguments) throws -> Int32 {
+        let config = try loadConfig(&args)
+        let send = args.flag("--send")
+        let path = try args.positional("PATH")
+        try args.finish()
+        let source = try ImportSource(path: path)
+        let log = Runtime.makeLog(config, override: "warning")
+        let pipeline = Pipeline(config: config, store: try PostdeskStore(path: config.database), source: source,
+                                sender: try Runtime.makeSender(config), log: log)
+        pipeline.backfill = !send
+        let total = source.count
+        let started = Date()
+        let terminal = isatty(2) == 1
+        var summary = PassSummary()
+        while try pipeline.intakeBatch(into: &summary) > 0 {
+            guard terminal else { continue }
+            let elapsed = max(0.001, Date().timeIntervalSince(started))
+            let rate = Double(summary.taken) / elapsed
+            let eta = rate > 0 ? Double(total - summary.taken) / rate : 0
+            FileHandle.standardError.write(Data(String(format: "\r%d/%d mails  %.0f/s  ETA %.0f s   ", summary.taken, total, rate, eta).utf8))
+        }
+        if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        if send { try pipeline.deliver(into: &summary) }
+        let elapsed = Date().timeIntervalSince(started)
+        print("imported \(path): \(summary.taken) mails in \(String(format: "%.1f", elapsed)) s — \(summary.opened) tickets opened, \(summary.followUps) follow-ups, " +
+              "\(summary.rejected) rejected, \(summary.ignored) ignored, \(summary.quarantined) quarantined, \(summary.duplicates + summary.alreadyDone) already known")
         return 0
     }
 

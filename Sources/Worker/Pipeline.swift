@@ -32,6 +32,8 @@ public final class Pipeline {
     /// The clock, passed in so tests can move time.
     public var now: () -> Date
     public var metrics = Metrics()
+    /// Backfill (`postdesk import`): no mails are sent and no reaction clocks run for old mail.
+    public var backfill = false
 
     public init(config: Configuration, store: PostdeskStore, source: MailboxSource, sender: MailSender, log: Log,
                 now: @escaping () -> Date = Date.init) {
@@ -89,7 +91,6 @@ public final class Pipeline {
             }
         }
         summary.taken += mails.count
-        metrics.lastPoll = now()
         return mails.count
     }
 
@@ -121,8 +122,8 @@ public final class Pipeline {
     }
 
     func decideAndStore(_ mail: IncomingMail, mailbox: String, summary: inout PassSummary) throws -> Disposition {
-        let received = now()
         let message = MessageParser.parse(mail.bytes)
+        let received = backfill ? (message.date ?? now()) : now()
         let hash = SHA256.hex(mail.bytes)
         if let earlier = try store.duplicateOf(messageID: message.messageID, contentHash: hash) {
             try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
@@ -143,8 +144,13 @@ public final class Pipeline {
                 catch { referenceError = error; return TicketReference(prefix: policy.referencePrefix, year: 0, number: 0) }
             },
             makeMessageID: makeMessageID)
-        let decision = decider.decide(context)
+        var decision = decider.decide(context)
         if let referenceError { throw referenceError }
+        if backfill {
+            decision.mails = []
+            if case .newTicket(var t) = decision.outcome { t.clock = nil; decision.outcome = .newTicket(t) }
+            if case .update(var t) = decision.outcome { t.clock = nil; decision.outcome = .update(t) }
+        }
 
         var ticketID: Int64?
         var outcome: String
@@ -166,9 +172,10 @@ public final class Pipeline {
         case .rejected:
             outcome = "rejected"
             summary.rejected += 1
-        case .ignored:
+        case .ignored(let reason):
             outcome = "ignored"
             summary.ignored += 1
+            if reason.hasPrefix("bounce") { try handleBounce(mail.bytes, fields: fields) }
         case .quarantined(let reason):
             try store.quarantine(source: mailbox, key: mail.key, reason: reason, raw: mail.bytes, at: received)
             try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
@@ -199,6 +206,17 @@ public final class Pipeline {
         return .processed
     }
 
+    /// A delivery report for one of our mails: that mail is marked failed and staff are told; no ticket opens.
+    func handleBounce(_ raw: [UInt8], fields: [(String, String)]) throws {
+        for id in BounceReport.ourMessageIDs(in: raw) {
+            guard let item = try store.outboxItem(messageID: id), item.status != "failed" else { continue }
+            try store.markFailed(item.id, error: "bounced: delivery status report received")
+            try queueDeliveryFailure(item, why: "the recipient's server returned a delivery status report (bounce)")
+            metrics.count("bounces_total")
+            log.warning("outbox.bounced", fields + [("bounced_message_id", id)])
+        }
+    }
+
     // MARK: escalation
 
     /// Queues every warning and breach notice that is due; each ticket update and its mail commit together.
@@ -213,6 +231,7 @@ public final class Pipeline {
                 if let queued {
                     try store.enqueue(queued, raw: MessageWriter.render(queued.mail), ticketID: ticket.id, at: instant)
                 }
+                try store.logEscalation(ticketID: ticket.id, kind: marked.clock?.breachSent == true ? "breach" : "warning", at: instant)
             }
             if let queued {
                 count += 1
@@ -283,6 +302,8 @@ public final class Pipeline {
     public func runOnce() throws -> PassSummary {
         var summary = PassSummary()
         while try intakeBatch(into: &summary) > 0 {}
+        metrics.lastPoll = now()
+        try store.setState("last_poll", source.mailboxName, at: now())
         try escalate(into: &summary)
         try deliver(into: &summary)
         return summary

@@ -60,6 +60,7 @@ extension Pipeline {
             do {
                 while !stop.isRequested, try intakeBatch(into: &summary) > 0 {}
                 metrics.lastPoll = now()
+                try store.setState("last_poll", source.mailboxName, at: now())
                 try escalate(into: &summary)
                 try deliver(into: &summary)
                 if failing { log.info("worker.recovered"); failing = false }

@@ -44,7 +44,7 @@ public enum Charset {
         case "euc-jp", "x-euc-jp", "eucjp", "cseucpkdfmtjapanese", "x-euc":
             return .iconv("EUC-JP-MS", asciiSafe: true)
         case "iso-2022-jp", "csiso2022jp", "iso2022jp", "iso-2022-jp-1", "jis", "x-jis", "iso-2022-jp-2", "iso-2022-jp-3":
-            return .iconv("ISO-2022-JP-3", asciiSafe: false)
+            return .iconv("ISO-2022-JP", asciiSafe: false)
         case "iso-2022-kr", "csiso2022kr":
             return .iconv("ISO-2022-KR", asciiSafe: false)
         case "iso-2022-cn", "iso-2022-cn-ext":
@@ -133,6 +133,12 @@ public enum Charset {
             return (utf8OrWindows1252(bytes), true)
         case let .iconv(name, asciiSafe):
             if asciiSafe, isASCII(bytes) { return (String(decoding: bytes, as: UTF8.self), true) }
+            if name == "ISO-2022-JP" {
+                // Through EUC-JP-MS so the vendor rows (NEC/IBM: №, ①, ㈱ …) that Microsoft clients send decode too.
+                if let euc = iso2022jpToEUCJP(bytes),
+                   let text = euc.withUnsafeBufferPointer({ iconvDecode($0, from: "EUC-JP-MS") }) { return (text, true) }
+                if let text = iconvDecode(bytes, from: "ISO-2022-JP-2") { return (text, true) }
+            }
             if let text = iconvDecode(bytes, from: name) { return (text, true) }
             known = false
             return (utf8OrWindows1252(bytes), known)
@@ -184,6 +190,46 @@ public enum Charset {
             scalars.append(Unicode.Scalar(v)!)
         }
         return String(scalars)
+    }
+
+    /// ISO-2022-JP (ESC $ @ / ESC $ B JIS X 0208, ESC ( B / ESC ( J ASCII, ESC ( I katakana) → EUC-JP bytes.
+    static func iso2022jpToEUCJP(_ s: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var out = [UInt8]()
+        out.reserveCapacity(s.count)
+        enum Mode { case ascii, jis, kana }
+        var mode = Mode.ascii
+        var i = 0
+        let n = s.count
+        while i < n {
+            let c = s[i]
+            if c == 0x1B, i + 2 < n {
+                let a = s[i + 1], b = s[i + 2]
+                if a == 0x24, b == 0x40 || b == 0x42 { mode = .jis; i += 3; continue }
+                if a == 0x24, b == 0x28, i + 3 < n, s[i + 3] == 0x44 { mode = .jis; i += 4; continue }
+                if a == 0x28, b == 0x42 || b == 0x4A || b == 0x48 { mode = .ascii; i += 3; continue }
+                if a == 0x28, b == 0x49 { mode = .kana; i += 3; continue }
+                return nil // ISO-2022-JP-2 designations: let iconv do it
+            }
+            if c == 10 || c == 13 { mode = mode == .kana ? .ascii : mode; out.append(c); i += 1; continue }
+            switch mode {
+            case .ascii:
+                out.append(c)
+                i += 1
+            case .kana:
+                if c >= 0x21, c <= 0x5F { out.append(0x8E); out.append(c | 0x80) } else { out.append(c) }
+                i += 1
+            case .jis:
+                if c >= 0x21, c <= 0x7E, i + 1 < n, s[i + 1] >= 0x21, s[i + 1] <= 0x7E {
+                    out.append(c | 0x80)
+                    out.append(s[i + 1] | 0x80)
+                    i += 2
+                } else {
+                    out.append(c >= 0x80 ? 0xFF : c)
+                    i += 1
+                }
+            }
+        }
+        return out
     }
 
     /// iconv with a lenient loop: U+FFFD for each invalid byte, one U+FFFD for a truncated tail. nil = unknown charset.

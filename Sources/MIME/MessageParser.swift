@@ -303,56 +303,67 @@ public enum MessageParser {
         }
     }
 
-    /// RFC 8621 §4.1.4: which leaves are the text body, the HTML body and the attachments.
+    /// RFC 8621 §4.1.4: which leaves are the text body, the HTML body and the attachments. As in the RFC's
+    /// JavaScript, the lists are shared while "null" is local to one call (`textOn` / `htmlOn`).
     struct Selection {
-        var textBody: [Node]? = []
-        var htmlBody: [Node]? = []
+        var text: [Node] = []
+        var html: [Node] = []
+        var textEverOff = false
+        var htmlEverOff = false
         var attachmentIDs = Set<Int>()
+
+        var textBody: [Node]? { text }
+        var htmlBody: [Node]? { html }
 
         static func isInlineMedia(_ t: String) -> Bool {
             t.hasPrefix("image/") || t.hasPrefix("audio/") || t.hasPrefix("video/")
         }
 
+        static func isBodyText(_ t: String) -> Bool {
+            t == "text/plain" || t == "text/html" || t == "text/enriched" || t == "text/richtext"
+                || t == "text/x-plain" || t == "text/markdown" || t == "text/x-markdown" || t == "text/flowed"
+        }
+
         mutating func walk(_ parts: [Node], multipartType: String, inAlternative: Bool) {
-            let textLength = textBody?.count ?? -1
-            let htmlLength = htmlBody?.count ?? -1
+            walk(parts, multipartType: multipartType, inAlternative: inAlternative, textOn: true, htmlOn: true)
+        }
+
+        mutating func walk(_ parts: [Node], multipartType: String, inAlternative: Bool, textOn textOn0: Bool, htmlOn htmlOn0: Bool) {
+            var textOn = textOn0, htmlOn = htmlOn0
+            let textLength = textOn ? text.count : -1
+            let htmlLength = htmlOn ? html.count : -1
             for (i, part) in parts.enumerated() {
                 let isMultipart = !part.children.isEmpty
-                let isText = part.type == "text/plain" || part.type == "text/html"
-                    || (part.type.hasPrefix("text/") && part.type != "text/calendar" && part.type != "text/x-vcard"
-                        && part.type != "text/vcard" && part.type != "text/csv" && part.type != "text/rtf"
-                        && part.type != "text/directory" && part.type != "text/x-vcalendar")
+                let isText = Selection.isBodyText(part.type)
                 let isImage = part.type.hasPrefix("image/")
                 let isInline = part.disposition != "attachment" && (isText || isImage)
                     && (i == 0 || (multipartType != "related" && (isImage || part.filename == nil)))
                 if isMultipart {
                     let sub = part.subtype
-                    walk(part.children, multipartType: sub, inAlternative: inAlternative || sub == "alternative")
+                    walk(part.children, multipartType: sub, inAlternative: inAlternative || sub == "alternative",
+                         textOn: textOn, htmlOn: htmlOn)
                 } else if isInline {
                     if multipartType == "alternative" {
-                        if part.type == "text/html" { htmlBody?.append(part) } else if isText { textBody?.append(part) } else { attachmentIDs.insert(part.id) }
+                        if part.type == "text/html" { if htmlOn { html.append(part) } } else if isText { if textOn { text.append(part) } } else { attachmentIDs.insert(part.id) }
                         continue
                     } else if inAlternative {
-                        if part.type != "text/html" && isText { htmlBody = nil }
-                        if part.type == "text/html" { textBody = nil }
+                        if part.type != "text/html" && isText { htmlOn = false }
+                        if part.type == "text/html" { textOn = false }
                     }
-                    textBody?.append(part)
-                    htmlBody?.append(part)
-                    if (textBody == nil || htmlBody == nil) && Selection.isInlineMedia(part.type) { attachmentIDs.insert(part.id) }
-                    if isImage { attachmentIDs.insert(part.id) }
+                    if textOn { text.append(part) }
+                    if htmlOn { html.append(part) }
+                    if isImage || ((!textOn || !htmlOn) && Selection.isInlineMedia(part.type)) { attachmentIDs.insert(part.id) }
                 } else {
                     attachmentIDs.insert(part.id)
                 }
             }
-            if multipartType == "alternative", var tb = textBody, var hb = htmlBody {
-                if textLength == tb.count, htmlLength != hb.count {
-                    for k in max(0, htmlLength)..<hb.count { tb.append(hb[k]) }
+            if multipartType == "alternative", textOn, htmlOn {
+                if textLength == text.count, htmlLength != html.count {
+                    for k in max(0, htmlLength)..<html.count { text.append(html[k]) }
                 }
-                if htmlLength == hb.count, textLength != tb.count {
-                    for k in max(0, textLength)..<tb.count { hb.append(tb[k]) }
+                if htmlLength == html.count, textLength != text.count {
+                    for k in max(0, textLength)..<text.count { html.append(text[k]) }
                 }
-                textBody = tb
-                htmlBody = hb
             }
         }
     }

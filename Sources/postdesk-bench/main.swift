@@ -1,2 +1,96 @@
 import Foundation
-print("bench")
+import Glibc
+import MIME
+
+/// postdesk-bench parse FILE            — print ParseReport JSON for FILE
+/// postdesk-bench bench N PATH...       — parse every message under PATHs N times; print MB/s and messages/s
+/// postdesk-bench big FILE              — parse one (large) file once; print a summary (for peak-RSS runs)
+
+func readFile(_ path: String) -> [UInt8]? {
+    guard let f = fopen(path, "rb") else { return nil }
+    defer { fclose(f) }
+    fseek(f, 0, SEEK_END)
+    let size = ftell(f)
+    fseek(f, 0, SEEK_SET)
+    guard size >= 0 else { return nil }
+    return [UInt8](unsafeUninitializedCapacity: size) { buf, count in
+        count = size > 0 ? fread(buf.baseAddress, 1, size, f) : 0
+    }
+}
+
+func messageFiles(_ roots: [String]) -> [String] {
+    var out: [String] = []
+    let fm = FileManager.default
+    for root in roots {
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: root, isDirectory: &isDir) else { continue }
+        if !isDir.boolValue { out.append(root); continue }
+        let items = (fm.enumerator(atPath: root)?.allObjects as? [String]) ?? []
+        for rel in items.sorted() {
+            let name = (rel as NSString).lastPathComponent
+            if name.hasPrefix(".") || name.hasSuffix(".json") || name.hasSuffix(".md") { continue }
+            let path = root + "/" + rel
+            var d: ObjCBool = false
+            if fm.fileExists(atPath: path, isDirectory: &d), !d.boolValue { out.append(path) }
+        }
+    }
+    return out
+}
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+let args = CommandLine.arguments
+guard args.count >= 3 else {
+    FileHandle.standardError.write(Data("usage: postdesk-bench parse FILE | bench N PATH... | big FILE\n".utf8))
+    exit(2)
+}
+switch args[1] {
+case "parse":
+    guard let bytes = readFile(args[2]) else {
+        FileHandle.standardError.write(Data("cannot read \(args[2])\n".utf8))
+        exit(1)
+    }
+    print(ParseReport.json(for: MessageParser.parse(bytes)))
+case "bench":
+    let iterations = Int(args[2]) ?? 20
+    let files = messageFiles(Array(args.dropFirst(3)))
+    let messages = files.compactMap(readFile)
+    let totalBytes = messages.reduce(0) { $0 + $1.count }
+    var sink = 0
+    // Warm-up.
+    for m in messages { sink &+= MessageParser.parse(m).bodyText.utf8.count }
+    var best = Double.infinity
+    var times: [Double] = []
+    for _ in 0..<iterations {
+        let t0 = now()
+        for m in messages {
+            let p = MessageParser.parse(m)
+            sink &+= p.bodyText.utf8.count &+ p.attachments.count
+        }
+        let dt = now() - t0
+        times.append(dt)
+        best = min(best, dt)
+    }
+    times.sort()
+    let median = times[times.count / 2]
+    let mb = Double(totalBytes) / 1_000_000
+    print(String(format: "swift: %d messages, %.2f MB, %d iterations", messages.count, mb, iterations))
+    print(String(format: "swift: median %.4f s/pass  %.1f MB/s  %.0f messages/s  (best %.1f MB/s)",
+                 median, mb / median, Double(messages.count) / median, mb / best))
+    print("sink \(sink % 10)")
+case "big":
+    guard let bytes = readFile(args[2]) else { exit(1) }
+    let t0 = now()
+    let m = MessageParser.parse(bytes)
+    let dt = now() - t0
+    let sizes = m.attachments.map { "\($0.filename ?? "-"):\($0.size)" }.joined(separator: ",")
+    print(String(format: "swift big: %.1f MB parsed in %.3f s; body %d chars; attachments %@", Double(bytes.count) / 1e6, dt,
+                 m.bodyText.count, sizes))
+default:
+    FileHandle.standardError.write(Data("unknown command \(args[1])\n".utf8))
+    exit(2)
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import Worker
+import Desk
+import MIME
+import Store
+
+@Suite(.serialized) struct OperationsTests {
+    let monday = copenhagen(2026, 11, 16, 10)
+
+    func adminMail(_ id: String, subject: String) -> [UInt8] {
+        Array("From: Admin <admin@bergmann.test>\r\nTo: support@example.test\r\nSubject: \(subject)\r\nMessage-ID: <\(id)>\r\nDate: Mon, 02 Nov 2026 09:00:00 +0100\r\n\r\nBitte helfen.\r\n".utf8)
+    }
+
+    @Test func importIsIdempotentAndSendsNothing() throws {
+        let box = try Sandbox(now: monday)
+        var mbox: [UInt8] = []
+        for i in 1...3 {
+            mbox += Array("From admin@bergmann.test Mon Nov  2 09:00:00 2026\n".utf8)
+            mbox += adminMail("imp\(i)@bergmann.test", subject: "Import \(i)") + Array(">From the body, escaped\n\n".utf8)
+        }
+        let path = box.dir.appendingPathComponent("old.mbox").path
+        FileManager.default.createFile(atPath: path, contents: Data(mbox))
+        #expect(PostdeskCommand.main(["import", path, "--config", box.configPath]) == 0)
+        let store = try PostdeskStore(path: box.config.database)
+        #expect(try store.tickets().count == 3)
+        #expect(try store.outbox().isEmpty)                       // backfill sends nothing
+        #expect(try store.tickets().allSatisfy { $0.state.clock == nil })
+        #expect(try store.messages(ticketID: 1).first?.bodyText.contains("From the body, escaped") == true)
+        #expect(PostdeskCommand.main(["import", path, "--config", box.configPath]) == 0)
+        #expect(try store.tickets().count == 3)
+    }
+
+    @Test func healthReportsStalePollAndRecovers() throws {
+        let box = try Sandbox(now: Date())
+        #expect(PostdeskCommand.main(["health", "--config", box.configPath]) == 1)   // never polled
+        box.now = Date()
+        _ = try box.pipeline().runOnce()
+        #expect(PostdeskCommand.main(["health", "--config", box.configPath]) == 0)
+        box.now = Date().addingTimeInterval(-3600)
+        _ = try box.pipeline().runOnce()
+        #expect(PostdeskCommand.main(["health", "--config", box.configPath]) == 1)   // last poll an hour ago
+    }
+
+    @Test func bounceMarksOurMailFailedTellsStaffAndOpensNoTicket() throws {
+        let box = try Sandbox(now: monday)
+        try box.deliver(adminMail("b1@bergmann.test", subject: "Drucker"))
+        let p = try box.pipeline()
+        _ = try p.runOnce()
+        let ack = try #require(try p.store.outbox().first { $0.kind == "acknowledgement" })
+        let report = """
+            From: MAILER-DAEMON@mx.bergmann.test\r
+            To: support@example.test\r
+            Subject: Undelivered Mail Returned to Sender\r
+            Message-ID: <bounce1@mx.bergmann.test>\r
+            Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r
+            \r
+            --B\r
+            Content-Type: text/plain\r
+            \r
+            The mail could not be delivered.\r
+            --B\r
+            Content-Type: message/delivery-status\r
+            \r
+            Final-Recipient: rfc822; admin@bergmann.test\r
+            Status: 5.1.1\r
+            --B\r
+            Content-Type: text/rfc822-headers\r
+            \r
+            Message-ID: <\(ack.messageID)>\r
+            Subject: [PD-2026-000001] Drucker\r
+            --B--\r
+
+            """
+        try box.deliver(Array(report.utf8))
+        let s = try p.runOnce()
+        #expect(s.opened == 0)
+        #expect(s.ignored == 1)
+        #expect(try p.store.outboxItem(messageID: ack.messageID)?.status == "failed")
+        let notice = try #require(try p.store.outbox().first { $0.kind == "delivery-failure" })
+        #expect(notice.recipients == ["agents@example.test"])
+        #expect(try p.store.tickets().count == 1)
+    }
+
+    @Test func monthlyReportCountsReactionTimesInBusinessTime() throws {
+        let box = try Sandbox(now: monday)
+        try box.deliver(Array("From: admin@bergmann.test\r\nTo: support@example.test\r\nSubject: [P1] Server down\r\nMessage-ID: <r1@bergmann.test>\r\n\r\nAlles steht.\r\n".utf8))
+        _ = try box.pipeline().runOnce()
+        box.now = monday.addingTimeInterval(45 * 60)
+        try box.deliver(Array("From: agent1@example.test\r\nTo: support@example.test\r\nSubject: Re: [PD-2026-000001] Server down\r\nMessage-ID: <r2@example.test>\r\nIn-Reply-To: <r1@bergmann.test>\r\n\r\nWir sind dran.\r\n".utf8))
+        _ = try box.pipeline().runOnce()
+        let store = try PostdeskStore(path: box.config.database)
+        let report = ReactionReport(records: try store.reportRows(from: copenhagen(2026, 11, 1, 0), to: copenhagen(2026, 12, 1, 0)),
+                                    policy: box.config.policy, now: box.now)
+        let line = try #require(report.lines.first)
+        #expect(line.customer == "bergmann")
+        #expect(line.priority == .p1)
+        #expect(line.tickets == 1)
+        #expect(line.medianMinutes == 45)
+        #expect(line.withinTarget == 1.0)
+        #expect(line.breaches == 0)
+        #expect(PostdeskCommand.main(["report", "--month", "2026-11", "--csv", "--config", box.configPath]) == 0)
+    }
+}

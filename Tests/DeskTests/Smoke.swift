@@ -1,4 +1,0 @@
-import Testing
-@testable import Desk
-
-@Test func DeskBuilds() { #expect(Bool(true)) }

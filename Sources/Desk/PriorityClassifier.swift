@@ -107,11 +107,14 @@ public struct PriorityClassifier: Sendable {
             let everyone = live(lex.everyone).filter { e in !dept.contains { NSIntersectionRange($0.range, e.range).length > 0 } }
             let few = live(lex.few)
             let single = live(lex.single).filter { o in !few.contains { NSIntersectionRange($0.range, o.range).length > 0 } }
-            let minor = lex.minor.matches(in: s)
-            let hard = lex.hard.matches(in: s).filter { h in !minor.contains { NSIntersectionRange($0.range, h.range).length > 0 } }
+            let calm = lex.reassurance.matches(in: s)
+            let minor = lex.minor.matches(in: s).filter { m in !calm.contains { NSIntersectionRange($0.range, m.range).length > 0 } }
+            let soft = minor + calm
+            let hard = lex.hard.matches(in: s).filter { h in !soft.contains { NSIntersectionRange($0.range, h.range).length > 0 } }
             let impact = minor.first ?? hard.first
-            if let e = everyone.first, let i = impact { offer(minor.isEmpty ? .p1 : .p3, [e.text, i.text]) }
-            if let d = dept.first, let i = impact { offer(minor.isEmpty ? .p2 : .p3, [d.text, i.text]) }
+            let mild = soft.min { $0.range.location < $1.range.location }
+            if let e = everyone.first, let i = impact { offer(mild == nil ? .p1 : .p3, [e.text, (mild ?? i).text]) }
+            if let d = dept.first, let i = impact { offer(mild == nil ? .p2 : .p3, [d.text, (mild ?? i).text]) }
             if let f = few.first, let i = impact { offer(.p3, [f.text, i.text]) }
             if let o = single.first, let i = impact {
                 offer(.p4, o.text == i.text || i.range.location < o.range.location + o.range.length && i.range.location >= o.range.location ? [o.text] : [o.text, i.text])

@@ -1,6 +1,11 @@
 import Foundation
 
-/// Danish public holidays, computed per year. First cut: none.
+/// Danish public holidays, computed per year (Easter-based ones by the anonymous Gregorian computus).
+///
+/// Always closed: Nytårsdag, Skærtorsdag, Langfredag, Påskedag, 2. påskedag, Store bededag (years before 2024 only;
+/// abolished from 2024), Kristi himmelfartsdag, Pinsedag, 2. pinsedag, 1. and 2. juledag.
+/// Closed by default but switchable: Grundlovsdag (5 Jun), Juleaftensdag (24 Dec), Nytårsaftensdag (31 Dec).
+/// Plus any extra closure dates ("YYYY-MM-DD").
 public struct DanishHolidays: Sendable, Equatable {
     public var grundlovsdag: Bool
     public var juleaftensdag: Bool
@@ -8,18 +13,146 @@ public struct DanishHolidays: Sendable, Equatable {
     /// Extra closure dates, "YYYY-MM-DD".
     public var extraClosures: Set<String>
 
+    /// The first year without Store bededag (the law abolishing it took effect in 2024).
+    public static let storeBededagAbolishedFrom = 2024
+
     public init(grundlovsdag: Bool = true, juleaftensdag: Bool = true, nytaarsaftensdag: Bool = true, extraClosures: Set<String> = []) {
         self.grundlovsdag = grundlovsdag
         self.juleaftensdag = juleaftensdag
         self.nytaarsaftensdag = nytaarsaftensdag
-        self.extraClosures = extraClosures
+        self.extraClosures = Set(extraClosures.map { $0.trimmingCharacters(in: .whitespaces) })
     }
 
-    /// Whether that local calendar date is closed.
+    /// Whether that local calendar date is closed (a public holiday, an enabled optional day, or an extra closure).
+    /// Weekends are not this type's business: see `BusinessCalendar.weekdays`.
     public func isClosed(year: Int, month: Int, day: Int) -> Bool {
-        extraClosures.contains(String(format: "%04d-%02d-%02d", year, month, day))
+        if holidayName(year: year, month: month, day: day) != nil { return true }
+        return !extraClosures.isEmpty && extraClosures.contains(CivilDate(year: year, month: month, day: day).iso)
     }
 
-    /// The named holidays of a year, ("YYYY-MM-DD", Danish name), in date order.
-    public func holidays(in year: Int) -> [(date: String, name: String)] { [] }
+    /// The Danish name of the holiday on that date, if it is one (extra closures excluded).
+    public func holidayName(year: Int, month: Int, day: Int) -> String? {
+        switch (month, day) {
+        case (1, 1): return "Nytårsdag"
+        case (6, 5): return grundlovsdag ? "Grundlovsdag" : nil
+        case (12, 24): return juleaftensdag ? "Juleaftensdag" : nil
+        case (12, 25): return "1. juledag"
+        case (12, 26): return "2. juledag"
+        case (12, 31): return nytaarsaftensdag ? "Nytårsaftensdag" : nil
+        default: break
+        }
+        guard (3...6).contains(month) else { return nil }
+        let offset = CivilDate(year: year, month: month, day: day).dayNumber - DanishHolidays.easterSunday(year).dayNumber
+        switch offset {
+        case -3: return "Skærtorsdag"
+        case -2: return "Langfredag"
+        case 0: return "Påskedag"
+        case 1: return "2. påskedag"
+        case 26: return year < DanishHolidays.storeBededagAbolishedFrom ? "Store bededag" : nil
+        case 39: return "Kristi himmelfartsdag"
+        case 49: return "Pinsedag"
+        case 50: return "2. pinsedag"
+        default: return nil
+        }
+    }
+
+    /// The named holidays of a year, ("YYYY-MM-DD", Danish name), in date order; extra closures of that year
+    /// are listed as "Ekstra lukkedag".
+    public func holidays(in year: Int) -> [(date: String, name: String)] {
+        var days: [(CivilDate, String)] = []
+        func add(_ d: CivilDate, _ name: String) { days.append((d, name)) }
+        let easter = DanishHolidays.easterSunday(year)
+        add(CivilDate(year: year, month: 1, day: 1), "Nytårsdag")
+        add(easter.adding(days: -3), "Skærtorsdag")
+        add(easter.adding(days: -2), "Langfredag")
+        add(easter, "Påskedag")
+        add(easter.adding(days: 1), "2. påskedag")
+        if year < DanishHolidays.storeBededagAbolishedFrom { add(easter.adding(days: 26), "Store bededag") }
+        add(easter.adding(days: 39), "Kristi himmelfartsdag")
+        add(easter.adding(days: 49), "Pinsedag")
+        add(easter.adding(days: 50), "2. pinsedag")
+        if grundlovsdag { add(CivilDate(year: year, month: 6, day: 5), "Grundlovsdag") }
+        if juleaftensdag { add(CivilDate(year: year, month: 12, day: 24), "Juleaftensdag") }
+        add(CivilDate(year: year, month: 12, day: 25), "1. juledag")
+        add(CivilDate(year: year, month: 12, day: 26), "2. juledag")
+        if nytaarsaftensdag { add(CivilDate(year: year, month: 12, day: 31), "Nytårsaftensdag") }
+        let named = Set(days.map { $0.0.iso })
+        for text in extraClosures {
+            if let d = CivilDate(iso: text), d.year == year, !named.contains(d.iso) { add(d, "Ekstra lukkedag") }
+        }
+        return days.sorted { $0.0.dayNumber < $1.0.dayNumber }.map { (date: $0.0.iso, name: $0.1) }
+    }
+
+    /// Easter Sunday of a Gregorian year (anonymous Gregorian / Meeus–Jones–Butcher algorithm).
+    public static func easterSunday(_ y: Int) -> CivilDate {
+        let a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4
+        let f = (b + 8) / 25, g = (b - f + 1) / 3, h = (19 * a + b - d - g + 15) % 30
+        let i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7, m = (a + 11 * h + 22 * l) / 451
+        let n = h + l - 7 * m + 114
+        return CivilDate(year: y, month: n / 31, day: n % 31 + 1)
+    }
+}
+
+/// A proleptic Gregorian calendar date without a time or zone, with day arithmetic (Hinnant's days-from-civil).
+public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses "YYYY-MM-DD" (a real date only).
+    public init?(iso: String) {
+        let parts = iso.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1...12).contains(m), (1...31).contains(d) else { return nil }
+        let date = CivilDate(year: y, month: m, day: d)
+        guard CivilDate(dayNumber: date.dayNumber) == date else { return nil }
+        self = date
+    }
+
+    /// Days since 1970-01-01.
+    public var dayNumber: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    public init(dayNumber z0: Int) {
+        let z = z0 + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
+    }
+
+    public func adding(days: Int) -> CivilDate { CivilDate(dayNumber: dayNumber + days) }
+
+    /// `Calendar` numbering: 1 = Sunday … 7 = Saturday.
+    public var weekday: Int {
+        let w = (dayNumber + 4) % 7 // 1970-01-01 was a Thursday (4 with Sunday = 0)
+        return (w < 0 ? w + 7 : w) + 1
+    }
+
+    public var iso: String {
+        let y = String(year), m = month < 10 ? "0\(month)" : "\(month)", d = day < 10 ? "0\(day)" : "\(day)"
+        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + m + "-" + d
+    }
+
+    public var description: String { iso }
+
+    public static func < (a: CivilDate, b: CivilDate) -> Bool { a.dayNumber < b.dayNumber }
 }

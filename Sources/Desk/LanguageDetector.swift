@@ -1,4 +1,59 @@
-/// First cut; the business-time/priority work replaces it.
+/// Guesses the language of a mail text among Danish, English, German and Dutch from function-word counts.
+///
+/// Only words that belong to exactly one of the four lists count (so "de", "en", "er", "die", "van" decide nothing),
+/// plus letters typical of one language (æ ø å → da; ä ö ü ß → de; the "ij" digraph → nl). Returns nil for
+/// too little evidence or a tie.
 public enum LanguageDetector {
-    public static func detect(_ text: String) -> String? { nil }
+    public static func detect(_ text: String) -> String? {
+        var score: [String: Int] = ["da": 0, "en": 0, "de": 0, "nl": 0]
+        var word = ""
+        func finish() {
+            defer { word = "" }
+            guard !word.isEmpty else { return }
+            if let lang = unique[word] { score[lang, default: 0] += 2 }
+            if word.contains("ij") { score["nl", default: 0] += 1 }
+        }
+        for ch in text.lowercased() {
+            if ch.isLetter || ch == "'" || ch == "’" {
+                word.append(ch == "’" ? "'" : ch)
+                switch ch {
+                case "æ", "ø", "å": score["da", default: 0] += 1
+                case "ä", "ö", "ü", "ß": score["de", default: 0] += 1
+                default: break
+                }
+            } else { finish() }
+        }
+        finish()
+        let ranked = score.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        guard ranked[0].value >= 4, ranked[0].value > ranked[1].value else { return nil }
+        return ranked[0].key
+    }
+
+    static let words: [String: [String]] = [
+        "da": ["og", "jeg", "ikke", "det", "at", "til", "på", "af", "med", "har", "kan", "vi", "vores", "hvis", "men", "så",
+               "også", "skal", "være", "noget", "ingen", "alle", "fra", "hej", "venlig", "hilsen", "mvh", "tak", "jeres", "hvordan",
+               "hvad", "hvorfor", "når", "eller", "siden", "bliver", "blev", "kunne", "gerne", "mig", "min", "mit", "mine", "os",
+               "der", "som", "efter", "igen", "godt", "nede", "virker", "ikk", "af", "denne", "dette", "disse", "lidt", "meget"],
+        "en": ["the", "and", "is", "are", "you", "we", "our", "not", "with", "this", "that", "have", "has", "please", "thanks",
+               "thank", "can't", "cannot", "it", "of", "to", "for", "on", "my", "i", "me", "your", "would", "could", "should",
+               "hi", "hello", "regards", "best", "since", "there", "what", "how", "when", "which", "from", "been", "was", "were",
+               "all", "users", "any", "some", "still", "it's", "i'm", "don't", "doesn't", "isn't", "a", "an", "be", "do"],
+        "de": ["und", "ist", "nicht", "ich", "wir", "sie", "mit", "das", "der", "dem", "den", "des", "ein", "eine", "einen",
+               "einem", "auf", "für", "von", "zu", "bei", "auch", "es", "sind", "haben", "hat", "kann", "können", "bitte", "danke",
+               "grüße", "gruß", "hallo", "guten", "tag", "morgen", "seit", "noch", "nur", "schon", "wie", "was", "wenn", "oder",
+               "aber", "unser", "unsere", "unseren", "mein", "meine", "kein", "keine", "wird", "werden", "mehr", "freundlichen"],
+        "nl": ["het", "en", "een", "ik", "wij", "we", "niet", "is", "zijn", "met", "van", "voor", "op", "bij", "ook", "maar",
+               "dat", "deze", "dit", "kan", "kunnen", "geen", "graag", "groet", "groeten", "vriendelijke", "bedankt", "hoi",
+               "goedemorgen", "sinds", "nog", "al", "wel", "naar", "hebben", "heeft", "onze", "ons", "mijn", "jullie", "u",
+               "wat", "hoe", "wanneer", "omdat", "meer", "alle", "iets", "niets", "werkt", "moet", "zou", "worden", "er"],
+    ]
+
+    /// word → the one language that uses it (words on two or more lists are dropped).
+    static let unique: [String: String] = {
+        var owners: [String: Set<String>] = [:]
+        for (lang, list) in words { for w in list { owners[w, default: []].insert(lang) } }
+        var out: [String: String] = [:]
+        for (w, langs) in owners where langs.count == 1 { out[w] = langs.first! }
+        return out
+    }()
 }

@@ -1,18 +1,209 @@
+import Foundation
 import MIME
 
-/// Classifies a customer mail P1–P5 (markers → impact wording → X-Priority/Importance → default). First cut.
+/// Classifies a customer mail P1–P5, in this order:
+/// 1. explicit markers in the subject or the first lines of the new text (`[P1]`, `P1:`, `Prioritet 1`, `Priority 1`,
+///    `Priorität 1`, `Prioriteit 1`, and critical/kritisk/kritisch/kritiek → P1, unless negated);
+/// 2. impact wording in Danish, English, German and Dutch, per sentence: the business stopped / nobody can work (P1);
+///    all or most users with something not working (P1; with only a minor problem P3); a department or many users (P2);
+///    a few users (P3); one or two users / only me (P4); a question or information request (P5). The most severe match
+///    wins. Scope phrases right after a negation ("not all users", "ikke alle brugere") do not count;
+/// 3. `X-Priority: 1|2`, `Importance: high`, `Priority: urgent`, `X-MSMail-Priority: high` raise a P4/P5 to P3
+///    (never to P1/P2);
+/// 4. otherwise the default.
+/// Quoted history never counts: the body goes through `ReplyExtractor.newText` first.
 public struct PriorityClassifier: Sendable {
     public var defaultPriority: Priority
+    /// How many non-empty lines at the top of the new text are searched for explicit markers.
+    public var markerLines: Int = 5
 
     public init(defaultPriority: Priority = .p3) {
         self.defaultPriority = defaultPriority
     }
 
     public func classify(_ message: ParsedMessage) -> PriorityDecision {
-        let text = (message.subject + "\n" + ReplyExtractor.newText(message.bodyText)).lowercased()
-        for p in Priority.allCases where text.contains("[\(p.rawValue.lowercased())]") {
-            return PriorityDecision(p, reason: "marker [\(p.rawValue)]")
+        var headers: [String: String] = [:]
+        for name in ["X-Priority", "Importance", "Priority", "X-MSMail-Priority"] {
+            if let v = message.header(name) { headers[name] = v }
         }
-        return PriorityDecision(defaultPriority, reason: "default")
+        return classify(subject: message.subject, newText: ReplyExtractor.newText(message.bodyText), headers: headers)
+    }
+
+    /// Classifies already-extracted new text (no quoted history). `headers`: name → value, any case.
+    public func classify(subject: String, newText: String, headers: [String: String] = [:]) -> PriorityDecision {
+        if let marker = PriorityClassifier.marker(subject: subject, newText: newText, lines: markerLines) { return marker }
+        let wording = PriorityClassifier.wording(subject: subject, text: newText)
+        var decision = wording ?? PriorityDecision(defaultPriority, reason: "default")
+        if decision.priority > .p3, let raise = PriorityClassifier.raisingHeader(headers) {
+            let was = decision.reason == "default" ? "default" : "was \(decision.reason)"
+            decision = PriorityDecision(.p3, reason: "header \(raise) raised \(decision.priority.rawValue) to P3 (\(was))")
+        }
+        return decision
+    }
+
+    // MARK: Rule 1: markers
+
+    static let numericMarker = try! NSRegularExpression(pattern:
+        "\\[\\s*p([1-5])\\s*\\]|\\(\\s*p([1-5])\\s*\\)|(?<![\\p{L}\\p{N}])p([1-5])\\s*:|(?<![\\p{L}\\p{N}])(?:prioritet|priority|priorität|prioritaet|prioriteit|prioritát|prio)\\s*[:=#-]?\\s*p?([1-5])(?![\\p{L}\\p{N}])",
+        options: [.caseInsensitive])
+    static let criticalWord = try! NSRegularExpression(pattern:
+        "(?<![\\p{L}\\p{N}-])(?:critical|kritisk|kritiske|kritisch|kritische[nmrs]?|kritiek|kritieke)(?![\\p{L}\\p{N}])",
+        options: [.caseInsensitive])
+
+    static func marker(subject: String, newText: String, lines count: Int) -> PriorityDecision? {
+        let lines = newText.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.prefix(count)
+        let places = [("subject", subject)] + lines.map { ("first lines", $0) }
+        for (place, text) in places {
+            let ns = text as NSString
+            if let m = numericMarker.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) {
+                for g in 1...4 where m.range(at: g).location != NSNotFound {
+                    let p = Priority(text: "P" + ns.substring(with: m.range(at: g)))!
+                    return PriorityDecision(p, reason: "marker \"\(ns.substring(with: m.range))\" in \(place)")
+                }
+            }
+        }
+        let lex = PriorityLexicon.shared
+        for (place, text) in places {
+            let ns = text as NSString
+            for m in criticalWord.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+                let before = normalize(ns.substring(to: m.range.location))
+                if isNegated(before: before, lexicon: lex) { continue }
+                return PriorityDecision(.p1, reason: "marker \"\(ns.substring(with: m.range))\" in \(place)")
+            }
+        }
+        return nil
+    }
+
+    // MARK: Rule 2: wording
+
+    struct Candidate {
+        var priority: Priority
+        var words: [String]
+    }
+
+    static func wording(subject: String, text: String) -> PriorityDecision? {
+        let lex = PriorityLexicon.shared
+        var best: Candidate?
+        var negated: [String] = []
+        func offer(_ p: Priority, _ words: [String]) {
+            if best == nil || p < best!.priority { best = Candidate(priority: p, words: words) }
+        }
+        for sentence in [subject] + sentences(text) {
+            let s = normalize(sentence)
+            if s.isEmpty { continue }
+            func live(_ set: PhraseSet) -> [(range: NSRange, text: String)] {
+                set.matches(in: s).filter { m in
+                    let before = (s as NSString).substring(to: m.range.location)
+                    if isNegated(before: before, lexicon: lex) {
+                        negated.append(lastWords(before, 2) + m.text)
+                        return false
+                    }
+                    return true
+                }
+            }
+            if let m = live(lex.stopped).first { offer(.p1, [m.text]) }
+            let dept = live(lex.department)
+            let everyone = live(lex.everyone).filter { e in !dept.contains { NSIntersectionRange($0.range, e.range).length > 0 } }
+            let few = live(lex.few)
+            let single = live(lex.single).filter { o in !few.contains { NSIntersectionRange($0.range, o.range).length > 0 } }
+            let calm = lex.reassurance.matches(in: s)
+            let minor = lex.minor.matches(in: s).filter { m in !calm.contains { NSIntersectionRange($0.range, m.range).length > 0 } }
+            let soft = minor + calm
+            let hard = lex.hard.matches(in: s).filter { h in !soft.contains { NSIntersectionRange($0.range, h.range).length > 0 } }
+            let impact = minor.first ?? hard.first
+            let mild = soft.min { $0.range.location < $1.range.location }
+            if let e = everyone.first, let i = impact { offer(mild == nil ? .p1 : .p3, [e.text, (mild ?? i).text]) }
+            if let d = dept.first, let i = impact { offer(mild == nil ? .p2 : .p3, [d.text, (mild ?? i).text]) }
+            if let f = few.first, let i = impact { offer(.p3, [f.text, i.text]) }
+            if let o = single.first, let i = impact {
+                offer(.p4, o.text == i.text || i.range.location < o.range.location + o.range.length && i.range.location >= o.range.location ? [o.text] : [o.text, i.text])
+            } else if let o = live(lex.onlyMe).first { offer(.p4, [o.text]) }
+            if let q = lex.question.matches(in: s).first { offer(.p5, [q.text]) }
+        }
+        guard let best else { return nil }
+        var reason = "wording \(best.priority.rawValue): " + best.words.map { "\"\($0)\"" }.joined(separator: " + ")
+        if !negated.isEmpty { reason += "; negated \"\(negated[0])\" ignored" }
+        return PriorityDecision(best.priority, reason: reason)
+    }
+
+    /// The words before a match end with a negation, possibly followed by one filler ("not all", "ikke helt alle").
+    static func isNegated(before: String, lexicon: PriorityLexicon) -> Bool {
+        let words = before.split(separator: " ").suffix(2).map(String.init)
+        guard let last = words.last else { return false }
+        if lexicon.negators.contains(last) { return true }
+        if words.count == 2, lexicon.fillers.contains(last), lexicon.negators.contains(words[0]) { return true }
+        return false
+    }
+
+    static func lastWords(_ text: String, _ n: Int) -> String {
+        let words = text.split(separator: " ").suffix(n)
+        return words.isEmpty ? "" : words.joined(separator: " ") + " "
+    }
+
+    // MARK: Rule 3: headers
+
+    static func raisingHeader(_ headers: [String: String]) -> String? {
+        func value(_ name: String) -> String? {
+            headers.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value.trimmingCharacters(in: .whitespaces)
+        }
+        if let v = value("X-Priority"), let first = v.first, first == "1" || first == "2" { return "X-Priority: \(v)" }
+        if let v = value("Importance"), v.lowercased().hasPrefix("high") { return "Importance: \(v)" }
+        if let v = value("Priority"), v.lowercased().hasPrefix("urgent") { return "Priority: \(v)" }
+        if let v = value("X-MSMail-Priority"), v.lowercased().hasPrefix("high") { return "X-MSMail-Priority: \(v)" }
+        return nil
+    }
+
+    // MARK: Text
+
+    /// Splits text into sentences: at . ! ? ; followed by a space or line end, at blank lines, and after a line
+    /// that is short or ends in punctuation (greetings, sign-offs, list items).
+    static func sentences(_ text: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        func flush() {
+            let t = current.trimmingCharacters(in: .whitespaces)
+            if !t.isEmpty { out.append(t) }
+            current = ""
+        }
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { flush(); continue }
+            var previous: Character = " "
+            for ch in line {
+                if (previous == "." || previous == "!" || previous == "?" || previous == ";") && ch == " " { flush() } else { current.append(ch) }
+                previous = ch
+            }
+            if let last = line.last, ".!?;:,".contains(last) || line.count < 40 { flush() } else { current.append(" ") }
+        }
+        flush()
+        return out
+    }
+
+    /// Lower case; accents other than æøåäöüß folded; apostrophes kept as `'`; other non-letters → one space.
+    static func normalize(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for ch in text.lowercased() {
+            var c = ch
+            switch ch {
+            case "é", "è", "ê", "ë": c = "e"
+            case "á", "à", "â": c = "a"
+            case "í", "ì", "î", "ï": c = "i"
+            case "ó", "ò", "ô": c = "o"
+            case "ú", "ù", "û": c = "u"
+            case "’", "‘", "`", "´": c = "'"
+            default: break
+            }
+            if c.isLetter || c.isNumber || c == "'" {
+                if pendingSpace && !out.isEmpty { out.append(" ") }
+                pendingSpace = false
+                out.append(c)
+            } else {
+                pendingSpace = true
+            }
+        }
+        return out
     }
 }

@@ -47,6 +47,13 @@ public enum BusinessTimeFormat {
         return "\(days) \(hhmm(calendar.opensAt))–\(hhmm(calendar.closesAt))"
     }
 
+    /// "2 h 15 min" style durations for staff notices.
+    public static func duration(minutes: Int) -> String {
+        let m = abs(minutes)
+        if m < 60 { return "\(m) min" }
+        return m % 60 == 0 ? "\(m / 60) h" : "\(m / 60) h \(m % 60) min"
+    }
+
     // MARK: Helpers
 
     static func local(_ instant: Date, _ zone: TimeZone) -> (CivilDate, Int) {

@@ -21,14 +21,37 @@ public struct SupportPlan: Sendable {
         self.hoursText = hoursText
     }
 
+    /// Standard: Mon–Fri 09–17, every request answered within 12 working hours (P5 included).
+    public static func standard(holidays: DanishHolidays = DanishHolidays()) -> SupportPlan {
+        SupportPlan(name: "standard", calendar: .standard(holidays: holidays), targets: [.p1: 720, .p2: 720, .p3: 720, .p4: 720, .p5: 720])
+    }
+
+    /// Extended: Mon–Fri 08–22; P1 2 h, P2 4 h, P3 12 h, P4 24 h, P5 best effort (no clock).
+    public static func extended(holidays: DanishHolidays = DanishHolidays()) -> SupportPlan {
+        SupportPlan(name: "extended", calendar: .extended(holidays: holidays), targets: [.p1: 120, .p2: 240, .p3: 720, .p4: 1440])
+    }
+
+    /// Reaction target in business minutes, nil for best effort.
+    public func targetMinutes(for priority: Priority) -> Int? { targets[priority] }
+
     /// The deadline for a message received at `start`, or nil when the plan sets no target.
     public func deadline(for priority: Priority, from start: Date) -> Date? {
-        targets[priority].map { calendar.adding(minutes: $0, to: start) }
+        instant(at: 1, of: priority, from: start)
     }
 
     /// When the warning is due: the warning share of the target, in business time.
     public func warningTime(for priority: Priority, from start: Date) -> Date? {
-        targets[priority].map { calendar.adding(minutes: Int((Double($0) * warningShare).rounded()), to: start) }
+        instant(at: warningShare, of: priority, from: start)
+    }
+
+    /// The instant at which `share` of the target has elapsed in business time (whole minutes, rounded down).
+    public func instant(at share: Double, of priority: Priority, from start: Date) -> Date? {
+        targets[priority].map { calendar.adding(minutes: Int((Double($0) * share).rounded(.down)), to: start) }
+    }
+
+    /// Opening hours as written in mails: the configured text, else generated from the calendar.
+    public func openingHours(language: String) -> String {
+        hoursText[language] ?? BusinessTimeFormat.openingHours(calendar, language: language)
     }
 }
 

@@ -88,13 +88,11 @@ public enum Templates {
         lines.append("\(w.registered): \(reference)")
         lines.append("\(w.priority): \(priority.priority.rawValue) (\(w.meaning[priority.priority] ?? ""))")
         if let deadline {
-            lines.append("\(w.reactBy): \(LocalTime.format(deadline, in: plan.calendar.timeZone, language: language))")
+            lines.append("\(w.reactBy): \(BusinessTimeFormat.deadline(deadline, in: plan.calendar.timeZone, language: language))")
         } else {
             lines.append(w.bestEffort)
         }
-        if let hours = plan.hoursText[language] ?? plan.hoursText["en"] {
-            lines.append("\(w.hours): \(hours)")
-        }
+        lines.append("\(w.hours): \(plan.openingHours(language: language))")
         lines += ["", w.keepReference]
         if let kb = policy.knowledgeBaseURL {
             lines += ["", w.knowledgeBase, kb]
@@ -121,7 +119,7 @@ public enum Templates {
             "From:      \(display(ticket.requester))",
             "Customer:  \(customer.map { "\($0.name) (\(plan.name) plan)" } ?? "none (\(plan.name) plan)")",
             "Priority:  \(ticket.priority.priority.rawValue) — \(ticket.priority.reason)",
-            "React by:  \(deadline.map { LocalTime.format($0, in: plan.calendar.timeZone, language: "en") } ?? "best effort, no target")",
+            "React by:  \(deadline.map { BusinessTimeFormat.deadline($0, in: plan.calendar.timeZone, language: "en") } ?? "best effort, no target")",
         ]
         if !attachments.isEmpty { lines.append("Attached:  \(attachments.joined(separator: ", "))") }
         lines += ["", "----", newText.isEmpty ? "(no text)" : newText, "----", "", staffHelp]
@@ -145,8 +143,8 @@ public enum Templates {
         let minutes = plan.calendar.businessMinutes(from: min(now, due), to: max(now, due))
         let headline: String
         switch kind {
-        case .warning: headline = "Reaction due in \(LocalTime.duration(minutes: minutes)) of business time"
-        case .breach: headline = "Reaction target missed" + (minutes > 0 ? ", overdue by \(LocalTime.duration(minutes: minutes)) of business time" : "")
+        case .warning: headline = "Reaction due in \(BusinessTimeFormat.duration(minutes: minutes)) of business time"
+        case .breach: headline = "Reaction target missed" + (minutes > 0 ? ", overdue by \(BusinessTimeFormat.duration(minutes: minutes)) of business time" : "")
         }
         let subject = "\(ticket.reference.tag) \(kind == .warning ? "Warning" : "Breach"): \(ticket.priority.priority.rawValue) \(ticket.subject)"
         let body = [
@@ -157,8 +155,8 @@ public enum Templates {
             "Requester: \(display(ticket.requester))",
             "Subject:   \(ticket.subject)",
             "Priority:  \(ticket.priority.priority.rawValue) — \(ticket.priority.reason)",
-            "Received:  \(LocalTime.format(ticket.clock?.startedAt ?? ticket.createdAt, in: plan.calendar.timeZone, language: "en"))",
-            "Deadline:  \(LocalTime.format(due, in: plan.calendar.timeZone, language: "en"))",
+            "Received:  \(BusinessTimeFormat.deadline(ticket.clock?.startedAt ?? ticket.createdAt, in: plan.calendar.timeZone, language: "en"))",
+            "Deadline:  \(BusinessTimeFormat.deadline(due, in: plan.calendar.timeZone, language: "en"))",
             "",
             "Replying to this mail adds to the ticket; it is sent to the customer like any staff reply.",
         ].joined(separator: "\n")

@@ -124,7 +124,7 @@ public enum PostdeskCommand {
         guard let plan = config.policy.plan(named: planName) else {
             throw UsageError("no plan \"\(planName)\" in \(config.file); plans: \(config.policy.plans.keys.sorted().joined(separator: ", "))")
         }
-        print(plan.deadline(for: priority, from: at).map { LocalTime.iso($0, in: plan.calendar.timeZone) } ?? "")
+        print(plan.deadline(for: priority, from: at).map { BusinessTimeFormat.iso($0, in: plan.calendar.timeZone) } ?? "")
         return 0
     }
 
@@ -180,9 +180,9 @@ public enum PostdeskCommand {
                 let t = r.state
                 return ["reference": t.reference.description, "status": t.status.rawValue, "priority": t.priority.priority.rawValue,
                         "priority_reason": t.priority.reason, "requester": t.requester.email, "customer": t.customerID as Any? ?? NSNull(),
-                        "subject": t.subject, "created": LocalTime.iso(t.createdAt, in: zone),
-                        "reaction_due": t.clock.map { LocalTime.iso($0.dueAt, in: zone) } as Any? ?? NSNull(),
-                        "first_response": t.firstResponseAt.map { LocalTime.iso($0, in: zone) } as Any? ?? NSNull(),
+                        "subject": t.subject, "created": BusinessTimeFormat.iso(t.createdAt, in: zone),
+                        "reaction_due": t.clock.map { BusinessTimeFormat.iso($0.dueAt, in: zone) } as Any? ?? NSNull(),
+                        "first_response": t.firstResponseAt.map { BusinessTimeFormat.iso($0, in: zone) } as Any? ?? NSNull(),
                         "messages": r.messageCount]
             }
             print(json(list))
@@ -213,16 +213,16 @@ public enum PostdeskCommand {
             "Priority:   \(t.priority.priority.rawValue) — \(t.priority.reason)",
             "Requester:  \(MessageWriter.address(t.requester))",
             "Customer:   \(config.policy.customer(id: t.customerID)?.name ?? "none") (\(t.plan) plan)",
-            "Created:    \(LocalTime.format(t.createdAt, in: zone, language: "en"))",
+            "Created:    \(BusinessTimeFormat.deadline(t.createdAt, in: zone, language: "en"))",
         ]
-        if let clock = t.clock { out.append("React by:   \(LocalTime.format(clock.dueAt, in: zone, language: "en"))" + (clock.breachSent ? "  (breached)" : clock.warningSent ? "  (warned)" : "")) }
-        if let first = t.firstResponseAt { out.append("Answered:   \(LocalTime.format(first, in: zone, language: "en"))") }
+        if let clock = t.clock { out.append("React by:   \(BusinessTimeFormat.deadline(clock.dueAt, in: zone, language: "en"))" + (clock.breachSent ? "  (breached)" : clock.warningSent ? "  (warned)" : "")) }
+        if let first = t.firstResponseAt { out.append("Answered:   \(BusinessTimeFormat.deadline(first, in: zone, language: "en"))") }
         if let claimed = t.claimedReference { out.append("Claimed:    \(claimed) (subject reference not trusted from this sender)") }
         if let linked = t.linkedTicketID, let old = try store.ticket(id: linked) { out.append("Continues:  \(old.reference)") }
         for m in try store.messages(ticketID: t.id) {
             let who = m.from.map(MessageWriter.address) ?? "?"
             out.append("")
-            out.append("── \(m.direction == "in" ? "from" : "to-out") \(who) · \(m.role) · \(LocalTime.format(m.createdAt, in: zone, language: "en"))")
+            out.append("── \(m.direction == "in" ? "from" : "to-out") \(who) · \(m.role) · \(BusinessTimeFormat.deadline(m.createdAt, in: zone, language: "en"))")
             out.append(m.newText.isEmpty ? "(no new text)" : m.newText)
             for a in m.attachments {
                 out.append("  📎 \(a.filename ?? "(unnamed)")  \(a.contentType)  \(a.size) bytes  sha256:\(a.sha256.prefix(16))…")
@@ -282,7 +282,7 @@ public enum PostdeskCommand {
         let report = ReactionReport(records: try store.reportRows(from: from, to: to), policy: config.policy, now: Date())
         func name(_ id: String) -> String { config.policy.customer(id: id)?.name ?? id }
         func share(_ d: Double?) -> String { d.map { String(format: "%.0f%%", $0 * 100) } ?? "" }
-        func mins(_ m: Int?) -> String { m.map { LocalTime.duration(minutes: $0) } ?? "" }
+        func mins(_ m: Int?) -> String { m.map { BusinessTimeFormat.duration(minutes: $0) } ?? "" }
         if asJSON {
             print(json(report.lines.map { l -> [String: Any] in
                 ["customer": name(l.customer), "priority": l.priority.rawValue, "tickets": l.tickets, "answered": l.answered,

@@ -21,50 +21,48 @@ let extended = BusinessCalendar.extended()
 
 @Suite struct ReactionDeadlineExamples {
     @Test func extendedP1FridayEveningAcrossSpringDST() {
-        let due = BusinessPlan.extended().deadline(for: .p1, receivedAt: at("2026-03-27 21:00 +01:00"))!
+        let due = SupportPlan.extended().deadline(for: .p1, from: at("2026-03-27 21:00 +01:00"))!
         print("extended P1 120 min, Fri 2026-03-27 21:00 CET →", stamp(due))
         #expect(due == at("2026-03-30 09:00 +02:00"))
         #expect(stamp(due) == "Mon 2026-03-30 09:00 CEST (+02:00)")
     }
 
     @Test func standardTwelveWorkingHoursOverEaster() {
-        let due = BusinessPlan.standard().deadline(for: .p3, receivedAt: at("2026-04-01 15:00 +02:00"))!
+        let due = SupportPlan.standard().deadline(for: .p3, from: at("2026-04-01 15:00 +02:00"))!
         print("standard 720 min, Wed 2026-04-01 15:00 CEST →", stamp(due))
         #expect(due == at("2026-04-08 11:00 +02:00"))
-        for p in Priority.allCases { #expect(BusinessPlan.standard().targetMinutes(for: p) == 720) }
+        for p in Priority.allCases { #expect(SupportPlan.standard().targetMinutes(for: p) == 720) }
     }
 
     @Test func extendedP2SaturdayBeforeAutumnDST() {
-        let due = BusinessPlan.extended().deadline(for: .p2, receivedAt: at("2026-10-24 12:00 +02:00"))!
+        let due = SupportPlan.extended().deadline(for: .p2, from: at("2026-10-24 12:00 +02:00"))!
         print("extended P2 240 min, Sat 2026-10-24 12:00 CEST →", stamp(due))
         #expect(due == at("2026-10-26 12:00 +01:00"))
         #expect(stamp(due) == "Mon 2026-10-26 12:00 CET (+01:00)")
     }
 
     @Test func extendedP4OverChristmas() {
-        let due = BusinessPlan.extended().deadline(for: .p4, receivedAt: at("2026-12-23 15:00 +01:00"))!
+        let due = SupportPlan.extended().deadline(for: .p4, from: at("2026-12-23 15:00 +01:00"))!
         print("extended P4 1440 min, Wed 2026-12-23 15:00 CET →", stamp(due))
         #expect(due == at("2026-12-29 11:00 +01:00"))
     }
 
     @Test func extendedTargetsAndBestEffort() {
-        let plan = BusinessPlan.extended()
+        let plan = SupportPlan.extended()
         #expect(plan.targetMinutes(for: .p1) == 120)
         #expect(plan.targetMinutes(for: .p2) == 240)
         #expect(plan.targetMinutes(for: .p3) == 720)
         #expect(plan.targetMinutes(for: .p4) == 1440)
         #expect(plan.targetMinutes(for: .p5) == nil)
-        #expect(plan.deadline(for: .p5, receivedAt: at("2026-03-02 10:00 +01:00")) == nil)
-        #expect(BusinessPlan.named("Extended")?.name == "extended")
-        #expect(BusinessPlan.named("gold") == nil)
+        #expect(plan.deadline(for: .p5, from: at("2026-03-02 10:00 +01:00")) == nil)
     }
 
     @Test func warningAtSeventyFivePercent() {
-        let plan = BusinessPlan.extended()
+        let plan = SupportPlan.extended()
         // P1 120 min from Fri 21:00: 60 min Friday, 75% = 90 min → Mon 08:30 CEST.
-        #expect(plan.instant(at: 0.75, of: .p1, receivedAt: at("2026-03-27 21:00 +01:00")) == at("2026-03-30 08:30 +02:00"))
+        #expect(plan.instant(at: 0.75, of: .p1, from: at("2026-03-27 21:00 +01:00")) == at("2026-03-30 08:30 +02:00"))
         // Standard 720 min from Wed 15:00: 75% = 540 min → 2 h Wed, 7 h Tue 7 Apr (to 16:00).
-        #expect(BusinessPlan.standard().instant(at: 0.75, of: .p2, receivedAt: at("2026-04-01 15:00 +02:00")) == at("2026-04-07 16:00 +02:00"))
+        #expect(SupportPlan.standard().instant(at: 0.75, of: .p2, from: at("2026-04-01 15:00 +02:00")) == at("2026-04-07 16:00 +02:00"))
     }
 }
 

@@ -45,7 +45,7 @@ public struct IMAPSettings: Sendable, Equatable {
         if username.isEmpty { throw IMAPError.invalidSettings("username is empty") }
         for (name, value) in [("mailbox", mailbox), ("processedFolder", processedFolder), ("quarantineFolder", quarantineFolder)] {
             if value.isEmpty { throw IMAPError.invalidSettings("\(name) is empty") }
-            if value.contains(where: { $0 == "\r" || $0 == "\n" || !$0.isASCII }) {
+            if value.utf8.contains(where: { $0 < 0x20 || $0 > 0x7E }) {
                 throw IMAPError.invalidSettings("\(name) '\(value)' must be printable ASCII (modified UTF-7 names are not supported)")
             }
         }

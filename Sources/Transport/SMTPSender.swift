@@ -34,7 +34,7 @@ public struct SMTPSettings: Sendable, Equatable {
     func validated() throws -> MailEndpoint {
         let ep = try MailEndpoint.parse(url, tls: tls, plainScheme: "smtp", tlsScheme: "smtps",
                                         plainPort: 587, tlsPort: 465, what: "SMTP")
-        if heloName.isEmpty || heloName.contains(where: { $0 == "/" || $0 == " " || $0 == "\r" || $0 == "\n" || !$0.isASCII }) {
+        if heloName.isEmpty || heloName.utf8.contains(where: { $0 <= 0x20 || $0 > 0x7E || $0 == UInt8(ascii: "/") }) {
             throw TransportConfigError("SMTP heloName '\(heloName)' must be a plain host name")
         }
         if (username == nil) != (password == nil) {
@@ -137,7 +137,7 @@ public final class SMTPSender: MailSender {
 
     public func send(_ raw: [UInt8], envelopeFrom: String, recipients: [String], messageID: String) throws {
         guard !recipients.isEmpty else { throw SendError.permanent("no recipients for \(messageID)") }
-        for a in recipients + [envelopeFrom] where a.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "<" || $0 == ">" }) {
+        for a in recipients + [envelopeFrom] where a.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) {
             throw SendError.permanent("invalid address '\(a)' for \(messageID)")
         }
         let h = try easyHandle()
@@ -203,8 +203,9 @@ public final class SMTPSender: MailSender {
     /// The server's last reply with `code`, continuation lines joined ("550 5.1.1 <x>: Recipient address rejected ...").
     static func lastReply(_ transcript: [UInt8], code: Int) -> String? {
         guard code > 0 else { return nil }
-        let lines = String(decoding: transcript, as: UTF8.self)
-            .split(whereSeparator: { $0 == "\r" || $0 == "\n" }).map(String.init)
+        // Split bytes: in a Swift String "\r\n" is one Character.
+        let lines = transcript.split(whereSeparator: { $0 == 0x0D || $0 == 0x0A })
+            .map { String(decoding: $0, as: UTF8.self) }
         let prefix = String(code)
         var reply: [String] = []
         for line in lines.reversed() {

@@ -121,6 +121,10 @@ struct IMAPStackTests {
         try src.settle(mails[0], as: .processed)
         try src.settle(mails[1], as: .quarantined(reason: "unparseable"))
         try src.settle(mails[2], as: .processed)
+        // Processed moves are batched (quarantine moves are not): nothing of them moved yet.
+        #expect(try imap.search("Postdesk/Quarantine", messageID: ids[1]).count == 1)
+        #expect(try imap.status(box).messages == 2)
+        try src.flushSettled()
         #expect(try imap.search("Postdesk/Processed", messageID: ids[0]).count == 1)
         #expect(try imap.search("Postdesk/Quarantine", messageID: ids[1]).count == 1)
         #expect(try imap.search("Postdesk/Processed", messageID: ids[2]).count == 1)
@@ -139,11 +143,40 @@ struct IMAPStackTests {
         s.processedFolder = box + "-done"
         let src = try IMAPSource(settings: s, log: { _ in })
         src.disableMove = true
+        src.settleBatchSize = 1
         let mails = try src.fetch(after: nil, limit: 10)
         try src.settle(mails[0], as: .processed)
         #expect(try imap.search(box + "-done", messageID: ids[0]).count == 1)
         #expect(try imap.status(box).messages == 1)
         #expect(try imap.search(box, messageID: ids[1]).count == 1)
+    }
+
+    @Test func batchedSettlesAreSentBeforeTheNextFetchAndAfterACrash() throws {
+        let imap = try TestIMAP(stack, user: user)
+        let (box, ids) = try seededFolder(5, imap)
+        var s = stack.plainSettings(user, mailbox: box)
+        s.processedFolder = box + "-done"
+        let src = try IMAPSource(settings: s, log: { _ in })
+        let mails = try src.fetch(after: nil, limit: 2)
+        for m in mails { try src.settle(m, as: .processed) }
+        let more = try src.fetch(after: mails.last?.checkpoint, limit: 1) // sends the pending MOVE first
+        #expect(more.map(Self.messageID) == [ids[2]])
+        #expect(try imap.status(box + "-done").messages == 2)
+        // "Crash": ids[2] committed (checkpoint) but never settled; the source is dropped without close.
+        let cp = try #require(more.last?.checkpoint)
+        let lines = LogLines()
+        let next = try IMAPSource(settings: s, log: lines.add)
+        let rest = try next.fetch(after: cp, limit: 10)
+        #expect(rest.map(Self.messageID) == Array(ids[3...]))
+        #expect(try imap.search(box + "-done", messageID: ids[2]).count == 1)
+        #expect(lines.all.contains { $0.contains("left by an earlier run") })
+        for m in rest { try next.settle(m, as: .processed) }
+        next.close() // flushes
+        #expect(try imap.status(box).messages == 0)
+        let done = try imap.status(box + "-done").messages
+        let doneFlags = try imap.flags(box + "-done")
+        #expect(done == 5, "\(doneFlags)")
+        #expect(IMAPSource.uidSet([1, 2, 3, 7, 9, 10, 3]) == "1:3,7,9:10")
     }
 
     @Test func checkpointResumeReturnsOnlyNewer() throws {

@@ -145,6 +145,8 @@ final class TestIMAP {
     func status(_ box: String) throws -> (messages: Int, validity: UInt64) {
         var messages = -1
         var validity: UInt64 = 0
+        // STATUS of the mailbox this session has selected may show the session's stale view.
+        if box != "INBOX" { try c.command("EXAMINE INBOX") { _ in true } }
         try c.command("STATUS \(IMAPConnection.quote(box)) (MESSAGES UIDVALIDITY)") { r in
             guard r.text.hasPrefix("STATUS") else { return false }
             let words = r.text.replacingOccurrences(of: "(", with: " ").replacingOccurrences(of: ")", with: " ")

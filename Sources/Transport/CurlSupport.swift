@@ -1,0 +1,120 @@
+import CCurl
+import Foundation
+
+/// How a mail connection is protected.
+public enum TLSMode: String, Sendable, Equatable, CaseIterable {
+    /// TLS from the first byte (imaps://, smtps://).
+    case implicit
+    /// Plain connect, then STARTTLS, which is required (the connection fails if the server does not offer it).
+    case starttls
+    /// No TLS at all: allowed only for loopback hosts (tests).
+    case none
+}
+
+/// Where transport state changes go. One line per call, no trailing newline.
+public typealias TransportLog = (String) -> Void
+
+/// The default log: one line to standard error.
+public func transportLogToStandardError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// libcurl's global init is not thread-safe in 7.88; a Swift global `let` is initialised exactly once.
+private let curlGlobalInitResult: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+
+func ensureCurlGlobalInit() { _ = curlGlobalInitResult }
+
+/// Host, port and TLS mode taken apart from a `scheme://host:port` URL.
+struct MailEndpoint: Equatable {
+    var scheme: String
+    var host: String
+    var port: Int
+    var tls: TLSMode
+
+    /// The URL libcurl gets (brackets kept for IPv6 literals).
+    var curlURL: String {
+        let h = host.contains(":") ? "[\(host)]" : host
+        return "\(scheme)://\(h):\(port)"
+    }
+
+    var isLoopback: Bool { MailEndpoint.isLoopback(host) }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if h == "localhost" || h == "::1" || h.hasSuffix(".localhost") { return true }
+        let parts = h.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// Parses and checks `url` against the wanted TLS mode. `plainScheme`/`tlsScheme` e.g. "imap"/"imaps".
+    static func parse(_ url: String, tls wanted: TLSMode?, plainScheme: String, tlsScheme: String,
+                      plainPort: Int, tlsPort: Int, what: String) throws -> MailEndpoint {
+        guard let comps = URLComponents(string: url), let scheme = comps.scheme?.lowercased(),
+              let host = comps.host, !host.isEmpty
+        else { throw TransportConfigError("\(what) url '\(url)' is not a valid \(plainScheme)://host:port or \(tlsScheme)://host:port URL") }
+        let port: Int
+        let tls: TLSMode
+        switch scheme {
+        case tlsScheme:
+            port = comps.port ?? tlsPort
+            tls = wanted ?? .implicit
+            guard tls == .implicit else {
+                throw TransportConfigError("\(what) url '\(url)' uses \(tlsScheme):// (implicit TLS) but tls is '\(tls.rawValue)'; use \(plainScheme):// for STARTTLS or plain")
+            }
+        case plainScheme:
+            port = comps.port ?? plainPort
+            tls = wanted ?? .starttls
+            guard tls != .implicit else {
+                throw TransportConfigError("\(what) url '\(url)' uses \(plainScheme):// but tls is 'implicit'; use \(tlsScheme)://host:port for implicit TLS")
+            }
+        default:
+            throw TransportConfigError("\(what) url '\(url)' must start with \(plainScheme):// or \(tlsScheme)://")
+        }
+        let ep = MailEndpoint(scheme: scheme, host: host, port: port, tls: tls)
+        if tls == .none && !ep.isLoopback {
+            throw TransportConfigError("\(what): tls 'none' is only allowed for loopback hosts (localhost, 127.0.0.1, ::1), not '\(host)'; use starttls or implicit TLS")
+        }
+        return ep
+    }
+}
+
+/// A settings mistake found before any connection is made.
+public struct TransportConfigError: Error, CustomStringConvertible, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Text for a failed libcurl call: the error buffer when it says more than curl_easy_strerror.
+func curlErrorText(_ code: CURLcode, _ errbuf: UnsafeMutablePointer<CChar>?) -> String {
+    let generic = String(cString: curl_easy_strerror(code))
+    if let errbuf, errbuf.pointee != 0 {
+        let detail = String(cString: errbuf)
+        if !detail.isEmpty && detail != generic { return "\(generic): \(detail)" }
+    }
+    return generic
+}
+
+/// Is this libcurl result a failed TLS certificate check (wrong or missing CA, name mismatch)?
+func curlIsTLSVerificationError(_ code: CURLcode) -> Bool {
+    code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE
+        || code == CURLE_SSL_ISSUER_ERROR || code == CURLE_SSL_PINNEDPUBKEYNOTMATCH
+}
+
+/// Common TLS options: verification always on; an explicit CA file when given.
+func curlApplyTLS(_ h: UnsafeMutableRawPointer, endpoint: MailEndpoint, caFile: String?) {
+    _ = ccurl_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1)
+    _ = ccurl_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2)
+    if let caFile, !caFile.isEmpty { _ = ccurl_setopt_string(h, CURLOPT_CAINFO, caFile) }
+    switch endpoint.tls {
+    case .starttls: _ = ccurl_setopt_long(h, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+    case .none: _ = ccurl_setopt_long(h, CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
+    case .implicit: break
+    }
+}
+
+/// The sentence that explains a certificate failure.
+func tlsFailureText(_ detail: String, endpoint: MailEndpoint, caFile: String?) -> String {
+    let ca = caFile.map { "CA file \($0)" } ?? "the system CA store"
+    return "TLS certificate verification failed for \(endpoint.curlURL) with \(ca): \(detail) (wrong CA file, or the server certificate does not match the host name)"
+}

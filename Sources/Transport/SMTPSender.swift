@@ -1,0 +1,239 @@
+import CCurl
+import Foundation
+
+/// Where and how to hand outgoing mail to an SMTP relay. Secrets arrive already resolved.
+public struct SMTPSettings: Sendable, Equatable {
+    /// `smtp://host:587` (STARTTLS required, or plain with `tls: .none` on loopback) or `smtps://host:465`.
+    public var url: String
+    /// AUTH credentials; nil = no AUTH.
+    public var username: String?
+    public var password: String?
+    /// Derived from the URL scheme when nil: smtps → implicit, smtp → starttls.
+    public var tls: TLSMode?
+    /// PEM file with the CA(s) to trust; nil = the system store. Verification is always on.
+    public var caFile: String?
+    /// The EHLO name.
+    public var heloName: String
+    public var connectTimeout: Double
+    /// Upper bound for one whole send.
+    public var timeout: Double
+
+    public init(url: String, username: String? = nil, password: String? = nil, tls: TLSMode? = nil,
+                caFile: String? = nil, heloName: String = "localhost",
+                connectTimeout: Double = 10, timeout: Double = 120) {
+        self.url = url
+        self.username = username
+        self.password = password
+        self.tls = tls
+        self.caFile = caFile
+        self.heloName = heloName
+        self.connectTimeout = connectTimeout
+        self.timeout = timeout
+    }
+
+    func validated() throws -> MailEndpoint {
+        let ep = try MailEndpoint.parse(url, tls: tls, plainScheme: "smtp", tlsScheme: "smtps",
+                                        plainPort: 587, tlsPort: 465, what: "SMTP")
+        if heloName.isEmpty || heloName.utf8.contains(where: { $0 <= 0x20 || $0 > 0x7E || $0 == UInt8(ascii: "/") }) {
+            throw TransportConfigError("SMTP heloName '\(heloName)' must be a plain host name")
+        }
+        if (username == nil) != (password == nil) {
+            throw TransportConfigError("SMTP username and password must be given together")
+        }
+        if let caFile, !caFile.isEmpty, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw TransportConfigError("SMTP caFile '\(caFile)' is not a readable file")
+        }
+        return ep
+    }
+}
+
+/// Upload state handed to libcurl's read callback.
+private final class SMTPUpload {
+    var bytes: [UInt8] = []
+    var pos = 0
+}
+
+/// Server lines libcurl passes to the header callback.
+private final class SMTPTranscript {
+    var bytes: [UInt8] = []
+}
+
+private let smtpReadCallback: ccurl_read_cb = { buffer, size, nitems, userdata in
+    guard let buffer, let userdata else { return 0 }
+    let up = Unmanaged<SMTPUpload>.fromOpaque(userdata).takeUnretainedValue()
+    let n = min(size * nitems, up.bytes.count - up.pos)
+    if n > 0 {
+        up.bytes.withUnsafeBytes { raw in
+            UnsafeMutableRawPointer(buffer).copyMemory(from: raw.baseAddress! + up.pos, byteCount: n)
+        }
+        up.pos += n
+    }
+    return n
+}
+
+private let smtpHeaderCallback: ccurl_data_cb = { ptr, size, nmemb, userdata in
+    let n = size * nmemb
+    guard let ptr, let userdata else { return n }
+    let t = Unmanaged<SMTPTranscript>.fromOpaque(userdata).takeUnretainedValue()
+    if t.bytes.count < 64 * 1024 {
+        t.bytes.append(contentsOf: UnsafeRawBufferPointer(start: ptr, count: n))
+    }
+    return n
+}
+
+/// Sends mail through one libcurl easy handle that is kept across mails, so libcurl reuses the
+/// connection (and its TLS session and AUTH) while the server keeps it open.
+/// 4xx replies and connection/TLS/login problems → `SendError.temporary`; 5xx → `SendError.permanent`.
+/// Not thread-safe: one owner thread.
+public final class SMTPSender: MailSender {
+    public let settings: SMTPSettings
+    let endpoint: MailEndpoint
+    private var handle: UnsafeMutableRawPointer?
+    private let errbuf: UnsafeMutablePointer<CChar>
+    private let log: TransportLog
+    /// Connections opened by the last send (0 = the previous connection was reused).
+    public private(set) var lastSendNewConnections = 0
+    private var failing = false
+
+    public init(settings: SMTPSettings, log: @escaping TransportLog = transportLogToStandardError) throws {
+        self.settings = settings
+        self.endpoint = try settings.validated()
+        self.log = log
+        errbuf = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errbuf.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        ensureCurlGlobalInit()
+    }
+
+    deinit {
+        close()
+        errbuf.deallocate()
+    }
+
+    /// Closes the kept connection (libcurl sends QUIT).
+    public func close() {
+        if let h = handle { curl_easy_cleanup(h) }
+        handle = nil
+    }
+
+    private func easyHandle() throws -> UnsafeMutableRawPointer {
+        if let handle { return handle }
+        guard let h = curl_easy_init() else { throw SendError.temporary("curl_easy_init failed") }
+        _ = ccurl_setopt_pointer(h, CURLOPT_ERRORBUFFER, errbuf)
+        _ = ccurl_setopt_string(h, CURLOPT_URL, "\(endpoint.curlURL)/\(settings.heloName)")
+        if let u = settings.username, let p = settings.password {
+            _ = ccurl_setopt_string(h, CURLOPT_USERNAME, u)
+            _ = ccurl_setopt_string(h, CURLOPT_PASSWORD, p)
+        }
+        _ = ccurl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
+        _ = ccurl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout * 1000))
+        _ = ccurl_setopt_long(h, CURLOPT_TIMEOUT_MS, Int(settings.timeout * 1000))
+        _ = ccurl_setopt_long(h, CURLOPT_UPLOAD, 1)
+        curlApplyTLS(h, endpoint: endpoint, caFile: settings.caFile)
+        _ = ccurl_setopt_read_function(h, smtpReadCallback)
+        _ = ccurl_setopt_data_function(h, CURLOPT_HEADERFUNCTION, smtpHeaderCallback)
+        handle = h
+        return h
+    }
+
+    public func send(_ raw: [UInt8], envelopeFrom: String, recipients: [String], messageID: String) throws {
+        guard !recipients.isEmpty else { throw SendError.permanent("no recipients for \(messageID)") }
+        for a in recipients + [envelopeFrom] where a.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) {
+            throw SendError.permanent("invalid address '\(a)' for \(messageID)")
+        }
+        let h = try easyHandle()
+        let upload = SMTPUpload()
+        upload.bytes = SMTPSender.normalizedCRLF(raw)
+        let transcript = SMTPTranscript()
+        let upRef = Unmanaged.passRetained(upload)
+        let trRef = Unmanaged.passRetained(transcript)
+        var rcpts: UnsafeMutablePointer<curl_slist>?
+        for r in recipients { rcpts = curl_slist_append(rcpts, r) }
+        defer {
+            _ = ccurl_setopt_pointer(h, CURLOPT_MAIL_RCPT, nil)
+            _ = ccurl_setopt_pointer(h, CURLOPT_READDATA, nil)
+            _ = ccurl_setopt_pointer(h, CURLOPT_HEADERDATA, nil)
+            curl_slist_free_all(rcpts)
+            upRef.release()
+            trRef.release()
+        }
+        _ = ccurl_setopt_string(h, CURLOPT_MAIL_FROM, envelopeFrom)
+        _ = ccurl_setopt_pointer(h, CURLOPT_MAIL_RCPT, rcpts)
+        _ = ccurl_setopt_pointer(h, CURLOPT_READDATA, upRef.toOpaque())
+        _ = ccurl_setopt_pointer(h, CURLOPT_HEADERDATA, trRef.toOpaque())
+        _ = ccurl_setopt_long(h, CURLOPT_INFILESIZE_LARGE, upload.bytes.count)
+        errbuf.pointee = 0
+
+        let rc = curl_easy_perform(h)
+        var connects = 0
+        _ = ccurl_getinfo_long(h, CURLINFO_NUM_CONNECTS, &connects)
+        lastSendNewConnections = connects
+        if rc == CURLE_OK {
+            if failing {
+                log("SMTP \(endpoint.curlURL) accepts mail again")
+                failing = false
+            }
+            return
+        }
+        var code = 0
+        _ = ccurl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &code)
+        let curlText = curlErrorText(rc, errbuf)
+        let serverText = SMTPSender.lastReply(transcript.bytes, code: code)
+        let error: SendError
+        if curlIsTLSVerificationError(rc) {
+            error = .temporary(tlsFailureText(curlText, endpoint: endpoint, caFile: settings.caFile))
+        } else if rc == CURLE_LOGIN_DENIED {
+            // A configuration problem, not this mail's: keep it queued.
+            error = .temporary("SMTP login as \(settings.username ?? "?") at \(endpoint.curlURL) refused: \(serverText ?? curlText)")
+        } else if rc == CURLE_USE_SSL_FAILED {
+            error = .temporary("\(endpoint.curlURL) does not offer STARTTLS, which the settings require: \(curlText)")
+        } else if (500..<600).contains(code) {
+            error = .permanent("\(serverText ?? "\(code)") (\(curlText))")
+        } else if (400..<500).contains(code) {
+            error = .temporary("\(serverText ?? "\(code)") (\(curlText))")
+        } else {
+            error = .temporary("\(endpoint.curlURL): \(curlText) (curl \(rc.rawValue))")
+        }
+        if case .temporary(let why) = error, !failing {
+            log("SMTP send of \(messageID) failed temporarily: \(why)")
+            failing = true
+        }
+        throw error
+    }
+
+    /// The server's last reply with `code`, continuation lines joined ("550 5.1.1 <x>: Recipient address rejected ...").
+    static func lastReply(_ transcript: [UInt8], code: Int) -> String? {
+        guard code > 0 else { return nil }
+        // Split bytes: in a Swift String "\r\n" is one Character.
+        let lines = transcript.split(whereSeparator: { $0 == 0x0D || $0 == 0x0A })
+            .map { String(decoding: $0, as: UTF8.self) }
+        let prefix = String(code)
+        var reply: [String] = []
+        for line in lines.reversed() {
+            guard line.hasPrefix(prefix) else {
+                if reply.isEmpty { continue } else { break }
+            }
+            let isLast = line.count <= 3 || line[line.index(line.startIndex, offsetBy: 3)] == " "
+            if !reply.isEmpty && isLast { break } // the previous reply with the same code
+            reply.insert(line, at: 0)
+        }
+        if reply.isEmpty { return nil }
+        return reply.enumerated().map { $0.offset == 0 ? $0.element : String($0.element.dropFirst(4)) }
+            .joined(separator: " ")
+    }
+
+    /// Bare LF → CRLF, and a final CRLF (libcurl dot-stuffs and adds the terminating dot).
+    static func normalizedCRLF(_ raw: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count + raw.count / 40 + 2)
+        var prev: UInt8 = 0
+        for b in raw {
+            if b == 0x0A && prev != 0x0D { out.append(0x0D) }
+            out.append(b)
+            prev = b
+        }
+        if out.count < 2 || out[out.count - 2] != 0x0D || out[out.count - 1] != 0x0A {
+            out.append(0x0D); out.append(0x0A)
+        }
+        return out
+    }
+}

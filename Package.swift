@@ -21,5 +21,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker"]),
+        // The whole worker against the real Dovecot and Postfix started by Scripts/mailstack.
+        .testTarget(name: "IntegrationTests", dependencies: ["Worker"]),
     ]
 )

@@ -45,6 +45,12 @@ public protocol MailboxSource: AnyObject {
     func settle(_ mail: IncomingMail, as disposition: Disposition) throws
     /// Blocks until new mail may be waiting or `timeout` seconds pass.
     func waitForMail(timeout: Double)
+    /// Finishes pending work (IMAP: batched moves) and disconnects.
+    func close()
+}
+
+extension MailboxSource {
+    public func close() {}
 }
 
 /// Why a send did not go through: retry later, or give up.

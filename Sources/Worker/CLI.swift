@@ -147,6 +147,7 @@ public enum PostdeskCommand {
         let pipeline = try Runtime.makePipeline(config, log: log, now: fixedNow.map { d in { d } } ?? Date.init)
         if once {
             let s = try pipeline.runOnce()
+            pipeline.source.close()
             pipeline.writeMetrics()
             log.info("run.once", [("taken", "\(s.taken)"), ("opened", "\(s.opened)"), ("follow_ups", "\(s.followUps)"),
                                   ("rejected", "\(s.rejected)"), ("ignored", "\(s.ignored)"), ("quarantined", "\(s.quarantined)"),
@@ -337,7 +338,7 @@ public enum PostdeskCommand {
         let source = try ImportSource(path: path)
         let log = Runtime.makeLog(config, override: "warning")
         let pipeline = Pipeline(config: config, store: try PostdeskStore(path: config.database), source: source,
-                                sender: try Runtime.makeSender(config), log: log)
+                                sender: try Runtime.makeSender(config, log: log), log: log)
         pipeline.backfill = !send
         let total = source.count
         let started = Date()

@@ -5,18 +5,23 @@ import Transport
 
 /// Builds the pipeline's parts from the configuration.
 public enum Runtime {
-    public static func makeSource(_ config: Configuration) throws -> MailboxSource {
+    public static func makeSource(_ config: Configuration, log: Log) throws -> MailboxSource {
         switch config.mailbox {
         case .maildir(let path): return try MaildirSource(path: path)
-        case .imap(let imap): return try makeIMAPSource(imap, config: config)
+        case .imap(let imap): return try makeIMAPSource(imap, config: config, log: log)
         }
     }
 
-    public static func makeSender(_ config: Configuration) throws -> MailSender {
+    public static func makeSender(_ config: Configuration, log: Log) throws -> MailSender {
         switch config.outbox {
         case .files(let path): return try FileOutbox(path: path)
-        case .smtp(let smtp): return try makeSMTPSender(smtp, config: config)
+        case .smtp(let smtp): return try makeSMTPSender(smtp, config: config, log: log)
         }
+    }
+
+    /// Transport state changes (connected, lost, backing off) as log events.
+    static func transportLog(_ log: Log, _ kind: String) -> TransportLog {
+        { line in log.info("\(kind).state", [("message", line)]) }
     }
 
     /// A secret from the environment variable the config names; never from the file, never logged.
@@ -29,14 +34,27 @@ public enum Runtime {
         return value
     }
 
-    static func makeIMAPSource(_ imap: IMAPConfig, config: Configuration) throws -> MailboxSource {
-        throw ConfigErrors(issues: [ConfigIssue(file: config.file, field: "mailbox.kind", problem: "IMAP intake is not built yet",
-                                                fix: "use \"maildir\"")])
+    static func makeIMAPSource(_ imap: IMAPConfig, config: Configuration, log: Log) throws -> MailboxSource {
+        let password = try secret(imap.passwordEnv, field: "mailbox.passwordEnv", config: config) ?? ""
+        let settings = IMAPSettings(url: imap.url, username: imap.username, password: password, tls: TLSMode(rawValue: imap.tls),
+                                    caFile: imap.caFile, mailbox: imap.mailbox, processedFolder: imap.processedFolder,
+                                    quarantineFolder: imap.quarantineFolder)
+        do {
+            return try IMAPSource(settings: settings, log: transportLog(log, "imap"))
+        } catch {
+            throw ConfigErrors(issues: [ConfigIssue(file: config.file, field: "mailbox", problem: "\(error)", fix: "correct the IMAP settings")])
+        }
     }
 
-    static func makeSMTPSender(_ smtp: SMTPConfig, config: Configuration) throws -> MailSender {
-        throw ConfigErrors(issues: [ConfigIssue(file: config.file, field: "outbox.kind", problem: "SMTP delivery is not built yet",
-                                                fix: "use \"files\"")])
+    static func makeSMTPSender(_ smtp: SMTPConfig, config: Configuration, log: Log) throws -> MailSender {
+        let password = try secret(smtp.passwordEnv, field: "outbox.passwordEnv", config: config)
+        let settings = SMTPSettings(url: smtp.url, username: smtp.username, password: password, tls: TLSMode(rawValue: smtp.tls),
+                                    caFile: smtp.caFile, heloName: smtp.heloName)
+        do {
+            return try SMTPSender(settings: settings, log: transportLog(log, "smtp"))
+        } catch {
+            throw ConfigErrors(issues: [ConfigIssue(file: config.file, field: "outbox", problem: "\(error)", fix: "correct the SMTP settings")])
+        }
     }
 
     public static func makeLog(_ config: Configuration, override: String? = nil) -> Log {
@@ -45,7 +63,7 @@ public enum Runtime {
 
     public static func makePipeline(_ config: Configuration, log: Log, now: @escaping () -> Date = Date.init) throws -> Pipeline {
         let store = try PostdeskStore(path: config.database)
-        return Pipeline(config: config, store: store, source: try makeSource(config), sender: try makeSender(config), log: log, now: now)
+        return Pipeline(config: config, store: store, source: try makeSource(config, log: log), sender: try makeSender(config, log: log), log: log, now: now)
     }
 }
 
@@ -78,6 +96,7 @@ extension Pipeline {
             if let next = try? store.nextEscalationTime() { wait = max(0.05, min(wait, next.timeIntervalSince(now()))) }
             source.waitForMail(timeout: wait)
         }
+        source.close()
         log.info("worker.stopped")
     }
 

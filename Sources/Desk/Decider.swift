@@ -51,6 +51,12 @@ public struct Decider: Sendable {
             return Decision(outcome: .quarantined("missing or unreadable From"), role: .quarantined, summary: "quarantined: no From")
         }
         let role = policy.role(of: from)
+        if role == .staff, let authserv = policy.staffAuthservID,
+           !AuthenticationResults.passes(m, authservID: authserv, domain: from.domain) {
+            // A forged staff From must not reach customers; it is kept for a person to look at.
+            return Decision(outcome: .quarantined("staff sender \(from.email) not authenticated by \(authserv) (no DKIM/SPF pass)"),
+                            role: .quarantined, summary: "quarantined unauthenticated staff mail")
+        }
         if role == .ourselves {
             return Decision(outcome: .ignored("our own mail came back"), role: .ignored, summary: "ignored our own mail")
         }

@@ -106,13 +106,16 @@ public struct Policy: Sendable {
     public var knowledgeBaseURL: String?
     public var maxMessageBytes: Int
     public var autoReplyLimitPerHour: Int
+    /// When set, staff mail counts only with DKIM or SPF pass for the staff domain in an
+    /// Authentication-Results header from this authserv-id (our receiving server).
+    public var staffAuthservID: String?
 
     public init(supportAddress: Address, referencePrefix: String = "PD", plans: [String: SupportPlan],
                 customers: [Customer] = [], staffAddresses: [String] = [], staffDomains: [String] = [],
                 staffNotify: [Address] = [], teamLead: Address? = nil, unknownSenders: UnknownSenderPolicy = .reply,
                 defaultPlan: String = "standard", defaultPriority: Priority = .p3, reopenDays: Int = 14,
                 restartClockOnFollowUp: Bool = true, knowledgeBaseURL: String? = nil,
-                maxMessageBytes: Int = 25 * 1024 * 1024, autoReplyLimitPerHour: Int = 10) {
+                maxMessageBytes: Int = 25 * 1024 * 1024, autoReplyLimitPerHour: Int = 10, staffAuthservID: String? = nil) {
         self.supportAddress = supportAddress
         self.referencePrefix = referencePrefix
         self.plans = plans
@@ -129,6 +132,7 @@ public struct Policy: Sendable {
         self.knowledgeBaseURL = knowledgeBaseURL
         self.maxMessageBytes = maxMessageBytes
         self.autoReplyLimitPerHour = autoReplyLimitPerHour
+        self.staffAuthservID = staffAuthservID
     }
 
     public func plan(named name: String) -> SupportPlan? { plans[name] }

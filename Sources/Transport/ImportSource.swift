@@ -90,3 +90,23 @@ public final class ImportSource: MailboxSource {
 
     public func waitForMail(timeout: Double) {}
 }
+
+/// Mail already in hand (e.g. from the quarantine), offered to the pipeline once.
+public final class MemorySource: MailboxSource {
+    public let mailboxName: String
+    private var mails: [IncomingMail]
+
+    public init(name: String, mails: [IncomingMail]) {
+        mailboxName = name
+        self.mails = mails
+    }
+
+    public func fetch(after checkpoint: MailboxCheckpoint?, limit: Int) throws -> [IncomingMail] {
+        let batch = Array(mails.prefix(limit))
+        mails.removeFirst(batch.count)
+        return batch
+    }
+
+    public func settle(_ mail: IncomingMail, as disposition: Disposition) throws {}
+    public func waitForMail(timeout: Double) {}
+}

@@ -19,7 +19,7 @@ public enum PostdeskCommand {
                                                          print the reaction deadline (empty line: no target)
           tickets [--config FILE] [--json]               list tickets
           show REF [--config FILE]                       one ticket and its messages
-          quarantine list|show ID|release ID [--config FILE]
+          quarantine list|show ID|retry ID|release ID [--config FILE]
                                                          mail the worker could not take
           report --month YYYY-MM [--json|--csv] [--config FILE]
                                                          reaction times per customer and priority
@@ -40,7 +40,7 @@ public enum PostdeskCommand {
         "due": "postdesk due --plan NAME --priority P1..P5 --at ISO8601 [--config FILE]\n  Prints the reaction deadline as ISO 8601 with offset, or an empty line when the plan sets no target.",
         "tickets": "postdesk tickets [--config FILE] [--json]\n  Reference, status, priority, requester, subject, created, reaction due, first response.",
         "show": "postdesk show REF [--config FILE]\n  One ticket: its fields, then each message (who, when, new text, attachments).",
-        "quarantine": "postdesk quarantine list|show ID|release ID [--config FILE]\n  list: held mail with reasons; show: the raw mail; release: process it again as a new mail.",
+        "quarantine": "postdesk quarantine list|show ID|retry ID|release ID [--config FILE]\n  list: held mail with reasons; show: the raw mail; retry: run it through the pipeline again now;\n  release: deliver it back into the Maildir as a new mail.",
         "report": "postdesk report --month YYYY-MM [--json|--csv] [--config FILE]\n  Per customer and priority: tickets, answered, median and 90th-percentile reaction time in business\n  minutes, share answered within target, breaches. Tickets are counted in the month they were opened.",
         "health": "postdesk health [--config FILE]\n  Exit 0 when the worker polled within healthMaxPollAgeSeconds and the outbox moves; else exit 1 and say why.",
         "import": "postdesk import PATH [--config FILE] [--send]\n  Backfills tickets from an mbox file or a Maildir (read only). Idempotent: mail already imported is skipped.\n  Sends nothing and starts no reaction clocks unless --send is given. Shows progress on a terminal.",
@@ -235,7 +235,7 @@ public enum PostdeskCommand {
 
     static func quarantine(_ args: inout Arguments) throws -> Int32 {
         let config = try loadConfig(&args)
-        let action = try args.positional("list|show|release")
+        let action = try args.positional("list|show|retry|release")
         let store = try PostdeskStore(path: config.database)
         switch action {
         case "list":
@@ -250,12 +250,30 @@ public enum PostdeskCommand {
             guard let n = Int64(id), let q = try store.quarantined(id: n) else { throw FailureError("no quarantined mail \(id)") }
             print("Reason: \(q.reason)\nSource: \(q.source) \(q.key)\n")
             FileHandle.standardOutput.write(Data(q.raw))
+        case "retry":
+            let id = try args.positional("ID")
+            try args.finish()
+            guard let n = Int64(id), let q = try store.quarantined(id: n) else { throw FailureError("no quarantined mail \(id)") }
+            // The stored bytes go through the whole pipeline again (after a config change or a fix), under a new key.
+            let log = Runtime.makeLog(config)
+            let attempt = (try store.quarantineList().filter { $0.key.hasPrefix("retry-\(n)-") }.count) + 1
+            let source = MemorySource(name: "quarantine", mails: [IncomingMail(key: "retry-\(n)-\(attempt)", bytes: q.raw)])
+            let pipeline = Pipeline(config: config, store: store, source: source, sender: try Runtime.makeSender(config, log: log), log: log)
+            var summary = PassSummary()
+            try pipeline.intakeBatch(into: &summary)
+            try pipeline.deliver(into: &summary)
+            if summary.quarantined > 0 {
+                print("retried \(id): quarantined again (see postdesk quarantine list)")
+                return 1
+            }
+            try store.setQuarantineStatus(n, "retried")
+            print("retried \(id): \(summary.opened > 0 ? "opened a ticket" : summary.followUps > 0 ? "joined a ticket" : summary.duplicates > 0 ? "already known" : "processed")")
         case "release":
             let id = try args.positional("ID")
             try args.finish()
             guard let n = Int64(id), let q = try store.quarantined(id: n) else { throw FailureError("no quarantined mail \(id)") }
             // Released mail goes back through the whole pipeline as a new delivery into the configured mailbox.
-            guard case .maildir(let path) = config.mailbox else { throw FailureError("release works with the Maildir mailbox; with IMAP, move the mail back into the inbox") }
+            guard case .maildir(let path) = config.mailbox else { throw FailureError("release works with the Maildir mailbox; with IMAP use retry, or move the mail back into the inbox") }
             let name = "\(Int(Date().timeIntervalSince1970)).released-\(n).postdesk"
             let tmp = URL(fileURLWithPath: path).appendingPathComponent("tmp").appendingPathComponent(name)
             FileManager.default.createFile(atPath: tmp.path, contents: Data(q.raw))

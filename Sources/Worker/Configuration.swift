@@ -266,6 +266,7 @@ final class ConfigReader {
         let staff = object(root, "staff", path: "staff", required: false) ?? [:]
         let notify = strings(staff, "notify", path: "staff.notify").compactMap { address($0, path: "staff.notify") }
         let teamLead = address(string(staff, "teamLead", path: "staff.teamLead", default: "", example: "\"lead@example.com\"").flatMap { $0.isEmpty ? nil : $0 }, path: "staff.teamLead")
+        let authserv = string(staff, "requireAuthenticationFrom", path: "staff.requireAuthenticationFrom", default: "", example: "\"mx.example.com\"")
         let unknownText = string(root, "unknownSenders", path: "unknownSenders", default: "reply", example: "\"reply\"")!
         let unknown = UnknownSenderPolicy(rawValue: unknownText)
         if unknown == nil { issue("unknownSenders", "\"\(unknownText)\" is not a choice", "use open, reply or quarantine") }
@@ -297,7 +298,8 @@ final class ConfigReader {
             restartClockOnFollowUp: bool(root, "restartClockOnFollowUp", path: "restartClockOnFollowUp", default: true),
             knowledgeBaseURL: kb?.isEmpty == false ? kb : nil,
             maxMessageBytes: Int(number(root, "maxMessageBytes", path: "maxMessageBytes", default: 26_214_400, range: 1024...1e10)),
-            autoReplyLimitPerHour: Int(number(root, "autoReplyLimitPerHour", path: "autoReplyLimitPerHour", default: 10, range: 0...10_000)))
+            autoReplyLimitPerHour: Int(number(root, "autoReplyLimitPerHour", path: "autoReplyLimitPerHour", default: 10, range: 0...10_000)),
+            staffAuthservID: authserv?.isEmpty == false ? authserv : nil)
         return Configuration(
             file: file, policy: policy,
             database: string(root, "database", path: "database", default: "state/postdesk.sqlite", example: "\"state/postdesk.sqlite\"")!,

@@ -208,3 +208,41 @@ extension Decision.Outcome {
     var isUpdate: Bool { if case .update = self { return true } else { return false } }
     var isNewTicket: Bool { if case .newTicket = self { return true } else { return false } }
 }
+
+@Suite struct StaffAuthenticationTests {
+    func policy() -> Policy {
+        var p = TestDesk.policy()
+        p.staffAuthservID = "mx.example.test"
+        return p
+    }
+
+    func staffReply(_ authResults: [String]) -> ParsedMessage {
+        TestDesk.mail(from: "Agent One <agent1@example.test>", subject: "Re: x", body: "Fixed.", id: "s\(authResults.count)@example.test",
+                      inReplyTo: "m1@nordlys.test", extra: authResults.map { "Authentication-Results: \($0)" })
+    }
+
+    @Test func staffMailNeedsDKIMOrSPFPassFromOurServer() {
+        let ticket = TestDesk.open(TestDesk.mail(from: "mette@nordlys.test", subject: "Printer", body: "Broken for me", id: "m1@nordlys.test"),
+                                   at: TestDesk.at(2026, 11, 16, 10))
+        let d = Decider(policy: policy())
+        let at = TestDesk.at(2026, 11, 16, 11)
+        let forged = d.decide(TestDesk.context(staffReply([]), at: at, byHeader: ticket))
+        #expect(forged.role == .quarantined)
+        #expect(forged.mails.isEmpty)
+        let otherServer = d.decide(TestDesk.context(staffReply(["evil.test; dkim=pass header.d=example.test"]), at: at, byHeader: ticket))
+        #expect(otherServer.role == .quarantined)
+        let failed = d.decide(TestDesk.context(staffReply(["mx.example.test; dkim=fail header.d=example.test; spf=softfail smtp.mailfrom=agent1@example.test"]), at: at, byHeader: ticket))
+        #expect(failed.role == .quarantined)
+        let wrongDomain = d.decide(TestDesk.context(staffReply(["mx.example.test; dkim=pass header.d=evil.test"]), at: at, byHeader: ticket))
+        #expect(wrongDomain.role == .quarantined)
+        let dkim = d.decide(TestDesk.context(staffReply(["mx.example.test 1; dkim=pass header.d=example.test header.s=sel"]), at: at, byHeader: ticket))
+        #expect(dkim.role == .staffReply)
+        #expect(dkim.mails.map(\.kind) == [.relay])
+        let spf = d.decide(TestDesk.context(staffReply(["mx.example.test; spf=pass smtp.mailfrom=agent1@example.test"]), at: at, byHeader: ticket))
+        #expect(spf.role == .staffReply)
+        // Only the topmost header from our server counts: a forged pass below a real fail does not help.
+        let below = d.decide(TestDesk.context(staffReply(["mx.example.test; dkim=fail header.d=example.test",
+                                                          "mx.example.test; dkim=pass header.d=example.test"]), at: at, byHeader: ticket))
+        #expect(below.role == .quarantined)
+    }
+}

@@ -102,3 +102,29 @@ import Store
         #expect(PostdeskCommand.main(["report", "--month", "2026-11", "--csv", "--config", box.configPath]) == 0)
     }
 }
+
+@Suite(.serialized) struct QuarantineCommandTests {
+    @Test func retryRunsTheStoredMailAgainAfterTheCauseIsFixed() throws {
+        // Unknown senders quarantined first; after the config opens to them, a retry opens the ticket.
+        let box = try Sandbox(now: copenhagen(2026, 11, 16, 10)) { $0["unknownSenders"] = "quarantine" }
+        try box.deliver(Array("From: new@prospect.test\r\nTo: support@example.test\r\nSubject: Hello\r\nMessage-ID: <q1@prospect.test>\r\n\r\nHi.\r\n".utf8))
+        let s = try box.pipeline().runOnce()
+        #expect(s.quarantined == 1)
+        #expect(PostdeskCommand.main(["quarantine", "list", "--config", box.configPath]) == 0)
+        #expect(PostdeskCommand.main(["quarantine", "retry", "1", "--config", box.configPath]) == 1)   // still quarantined
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: box.configPath))) as! [String: Any]
+        json["unknownSenders"] = "open"
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: box.configPath))
+        #expect(PostdeskCommand.main(["quarantine", "retry", "1", "--config", box.configPath]) == 0)
+        let store = try PostdeskStore(path: box.config.database)
+        #expect(try store.tickets().count == 1)
+        #expect(try store.quarantined(id: 1)?.status == "retried")
+    }
+
+    @Test func exampleConfigsAreValid() throws {
+        let dir = Sandbox.repo.appendingPathComponent("Config/examples")
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where name.hasSuffix(".json") {
+            #expect(PostdeskCommand.main(["check-config", "--config", dir.appendingPathComponent(name).path]) == 0, "\(name)")
+        }
+    }
+}

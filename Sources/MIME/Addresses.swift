@@ -184,7 +184,13 @@ public enum AddressList {
             var localStart = at
             if at > 0 { if case .special = nonComment[at - 1] {} else { localStart = at - 1 } }
             var domainEnd = at + 1
-            if domainEnd < nonComment.count, case .atom = nonComment[domainEnd] { domainEnd += 1 }
+            // Domain: atoms, joined across obsolete blanks around dots (`test . example`).
+            while domainEnd < nonComment.count, case let .atom(a) = nonComment[domainEnd] {
+                domainEnd += 1
+                let endsWithDot = a.hasSuffix(".")
+                if domainEnd < nonComment.count, case let .atom(b) = nonComment[domainEnd], endsWithDot || b.hasPrefix(".") { continue }
+                break
+            }
             let email = addrSpec(Array(nonComment[localStart..<domainEnd]))
             let name = localStart > 0 ? phrase(Array(nonComment[..<localStart])) : comment
             return Address(name: name ?? comment, email: email)

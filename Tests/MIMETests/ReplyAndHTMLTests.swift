@@ -99,3 +99,27 @@ import Testing
         #expect(count > 100)
     }
 }
+
+@Suite struct LinearTimeTests {
+    /// Inputs that a quadratic scan would turn into minutes; each must parse in well under a second (debug build).
+    @Test func pathologicalInputsStayLinear() {
+        let big = 200_000
+        let inputs: [String] = [
+            "Subject: " + String(repeating: "=?utf-8?q?", count: big / 10) + "\n\nx",
+            "Content-Type: text/plain; name=a" + String(repeating: " ", count: big) + "b\n\nx",
+            "To: a@b" + String(repeating: ":c", count: big / 2) + "\n\nx",
+            "Content-Type: text/html\n\n" + String(repeating: "<head>", count: big / 6),
+            "Content-Type: text/html\n\n" + String(repeating: "<!-", count: big / 3),
+            "Content-Type: multipart/mixed; boundary=b\n\n" + String(repeating: "--b\n", count: big / 4),
+            "Content-Type: text/plain\n\n" + String(repeating: "On x\n", count: big / 5),
+            "Message-ID: " + String(repeating: "<(", count: big / 2) + "\n\n",
+            String(repeating: "X: y\n", count: big / 5) + "\n",
+        ]
+        for input in inputs {
+            let start = Date()
+            let m = MessageParser.parse(Array(input.utf8))
+            _ = ReplyExtractor.newText(m.bodyText)
+            #expect(Date().timeIntervalSince(start) < 5, "\(input.prefix(40))")
+        }
+    }
+}

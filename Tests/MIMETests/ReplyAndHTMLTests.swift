@@ -123,3 +123,19 @@ import Testing
         }
     }
 }
+
+@Suite struct ParseReportTests {
+    @Test func reportHasCheckerKeysAndExtras() throws {
+        let m = parseFixture("rfc2231.eml")
+        let json = ParseReport.json(for: m)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        for key in ["from", "from_name", "subject", "message_id", "in_reply_to", "references", "content_type", "body_text",
+                    "attachments", "to", "cc", "date", "defects"] {
+            #expect(object[key] != nil, "\(key)")
+        }
+        let attachments = try #require(object["attachments"] as? [[String: Any]])
+        #expect(attachments.first?["filename"] as? String == "æbler og pærer.txt")
+        #expect(attachments.first?["size"] as? Int == 15)
+        #expect((attachments.first?["sha256"] as? String)?.count == 64)
+    }
+}

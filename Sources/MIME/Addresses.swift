@@ -71,14 +71,17 @@ public enum AddressList {
         var current: [Token] = []
         var angle = false
         var inGroup = false
+        var currentHasAt = false
         func flush() {
             if let a = mailbox(current) { result.append(a) }
             current.removeAll()
+            currentHasAt = false
         }
         var idx = 0
         while idx < tokens.count {
             let t = tokens[idx]
             idx += 1
+            if t == .special(UInt8(ascii: "@")) { currentHasAt = true }
             switch t {
             case .special(UInt8(ascii: "<")):
                 angle = true
@@ -93,8 +96,9 @@ public enum AddressList {
                 inGroup = false
             case .special(UInt8(ascii: ":")) where !angle:
                 // Group name ends here, unless the part before looks like an address already.
-                if !current.contains(.special(UInt8(ascii: "@"))) && !inGroup {
+                if !inGroup && !currentHasAt {
                     current.removeAll()
+                    currentHasAt = false
                     inGroup = true
                 } else {
                     current.append(t)
@@ -184,7 +188,13 @@ public enum AddressList {
             var localStart = at
             if at > 0 { if case .special = nonComment[at - 1] {} else { localStart = at - 1 } }
             var domainEnd = at + 1
-            if domainEnd < nonComment.count, case .atom = nonComment[domainEnd] { domainEnd += 1 }
+            // Domain: atoms, joined across obsolete blanks around dots (`test . example`).
+            while domainEnd < nonComment.count, case let .atom(a) = nonComment[domainEnd] {
+                domainEnd += 1
+                let endsWithDot = a.hasSuffix(".")
+                if domainEnd < nonComment.count, case let .atom(b) = nonComment[domainEnd], endsWithDot || b.hasPrefix(".") { continue }
+                break
+            }
             let email = addrSpec(Array(nonComment[localStart..<domainEnd]))
             let name = localStart > 0 ? phrase(Array(nonComment[..<localStart])) : comment
             return Address(name: name ?? comment, email: email)

@@ -100,6 +100,13 @@ public enum Charset {
         return nil
     }
 
+    static func iconvKnows(_ name: String) -> Bool {
+        let cd = iconv_open("UTF-8", name)
+        if cd == iconv_t(bitPattern: -1) { return false }
+        iconv_close(cd)
+        return true
+    }
+
     /// Whether iconv (or our own table) knows the label.
     public static func isKnown(_ label: String) -> Bool {
         if target(for: label) != nil { return true }
@@ -122,8 +129,10 @@ public enum Charset {
         var target = target(for: label)
         if target == nil, let label {
             let name = normalize(label).uppercased()
-            if !name.isEmpty, name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != 0x2F }) {
+            if !name.isEmpty, name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != 0x2F }), iconvKnows(name) {
                 target = .iconv(name, asciiSafe: !(name.hasPrefix("UTF-") || name.hasPrefix("UCS") || name.contains("2022")))
+            } else {
+                return (utf8OrWindows1252(bytes), false)
             }
         }
         switch target ?? .utf8OrWindows1252 {

@@ -68,6 +68,7 @@ public enum HTMLText {
         var linkHref: String? = nil
         var linkTextStart = 0
         var listDepth = 0
+        var unclosed = Set<String>()
         while i < n {
             let c = s[i]
             if c == UInt8(ascii: "<"), i + 1 < n {
@@ -120,7 +121,7 @@ public enum HTMLText {
                 let attrEnd = j
                 i = min(n, j + 1)
                 let name = String(decoding: nameBytes, as: UTF8.self)
-                if !closing, skipTags.contains(name) {
+                if !closing, skipTags.contains(name), !unclosed.contains(name) {
                     // Skip to the matching close tag.
                     var k = i
                     var found = false
@@ -139,7 +140,8 @@ public enum HTMLText {
                         k += 1
                     }
                     if !found {
-                        // head without </head>: only drop up to <body>; others drop to end.
+                        // head without </head>: keep reading; others drop to the end. Never search twice.
+                        unclosed.insert(name)
                         if name != "head" { i = n }
                     }
                     continue

@@ -70,7 +70,9 @@ public enum EncodedWords {
         guard enc == UInt8(ascii: "b") || enc == UInt8(ascii: "q") else { return nil }
         let textStart = i + 3
         var j = textStart
-        while j + 1 < n {
+        // Encoded words are at most 75 characters; allow generous slack but bound the scan (linear decoding).
+        let limit = min(n, textStart + 1024)
+        while j + 1 < limit {
             if s[j] == UInt8(ascii: "?"), s[j + 1] == UInt8(ascii: "=") { break }
             if s[j] == 32 || s[j] == 9 || s[j] == 13 || s[j] == 10 {
                 // Q text with a raw space (broken generators): allowed only if the word still closes on this run.
@@ -78,7 +80,7 @@ public enum EncodedWords {
             }
             j += 1
         }
-        guard j + 1 < n else { return nil }
+        guard j + 1 < limit else { return nil }
         let text = s[textStart..<j]
         let bytes: [UInt8]
         if enc == UInt8(ascii: "b") {
@@ -295,6 +297,7 @@ public struct ContentHeader: Sendable, Equatable {
                             v = Array(v[0..<k])
                             break
                         }
+                        k = max(k, e - 1) // each byte is looked at once: linear
                     }
                     k += 1
                 }

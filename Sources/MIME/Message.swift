@@ -98,11 +98,23 @@ public struct ParsedMessage: Sendable {
 
     /// The first header of that name (case-insensitive), unfolded, encoded words not decoded.
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.first { asciiCaseInsensitiveEqual($0.name, name) }?.value
     }
 
     /// Every header of that name, in order.
     public func headers(named name: String) -> [String] {
-        headers.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value)
+        headers.filter { asciiCaseInsensitiveEqual($0.name, name) }.map(\.value)
     }
+}
+
+/// Header-name comparison: ASCII case folding only (header names are ASCII), much cheaper than Foundation's.
+@inline(__always) func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
+    let x = a.utf8, y = b.utf8
+    guard x.count == y.count else { return false }
+    for (c, d) in zip(x, y) where c != d {
+        let lc = (c >= 65 && c <= 90) ? c + 32 : c
+        let ld = (d >= 65 && d <= 90) ? d + 32 : d
+        if lc != ld { return false }
+    }
+    return true
 }

@@ -110,10 +110,10 @@ public enum MessageParser {
         }
 
         static func last(_ fields: [HeaderField], _ name: String) -> String? {
-            fields.last { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+            fields.last { asciiCaseInsensitiveEqual($0.name, name) }?.value
         }
         static func first(_ fields: [HeaderField], _ name: String) -> String? {
-            fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+            fields.first { asciiCaseInsensitiveEqual($0.name, name) }?.value
         }
 
         mutating func entity(start: Int, end: Int, depth: Int, defaultType: String) -> Node {

@@ -5,6 +5,7 @@ import MIME
 /// postdesk-bench parse FILE            — print ParseReport JSON for FILE
 /// postdesk-bench bench N PATH...       — parse every message under PATHs N times; print MB/s and messages/s
 /// postdesk-bench big FILE              — parse one (large) file once; print a summary (for peak-RSS runs)
+/// postdesk-bench fuzz SEED START COUNT OUTDIR PATH... — deterministic mutation fuzzing (see Fuzz.swift)
 
 func readFile(_ path: String) -> [UInt8]? {
     guard let f = fopen(path, "rb") else { return nil }
@@ -90,6 +91,8 @@ case "big":
     let sizes = m.attachments.map { "\($0.filename ?? "-"):\($0.size)" }.joined(separator: ",")
     print(String(format: "swift big: %.1f MB parsed in %.3f s; body %d chars; attachments %@", Double(bytes.count) / 1e6, dt,
                  m.bodyText.count, sizes))
+case "fuzz":
+    Fuzzer.run(Array(args.dropFirst(2)))
 default:
     FileHandle.standardError.write(Data("unknown command \(args[1])\n".utf8))
     exit(2)

@@ -4,6 +4,8 @@ import Foundation
 public struct Metrics: Sendable {
     public var counters: [String: Int] = [:]
     public var lastPoll: Date?
+    /// Seconds between the newest processed mail's Date header and its processing (mail in transit + waiting).
+    public var intakeLagSeconds: Double?
 
     public init() {}
 

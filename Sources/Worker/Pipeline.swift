@@ -202,6 +202,7 @@ public final class Pipeline {
         try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash, outcome: outcome,
                                reason: reason, ticketID: ticketID, messageRow: row, at: received)
         metrics.count("messages_processed_total")
+        if let sent = message.date { metrics.intakeLagSeconds = max(0, received.timeIntervalSince(sent)) }
         log.info("mail.\(outcome)", fields + [("summary", decision.summary)])
         return .processed
     }

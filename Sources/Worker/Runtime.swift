@@ -105,9 +105,11 @@ extension Pipeline {
         guard let path = config.metricsFile else { return }
         var lines: [String] = []
         for (key, value) in metrics.counters.sorted(by: { $0.key < $1.key }) { lines.append("\(key) \(value)") }
-        if let outbox = try? store.outbox(status: "pending") {
-            lines.append("postdesk_outbox_depth \(outbox.count)")
+        if let backlog = try? store.outboxBacklog() {
+            lines.append("postdesk_outbox_depth \(backlog.count)")
+            lines.append("postdesk_outbox_oldest_age_seconds \(backlog.oldest.map { Int(max(0, now().timeIntervalSince($0))) } ?? 0)")
         }
+        if let lag = metrics.intakeLagSeconds { lines.append("postdesk_intake_lag_seconds \(Int(lag))") }
         if let last = metrics.lastPoll { lines.append("postdesk_last_poll_timestamp_seconds \(Int(last.timeIntervalSince1970))") }
         let temp = path + ".tmp"
         FileManager.default.createFile(atPath: temp, contents: Data((lines.joined(separator: "\n") + "\n").utf8))

@@ -142,9 +142,10 @@ public struct Policy: Sendable {
         return customers.first { $0.id == id }
     }
 
+    /// Staff: configured addresses and domains, plus the team lead and every CSM (they answer escalations).
     public func isStaff(_ email: String) -> Bool {
         let e = email.lowercased()
-        if staffAddresses.contains(e) { return true }
+        if staffAddresses.contains(e) || teamLead?.normalized == e || customers.contains(where: { $0.csm?.normalized == e }) { return true }
         let domain = Address(email: e).domain
         return !domain.isEmpty && staffDomains.contains(domain)
     }

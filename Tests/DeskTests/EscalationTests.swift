@@ -62,3 +62,18 @@ import MIME
         #expect(ReactionClock.start(at: start, priority: .p5, plan: TestDesk.standard) != nil)
     }
 }
+
+@Suite struct EscalationReplyTests {
+    @Test func csmAnsweringAnEscalationIsStaffNotACustomer() {
+        let policy = TestDesk.policy()
+        #expect(policy.role(of: TestDesk.csm) == .staff)
+        #expect(policy.role(of: TestDesk.lead) == .staff)
+        let ticket = TestDesk.open(TestDesk.mail(from: "mette@nordlys.test", subject: "Printer", body: "Broken for me", id: "m1@nordlys.test"),
+                                   at: TestDesk.at(2026, 11, 16, 10))
+        let reply = TestDesk.mail(from: "Clara CSM <csm@example.test>", subject: "Re: [PD-2026-000001] Warning", body: "Calling the customer now.",
+                                  id: "csm1@example.test", inReplyTo: "pd.escalation@example.test")
+        let d = Decider(policy: policy).decide(TestDesk.context(reply, at: TestDesk.at(2026, 11, 16, 11), byHeader: ticket))
+        #expect(d.role == .staffReply)
+        #expect(d.mails.first?.mail.to.map(\.email) == ["mette@nordlys.test"])
+    }
+}

@@ -213,7 +213,10 @@ public enum HTMLText {
             while j < end, s[j] > 32, s[j] != UInt8(ascii: "="), s[j] != UInt8(ascii: ">") { j += 1 }
             let matches = j - ns == want.count && (0..<want.count).allSatisfy { lower(s[ns + $0]) == want[$0] }
             while j < end, s[j] <= 32 { j += 1 }
-            guard j < end, s[j] == UInt8(ascii: "=") else { continue }
+            guard j < end, s[j] == UInt8(ascii: "=") else {
+                if j == ns { j += 1 } // a stray '>' or similar: always make progress
+                continue
+            }
             j += 1
             while j < end, s[j] <= 32 { j += 1 }
             var vs = j, ve = j

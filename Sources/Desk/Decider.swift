@@ -118,7 +118,7 @@ public struct Decider: Sendable {
     }
 
     func language(for customer: Customer?, text: String) -> String {
-        customer?.language ?? LanguageDetector.detect(text) ?? "en"
+        customer?.language ?? LanguageDetector.detect(String(text.prefix(PriorityClassifier.readLimit))) ?? "en"
     }
 
     func planFor(_ customer: Customer?) -> SupportPlan {
@@ -129,7 +129,7 @@ public struct Decider: Sendable {
                     context: IncomingContext, linkedTo: TicketState? = nil) -> Decision {
         let m = context.message
         let plan = planFor(customer)
-        let priority = classifier.classify(m)
+        let priority = classifier.classify(m, newText: newText)
         let reference = context.reserveReference()
         let subject = SubjectLine.clean(m.subject, prefix: policy.referencePrefix)
         let language = self.language(for: customer, text: m.subject + "\n" + newText)
@@ -158,7 +158,7 @@ public struct Decider: Sendable {
                 context: IncomingContext, reason: String) -> Decision {
         var mails: [QueuedMail] = []
         if automatic == nil, context.automaticMailsLastHour(from.normalized) < policy.autoReplyLimitPerHour {
-            let lang = language ?? LanguageDetector.detect(context.message.subject + "\n" + newText) ?? "en"
+            let lang = language ?? self.language(for: nil, text: context.message.subject + "\n" + newText)
             let body = Templates.refusal(to: from, administratorsOnly: administratorsOnly, language: lang, policy: policy)
             let m = context.message
             let mail = OutgoingMail(

@@ -22,15 +22,25 @@ public struct PriorityClassifier: Sendable {
     }
 
     public func classify(_ message: ParsedMessage) -> PriorityDecision {
+        classify(message, newText: ReplyExtractor.newText(message.bodyText))
+    }
+
+    /// Classifies with the new text the caller already extracted.
+    public func classify(_ message: ParsedMessage, newText: String) -> PriorityDecision {
         var headers: [String: String] = [:]
         for name in ["X-Priority", "Importance", "Priority", "X-MSMail-Priority"] {
             if let v = message.header(name) { headers[name] = v }
         }
-        return classify(subject: message.subject, newText: ReplyExtractor.newText(message.bodyText), headers: headers)
+        return classify(subject: message.subject, newText: newText, headers: headers)
     }
 
+    /// People state the impact at the top of a request; reading further costs time (phrase matching is the
+    /// worker's hottest step) and finds pasted logs and signatures rather than the customer's words.
+    public static let readLimit = 800
+
     /// Classifies already-extracted new text (no quoted history). `headers`: name → value, any case.
-    public func classify(subject: String, newText: String, headers: [String: String] = [:]) -> PriorityDecision {
+    public func classify(subject: String, newText fullText: String, headers: [String: String] = [:]) -> PriorityDecision {
+        let newText = fullText.count > Self.readLimit ? String(fullText.prefix(Self.readLimit)) : fullText
         if let marker = PriorityClassifier.marker(subject: subject, newText: newText, lines: markerLines) { return marker }
         let wording = PriorityClassifier.wording(subject: subject, text: newText)
         var decision = wording ?? PriorityDecision(defaultPriority, reason: "default")
@@ -92,8 +102,14 @@ public struct PriorityClassifier: Sendable {
         for sentence in [subject] + sentences(text) {
             let s = normalize(sentence)
             if s.isEmpty { continue }
+            // Only sets whose necessary literals occur in the sentence are matched (ICU is the hot path).
+            let mask = lex.prefilter.candidates(s)
+            if mask == 0 { continue }
+            func run(_ set: PhraseSet) -> [(range: NSRange, text: String)] {
+                mask & lex.bit(set) == 0 ? [] : set.matches(in: s)
+            }
             func live(_ set: PhraseSet) -> [(range: NSRange, text: String)] {
-                set.matches(in: s).filter { m in
+                run(set).filter { m in
                     let before = (s as NSString).substring(to: m.range.location)
                     if isNegated(before: before, lexicon: lex) {
                         negated.append(lastWords(before, 2) + m.text)
@@ -107,10 +123,10 @@ public struct PriorityClassifier: Sendable {
             let everyone = live(lex.everyone).filter { e in !dept.contains { NSIntersectionRange($0.range, e.range).length > 0 } }
             let few = live(lex.few)
             let single = live(lex.single).filter { o in !few.contains { NSIntersectionRange($0.range, o.range).length > 0 } }
-            let calm = lex.reassurance.matches(in: s)
-            let minor = lex.minor.matches(in: s).filter { m in !calm.contains { NSIntersectionRange($0.range, m.range).length > 0 } }
+            let calm = run(lex.reassurance)
+            let minor = run(lex.minor).filter { m in !calm.contains { NSIntersectionRange($0.range, m.range).length > 0 } }
             let soft = minor + calm
-            let hard = lex.hard.matches(in: s).filter { h in !soft.contains { NSIntersectionRange($0.range, h.range).length > 0 } }
+            let hard = run(lex.hard).filter { h in !soft.contains { NSIntersectionRange($0.range, h.range).length > 0 } }
             let impact = minor.first ?? hard.first
             let mild = soft.min { $0.range.location < $1.range.location }
             if let e = everyone.first, let i = impact { offer(mild == nil ? .p1 : .p3, [e.text, (mild ?? i).text]) }
@@ -119,7 +135,7 @@ public struct PriorityClassifier: Sendable {
             if let o = single.first, let i = impact {
                 offer(.p4, o.text == i.text || i.range.location < o.range.location + o.range.length && i.range.location >= o.range.location ? [o.text] : [o.text, i.text])
             } else if let o = live(lex.onlyMe).first { offer(.p4, [o.text]) }
-            if let q = lex.question.matches(in: s).first { offer(.p5, [q.text]) }
+            if let q = run(lex.question).first { offer(.p5, [q.text]) }
         }
         guard let best else { return nil }
         var reason = "wording \(best.priority.rawValue): " + best.words.map { "\"\($0)\"" }.joined(separator: " + ")

@@ -29,6 +29,13 @@ struct PriorityLexicon: @unchecked Sendable {
     let reassurance: PhraseSet
     /// A question / information request: P5.
     let question: PhraseSet
+    /// Which sets may match a sentence, from their necessary literals; bits in the order of `all`.
+    let prefilter: PhrasePrefilter
+    var all: [PhraseSet] { [stopped, everyone, department, few, single, onlyMe, hard, minor, reassurance, question] }
+
+    func bit(_ set: PhraseSet) -> UInt32 {
+        UInt32(1) << UInt32(all.firstIndex { $0 === set }!)
+    }
     /// Words that negate the phrase right after them ("not all users").
     let negators: Set<String> = ["not", "no", "never", "non", "isn't", "aren't", "doesn't", "don't", "wasn't", "weren't",
                                  "ikke", "aldrig", "ej", "nicht", "nie", "kein", "keine", "niet", "nooit", "geen"]
@@ -165,16 +172,21 @@ struct PriorityLexicon: @unchecked Sendable {
             "(?:eine|kurze|kleine|allgemeine|eine kurze|eine kleine) frage|frage (?:zu|zur|zum|bezüglich|wegen|zu unserem|zu unserer)|(?:ich|wir) (?:möchte|möchten|würde|würden|hätte|hätten) (?:gerne |gern )?(?:wissen|fragen|erfahren|eine frage)|(?:können|könnten) sie (?:mir|uns) (?:bitte )?(?:sagen|mitteilen|erklären|bestätigen)|ist es möglich|gibt es eine möglichkeit|wie (?:kann|können|muss|müssen|soll|sollen) (?:ich|wir|man)|informationen (?:zu|über|bezüglich)|auskunft|was kostet|bieten sie",
             "(?:een|korte|kleine|algemene|een korte|een kleine) vraag|vraagje|vraag (?:over|omtrent|betreffende|m b t|mbt|aan jullie)|(?:ik|wij|we) (?:wil|willen|zou|zouden) (?:graag |heel graag )?(?:weten|vragen|informatie)|(?:kunt|kan|kunnen) (?:u|jij|je|jullie) (?:mij|me|ons) (?:vertellen|laten weten|uitleggen|bevestigen)|is het mogelijk|is er een mogelijkheid|hoe (?:kan|moet|kunnen|moeten) (?:ik|we|wij|je)|(?:informatie|info) (?:over|omtrent|m b t)|wat kost|bieden jullie",
         ])
+        let sets = [stopped, everyone, department, few, single, onlyMe, hard, minor, reassurance, question]
+        prefilter = PhrasePrefilter(sets.enumerated().map { (UInt32(1) << UInt32($0.offset), $0.element.factors) })
     }
 }
 
 /// One compiled alternation of phrases, matched on whole words.
 final class PhraseSet: Sendable {
     let regex: NSRegularExpression
+    /// Literals one of which every match contains (see PhrasePrefilter); nil = none guaranteed.
+    let factors: [String]?
 
     init(_ alternatives: [String]) {
         let body = alternatives.map(PhraseSet.expand).joined(separator: "|")
         regex = try! NSRegularExpression(pattern: "(?<![\\p{L}\\p{N}'])(?:" + body + ")(?![\\p{L}\\p{N}])", options: [])
+        factors = NecessaryFactors.of(body)
     }
 
     /// Non-overlapping matches, leftmost first: (UTF-16 range, matched text).

@@ -122,7 +122,9 @@ public enum Templates {
             "React by:  \(deadline.map { BusinessTimeFormat.deadline($0, in: plan.calendar.timeZone, language: "en") } ?? "best effort, no target")",
         ]
         if !attachments.isEmpty { lines.append("Attached:  \(attachments.joined(separator: ", "))") }
-        lines += ["", "----", newText.isEmpty ? "(no text)" : newText, "----", "", staffHelp]
+        // Enough to act on; a pasted log of megabytes stays in the ticket (postdesk show), not in every inbox.
+        let shown = newText.count > 4000 ? String(newText.prefix(4000)) + "\n[… \(newText.count - 4000) more characters: postdesk show \(ticket.reference)]" : newText
+        lines += ["", "----", shown.isEmpty ? "(no text)" : shown, "----", "", staffHelp]
         return lines.joined(separator: "\n")
     }
 

@@ -130,12 +130,16 @@ public enum MessageWriter {
         return out + current
     }
 
+    /// "Sun, 22 Nov 2026 02:42:22 +0000" — formatted by hand: a DateFormatter per mail cost more than the rest of rendering.
     public static func rfc5322Date(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return formatter.string(from: date)
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) +0000"
     }
 }
 
@@ -144,21 +148,41 @@ public enum QuotedPrintable {
     public static func encode(_ text: String) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
-        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        for line in normalized.split(separator: "\n", omittingEmptySubsequences: false) {
-            var encoded: [UInt8] = []
-            let bytes = Array(line.utf8)
-            for (i, b) in bytes.enumerated() {
-                let isLast = i == bytes.count - 1
-                let plain = (b >= 33 && b <= 126 && b != 61) || ((b == 32 || b == 9) && !isLast)
-                let piece: [UInt8] = plain ? [b] : [61, hex[Int(b >> 4)], hex[Int(b & 15)]]
-                if encoded.count + piece.count > 75 {
-                    out += encoded + [61, 13, 10]
-                    encoded = []
-                }
-                encoded += piece
+        // Lines split on CRLF, CR or LF, over bytes (Foundation's string replacing is slow on Linux).
+        var lines: [ArraySlice<UInt8>] = []
+        let all = Array(text.utf8)
+        var start = 0, i = 0
+        while i < all.count {
+            if all[i] == 13 || all[i] == 10 {
+                lines.append(all[start..<i])
+                if all[i] == 13, i + 1 < all.count, all[i + 1] == 10 { i += 1 }
+                start = i + 1
             }
-            out += encoded + [13, 10]
+            i += 1
+        }
+        lines.append(all[start...])
+        out.reserveCapacity(all.count + all.count / 8)
+        for line in lines {
+            var width = 0
+            var index = line.startIndex
+            while index < line.endIndex {
+                let b = line[index]
+                let isLast = index == line.endIndex - 1
+                let plain = (b >= 33 && b <= 126 && b != 61) || ((b == 32 || b == 9) && !isLast)
+                let size = plain ? 1 : 3
+                if width + size > 75 {
+                    out.append(contentsOf: [61, 13, 10])   // soft line break
+                    width = 0
+                }
+                if plain {
+                    out.append(b)
+                } else {
+                    out.append(61); out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)])
+                }
+                width += size
+                index += 1
+            }
+            out.append(13); out.append(10)
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -39,7 +39,10 @@ public enum ReplyExtractor {
 
     /// Lower-cased, trimmed, NBSP → space, markdown bold stars removed at the start.
     static func normalized(_ line: String) -> String {
-        var s = line.replacingOccurrences(of: "\u{00A0}", with: " ").trimmingBlanks()
+        // Foundation's replacingOccurrences is slow on Linux; most lines have no NBSP at all.
+        var s = (line.unicodeScalars.contains("\u{00A0}")
+            ? String(String.UnicodeScalarView(line.unicodeScalars.map { $0 == "\u{00A0}" ? " " : $0 }))
+            : line).trimmingBlanks()
         while s.hasPrefix("*") { s.removeFirst() }
         return s.lowercased()
     }

@@ -6,6 +6,8 @@ import Foundation
 public final class MaildirSource: MailboxSource {
     public let root: URL
     public var mailboxName: String { "maildir:" + root.path }
+    /// File names of fetched, unsettled mail by key, so settling does not list new/ again (that was O(n²)).
+    private var fileNames: [String: String] = [:]
 
     public init(path: String) throws {
         root = URL(fileURLWithPath: path)
@@ -30,22 +32,26 @@ public final class MaildirSource: MailboxSource {
             let url = root.appendingPathComponent("new").appendingPathComponent(name)
             // A file that vanished (another reader settled it) is simply skipped.
             guard let data = FileManager.default.contents(atPath: url.path) else { continue }
-            mails.append(IncomingMail(key: Self.key(of: name), bytes: [UInt8](data)))
+            let key = Self.key(of: name)
+            fileNames[key] = name
+            mails.append(IncomingMail(key: key, bytes: [UInt8](data)))
         }
         return mails
     }
 
     public func settle(_ mail: IncomingMail, as disposition: Disposition) throws {
         let fm = FileManager.default
-        guard let name = waiting().first(where: { Self.key(of: $0) == mail.key }) else { return }
+        guard let name = fileNames.removeValue(forKey: mail.key) ?? waiting().first(where: { Self.key(of: $0) == mail.key }) else { return }
         let source = root.appendingPathComponent("new").appendingPathComponent(name)
         let folder: URL
         switch disposition {
         case .processed: folder = root
         case .quarantined: folder = root.appendingPathComponent(".Postdesk.Quarantine")
         }
-        for sub in ["new", "cur", "tmp"] {
-            try fm.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
+        if disposition != .processed {
+            for sub in ["new", "cur", "tmp"] {
+                try fm.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
+            }
         }
         let target = folder.appendingPathComponent("cur").appendingPathComponent(mail.key + ":2,")
         if rename(source.path, target.path) != 0 {

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+@testable import Desk
+import MIME
+
+@Suite struct PhrasePrefilterTests {
+    @Test func necessaryFactorsOfPatterns() {
+        #expect(NecessaryFactors.of("abc") == ["abc"])
+        #expect(Set(NecessaryFactors.of("foo|bar") ?? []) == ["foo", "bar"])
+        #expect(NecessaryFactors.of("(?:the )?whole company") == ["whole company"])
+        #expect(NecessaryFactors.of("x?|yy") == nil)                       // one branch guarantees nothing
+        #expect(NecessaryFactors.of("all (?:of )?(?:\\w+ )?users") == ["users"])   // the longer mandatory literal
+        #expect(NecessaryFactors.of("nobody(?! else) can") == ["nobody"])
+        #expect(NecessaryFactors.of("users?") == ["user"])
+        #expect(Set(NecessaryFactors.of("st(?:å|aa)r") ?? []) == ["st"])
+    }
+
+    @Test func everySetHasSelectiveFactors() {
+        let lex = PriorityLexicon.shared
+        for set in lex.all {
+            let f = set.factors
+            #expect(f != nil)
+            #expect((f ?? []).allSatisfy { $0.utf8.count >= 2 })
+        }
+    }
+
+    /// Soundness on real text: whenever the prefilter rules a set out, its regex indeed finds nothing.
+    @Test func prefilterNeverHidesAMatchInTheFixtures() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let lex = PriorityLexicon.shared
+        var sentences = 0, skipped = 0
+        for folder in ["Fixtures/priority", "Fixtures/demo"] {
+            let dir = root.appendingPathComponent(folder)
+            guard let files = FileManager.default.enumerator(atPath: dir.path) else { continue }
+            for case let file as String in files where file.hasSuffix(".eml") {
+                let m = MessageParser.parse([UInt8](try Data(contentsOf: dir.appendingPathComponent(file))))
+                for sentence in [m.subject] + PriorityClassifier.sentences(m.bodyText) {
+                    let s = PriorityClassifier.normalize(sentence)
+                    let mask = lex.prefilter.candidates(s)
+                    sentences += 1
+                    for set in lex.all where mask & lex.bit(set) == 0 {
+                        skipped += 1
+                        #expect(set.matches(in: s).isEmpty, "prefilter hid a match in \(file): \(s)")
+                    }
+                }
+            }
+        }
+        #expect(sentences > 300)
+        #expect(skipped > sentences * 5)   // and it is selective
+    }
+}

@@ -146,6 +146,14 @@ public final class Pipeline {
             makeMessageID: makeMessageID)
         var decision = decider.decide(context)
         if let referenceError { throw referenceError }
+        // Loop guard: an answer to one of our automatic mails (acknowledgement, refusal) that opens no ticket
+        // gets no second automatic mail, so a responder without RFC 3834 headers stops after one round.
+        if decision.mails.contains(where: { $0.kind == .refusal }),
+           try (message.inReplyTo + message.references).contains(where: { id in
+               try store.outboxItem(messageID: id).map { MailKind(rawValue: $0.kind)?.isAutomaticToCustomer == true } ?? false }) {
+            decision.mails.removeAll { $0.kind == .refusal }
+            decision.summary += "; no refusal: it answers our automatic mail"
+        }
         if backfill {
             decision.mails = []
             if case .newTicket(var t) = decision.outcome { t.clock = nil; decision.outcome = .newTicket(t) }
@@ -178,6 +186,11 @@ public final class Pipeline {
             if reason.hasPrefix("bounce") { try handleBounce(mail.bytes, fields: fields) }
         case .quarantined(let reason):
             try store.quarantine(source: mailbox, key: mail.key, reason: reason, raw: mail.bytes, at: received)
+            // Oversized mail: the polite answer to the sender.
+            for queued in decision.mails where !queued.mail.recipients.isEmpty {
+                try store.enqueue(queued, raw: MessageWriter.render(queued.mail), ticketID: nil, at: received)
+                metrics.count("mails_queued_total", label: queued.kind.rawValue)
+            }
             try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
                                    outcome: "quarantined", reason: reason, ticketID: nil, messageRow: nil, at: received)
             summary.quarantined += 1

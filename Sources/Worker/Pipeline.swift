@@ -32,6 +32,8 @@ public final class Pipeline {
     /// The clock, passed in so tests can move time.
     public var now: () -> Date
     public var metrics = Metrics()
+    /// The last delivery attempt failed temporarily (the outbox is deferring until a send succeeds).
+    var deliveryFailing = false
     /// Backfill (`postdesk import`): no mails are sent and no reaction clocks run for old mail.
     public var backfill = false
 
@@ -267,6 +269,13 @@ public final class Pipeline {
                 try sender.send(item.raw, envelopeFrom: item.envelopeFrom, recipients: item.recipients, messageID: item.messageID)
                 try store.markSent(item.id, at: now())
                 sent += 1
+                if deliveryFailing {
+                    // The server is back: what was deferred during the outage goes now, not after its own backoff.
+                    deliveryFailing = false
+                    try store.db.query("UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?",
+                                       [SQLValue(now()), SQLValue(now())])
+                    log.info("outbox.recovered", [("message_id", item.messageID)])
+                }
                 metrics.count("mails_sent_total", label: item.kind)
             } catch let error as SendError {
                 summary.sendFailures += 1
@@ -274,7 +283,10 @@ public final class Pipeline {
                 case .temporary(let why):
                     let delay = min(3600, 30 * pow(2, Double(min(item.attempts, 7)))) * Double.random(in: 0.8...1.2)
                     try store.markRetry(item.id, error: why, next: now().addingTimeInterval(delay))
-                    log.warning("outbox.retry", [("message_id", item.messageID), ("error", why), ("in_seconds", String(Int(delay)))])
+                    // Once per state change at warning level; each further deferral of the same outage at debug.
+                    log.log(deliveryFailing ? .debug : .warning, "outbox.retry",
+                            [("message_id", item.messageID), ("error", why), ("in_seconds", String(Int(delay)))])
+                    deliveryFailing = true
                     // The server is away: stop this pass rather than hammering it for every mail.
                     break pass
                 case .permanent(let why):

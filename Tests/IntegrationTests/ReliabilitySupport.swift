@@ -171,10 +171,10 @@ final class RelWorker: @unchecked Sendable {
                           "passwordEnv": "PD_REL_SMTP_PASSWORD", "tls": "starttls", "caFile": stack.cacert, "heloName": "postdesk.test"]
         json["pollSeconds"] = 0.5
         json["log"] = ["format": "logfmt", "level": "debug"]
-        // customer1 and customer3 administer customer.test, customer2 is one of its users; other.test is a second customer.
+        // customer1 administers customer.test, customer2 is one of its users; other.test is a second customer.
         json["customers"] = [
             ["id": "cust", "name": "Customer A/S", "plan": "standard", "language": "en", "csm": "csm@example.test",
-             "domains": ["customer.test"], "administrators": ["customer1@customer.test", "customer3@customer.test"]],
+             "domains": ["customer.test"], "administrators": ["customer1@customer.test"]],
             ["id": "other", "name": "Other Corp", "plan": "extended", "language": "en",
              "domains": ["other.test"], "administrators": ["stranger@other.test"]],
         ]

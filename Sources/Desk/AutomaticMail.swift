@@ -32,6 +32,10 @@ public enum AutomaticMail: Sendable, Equatable {
         if fromLocal == "mailer-daemon" || (m.from == nil && m.header("Return-Path")?.contains("<>") == true) {
             return .bounce("sender \(m.from?.email ?? "<>")")
         }
+        // RFC 3834 §2: never answer mail whose envelope sender was null (the MTA's Return-Path: <>).
+        if m.header("Return-Path")?.trimmingCharacters(in: .whitespaces) == "<>" {
+            return .bulk("null envelope sender (Return-Path: <>)")
+        }
         if let auto = m.header("Auto-Submitted")?.lowercased().trimmingCharacters(in: .whitespaces),
            !auto.hasPrefix("no"), !auto.isEmpty {
             return auto.hasPrefix("auto-replied") ? .autoReply("Auto-Submitted: \(auto)") : .bulk("Auto-Submitted: \(auto)")

@@ -43,10 +43,7 @@ public struct Decider: Sendable {
 
     public func decide(_ context: IncomingContext) -> Decision {
         let m = context.message
-        guard context.size <= policy.maxMessageBytes else {
-            return Decision(outcome: .quarantined("oversized: \(context.size) bytes > \(policy.maxMessageBytes)"), role: .quarantined,
-                            summary: "quarantined oversized mail")
-        }
+        guard context.size <= policy.maxMessageBytes else { return oversized(context) }
         guard let from = m.from, from.email.contains("@") else {
             return Decision(outcome: .quarantined("missing or unreadable From"), role: .quarantined, summary: "quarantined: no From")
         }
@@ -100,6 +97,35 @@ public struct Decider: Sendable {
                                 newText: newText, summary: "quarantined unknown sender")
             }
         }
+    }
+
+    /// Too large to take: kept in the quarantine, and the sender (a person we would answer) is told once, politely.
+    func oversized(_ context: IncomingContext) -> Decision {
+        let m = context.message
+        let reason = "oversized: \(context.size) bytes > \(policy.maxMessageBytes)"
+        var mails: [QueuedMail] = []
+        if let from = m.from, from.email.contains("@"), AutomaticMail.classify(m) == nil,
+           context.automaticMailsLastHour(from.normalized) < policy.autoReplyLimitPerHour {
+            let role = policy.role(of: from)
+            var customer: Customer?
+            var answer = true
+            switch role {
+            case .ourselves: answer = false
+            case .unknown: answer = policy.unknownSenders != .quarantine
+            case .administrator(let c), .customerUser(let c): customer = c
+            case .staff: break
+            }
+            if answer {
+                let language = customer?.language ?? LanguageDetector.detect(m.subject + "\n" + String(m.bodyText.prefix(4000))) ?? "en"
+                let body = Templates.oversized(to: from, size: context.size, limit: policy.maxMessageBytes, language: language, policy: policy)
+                mails.append(QueuedMail(.refusal, OutgoingMail(
+                    from: policy.supportAddress, to: [from], subject: "Re: " + SubjectLine.clean(m.subject, prefix: policy.referencePrefix),
+                    messageID: context.makeMessageID(), inReplyTo: m.messageID, references: m.references + [m.messageID].compactMap { $0 },
+                    date: context.receivedAt, autoSubmitted: "auto-replied", body: body)))
+            }
+        }
+        return Decision(outcome: .quarantined(reason), role: .quarantined, mails: mails,
+                        summary: "quarantined oversized mail" + (mails.isEmpty ? "" : "; the sender is told"))
     }
 
     /// Header match first; a subject reference only from someone entitled to that ticket.

@@ -110,6 +110,26 @@ public enum Templates {
         return lines.joined(separator: "\n")
     }
 
+    /// The polite answer to mail too large to take (it is kept in the quarantine, not processed).
+    public static func oversized(to sender: Address, size: Int, limit: Int, language: String, policy: Policy) -> String {
+        func amount(_ bytes: Int) -> String {
+            bytes >= 1_048_576 ? String(format: "%.1f MB", Double(bytes) / 1_048_576) : "\(max(1, bytes / 1024)) KB"
+        }
+        let (s, l) = (amount(size), amount(limit))
+        let text: String
+        switch language {
+        case "da": text = "Din mail var for stor til, at vi kan modtage den (\(s); grænsen er \(l)), så den har ikke oprettet en sag. Den er gemt, ikke tabt. Send den venligst igen uden store vedhæftede filer – et link til filen eller et mindre uddrag af en log er bedst."
+        case "de": text = "Ihre E-Mail war zu groß, um sie anzunehmen (\(s); unsere Grenze liegt bei \(l)), daher hat sie keine Anfrage eröffnet. Sie ist gespeichert, nicht verloren. Bitte senden Sie sie ohne große Anhänge erneut – ein Link zur Datei oder ein kleinerer Auszug eines Logs ist am besten."
+        case "nl": text = "Uw e-mail was te groot om aan te nemen (\(s); onze limiet is \(l)), daarom heeft deze geen verzoek geopend. Hij is bewaard, niet verloren. Stuur hem alstublieft opnieuw zonder grote bijlagen – een link naar het bestand of een kleiner uittreksel van een log werkt het best."
+        default: text = "Your mail was too large for us to take (\(s); our limit is \(l)), so it has not opened a request. It is kept, not lost. Please send it again without large attachments – a link to the file, or a smaller extract of a log, works best."
+        }
+        let w = words(language)
+        var lines = [greeting(w, sender), "", text]
+        if let kb = policy.knowledgeBaseURL { lines += ["", w.knowledgeBase, kb] }
+        lines += ["", signature(w, policy)]
+        return lines.joined(separator: "\n")
+    }
+
     /// What staff see about a new ticket; they answer it by replying from their own mail client.
     public static func staffNotification(ticket: TicketState, customer: Customer?, deadline: Date?, plan: SupportPlan,
                                          newText: String, attachments: [String]) -> String {

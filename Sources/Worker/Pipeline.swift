@@ -32,6 +32,8 @@ public final class Pipeline {
     /// The clock, passed in so tests can move time.
     public var now: () -> Date
     public var metrics = Metrics()
+    /// The last delivery attempt failed temporarily (the outbox is deferring until a send succeeds).
+    var deliveryFailing = false
     /// Backfill (`postdesk import`): no mails are sent and no reaction clocks run for old mail.
     public var backfill = false
 
@@ -146,6 +148,14 @@ public final class Pipeline {
             makeMessageID: makeMessageID)
         var decision = decider.decide(context)
         if let referenceError { throw referenceError }
+        // Loop guard: an answer to one of our automatic mails (acknowledgement, refusal) that opens no ticket
+        // gets no second automatic mail, so a responder without RFC 3834 headers stops after one round.
+        if decision.mails.contains(where: { $0.kind == .refusal }),
+           try (message.inReplyTo + message.references).contains(where: { id in
+               try store.outboxItem(messageID: id).map { MailKind(rawValue: $0.kind)?.isAutomaticToCustomer == true } ?? false }) {
+            decision.mails.removeAll { $0.kind == .refusal }
+            decision.summary += "; no refusal: it answers our automatic mail"
+        }
         if backfill {
             decision.mails = []
             if case .newTicket(var t) = decision.outcome { t.clock = nil; decision.outcome = .newTicket(t) }
@@ -178,6 +188,11 @@ public final class Pipeline {
             if reason.hasPrefix("bounce") { try handleBounce(mail.bytes, fields: fields) }
         case .quarantined(let reason):
             try store.quarantine(source: mailbox, key: mail.key, reason: reason, raw: mail.bytes, at: received)
+            // Oversized mail: the polite answer to the sender.
+            for queued in decision.mails where !queued.mail.recipients.isEmpty {
+                try store.enqueue(queued, raw: MessageWriter.render(queued.mail), ticketID: nil, at: received)
+                metrics.count("mails_queued_total", label: queued.kind.rawValue)
+            }
             try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
                                    outcome: "quarantined", reason: reason, ticketID: nil, messageRow: nil, at: received)
             summary.quarantined += 1
@@ -255,6 +270,13 @@ public final class Pipeline {
                 try sender.send(item.raw, envelopeFrom: item.envelopeFrom, recipients: item.recipients, messageID: item.messageID)
                 try store.markSent(item.id, at: now())
                 sent += 1
+                if deliveryFailing {
+                    // The server is back: what was deferred during the outage goes now, not after its own backoff.
+                    deliveryFailing = false
+                    try store.db.query("UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?",
+                                       [SQLValue(now()), SQLValue(now())])
+                    log.info("outbox.recovered", [("message_id", item.messageID)])
+                }
                 metrics.count("mails_sent_total", label: item.kind)
             } catch let error as SendError {
                 summary.sendFailures += 1
@@ -262,7 +284,10 @@ public final class Pipeline {
                 case .temporary(let why):
                     let delay = min(3600, 30 * pow(2, Double(min(item.attempts, 7)))) * Double.random(in: 0.8...1.2)
                     try store.markRetry(item.id, error: why, next: now().addingTimeInterval(delay))
-                    log.warning("outbox.retry", [("message_id", item.messageID), ("error", why), ("in_seconds", String(Int(delay)))])
+                    // Once per state change at warning level; each further deferral of the same outage at debug.
+                    log.log(deliveryFailing ? .debug : .warning, "outbox.retry",
+                            [("message_id", item.messageID), ("error", why), ("in_seconds", String(Int(delay)))])
+                    deliveryFailing = true
                     // The server is away: stop this pass rather than hammering it for every mail.
                     break pass
                 case .permanent(let why):

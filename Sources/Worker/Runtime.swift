@@ -76,11 +76,17 @@ extension Pipeline {
         while !stop.isRequested {
             var summary = PassSummary()
             do {
-                while !stop.isRequested, try intakeBatch(into: &summary) > 0 {}
-                metrics.lastPoll = now()
-                try store.setState("last_poll", source.mailboxName, at: now())
+                var intakeError: Error?
+                do {
+                    while !stop.isRequested, try intakeBatch(into: &summary) > 0 {}
+                    metrics.lastPoll = now()
+                    try store.setState("last_poll", source.mailboxName, at: now())
+                } catch { intakeError = error }
+                // The outbox and the escalations do not need the mailbox: an IMAP outage must not hold back
+                // acknowledgements already committed, or a breach notice.
                 try escalate(into: &summary)
                 try deliver(into: &summary)
+                if let intakeError { throw intakeError }
                 if failing { log.info("worker.recovered"); failing = false }
                 backoff = 1.0
                 writeMetrics()

@@ -1,0 +1,263 @@
+import Foundation
+import Testing
+@testable import Transport
+@testable import Store
+
+/// Issue 6, outages: the IMAP server, and separately the SMTP server, go away during a run. The worker
+/// keeps running, backs off, logs state changes, recovers by itself; nothing is lost or duplicated.
+/// CI: a TCP proxy in front of Dovecot and Postfix is cut for RELIABILITY_OUTAGE_SECONDS (default 6), so the
+/// shared stack stays up for the other tests. `Scripts/outage-test` sets RELIABILITY_OUTAGE_DAEMONS=1 on a
+/// stack of its own: Dovecot and Postfix themselves are stopped (by PID) and started again.
+@Suite(.serialized, .enabled(if: RelStack.isUp && RelStack.binary != nil, Comment(rawValue: RelStack.skip + " (or no .build/debug/postdesk)")))
+struct ReliabilityOutageTests {
+    @Test func imapAndSmtpOutagesAreSurvivedWithoutLossOrDuplicates() throws {
+        let stack = RelStack.current!
+        let seconds = Double(relEnvInt("RELIABILITY_OUTAGE_SECONDS", 6))
+        let daemons = ProcessInfo.processInfo.environment["RELIABILITY_OUTAGE_DAEMONS"] == "1"
+        let imapProxy = daemons ? nil : try RelProxy(target: stack.imapPort)
+        let smtpProxy = daemons ? nil : try RelProxy(target: stack.submissionPort)
+        defer { imapProxy?.shutdown(); smtpProxy?.shutdown() }
+        var viaProxy = stack
+        if let imapProxy, let smtpProxy { viaProxy.imapPort = imapProxy.port; viaProxy.submissionPort = smtpProxy.port }
+        let token = relToken()
+        let box = daemons ? "INBOX" : "R/outage-\(token)"
+        let worker = try RelWorker(stack: viaProxy, box: box) { $0["autoReplyLimitPerHour"] = 10_000 }
+        defer { worker.cleanup() }
+        let setup = try RelIMAP(stack, user: "support@example.test")
+        if box != "INBOX" { try setup.create(box) }
+        var ids: [String] = []
+        func deliver(_ count: Int, _ phase: String) throws {
+            let imap = try RelIMAP(stack, user: "support@example.test")
+            for i in 0..<count {
+                let id = "out-\(token)-\(phase)-\(i)@customer.test"
+                ids.append(id)
+                try imap.append(box, relMail(id: id, from: "customer1@customer.test", subject: "Outage \(phase) \(i)"))
+            }
+        }
+        let store = try worker.store()
+        func intake() throws -> Int { Int(try store.db.query("SELECT COUNT(*) AS n FROM intake WHERE source = ?", [.text(box)]).first?.int("n") ?? 0) }
+        func pending() throws -> Int { try store.outboxBacklog().count }
+        func settled(_ n: Int) throws -> Bool { try intake() >= n && pending() == 0 && RelIMAP(stack, user: "support@example.test").status(box).messages == 0 }
+
+        try worker.start()
+        try deliver(10, "before")
+        #expect(try relWait(60) { try settled(10) }, "the first mails were not handled")
+
+        // IMAP goes away.
+        var figures: [String] = []
+        let logBefore = worker.log().split(separator: "\n").count
+        let imapDown = Date()
+        if let imapProxy { imapProxy.down() } else { try Daemons(stack).stopDovecot() }
+        if imapProxy != nil { try deliver(10, "imap-outage") }   // Dovecot is up behind the proxy: mail arrives meanwhile
+        Thread.sleep(forTimeInterval: seconds)
+        #expect(worker.isRunning, "the worker died during the IMAP outage")
+        if let imapProxy { imapProxy.up() } else { try Daemons(stack).startDovecot(); try deliver(10, "imap-outage") }
+        let imapUp = Date()
+        let imapRecovered = try relWait(120 + seconds) { try settled(20) }
+        let imapRecovery = Date().timeIntervalSince(imapUp)
+        #expect(imapRecovered, "no recovery after the IMAP outage")
+        let imapLog = worker.log().split(separator: "\n").dropFirst(logBefore)
+        let imapStateLines = imapLog.filter { $0.contains("event=imap.state") || $0.contains("event=worker.pass_failed") || $0.contains("event=worker.recovered") }
+        figures.append("imap outage \(Int(seconds))s: recovered \(imapRecovered ? "yes" : "NO") \(String(format: "%.1f", imapRecovery))s after the server returned; "
+                       + "state log lines \(imapStateLines.count) (\(Self.events(imapStateLines))), outage lasted \(String(format: "%.1f", imapUp.timeIntervalSince(imapDown)))s")
+
+        // SMTP goes away.
+        let logBefore2 = worker.log().split(separator: "\n").count
+        let smtpDown = Date()
+        if let smtpProxy { smtpProxy.down() } else { try Daemons(stack).stopPostfix() }
+        try deliver(10, "smtp-outage")
+        Thread.sleep(forTimeInterval: seconds)
+        #expect(worker.isRunning, "the worker died during the SMTP outage")
+        // Intake went on while SMTP was away.
+        let takenDuringSMTPOutage = try intake()
+        if let smtpProxy { smtpProxy.up() } else { try Daemons(stack).startPostfix() }
+        let smtpUp = Date()
+        let smtpRecovered = try relWait(180 + seconds) { try settled(30) }
+        let smtpRecovery = Date().timeIntervalSince(smtpUp)
+        #expect(smtpRecovered, "no recovery after the SMTP outage")
+        let smtpLog = worker.log().split(separator: "\n").dropFirst(logBefore2)
+        let smtpStateLines = smtpLog.filter { $0.contains("event=smtp.state") || $0.contains("event=worker.pass_failed") || $0.contains("event=worker.recovered")
+            || $0.contains("event=outbox.recovered") || ($0.contains("event=outbox.retry") && $0.contains("level=warning")) }
+        let retries = smtpLog.filter { $0.contains("event=outbox.retry") }.count
+        figures.append("smtp outage \(Int(seconds))s: recovered \(smtpRecovered ? "yes" : "NO") \(String(format: "%.1f", smtpRecovery))s after the server returned; "
+                       + "intake during outage \(takenDuringSMTPOutage)/30; state log lines \(smtpStateLines.count) (\(Self.events(smtpStateLines))), deferrals \(retries) (debug after the first), "
+                       + "outage lasted \(String(format: "%.1f", smtpUp.timeIntervalSince(smtpDown)))s")
+        if daemons { try Daemons(stack).flushPostfix() }
+
+        // Everything exactly once.
+        relWait(30) { ((try? RelIMAP(stack, user: "customer1@customer.test").heads("INBOX").filter { ids.contains($0.inReplyTo) }.count) ?? 0) >= ids.count }
+        let acks = try RelIMAP(stack, user: "customer1@customer.test").heads("INBOX").filter { ids.contains($0.inReplyTo) }
+        var perMail: [String: Int] = [:]
+        for a in acks { perMail[a.inReplyTo, default: 0] += 1 }
+        let missing = ids.filter { perMail[$0] == nil }.count
+        let duplicated = perMail.values.reduce(0) { $0 + max(0, $1 - 1) }
+        let tickets = try store.db.query("SELECT COUNT(*) AS n, COUNT(DISTINCT root_message_id) AS d FROM tickets").first
+        let lost = try ids.filter { try store.db.query("SELECT 1 FROM intake WHERE message_id = ?", [.text($0)]).isEmpty }.count
+        #expect(worker.isRunning)
+        let exit = worker.stop()
+        figures.append("outage totals: mails \(ids.count), lost \(lost), tickets \(tickets?.int("n") ?? 0) (distinct \(tickets?.int("d") ?? 0)), "
+                       + "acknowledgements missing \(missing), duplicated \(duplicated), worker exit \(exit) on SIGTERM")
+        for f in figures { relReport(f) }
+        #expect(lost == 0)
+        #expect(missing == 0)
+        #expect(duplicated == 0)
+        #expect(tickets?.int("n") == tickets?.int("d"))
+        #expect(exit == 0)
+        #expect(imapStateLines.count <= 6, "state changes should be logged once, not per attempt: \(imapStateLines.count)")
+        #expect(smtpStateLines.count <= 6, "state changes should be logged once, not per attempt: \(smtpStateLines.count)")
+    }
+
+    static func events(_ lines: [Substring]) -> String {
+        var counts: [String: Int] = [:]
+        for l in lines {
+            guard let r = l.range(of: "event=") else { continue }
+            let e = l[r.upperBound...].prefix { $0 != " " }
+            counts[String(e), default: 0] += 1
+        }
+        return counts.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
+    }
+}
+
+/// Stops and starts the stack's own daemons by the PIDs in `$MAILSTACK_DIR/pids` (only for a stack of one's own).
+struct Daemons {
+    let s: String
+    init(_ stack: RelStack) { s = stack.dir }
+
+    func pid(_ file: String) -> pid_t? {
+        (try? String(contentsOfFile: file, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    func stop(_ name: String) throws {
+        guard let p = pid("\(s)/pids/\(name).pid") else { throw TransportError("no pid for \(name)") }
+        kill(p, SIGTERM)
+        let end = Date().addingTimeInterval(15)
+        while kill(p, 0) == 0 && Date() < end { Thread.sleep(forTimeInterval: 0.1) }
+        if kill(p, 0) == 0 { kill(p, SIGKILL) }
+    }
+
+    func run(_ args: [String]) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: args[0])
+        p.arguments = Array(args.dropFirst())
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        if p.terminationStatus != 0 { throw TransportError("\(args.joined(separator: " ")) exited \(p.terminationStatus)") }
+    }
+
+    func recordPid(_ name: String, from file: String) throws {
+        for _ in 0..<100 {
+            if let p = pid(file) { try "\(p)\n".write(toFile: "\(s)/pids/\(name).pid", atomically: true, encoding: .utf8); return }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw TransportError("\(name) wrote no pid file")
+    }
+
+    func stopDovecot() throws {
+        try stop("dovecot")
+        try? FileManager.default.removeItem(atPath: "\(s)/dovecot/run/master.pid")
+    }
+
+    func startDovecot() throws {
+        try run(["/usr/sbin/dovecot", "-c", "\(s)/dovecot/dovecot.conf"])
+        try recordPid("dovecot", from: "\(s)/dovecot/run/master.pid")
+        Thread.sleep(forTimeInterval: 1)
+    }
+
+    func stopPostfix() throws {
+        try stop("postfix")
+        try? FileManager.default.removeItem(atPath: "\(s)/postfix/spool/pid/master.pid")
+    }
+
+    func startPostfix() throws {
+        try run(["/usr/sbin/postfix", "-c", "\(s)/postfix/etc", "start"])
+        try recordPid("postfix", from: "\(s)/postfix/spool/pid/master.pid")
+    }
+
+    /// Mail Postfix deferred while Dovecot was away goes out now instead of after Postfix's own backoff.
+    func flushPostfix() throws { try run(["/usr/sbin/postqueue", "-c", "\(s)/postfix/etc", "-f"]) }
+}
+
+/// A loopback TCP proxy whose listener and connections can be cut (`down`) and restored (`up`) on the same port.
+final class RelProxy: @unchecked Sendable {
+    let target: Int
+    private(set) var port: Int = 0
+    private let lock = NSLock()
+    private var listener: Int32 = -1
+    private var conns: Set<Int32> = []
+    private var closed = false
+
+    init(target: Int) throws {
+        self.target = target
+        try listen()
+    }
+
+    private func listen() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        guard ok == 0, Glibc.listen(fd, 64) == 0 else { close(fd); throw TransportError("proxy: cannot listen: \(String(cString: strerror(errno)))") }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        lock.lock(); listener = fd; lock.unlock()
+        Thread { [self] in acceptLoop(fd) }.start()
+    }
+
+    private func acceptLoop(_ fd: Int32) {
+        while true {
+            let client = accept(fd, nil, nil)
+            if client < 0 { return }
+            let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            addr.sin_port = in_port_t(UInt16(target).bigEndian)
+            let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            if rc != 0 { close(client); close(upstream); continue }
+            lock.lock(); conns.insert(client); conns.insert(upstream); lock.unlock()
+            Thread { [self] in pump(client, upstream) }.start()
+            Thread { [self] in pump(upstream, client) }.start()
+        }
+    }
+
+    private func pump(_ from: Int32, _ to: Int32) {
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(from, &buf, buf.count)
+            if n <= 0 { break }
+            var off = 0
+            while off < n {
+                let w = buf[off..<n].withUnsafeBytes { write(to, $0.baseAddress, n - off) }
+                if w <= 0 { break }
+                off += w
+            }
+            if off < n { break }
+        }
+        Glibc.shutdown(from, Int32(SHUT_RDWR))
+        Glibc.shutdown(to, Int32(SHUT_RDWR))
+    }
+
+    /// Refuses new connections and cuts the open ones, like a server that went away.
+    func down() {
+        lock.lock()
+        let l = listener
+        listener = -1
+        let open = conns
+        conns.removeAll()
+        lock.unlock()
+        if l >= 0 { Glibc.shutdown(l, Int32(SHUT_RDWR)); close(l) }
+        for c in open { Glibc.shutdown(c, Int32(SHUT_RDWR)) }
+    }
+
+    func up() { try? listen() }
+
+    func shutdown() { down() }
+}

@@ -85,13 +85,13 @@ public final class PostdeskStore {
     /// An earlier intake of the same mail (same Message-ID, else same bytes), from any mailbox.
     public func duplicateOf(messageID: String?, contentHash: String) throws -> String? {
         if let messageID, !messageID.isEmpty {
-            if let row = try db.query("SELECT source, key FROM intake WHERE message_id = ? AND outcome NOT IN ('duplicate', 'quarantined') LIMIT 1", [.text(messageID)]).first {
+            if let row = try db.query("SELECT source, key FROM intake WHERE message_id = ? AND outcome != 'duplicate' LIMIT 1", [.text(messageID)]).first {
                 return "\(row.text("source") ?? "")/\(row.text("key") ?? "")"
             }
             // Our own outgoing mail coming back is not a duplicate of an intake; the desk ignores it by sender.
             return nil
         }
-        return try db.query("SELECT source, key FROM intake WHERE content_hash = ? AND outcome NOT IN ('duplicate', 'quarantined') LIMIT 1", [.text(contentHash)])
+        return try db.query("SELECT source, key FROM intake WHERE content_hash = ? AND outcome != 'duplicate' LIMIT 1", [.text(contentHash)])
             .first.map { "\($0.text("source") ?? "")/\($0.text("key") ?? "")" }
     }
 

@@ -259,6 +259,7 @@ public enum PostdeskCommand {
             let attempt = (try store.quarantineList().filter { $0.key.hasPrefix("retry-\(n)-") }.count) + 1
             let source = MemorySource(name: "quarantine", mails: [IncomingMail(key: "retry-\(n)-\(attempt)", bytes: q.raw)])
             let pipeline = Pipeline(config: config, store: store, source: source, sender: try Runtime.makeSender(config, log: log), log: log)
+            pipeline.skipDuplicateCheck = true
             var summary = PassSummary()
             try pipeline.intakeBatch(into: &summary)
             try pipeline.deliver(into: &summary)

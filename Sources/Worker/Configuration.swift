@@ -127,7 +127,7 @@ final class ConfigReader {
 
     func number(_ dict: [String: Any], _ key: String, path: String, default fallback: Double, range: ClosedRange<Double>) -> Double {
         guard let value = dict[key], !(value is NSNull) else { return fallback }
-        guard let n = value as? NSNumber, !(value is Bool) else {
+        guard let n = value as? NSNumber, !Self.isBoolean(value) else {
             issue(path, "must be a number", "write \"\(key)\": \(fallback)"); return fallback
         }
         guard range.contains(n.doubleValue) else {
@@ -136,9 +136,14 @@ final class ConfigReader {
         return n.doubleValue
     }
 
+    /// On Linux `1 is Bool` holds for a JSON number; JSON's true/false come as NSNumber of type "c".
+    static func isBoolean(_ value: Any) -> Bool {
+        (value as? NSNumber).map { String(cString: $0.objCType) == "c" } ?? (value is Bool)
+    }
+
     func bool(_ dict: [String: Any], _ key: String, path: String, default fallback: Bool) -> Bool {
         guard let value = dict[key] else { return fallback }
-        guard let b = value as? Bool else { issue(path, "must be true or false", "write \"\(key)\": \(fallback)"); return fallback }
+        guard Self.isBoolean(value), let b = value as? Bool else { issue(path, "must be true or false", "write \"\(key)\": \(fallback)"); return fallback }
         return b
     }
 
@@ -170,7 +175,7 @@ final class ConfigReader {
     /// "2h", "90min", "12 h", "best effort" → minutes (nil = best effort).
     func target(_ value: Any, path: String) -> Int?? {
         if value is NSNull { return .some(nil) }
-        if let n = value as? NSNumber, !(value is Bool) { return .some(Int((n.doubleValue * 60).rounded())) }
+        if let n = value as? NSNumber, !Self.isBoolean(value) { return .some(Int((n.doubleValue * 60).rounded())) }
         guard let text = (value as? String)?.lowercased().replacingOccurrences(of: " ", with: "") else {
             issue(path, "must be a duration", "write \"2h\", \"90min\" or \"best effort\""); return nil
         }

@@ -36,6 +36,8 @@ public final class Pipeline {
     var deliveryFailing = false
     /// Backfill (`postdesk import`): no mails are sent and no reaction clocks run for old mail.
     public var backfill = false
+    /// `quarantine retry`: the stored mail is processed even though its first intake is on record.
+    public var skipDuplicateCheck = false
 
     public init(config: Configuration, store: PostdeskStore, source: MailboxSource, sender: MailSender, log: Log,
                 now: @escaping () -> Date = Date.init) {
@@ -127,7 +129,7 @@ public final class Pipeline {
         let message = MessageParser.parse(mail.bytes)
         let received = backfill ? (message.date ?? now()) : now()
         let hash = SHA256.hex(mail.bytes)
-        if let earlier = try store.duplicateOf(messageID: message.messageID, contentHash: hash) {
+        if !skipDuplicateCheck, let earlier = try store.duplicateOf(messageID: message.messageID, contentHash: hash) {
             try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
                                    outcome: "duplicate", reason: "same mail as \(earlier)", ticketID: nil, messageRow: nil, at: received)
             log.info("mail.duplicate", [("mailbox", mailbox), ("message_id", message.messageID ?? ""), ("first", earlier)])

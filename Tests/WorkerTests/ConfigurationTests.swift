@@ -51,3 +51,19 @@ import Testing
         for command in PostdeskCommand.commandHelp.keys { #expect(PostdeskCommand.main([command, "--help"]) == 0) }
     }
 }
+
+@Suite struct ConfigurationNumberTests {
+    @Test func smallIntegersAreNumbersAndNotBooleans() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString).json").path
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: Sandbox.repo.appendingPathComponent("Config/postdesk.json"))) as! [String: Any]
+        json["pollSeconds"] = 1
+        json["reopenDays"] = 0
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+        let c = try Configuration.load(path: path)
+        #expect(c.pollSeconds == 1)
+        #expect(c.policy.reopenDays == 0)
+        json["restartClockOnFollowUp"] = 1
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+        #expect(throws: ConfigErrors.self) { try Configuration.load(path: path) }
+    }
+}

@@ -5,6 +5,7 @@ import MIME
 /// postdesk-bench parse FILE            — print ParseReport JSON for FILE
 /// postdesk-bench bench N PATH...       — parse every message under PATHs N times; print MB/s and messages/s
 /// postdesk-bench big FILE              — parse one (large) file once; print a summary (for peak-RSS runs)
+/// postdesk-bench intake CONFIG         — the worker's intake and its SMTP delivery timed apart (IntakeBench.swift)
 
 func readFile(_ path: String) -> [UInt8]? {
     guard let f = fopen(path, "rb") else { return nil }
@@ -45,7 +46,7 @@ func now() -> Double {
 
 let args = CommandLine.arguments
 guard args.count >= 3 else {
-    FileHandle.standardError.write(Data("usage: postdesk-bench parse FILE | bench N PATH... | big FILE\n".utf8))
+    FileHandle.standardError.write(Data("usage: postdesk-bench parse FILE | bench N PATH... | big FILE | intake CONFIG\n".utf8))
     exit(2)
 }
 switch args[1] {
@@ -90,6 +91,8 @@ case "big":
     let sizes = m.attachments.map { "\($0.filename ?? "-"):\($0.size)" }.joined(separator: ",")
     print(String(format: "swift big: %.1f MB parsed in %.3f s; body %d chars; attachments %@", Double(bytes.count) / 1e6, dt,
                  m.bodyText.count, sizes))
+case "intake":
+    exit(intakeBench(configPath: args[2]))
 default:
     FileHandle.standardError.write(Data("unknown command \(args[1])\n".utf8))
     exit(2)

@@ -6,6 +6,7 @@ import MIME
 /// postdesk-bench bench N PATH...       — parse every message under PATHs N times; print MB/s and messages/s
 /// postdesk-bench big FILE              — parse one (large) file once; print a summary (for peak-RSS runs)
 /// postdesk-bench fuzz SEED START COUNT OUTDIR PATH... — deterministic mutation fuzzing (see Fuzz.swift)
+/// postdesk-bench intake CONFIG         — the worker's intake and its SMTP delivery timed apart (IntakeBench.swift)
 
 func readFile(_ path: String) -> [UInt8]? {
     guard let f = fopen(path, "rb") else { return nil }
@@ -46,7 +47,7 @@ func now() -> Double {
 
 let args = CommandLine.arguments
 guard args.count >= 3 else {
-    FileHandle.standardError.write(Data("usage: postdesk-bench parse FILE | bench N PATH... | big FILE\n".utf8))
+    FileHandle.standardError.write(Data("usage: postdesk-bench parse FILE | bench N PATH... | big FILE | intake CONFIG\n".utf8))
     exit(2)
 }
 switch args[1] {
@@ -93,6 +94,8 @@ case "big":
                  m.bodyText.count, sizes))
 case "fuzz":
     Fuzzer.run(Array(args.dropFirst(2)))
+case "intake":
+    exit(intakeBench(configPath: args[2]))
 default:
     FileHandle.standardError.write(Data("unknown command \(args[1])\n".utf8))
     exit(2)

@@ -1,4 +1,0 @@
-import Testing
-@testable import Worker
-
-@Test func integrationTargetBuilds() { #expect(Bool(true)) }

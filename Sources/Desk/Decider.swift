@@ -16,6 +16,8 @@ public struct IncomingContext {
     public var reserveReference: () -> TicketReference
     /// A fresh Message-ID (128 random bits) without brackets.
     public var makeMessageID: () -> String
+    /// The text analysis when the caller computed it ahead (in parallel); else the decider does it.
+    public var analysis: MessageAnalysis?
 
     public init(message: ParsedMessage, size: Int, receivedAt: Date, ticketByHeader: TicketState? = nil,
                 ticketBySubject: TicketState? = nil, automaticMailsLastHour: @escaping (String) -> Int = { _ in 0 },
@@ -61,7 +63,8 @@ public struct Decider: Sendable {
         if case .bounce(let why)? = automatic {
             return Decision(outcome: .ignored("bounce: \(why)"), role: .ignored, summary: "bounce kept as ignored")
         }
-        let newText = ReplyExtractor.newText(m.bodyText)
+        let analysis = context.analysis ?? MessageAnalysis(m, classifier: classifier)
+        let newText = analysis.newText
 
         if let ticket = thread(from: from, role: role, context: context) {
             if case .autoReply(let why)? = automatic {
@@ -143,8 +146,9 @@ public struct Decider: Sendable {
         }
     }
 
-    func language(for customer: Customer?, text: String) -> String {
-        customer?.language ?? LanguageDetector.detect(String(text.prefix(PriorityClassifier.readLimit))) ?? "en"
+    func language(for customer: Customer?, context: IncomingContext, newText: String) -> String {
+        customer?.language ?? context.analysis?.detectedLanguage
+            ?? LanguageDetector.detect(String((context.message.subject + "\n" + newText).prefix(PriorityClassifier.readLimit))) ?? "en"
     }
 
     func planFor(_ customer: Customer?) -> SupportPlan {
@@ -155,10 +159,10 @@ public struct Decider: Sendable {
                     context: IncomingContext, linkedTo: TicketState? = nil) -> Decision {
         let m = context.message
         let plan = planFor(customer)
-        let priority = classifier.classify(m, newText: newText)
+        let priority = context.analysis?.priority ?? classifier.classify(m, newText: newText)
         let reference = context.reserveReference()
         let subject = SubjectLine.clean(m.subject, prefix: policy.referencePrefix)
-        let language = self.language(for: customer, text: m.subject + "\n" + newText)
+        let language = self.language(for: customer, context: context, newText: newText)
         let claimed = context.ticketBySubject.flatMap { $0.id == linkedTo?.id ? nil : $0.reference.description }
             ?? TicketReference.all(in: m.subject, prefix: policy.referencePrefix).first.flatMap { $0 == linkedTo?.reference ? nil : $0.description }
         let ticket = TicketState(
@@ -184,7 +188,7 @@ public struct Decider: Sendable {
                 context: IncomingContext, reason: String) -> Decision {
         var mails: [QueuedMail] = []
         if automatic == nil, context.automaticMailsLastHour(from.normalized) < policy.autoReplyLimitPerHour {
-            let lang = language ?? self.language(for: nil, text: context.message.subject + "\n" + newText)
+            let lang = language ?? self.language(for: nil, context: context, newText: newText)
             let body = Templates.refusal(to: from, administratorsOnly: administratorsOnly, language: lang, policy: policy)
             let m = context.message
             let mail = OutgoingMail(

@@ -23,9 +23,30 @@ public enum ReplyExtractor {
         "verstuurd vanaf mijn ", "get outlook for ", "hent outlook til ", "outlook für ", "download outlook voor ",
     ]
 
+    /// Lines split at LF, CRLF or CR, scanning bytes (grapheme-wise splitting was a tenth of intake time).
+    static func splitLines(_ text: String) -> [String] {
+        var lines: [String] = []
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var i = start
+        while i != utf8.endIndex {
+            let b = utf8[i]
+            if b == 10 || b == 13 {
+                lines.append(String(text[start..<i]))
+                var next = utf8.index(after: i)
+                if b == 13, next != utf8.endIndex, utf8[next] == 10 { next = utf8.index(after: next) }
+                start = next
+                i = next
+            } else {
+                i = utf8.index(after: i)
+            }
+        }
+        lines.append(String(text[start..<utf8.endIndex]))
+        return lines
+    }
+
     public static func newText(_ body: String) -> String {
-        let lines = body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
-            .map { String($0) }
+        let lines = splitLines(body)
         let cut = cutIndex(lines)
         var kept: [String] = []
         for line in lines[..<cut] {

@@ -77,10 +77,11 @@ public final class Pipeline {
         }
         let mails = try source.fetch(after: checkpoint, limit: config.batchSize)
         guard !mails.isEmpty else { return 0 }
+        let prepared = Self.prepare(mails, classifier: decider.classifier)
         var dispositions: [(IncomingMail, Disposition)] = []
         try store.transaction {
-            for mail in mails {
-                dispositions.append((mail, try process(mail, summary: &summary)))
+            for (mail, ready) in zip(mails, prepared) {
+                dispositions.append((mail, try process(mail, prepared: ready, summary: &summary)))
                 if let cp = mail.checkpoint {
                     try store.saveCheckpoint(mailbox: cp.mailbox, validity: cp.validity, lastUID: cp.lastUID, at: now())
                 }
@@ -98,8 +99,26 @@ public final class Pipeline {
         return mails.count
     }
 
+    /// What can be worked out of a mail without the store: parsed message, content hash, text analysis.
+    struct Prepared: Sendable {
+        var message: ParsedMessage
+        var hash: String
+        var analysis: MessageAnalysis
+    }
+
+    /// Parsing and text analysis are pure and the dearest steps, so a batch runs them on every core;
+    /// the decisions that read and write the store then run in order, in one transaction.
+    static func prepare(_ mails: [IncomingMail], classifier: PriorityClassifier) -> [Prepared] {
+        let results = PreparedSlots(count: mails.count)
+        DispatchQueue.concurrentPerform(iterations: mails.count) { i in
+            let message = MessageParser.parse(mails[i].bytes)
+            results.set(i, Prepared(message: message, hash: SHA256.hex(mails[i].bytes), analysis: MessageAnalysis(message, classifier: classifier)))
+        }
+        return results.values
+    }
+
     /// Decides and stores one mail inside the open transaction; a failure quarantines just this mail.
-    func process(_ mail: IncomingMail, summary: inout PassSummary) throws -> Disposition {
+    func process(_ mail: IncomingMail, prepared: Prepared? = nil, summary: inout PassSummary) throws -> Disposition {
         let mailbox = source.mailboxName
         if let outcome = try store.intakeOutcome(source: mailbox, key: mail.key) {
             // Committed before a crash, not yet settled: settle only.
@@ -108,7 +127,7 @@ public final class Pipeline {
         }
         try store.db.execute("SAVEPOINT mail")
         do {
-            let disposition = try decideAndStore(mail, mailbox: mailbox, summary: &summary)
+            let disposition = try decideAndStore(mail, prepared: prepared, mailbox: mailbox, summary: &summary)
             try store.db.execute("RELEASE mail")
             return disposition
         } catch {
@@ -125,10 +144,10 @@ public final class Pipeline {
         }
     }
 
-    func decideAndStore(_ mail: IncomingMail, mailbox: String, summary: inout PassSummary) throws -> Disposition {
-        let message = MessageParser.parse(mail.bytes)
+    func decideAndStore(_ mail: IncomingMail, prepared: Prepared?, mailbox: String, summary: inout PassSummary) throws -> Disposition {
+        let message = prepared?.message ?? MessageParser.parse(mail.bytes)
         let received = backfill ? (message.date ?? now()) : now()
-        let hash = SHA256.hex(mail.bytes)
+        let hash = prepared?.hash ?? SHA256.hex(mail.bytes)
         if !skipDuplicateCheck, let earlier = try store.duplicateOf(messageID: message.messageID, contentHash: hash) {
             try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
                                    outcome: "duplicate", reason: "same mail as \(earlier)", ticketID: nil, messageRow: nil, at: received)
@@ -140,7 +159,7 @@ public final class Pipeline {
         let bySubject = try TicketReference.all(in: message.subject, prefix: policy.referencePrefix).lazy
             .compactMap { try? self.store.ticket(reference: $0.description) }.first
         var referenceError: Error?
-        let context = IncomingContext(
+        var context = IncomingContext(
             message: message, size: mail.bytes.count, receivedAt: received, ticketByHeader: byHeader, ticketBySubject: bySubject,
             automaticMailsLastHour: { [store] address in (try? store.automaticMailCount(to: address, since: received.addingTimeInterval(-3600))) ?? 0 },
             reserveReference: { [store, policy] in
@@ -148,6 +167,7 @@ public final class Pipeline {
                 catch { referenceError = error; return TicketReference(prefix: policy.referencePrefix, year: 0, number: 0) }
             },
             makeMessageID: makeMessageID)
+        context.analysis = prepared?.analysis
         var decision = decider.decide(context)
         if let referenceError { throw referenceError }
         // Loop guard: an answer to one of our automatic mails (acknowledgement, refusal) that opens no ticket
@@ -342,4 +362,20 @@ extension String {
     func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
     }
+}
+
+/// One slot per mail, written by concurrent workers at distinct indices, read after they all finished.
+final class PreparedSlots: @unchecked Sendable {
+    private var slots: [Pipeline.Prepared?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: Pipeline.Prepared) {
+        lock.lock()
+        slots[i] = value
+        lock.unlock()
+    }
+
+    var values: [Pipeline.Prepared] { slots.map { $0! } }
 }

@@ -118,8 +118,12 @@ public struct PriorityClassifier: Sendable {
                     return true
                 }
             }
-            if let m = live(lex.stopped).first { offer(.p1, [m.text]) }
             let dept = live(lex.department)
+            if let m = live(lex.stopped).first {
+                // "nobody in the accounting department can …" stops a department, not the business.
+                let scoped = dept.contains { NSIntersectionRange($0.range, m.range).length > 0 }
+                offer(scoped ? .p2 : .p1, [m.text])
+            }
             let everyone = live(lex.everyone).filter { e in !dept.contains { NSIntersectionRange($0.range, e.range).length > 0 } }
             let few = live(lex.few)
             let single = live(lex.single).filter { o in !few.contains { NSIntersectionRange($0.range, o.range).length > 0 } }

@@ -47,7 +47,7 @@ struct PriorityLexicon: @unchecked Sendable {
     init() {
         let people = "users|employees|staff|colleagues|people|workstations|computers|pcs|laptops|machines|clients|sites|locations|offices|accounts|mailboxes"
         let folk = "brugere|medarbejdere|ansatte|kolleger|kollegaer|pc'?er|computere|maskiner|arbejdspladser|afdelinger|lokationer|kontorer|konti|postkasser"
-        let leute = "benutzer|nutzer|anwender|mitarbeiter|mitarbeiterinnen|mitarbeitenden|kollegen|kolleginnen|arbeitsplätze|rechner|pcs|clients|standorte|konten|postfächer"
+        let leute = "benutzern?|nutzern?|anwendern?|mitarbeitern?|mitarbeiterinnen|mitarbeitenden|kollegen|kolleginnen|arbeitsplätze|rechner|pcs|clients|standorte|konten|postfächer"
         let mensen = "gebruikers|medewerkers|werknemers|collega'?s|werkplekken|computers|pc'?s|laptops|vestigingen|locaties|accounts|mailboxen"
         let company = "company|office|business|firm|organisation|organization|building|network|shop|store|practice|clinic|school|staff|workforce|site"
         let firma = "firmaet|virksomheden|kontoret|huset|organisationen|forretningen|butikken|klinikken|praksis|skolen|netværket|bygningen|personalet|domænet"
@@ -112,7 +112,7 @@ struct PriorityLexicon: @unchecked Sendable {
         few = PhraseSet([
             "(?:a few|some|a handful of|a couple of|a small number of|few) (?:of )?(?:our |the )?(?:\(people))",
             "(?:nogle (?:få )?|et par |enkelte |få |en håndfuld )(?:af )?(?:vores )?(?:\(folk))",
-            "(?:ein paar|einige|wenige|vereinzelte|manche|eine handvoll) (?:unserer )?(?:\(leute))", "vereinzelt",
+            "(?:ein paar|einigen?|wenigen?|vereinzelten?|manchen?|eine handvoll) (?:unserer )?(?:\(leute))", "vereinzelt",
             "(?:een paar|enkele|een aantal|sommige|een handvol|een klein aantal) (?:van onze )?(?:\(mensen))",
         ])
 

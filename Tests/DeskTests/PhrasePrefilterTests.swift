@@ -49,3 +49,16 @@ import MIME
         #expect(skipped > sentences * 5)   // and it is selective
     }
 }
+
+@Suite struct DemoFixturePriorityTests {
+    /// The README's demo mails carry their intended priority in the file name.
+    @Test(arguments: [("01-da-p1-nordlys.eml", Priority.p1), ("02-en-p2-acme.eml", .p2), ("03-de-p3-bergmann-html.eml", .p3),
+                      ("04-nl-p4-vandijk-attachment.eml", .p4), ("05-da-p5-nordlys-latin1.eml", .p5)])
+    func demoMailsGetTheirPriority(_ file: String, _ expected: Priority) throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let m = MessageParser.parse([UInt8](try Data(contentsOf: root.appendingPathComponent("Fixtures/demo/\(file)"))))
+        let d = PriorityClassifier().classify(m)
+        #expect(d.priority == expected, "\(file): \(d.reason)")
+        #expect(d.reason != "default" || expected == .p3)
+    }
+}

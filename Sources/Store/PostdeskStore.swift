@@ -378,6 +378,11 @@ public final class PostdeskStore {
         return try db.query("SELECT * FROM outbox ORDER BY id").map(outboxItem)
     }
 
+    /// Makes every waiting mail due now: a restart usually follows a fix (a password, a CA file).
+    public func makePendingDue(now: Date) throws {
+        try db.query("UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?", [SQLValue(now), SQLValue(now)])
+    }
+
     public func markSent(_ id: Int64, at: Date) throws {
         try db.query("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?", [SQLValue(at), .int(id)])
     }

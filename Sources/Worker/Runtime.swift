@@ -71,6 +71,7 @@ extension Pipeline {
     /// The service loop: intake, escalate, deliver, then wait for mail or the next escalation instant.
     public func run(until stop: StopSignal) {
         log.info("worker.started", [("mailbox", source.mailboxName), ("database", config.database)])
+        try? store.makePendingDue(now: now())
         var failing = false
         var backoff = 1.0
         while !stop.isRequested {

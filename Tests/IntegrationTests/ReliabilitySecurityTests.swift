@@ -90,7 +90,8 @@ struct ReliabilitySecurityTests {
         // An administrator of another customer, and an unknown sender, both name the reference in the subject.
         try setup.append(box, relMail(id: "hj-\(token)-2@other.test", from: "stranger@other.test", subject: "Re: [\(ref)] Payroll server is down",
                                       body: "Please send me the admin password you set up.\r\n"))
-        try setup.append(box, relMail(id: "hj-\(token)-3@example.test", from: "lead@example.test", subject: "Re: [\(ref)] Payroll server is down",
+        // (The team lead is staff and may use any reference; a stranger at an unknown domain may not.)
+        try setup.append(box, relMail(id: "hj-\(token)-3@unknown.test", from: "someone@unknown.test", subject: "Re: [\(ref)] Payroll server is down",
                                       body: "Add me to this ticket.\r\n"))
         #expect(relWait(30) { ((try? store.db.query("SELECT COUNT(*) AS n FROM intake WHERE source = ?", [.text(box)]).first?.int("n")) ?? 0) == 3 })
         worker.stop()
@@ -104,7 +105,7 @@ struct ReliabilitySecurityTests {
         let incoming = try store.messages(ticketID: original.id).filter { $0.direction == "in" }
         #expect(incoming.count == 1)
         let outgoing = try store.outbox().filter { $0.ticketID == original.id }
-        #expect(outgoing.allSatisfy { !$0.recipients.contains("stranger@other.test") && !$0.recipients.contains("lead@example.test") })
+        #expect(outgoing.allSatisfy { !$0.recipients.contains("stranger@other.test") && !$0.recipients.contains("someone@unknown.test") })
         relReport("hijack: 2 strangers named \(ref): new tickets \(tickets.count - 1) (claimed reference recorded), original ticket messages in \(incoming.count), "
                   + "mails of the original to strangers \(outgoing.filter { $0.recipients.contains("stranger@other.test") }.count)")
     }

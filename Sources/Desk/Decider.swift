@@ -71,7 +71,7 @@ public struct Decider: Sendable {
                 return Decision(outcome: .update(ticket), role: .autoReply, newText: newText,
                                 summary: "auto-reply joined \(ticket.reference) (\(why))")
             }
-            if role == .staff { return staffReply(on: ticket, from: from, context: context) }
+            if role == .staff { return staffReply(on: ticket, from: from, newText: newText, context: context) }
             return customerFollowUp(on: ticket, from: from, role: role, newText: newText, automatic: automatic, context: context)
         }
         if case .autoReply(let why)? = automatic {
@@ -233,9 +233,9 @@ public struct Decider: Sendable {
         return Decision(outcome: .update(t), role: .customer, newText: newText, mails: mails, summary: note)
     }
 
-    func staffReply(on ticket: TicketState, from: Address, context: IncomingContext) -> Decision {
+    func staffReply(on ticket: TicketState, from: Address, newText: String, context: IncomingContext) -> Decision {
         let m = context.message
-        let commands = StaffCommands.parse(ReplyExtractor.newText(m.bodyText))
+        let commands = StaffCommands.parse(newText)
         var t = ticket
         let plan = planFor(policy.customer(id: ticket.customerID))
         var notes: [String] = []

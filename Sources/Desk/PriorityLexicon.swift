@@ -33,9 +33,9 @@ struct PriorityLexicon: @unchecked Sendable {
     let prefilter: PhrasePrefilter
     var all: [PhraseSet] { [stopped, everyone, department, few, single, onlyMe, hard, minor, reassurance, question] }
 
-    func bit(_ set: PhraseSet) -> UInt32 {
-        UInt32(1) << UInt32(all.firstIndex { $0 === set }!)
-    }
+    func bit(_ set: PhraseSet) -> UInt32 { bits[ObjectIdentifier(set)]! }
+    /// Each set's bit in the prefilter mask, looked up per sentence.
+    let bits: [ObjectIdentifier: UInt32]
     /// Words that negate the phrase right after them ("not all users").
     let negators: Set<String> = ["not", "no", "never", "non", "isn't", "aren't", "doesn't", "don't", "wasn't", "weren't",
                                  "ikke", "aldrig", "ej", "nicht", "nie", "kein", "keine", "niet", "nooit", "geen"]
@@ -174,6 +174,7 @@ struct PriorityLexicon: @unchecked Sendable {
         ])
         let sets = [stopped, everyone, department, few, single, onlyMe, hard, minor, reassurance, question]
         prefilter = PhrasePrefilter(sets.enumerated().map { (UInt32(1) << UInt32($0.offset), $0.element.factors) })
+        bits = Dictionary(uniqueKeysWithValues: sets.enumerated().map { (ObjectIdentifier($0.element), UInt32(1) << UInt32($0.offset)) })
     }
 }
 

@@ -15,7 +15,7 @@ let package = Package(
         .target(name: "Transport", dependencies: ["CCurl", "MIME"]),
         .target(name: "Worker", dependencies: ["MIME", "Desk", "Store", "Transport"]),
         .executableTarget(name: "postdesk", dependencies: ["Worker"]),
-        .executableTarget(name: "postdesk-bench", dependencies: ["MIME", "Worker"]),
+        .executableTarget(name: "postdesk-bench", dependencies: ["MIME", "Desk", "Worker"]),
         .testTarget(name: "MIMETests", dependencies: ["MIME"]),
         .testTarget(name: "DeskTests", dependencies: ["Desk"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),

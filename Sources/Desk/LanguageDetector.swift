@@ -1,3 +1,5 @@
+import MIME
+
 /// Guesses the language of a mail text among Danish, English, German and Dutch from function-word counts.
 ///
 /// Only words that belong to exactly one of the four lists count (so "de", "en", "er", "die", "van" decide nothing),
@@ -5,28 +7,42 @@
 /// too little evidence or a tie.
 public enum LanguageDetector {
     public static func detect(_ text: String) -> String? {
-        var score: [String: Int] = ["da": 0, "en": 0, "de": 0, "nl": 0]
-        var word = ""
+        var da = 0, en = 0, de = 0, nl = 0
+        var word: [UInt8] = []
         func finish() {
-            defer { word = "" }
+            defer { word.removeAll(keepingCapacity: true) }
             guard !word.isEmpty else { return }
-            if let lang = unique[word] { score[lang, default: 0] += 2 }
-            if word.contains("ij") { score["nl", default: 0] += 1 }
+            // No listed word is longer than 15 bytes, so longer ones need no lookup (nor a String).
+            if word.count <= 15, let lang = unique[String(decoding: word, as: UTF8.self)] {
+                switch lang {
+                case "da": da += 2
+                case "en": en += 2
+                case "de": de += 2
+                default: nl += 2
+                }
+            }
+            if word.count >= 2, zip(word, word.dropFirst()).contains(where: { $0 == 0x69 && $1 == 0x6A }) { nl += 1 }   // "ij"
         }
-        for ch in text.lowercased() {
-            if ch.isLetter || ch == "'" || ch == "’" {
-                word.append(ch == "’" ? "'" : ch)
-                switch ch {
-                case "æ", "ø", "å": score["da", default: 0] += 1
-                case "ä", "ö", "ü", "ß": score["de", default: 0] += 1
+        for scalar in text.unicodeScalars {
+            // Letters as Character.isLetter sees them: a combining mark continues the letter before it.
+            let lower = ScalarText.lowercase(scalar) ?? scalar
+            if lower == "'" || lower == "’" {
+                word.append(0x27)
+            } else if ScalarText.isLetter(lower) || (ScalarText.mayExtendCharacter(lower) && !word.isEmpty) {
+                switch lower {
+                case "æ", "ø", "å": da += 1
+                case "ä", "ö", "ü", "ß": de += 1
                 default: break
                 }
-            } else { finish() }
+                if lower.isASCII { word.append(UInt8(lower.value)) } else { word.append(contentsOf: String(lower).utf8) }
+            } else {
+                finish()
+            }
         }
         finish()
-        let ranked = score.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        guard ranked[0].value >= 4, ranked[0].value > ranked[1].value else { return nil }
-        return ranked[0].key
+        let ranked = [("da", da), ("de", de), ("en", en), ("nl", nl)].sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        guard ranked[0].1 >= 4, ranked[0].1 > ranked[1].1 else { return nil }
+        return ranked[0].0
     }
 
     static let words: [String: [String]] = [

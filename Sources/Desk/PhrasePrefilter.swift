@@ -1,4 +1,4 @@
-/// A cheap, sound test that tells when a phrase regex cannot match, so the expensive ICU match is skipped.
+/// A cheap, sound test that tells when a phrase regex cannot match, so the phrase match is skipped.
 ///
 /// From each pattern we derive its *necessary factors*: literal strings one of which every match contains
 /// (a concatenation needs any one of its mandatory parts; an alternation needs a factor of each branch;
@@ -134,11 +134,11 @@ struct PhrasePrefilter: Sendable {
     }
 
     /// The bits of the sets that may match somewhere in `text`.
-    func candidates(_ text: String) -> UInt32 {
+    func candidates(_ text: [UInt8]) -> UInt32 {
         var mask = always
-        var bytes = Array(text.utf8)
+        var bytes = text
         bytes.append(0)
-        let n = bytes.count - 1
+        let n = text.count
         var p = 0
         while p < n {
             let bucket = table[Int(bytes[p]) << 8 | Int(bytes[p + 1])]

@@ -40,7 +40,9 @@ public struct PriorityClassifier: Sendable {
 
     /// Classifies already-extracted new text (no quoted history). `headers`: name → value, any case.
     public func classify(subject: String, newText fullText: String, headers: [String: String] = [:]) -> PriorityDecision {
-        let newText = fullText.count > Self.readLimit ? String(fullText.prefix(Self.readLimit)) : fullText
+        // Bounded index walk: `count` would walk the whole (possibly long) text.
+        let newText = fullText.index(fullText.startIndex, offsetBy: Self.readLimit, limitedBy: fullText.endIndex)
+            .map { String(fullText[..<$0]) } ?? fullText
         if let marker = PriorityClassifier.marker(subject: subject, newText: newText, lines: markerLines) { return marker }
         let wording = PriorityClassifier.wording(subject: subject, text: newText)
         var decision = wording ?? PriorityDecision(defaultPriority, reason: "default")
@@ -61,10 +63,10 @@ public struct PriorityClassifier: Sendable {
         options: [.caseInsensitive])
 
     static func marker(subject: String, newText: String, lines count: Int) -> PriorityDecision? {
-        let lines = newText.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }.prefix(count)
+        let lines = newText.split(whereSeparator: \.isNewline).lazy.map(trimmedBlanks).filter { !$0.isEmpty }.prefix(count)
         let places = [("subject", subject)] + lines.map { ("first lines", $0) }
-        for (place, text) in places {
+        // Cheap, sound tests first: a numeric marker needs a digit 1–5, every critical word contains "riti".
+        for (place, text) in places where text.utf8.contains(where: { $0 >= 0x31 && $0 <= 0x35 }) {
             let ns = text as NSString
             if let m = numericMarker.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) {
                 for g in 1...4 where m.range(at: g).location != NSNotFound {
@@ -74,7 +76,7 @@ public struct PriorityClassifier: Sendable {
             }
         }
         let lex = PriorityLexicon.shared
-        for (place, text) in places {
+        for (place, text) in places where containsRiti(text) {
             let ns = text as NSString
             for m in criticalWord.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
                 let before = normalize(ns.substring(to: m.range.location))
@@ -83,6 +85,24 @@ public struct PriorityClassifier: Sendable {
             }
         }
         return nil
+    }
+
+    static func trimmedBlanks(_ line: Substring) -> String {
+        let scalars = line.unicodeScalars
+        var lo = scalars.startIndex, hi = scalars.endIndex
+        while lo < hi, isBlank(scalars[lo]) { lo = scalars.index(after: lo) }
+        while hi > lo, isBlank(scalars[scalars.index(before: hi)]) { hi = scalars.index(before: hi) }
+        return String(scalars[lo..<hi])
+    }
+
+    /// "riti" in any ASCII case.
+    static func containsRiti(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 4 else { return false }
+        for i in 0...(bytes.count - 4) where bytes[i] | 0x20 == 0x72 && bytes[i + 1] | 0x20 == 0x69 && bytes[i + 2] | 0x20 == 0x74 && bytes[i + 3] | 0x20 == 0x69 {
+            return true
+        }
+        return false
     }
 
     // MARK: Rule 2: wording
@@ -102,15 +122,16 @@ public struct PriorityClassifier: Sendable {
         for sentence in [subject] + sentences(text) {
             let s = normalize(sentence)
             if s.isEmpty { continue }
-            // Only sets whose necessary literals occur in the sentence are matched (ICU is the hot path).
-            let mask = lex.prefilter.candidates(s)
+            let bytes = Array(s.utf8)
+            // Only sets whose necessary literals occur in the sentence are matched.
+            let mask = lex.prefilter.candidates(bytes)
             if mask == 0 { continue }
-            func run(_ set: PhraseSet) -> [(range: NSRange, text: String)] {
-                mask & lex.bit(set) == 0 ? [] : set.matches(in: s)
+            func run(_ set: PhraseSet) -> [PhraseMatch] {
+                mask & lex.bit(set) == 0 ? [] : set.matches(in: bytes)
             }
-            func live(_ set: PhraseSet) -> [(range: NSRange, text: String)] {
+            func live(_ set: PhraseSet) -> [PhraseMatch] {
                 run(set).filter { m in
-                    let before = (s as NSString).substring(to: m.range.location)
+                    let before = String(decoding: bytes[..<m.range.lowerBound], as: UTF8.self)
                     if isNegated(before: before, lexicon: lex) {
                         negated.append(lastWords(before, 2) + m.text)
                         return false
@@ -121,23 +142,23 @@ public struct PriorityClassifier: Sendable {
             let dept = live(lex.department)
             if let m = live(lex.stopped).first {
                 // "nobody in the accounting department can …" stops a department, not the business.
-                let scoped = dept.contains { NSIntersectionRange($0.range, m.range).length > 0 }
+                let scoped = dept.contains { $0.range.overlaps(m.range) }
                 offer(scoped ? .p2 : .p1, [m.text])
             }
-            let everyone = live(lex.everyone).filter { e in !dept.contains { NSIntersectionRange($0.range, e.range).length > 0 } }
+            let everyone = live(lex.everyone).filter { e in !dept.contains { $0.range.overlaps(e.range) } }
             let few = live(lex.few)
-            let single = live(lex.single).filter { o in !few.contains { NSIntersectionRange($0.range, o.range).length > 0 } }
+            let single = live(lex.single).filter { o in !few.contains { $0.range.overlaps(o.range) } }
             let calm = run(lex.reassurance)
-            let minor = run(lex.minor).filter { m in !calm.contains { NSIntersectionRange($0.range, m.range).length > 0 } }
+            let minor = run(lex.minor).filter { m in !calm.contains { $0.range.overlaps(m.range) } }
             let soft = minor + calm
-            let hard = run(lex.hard).filter { h in !soft.contains { NSIntersectionRange($0.range, h.range).length > 0 } }
+            let hard = run(lex.hard).filter { h in !soft.contains { $0.range.overlaps(h.range) } }
             let impact = minor.first ?? hard.first
-            let mild = soft.min { $0.range.location < $1.range.location }
+            let mild = soft.min { $0.range.lowerBound < $1.range.lowerBound }
             if let e = everyone.first, let i = impact { offer(mild == nil ? .p1 : .p3, [e.text, (mild ?? i).text]) }
             if let d = dept.first, let i = impact { offer(mild == nil ? .p2 : .p3, [d.text, (mild ?? i).text]) }
             if let f = few.first, let i = impact { offer(.p3, [f.text, i.text]) }
             if let o = single.first, let i = impact {
-                offer(.p4, o.text == i.text || i.range.location < o.range.location + o.range.length && i.range.location >= o.range.location ? [o.text] : [o.text, i.text])
+                offer(.p4, o.text == i.text || o.range.contains(i.range.lowerBound) ? [o.text] : [o.text, i.text])
             } else if let o = live(lex.onlyMe).first { offer(.p4, [o.text]) }
             if let q = run(lex.question).first { offer(.p5, [q.text]) }
         }
@@ -179,6 +200,56 @@ public struct PriorityClassifier: Sendable {
     /// Splits text into sentences: at . ! ? ; followed by a space or line end, at blank lines, and after a line
     /// that is short or ends in punctuation (greetings, sign-offs, list items).
     static func sentences(_ text: String) -> [String] {
+        let scalars = Array(text.unicodeScalars)
+        if scalars.contains(where: ScalarText.mayExtendCharacter) { return sentencesByCharacter(text) }
+        // One Character per scalar here (CR LF aside), so this walks scalars exactly as the Character version walks.
+        var out: [String] = []
+        var current = String.UnicodeScalarView()
+        func flush() {
+            var lo = current.startIndex, hi = current.endIndex
+            while lo < hi, isBlank(current[lo]) { lo = current.index(after: lo) }
+            while hi > lo, isBlank(current[current.index(before: hi)]) { hi = current.index(before: hi) }
+            if lo < hi { out.append(String(current[lo..<hi])) }
+            current = String.UnicodeScalarView()
+        }
+        let n = scalars.count
+        var lineStart = 0
+        while true {
+            var lineEnd = lineStart
+            while lineEnd < n, !isNewline(scalars[lineEnd]) { lineEnd += 1 }
+            var lo = lineStart, hi = lineEnd
+            while lo < hi, isBlank(scalars[lo]) { lo += 1 }
+            while hi > lo, isBlank(scalars[hi - 1]) { hi -= 1 }
+            if lo == hi {
+                flush()
+            } else {
+                var previous: Unicode.Scalar = " "
+                for ch in scalars[lo..<hi] {
+                    if (previous == "." || previous == "!" || previous == "?" || previous == ";") && ch == " " { flush() } else { current.append(ch) }
+                    previous = ch
+                }
+                let last = scalars[hi - 1]
+                if ".!?;:,".unicodeScalars.contains(last) || hi - lo < 40 { flush() } else { current.append(" ") }
+            }
+            if lineEnd >= n { break }
+            lineStart = scalars[lineEnd] == "\r" && lineEnd + 1 < n && scalars[lineEnd + 1] == "\n" ? lineEnd + 2 : lineEnd + 1
+        }
+        flush()
+        return out
+    }
+
+    /// `Character.isNewline` for one scalar.
+    static func isNewline(_ s: Unicode.Scalar) -> Bool {
+        (s.value >= 0x0A && s.value <= 0x0D) || s.value == 0x85 || s.value == 0x2028 || s.value == 0x2029
+    }
+
+    /// `CharacterSet.whitespaces`: tab and the space separators (Zs).
+    static func isBlank(_ s: Unicode.Scalar) -> Bool {
+        s == " " || s == "\t" || (s.value >= 0xA0 && s.properties.generalCategory == .spaceSeparator)
+    }
+
+    /// `sentences` by Characters: exact for text with combining marks and other multi-scalar characters.
+    static func sentencesByCharacter(_ text: String) -> [String] {
         var out: [String] = []
         var current = ""
         func flush() {
@@ -202,12 +273,46 @@ public struct PriorityClassifier: Sendable {
 
     /// Lower case; accents other than æøåäöüß folded; apostrophes kept as `'`; other non-letters → one space.
     static func normalize(_ text: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            guard !ScalarText.mayExtendCharacter(scalar), let lower = ScalarText.lowercase(scalar) else {
+                return normalizeCharacters(text)
+            }
+            let c = fold(lower)
+            if c == "'" || ScalarText.isLetterOrNumber(c) {
+                if pendingSpace && !out.isEmpty { out.append(0x20) }
+                pendingSpace = false
+                if c.isASCII { out.append(UInt8(c.value)) } else { out.append(contentsOf: String(c).utf8) }
+            } else {
+                pendingSpace = true
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Accents other than æøåäöüß folded; typographic apostrophes → `'`.
+    static func fold(_ s: Unicode.Scalar) -> Unicode.Scalar {
+        switch s.value {
+        case 0xE8, 0xE9, 0xEA, 0xEB: return "e"
+        case 0xE0, 0xE1, 0xE2: return "a"
+        case 0xEC, 0xED, 0xEE, 0xEF: return "i"
+        case 0xF2, 0xF3, 0xF4: return "o"
+        case 0xF9, 0xFA, 0xFB: return "u"
+        case 0x2019, 0x2018, 0x60, 0xB4: return "'"
+        default: return s
+        }
+    }
+
+    /// `normalize` by Characters: exact for text with combining marks and other multi-scalar characters.
+    static func normalizeCharacters(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         var pendingSpace = false
         for ch in text.lowercased() {
             var c = ch
-            switch ch {
+            switch ch {   // Character cases also match decomposed forms ("e" + U+0301)
             case "é", "è", "ê", "ë": c = "e"
             case "á", "à", "â": c = "a"
             case "í", "ì", "î", "ï": c = "i"

@@ -178,22 +178,24 @@ struct PriorityLexicon: @unchecked Sendable {
     }
 }
 
-/// One compiled alternation of phrases, matched on whole words.
+/// One compiled alternation of phrases, matched on whole words of normalized text (see PhraseMatcher).
 final class PhraseSet: Sendable {
-    let regex: NSRegularExpression
+    let matcher: PhraseMatcher
+    /// The same phrases as one ICU pattern: what PhraseMatcher must agree with (tests compare the two).
+    let icuPattern: String
     /// Literals one of which every match contains (see PhrasePrefilter); nil = none guaranteed.
     let factors: [String]?
 
     init(_ alternatives: [String]) {
         let body = alternatives.map(PhraseSet.expand).joined(separator: "|")
-        regex = try! NSRegularExpression(pattern: "(?<![\\p{L}\\p{N}'])(?:" + body + ")(?![\\p{L}\\p{N}])", options: [])
+        matcher = PhraseMatcher(body)
+        icuPattern = "(?<![\\p{L}\\p{N}'])(?:" + body + ")(?![\\p{L}\\p{N}])"
         factors = NecessaryFactors.of(body)
     }
 
-    /// Non-overlapping matches, leftmost first: (UTF-16 range, matched text).
-    func matches(in text: String) -> [(range: NSRange, text: String)] {
-        let ns = text as NSString
-        return regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).map { ($0.range, ns.substring(with: $0.range)) }
+    /// Non-overlapping matches, leftmost first: (byte range in `text`, matched text).
+    func matches(in text: [UInt8]) -> [PhraseMatch] {
+        matcher.matches(in: text).map { PhraseMatch(range: $0, text: String(decoding: text[$0], as: UTF8.self)) }
     }
 
     static func expand(_ pattern: String) -> String {
@@ -212,4 +214,10 @@ final class PhraseSet: Sendable {
         }
         return out
     }
+}
+
+/// A phrase found in a sentence: its byte range in the normalized sentence and its text.
+struct PhraseMatch {
+    var range: Range<Int>
+    var text: String
 }

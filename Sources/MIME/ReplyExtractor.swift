@@ -23,39 +23,40 @@ public enum ReplyExtractor {
         "verstuurd vanaf mijn ", "get outlook for ", "hent outlook til ", "outlook für ", "download outlook voor ",
     ]
 
-    /// Lines split at LF, CRLF or CR, scanning bytes (grapheme-wise splitting was a tenth of intake time).
-    static func splitLines(_ text: String) -> [String] {
-        var lines: [String] = []
-        let utf8 = text.utf8
-        var start = utf8.startIndex
-        var i = start
-        while i != utf8.endIndex {
-            let b = utf8[i]
+    /// Byte ranges of the lines of `bytes`, split at LF, CRLF or CR.
+    static func lineRanges(_ bytes: [UInt8]) -> [Range<Int>] {
+        var lines: [Range<Int>] = []
+        var start = 0, i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
             if b == 10 || b == 13 {
-                lines.append(String(text[start..<i]))
-                var next = utf8.index(after: i)
-                if b == 13, next != utf8.endIndex, utf8[next] == 10 { next = utf8.index(after: next) }
-                start = next
-                i = next
+                lines.append(start..<i)
+                i += b == 13 && i + 1 < n && bytes[i + 1] == 10 ? 2 : 1
+                start = i
             } else {
-                i = utf8.index(after: i)
+                i += 1
             }
         }
-        lines.append(String(text[start..<utf8.endIndex]))
+        lines.append(start..<n)
         return lines
     }
 
+    /// Works on UTF-8 bytes: every line of every mail passes here, and per-line Strings were most of its cost.
     public static func newText(_ body: String) -> String {
-        let lines = splitLines(body)
-        let cut = cutIndex(lines)
-        var kept: [String] = []
-        for line in lines[..<cut] {
-            let t = normalized(line)
-            if t.hasPrefix(">") { continue }
-            kept.append(line)
+        let bytes = Array(body.utf8)
+        let lines = lineRanges(bytes)
+        let norm = NormalizedLines(bytes, lines)
+        let cut = cutIndex(bytes, lines, norm)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var first = true
+        for i in 0..<cut where !norm.hasPrefix(i, ">") {
+            if !first { out.append(10) }
+            first = false
+            out.append(contentsOf: bytes[lines[i]])
         }
-        // Drop a trailing quote attribution that was left without its quote.
-        return kept.joined(separator: "\n").trimmingBlanks()
+        return String(decoding: out, as: UTF8.self).trimmingBlanks()
     }
 
     /// Lower-cased, trimmed, NBSP → space, markdown bold stars removed at the start.
@@ -68,60 +69,90 @@ public enum ReplyExtractor {
         return s.lowercased()
     }
 
+    /// Every line `normalized`, in one buffer: ASCII lines on bytes, others through `normalized`.
+    struct NormalizedLines {
+        var buffer: [UInt8] = []
+        var ranges: [Range<Int>] = []
+
+        init(_ bytes: [UInt8], _ lines: [Range<Int>]) {
+            buffer.reserveCapacity(bytes.count)
+            ranges.reserveCapacity(lines.count)
+            for line in lines {
+                let start = buffer.count
+                if bytes[line].allSatisfy({ $0 < 0x80 }) {
+                    func blank(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+                    var lo = line.lowerBound, hi = line.upperBound
+                    while lo < hi, blank(bytes[lo]) { lo += 1 }
+                    while hi > lo, blank(bytes[hi - 1]) { hi -= 1 }
+                    while lo < hi, bytes[lo] == 0x2A { lo += 1 }   // "*"
+                    for b in bytes[lo..<hi] { buffer.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b) }
+                } else {
+                    buffer.append(contentsOf: normalized(String(decoding: bytes[line], as: UTF8.self)).utf8)
+                }
+                ranges.append(start..<buffer.count)
+            }
+        }
+
+        var count: Int { ranges.count }
+        func isEmpty(_ i: Int) -> Bool { ranges[i].isEmpty }
+        subscript(i: Int) -> ArraySlice<UInt8> { buffer[ranges[i]] }
+        func string(_ i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
+        func hasPrefix(_ i: Int, _ prefix: String) -> Bool { self[i].starts(with: prefix.utf8) }
+        func hasPrefix(_ i: Int, anyOf prefixes: [String]) -> Bool { prefixes.contains { hasPrefix(i, $0) } }
+        func endsWithColon(_ i: Int) -> Bool { self[i].last == 0x3A }
+    }
+
     /// Index of the first line that belongs to the quoted history or the signature.
-    static func cutIndex(_ lines: [String]) -> Int {
-        let norm = lines.map(normalized)
-        for (i, t) in norm.enumerated() {
-            let raw = lines[i]
+    static func cutIndex(_ bytes: [UInt8], _ lines: [Range<Int>], _ norm: NormalizedLines) -> Int {
+        for i in 0..<norm.count {
+            let raw = bytes[lines[i]]
             // Signature delimiter "-- " (also "--" after trailing-blank stripping).
-            if raw == "-- " || raw == "--" || raw == "-- \r" { return i }
-            if t.isEmpty { continue }
+            if raw.elementsEqual("-- ".utf8) || raw.elementsEqual("--".utf8) || raw.elementsEqual("-- \r".utf8) { return i }
+            if norm.isEmpty(i) { continue }
             // -----Original Message----- and friends.
-            if t.hasPrefix("--") || t.hasPrefix("__") || t.hasPrefix("==") {
-                let core = t.trimming(chars: "-_= ")
+            if norm.hasPrefix(i, anyOf: ["--", "__", "=="]) {
+                let core = norm.string(i).trimming(chars: "-_= ")
                 if separators.contains(where: { core.hasPrefix($0) }) { return i }
                 // Outlook's underscore rule right before a header block.
-                if core.isEmpty, t.hasPrefix("__"), i + 1 < norm.count, isHeaderBlock(norm, i + 1) { return i }
+                if core.isEmpty, norm.hasPrefix(i, "__"), i + 1 < norm.count, isHeaderBlock(norm, i + 1) { return i }
                 continue
             }
             if isHeaderBlock(norm, i) { return i }
             if isAttribution(norm, i) { return i }
-            if t.hasPrefix(">"), i + 1 < norm.count {
+            if norm.hasPrefix(i, ">"), i + 1 < norm.count {
                 // A quoted block that starts the history: everything below is quote or interleaved reply; keep going.
                 continue
             }
-            if deviceSignatures.contains(where: { t.hasPrefix($0) }) && t.count < 80 { return i }
+            if norm.hasPrefix(i, anyOf: deviceSignatures) && norm.string(i).count < 80 { return i }
         }
-        return lines.count
+        return norm.count
     }
 
     /// `From: …` followed within four lines by `Sent: …` (or Date/To/Subject in the client's language).
-    static func isHeaderBlock(_ norm: [String], _ i: Int) -> Bool {
-        guard fromLabels.contains(where: { norm[i].hasPrefix($0) }) else { return false }
-        var hits = 0
-        for j in (i + 1)..<min(norm.count, i + 6) {
-            if sentLabels.contains(where: { norm[j].hasPrefix($0) }) { hits += 1 }
-        }
-        return hits >= 1 && (hits >= 2 || norm[(i + 1)..<min(norm.count, i + 6)].contains { l in
-            ["sent:", "sendt:", "gesendet:", "verzonden:", "date:", "dato:", "datum:"].contains { l.hasPrefix($0) }
-        })
+    static func isHeaderBlock(_ norm: NormalizedLines, _ i: Int) -> Bool {
+        guard norm.hasPrefix(i, anyOf: fromLabels) else { return false }
+        let next = (i + 1)..<min(norm.count, i + 6)
+        let hits = next.filter { norm.hasPrefix($0, anyOf: sentLabels) }.count
+        return hits >= 1 && (hits >= 2 || next.contains { norm.hasPrefix($0, anyOf: ["sent:", "sendt:", "gesendet:", "verzonden:", "date:", "dato:", "datum:"]) })
     }
 
     /// `On … wrote:` (possibly wrapped over up to three lines), `Den … skrev:`, `Am … schrieb …:`, `Op … schreef …:`,
     /// or any short line ending in such a verb and followed by a `>` quote.
-    static func isAttribution(_ norm: [String], _ i: Int) -> Bool {
+    static func isAttribution(_ norm: NormalizedLines, _ i: Int) -> Bool {
+        // Every attribution ends in ":" within its three lines; most lines are not followed by one.
+        guard (i..<min(norm.count, i + 3)).contains(where: norm.endsWithColon) else { return false }
         var joined = ""
         for j in i..<min(norm.count, i + 3) {
-            if norm[j].isEmpty { break }
-            joined += (joined.isEmpty ? "" : " ") + norm[j]
+            if norm.isEmpty(j) { break }
+            joined += (joined.isEmpty ? "" : " ") + norm.string(j)
             guard joined.hasSuffix(":") else { continue }
             for (lead, verb) in attributions where joined.hasPrefix(lead) && joined.contains(verb) {
                 return true
             }
             if verbs.contains(where: { joined.hasSuffix($0) }) && joined.count < 200 {
                 var k = j + 1
-                while k < norm.count, norm[k].isEmpty { k += 1 }
-                if k < norm.count, norm[k].hasPrefix(">") { return true }
+                while k < norm.count, norm.isEmpty(k) { k += 1 }
+                if k < norm.count, norm.hasPrefix(k, ">") { return true }
                 if k >= norm.count { return true }
             }
         }

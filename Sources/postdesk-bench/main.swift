@@ -1,11 +1,14 @@
 import Foundation
 import Glibc
 import MIME
+import Desk
 
 /// postdesk-bench parse FILE            — print ParseReport JSON for FILE
 /// postdesk-bench bench N PATH...       — parse every message under PATHs N times; print MB/s and messages/s
 /// postdesk-bench big FILE              — parse one (large) file once; print a summary (for peak-RSS runs)
 /// postdesk-bench fuzz SEED START COUNT OUTDIR PATH... — deterministic mutation fuzzing (see Fuzz.swift)
+/// postdesk-bench analyse PATH...     — the per-mail CPU steps of intake, one core, µs per mail for each
+/// postdesk-bench dump PATH...        — per message: new text hash, priority, language (to diff two builds)
 /// postdesk-bench intake CONFIG         — the worker's intake and its SMTP delivery timed apart (IntakeBench.swift)
 
 func readFile(_ path: String) -> [UInt8]? {
@@ -94,6 +97,10 @@ case "big":
                  m.bodyText.count, sizes))
 case "fuzz":
     Fuzzer.run(Array(args.dropFirst(2)))
+case "analyse":
+    analyseBench(messageFiles(Array(args.dropFirst(2))).compactMap(readFile))
+case "dump":
+    dumpText(messageFiles(Array(args.dropFirst(2))))
 case "intake":
     exit(intakeBench(configPath: args[2]))
 default:

@@ -36,11 +36,11 @@ import MIME
                 let m = MessageParser.parse([UInt8](try Data(contentsOf: dir.appendingPathComponent(file))))
                 for sentence in [m.subject] + PriorityClassifier.sentences(m.bodyText) {
                     let s = PriorityClassifier.normalize(sentence)
-                    let mask = lex.prefilter.candidates(s)
+                    let mask = lex.prefilter.candidates(Array(s.utf8))
                     sentences += 1
                     for set in lex.all where mask & lex.bit(set) == 0 {
                         skipped += 1
-                        #expect(set.matches(in: s).isEmpty, "prefilter hid a match in \(file): \(s)")
+                        #expect(set.matches(in: Array(s.utf8)).isEmpty, "prefilter hid a match in \(file): \(s)")
                     }
                 }
             }

@@ -45,10 +45,10 @@ public enum AutomaticMail: Sendable, Equatable {
         }
         if let suppress = m.header("X-Auto-Response-Suppress"), !suppress.isEmpty {
             let lowered = suppress.lowercased()
-            if lowered.contains("oof") || lowered.contains("autoreply") || lowered.contains("all") {
+            if lowered.containsBytes("oof") || lowered.containsBytes("autoreply") || lowered.containsBytes("all") {
                 // Exchange sets this on its own automatic replies and notifications.
                 let subject = m.subject.lowercased()
-                if outOfOfficeSubjects.contains(where: subject.contains) { return .autoReply("out-of-office subject") }
+                if outOfOfficeSubjects.contains(where: subject.containsBytes) { return .autoReply("out-of-office subject") }
                 return .bulk("X-Auto-Response-Suppress: \(suppress)")
             }
         }
@@ -63,7 +63,7 @@ public enum AutomaticMail: Sendable, Equatable {
             return .bulk("sender \(m.from?.email ?? "")")
         }
         let subject = m.subject.lowercased()
-        if outOfOfficeSubjects.contains(where: { subject.hasPrefix($0) || subject.contains($0 + ":") }) {
+        if outOfOfficeSubjects.contains(where: { subject.hasPrefix($0) || subject.containsBytes($0 + ":") }) {
             return .autoReply("out-of-office subject")
         }
         return nil

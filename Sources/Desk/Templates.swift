@@ -143,7 +143,8 @@ public enum Templates {
         ]
         if !attachments.isEmpty { lines.append("Attached:  \(attachments.joined(separator: ", "))") }
         // Enough to act on; a pasted log of megabytes stays in the ticket (postdesk show), not in every inbox.
-        let shown = newText.count > 4000 ? String(newText.prefix(4000)) + "\n[… \(newText.count - 4000) more characters: postdesk show \(ticket.reference)]" : newText
+        let cut = newText.index(newText.startIndex, offsetBy: 4000, limitedBy: newText.endIndex)   // not `count`: that walks it all
+        let shown = cut.map { String(newText[..<$0]) + "\n[… \(max(1, newText.utf8[$0...].count / 1024)) KB more: postdesk show \(ticket.reference)]" } ?? newText
         lines += ["", "----", shown.isEmpty ? "(no text)" : shown, "----", "", staffHelp]
         return lines.joined(separator: "\n")
     }

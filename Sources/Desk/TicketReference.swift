@@ -12,7 +12,13 @@ public struct TicketReference: Hashable, Sendable, CustomStringConvertible {
         self.number = number
     }
 
-    public var description: String { String(format: "%@-%04d-%06d", prefix, year, number) }
+    /// Built by hand: it is formatted several times per mail, and `String(format:)` is slow on Linux.
+    public var description: String { "\(prefix)-\(Self.padded(year, 4))-\(Self.padded(number, 6))" }
+
+    static func padded(_ n: Int, _ width: Int) -> String {
+        let digits = String(n)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
 
     /// As shown in subjects.
     public var tag: String { "[\(description)]" }

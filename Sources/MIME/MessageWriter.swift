@@ -36,7 +36,8 @@ public enum MessageWriter {
         let email = identifier(a.email)
         guard let name = a.name.map(clean), !name.isEmpty else { return email }
         if name.unicodeScalars.allSatisfy({ $0.isASCII }) {
-            let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            let escaped = name.utf8.contains(where: { $0 == 0x5C || $0 == 0x22 })
+                ? name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") : name
             return "\"\(escaped)\" <\(email)>"
         }
         return encodeWords(name) + " <" + email + ">"
@@ -79,7 +80,7 @@ public enum MessageWriter {
             }
             lastWasSpace = isSpace
         }
-        return String(out).trimmingCharacters(in: .whitespaces)
+        return String(out).trimmingBlanks()   // no control characters are left, so only spaces can be trimmed
     }
 
     /// Message-IDs and addresses: printable ASCII without space, brackets or controls.

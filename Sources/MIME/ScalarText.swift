@@ -48,3 +48,20 @@ public enum ScalarText {
             || (v >= 0xFE00 && v <= 0xFE0F) || (v >= 0xE0100 && v <= 0xE01EF)
     }
 }
+
+extension String {
+    /// Substring test on UTF-8 bytes. Foundation's `contains` (CFStringFind) is slow on Linux; byte equality is
+    /// what callers with lower-cased text and fixed needles mean anyway.
+    public func containsBytes(_ needle: String) -> Bool {
+        let n = Array(needle.utf8)
+        guard let first = n.first else { return true }
+        let h = Array(utf8)
+        guard h.count >= n.count else { return false }
+        var i = 0
+        while i <= h.count - n.count {
+            if h[i] == first, h[i..<(i + n.count)].elementsEqual(n) { return true }
+            i += 1
+        }
+        return false
+    }
+}

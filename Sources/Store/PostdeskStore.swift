@@ -289,14 +289,21 @@ public final class PostdeskStore {
 
     // MARK: messages
 
+    /// Texts are stored only when they cannot be derived, since copies of every mail body were most of the bytes the
+    /// worker wrote per mail (and writing them most of its commit time): `body_text` not when `raw` is kept (parsed
+    /// again on reading) or it equals the new text; `new_text` not when `newTextFromRaw` says it is what
+    /// `ReplyExtractor` makes of the raw mail's body.
     @discardableResult
     public func insertMessage(ticketID: Int64?, direction: String, role: String, messageID: String?, from: Address?,
-                              subject: String, at: Date, newText: String, bodyText: String, raw: [UInt8]?) throws -> Int64 {
+                              subject: String, at: Date, newText: String, bodyText: String, raw: [UInt8]?,
+                              newTextFromRaw: Bool = false) throws -> Int64 {
         try db.query("""
             INSERT INTO messages (ticket_id, direction, role, message_id, from_email, from_name, subject, created_at, new_text, body_text, raw)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [SQLValue(ticketID), .text(direction), .text(role), SQLValue(messageID), SQLValue(from?.email), SQLValue(from?.name),
-                  .text(subject), SQLValue(at), .text(newText), .text(bodyText), raw.map { .blob($0) } ?? .null])
+                  .text(subject), SQLValue(at), .text(raw != nil && newTextFromRaw ? "" : newText),
+                  .text(raw != nil || bodyText == newText ? "" : bodyText),
+                  raw.map { .blob($0) } ?? .null])
         return db.lastInsertID
     }
 
@@ -312,19 +319,31 @@ public final class PostdeskStore {
 
     public func messages(ticketID: Int64) throws -> [StoredMessage] {
         try db.query("""
-            SELECT id, direction, role, message_id, from_email, from_name, subject, created_at, new_text, body_text
+            SELECT id, direction, role, message_id, from_email, from_name, subject, created_at, new_text, body_text, raw
             FROM messages WHERE ticket_id = ? ORDER BY id
             """, [.int(ticketID)]).map { row in
             let id = row.int("id") ?? 0
+            let raw = row.blob("raw")
+            let parsed = raw.map { MessageParser.parse($0) }   // only for texts not stored (see insertMessage)
+            let storedNewText = row.text("new_text") ?? ""
             let attachments = try db.query("SELECT filename, content_type, size, sha256 FROM attachments WHERE message_id = ? ORDER BY id", [.int(id)]).map {
                 StoredAttachment(filename: $0.text("filename"), contentType: $0.text("content_type") ?? "", size: Int($0.int("size") ?? 0), sha256: $0.text("sha256") ?? "")
             }
             return StoredMessage(
                 id: id, direction: row.text("direction") ?? "", role: row.text("role") ?? "", messageID: row.text("message_id"),
                 from: row.text("from_email").map { Address(name: row.text("from_name"), email: $0) }, subject: row.text("subject") ?? "",
-                createdAt: row.date("created_at") ?? Date(timeIntervalSince1970: 0), newText: row.text("new_text") ?? "",
-                bodyText: row.text("body_text") ?? "", attachments: attachments)
+                createdAt: row.date("created_at") ?? Date(timeIntervalSince1970: 0),
+                newText: storedNewText.isEmpty && parsed != nil ? ReplyExtractor.newText(parsed!.bodyText) : storedNewText,
+                bodyText: Self.bodyText(stored: row.text("body_text") ?? "", parsed: parsed, newText: storedNewText),
+                attachments: attachments)
         }
+    }
+
+    /// The body text as `insertMessage` was given it (see there for what is stored).
+    static func bodyText(stored: String, parsed: ParsedMessage?, newText: String) -> String {
+        if !stored.isEmpty { return stored }
+        if let parsed { return parsed.bodyText }
+        return newText
     }
 
     public func blob(sha256: String) throws -> [UInt8]? {

@@ -41,6 +41,8 @@ public protocol MailboxSource: AnyObject {
     var mailboxName: String { get }
     /// Unsettled messages, oldest first, resuming after `checkpoint` where the source uses one.
     func fetch(after checkpoint: MailboxCheckpoint?, limit: Int) throws -> [IncomingMail]
+    /// The batch after `previous` while `previous` is not yet settled: intake fetches ahead while a batch commits.
+    func fetch(following previous: [IncomingMail], limit: Int) throws -> [IncomingMail]
     /// Called only after the mail's transaction committed: Maildir moves new/ → cur/, IMAP moves to a folder.
     func settle(_ mail: IncomingMail, as disposition: Disposition) throws
     /// Blocks until new mail may be waiting or `timeout` seconds pass.
@@ -51,6 +53,11 @@ public protocol MailboxSource: AnyObject {
 
 extension MailboxSource {
     public func close() {}
+
+    /// Sources that resume from a checkpoint (IMAP) or a cursor (import, memory) continue after the last mail.
+    public func fetch(following previous: [IncomingMail], limit: Int) throws -> [IncomingMail] {
+        try fetch(after: previous.last?.checkpoint, limit: limit)
+    }
 }
 
 /// Why a send did not go through: retry later, or give up.

@@ -27,8 +27,12 @@ public final class MaildirSource: MailboxSource {
     }
 
     public func fetch(after checkpoint: MailboxCheckpoint?, limit: Int) throws -> [IncomingMail] {
+        load(waiting().prefix(limit))
+    }
+
+    private func load<Names: Sequence<String>>(_ names: Names) -> [IncomingMail] {
         var mails: [IncomingMail] = []
-        for name in waiting().prefix(limit) {
+        for name in names {
             let url = root.appendingPathComponent("new").appendingPathComponent(name)
             // A file that vanished (another reader settled it) is simply skipped.
             guard let data = FileManager.default.contents(atPath: url.path) else { continue }
@@ -37,6 +41,12 @@ public final class MaildirSource: MailboxSource {
             mails.append(IncomingMail(key: key, bytes: [UInt8](data)))
         }
         return mails
+    }
+
+    /// What `fetch` returns, less `previous`: those files are still in new/ until settled.
+    public func fetch(following previous: [IncomingMail], limit: Int) throws -> [IncomingMail] {
+        let inHand = Set(previous.map(\.key))
+        return load(waiting().lazy.filter { !inHand.contains(Self.key(of: $0)) }.prefix(limit))
     }
 
     public func settle(_ mail: IncomingMail, as disposition: Disposition) throws {

@@ -363,12 +363,12 @@ public enum PostdeskCommand {
         let started = Date()
         let terminal = isatty(2) == 1
         var summary = PassSummary()
-        while try pipeline.intakeBatch(into: &summary) > 0 {
-            guard terminal else { continue }
+        try pipeline.intakeAll(into: &summary) { done in
+            guard terminal else { return }
             let elapsed = max(0.001, Date().timeIntervalSince(started))
-            let rate = Double(summary.taken) / elapsed
-            let eta = rate > 0 ? Double(total - summary.taken) / rate : 0
-            FileHandle.standardError.write(Data(String(format: "\r%d/%d mails  %.0f/s  ETA %.0f s   ", summary.taken, total, rate, eta).utf8))
+            let rate = Double(done.taken) / elapsed
+            let eta = rate > 0 ? Double(total - done.taken) / rate : 0
+            FileHandle.standardError.write(Data(String(format: "\r%d/%d mails  %.0f/s  ETA %.0f s   ", done.taken, total, rate, eta).utf8))
         }
         if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
         if send { try pipeline.deliver(into: &summary) }

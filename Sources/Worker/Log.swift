@@ -35,8 +35,9 @@ public final class Log: @unchecked Sendable {
             line = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? event
         } else {
             line = all.map { key, value in
-                let needsQuotes = value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" })
-                let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                let needsQuotes = value.isEmpty || value.utf8.contains(where: { $0 == 0x20 || $0 == 0x22 || $0 == 0x3D })
+                let special = value.utf8.contains(where: { $0 == 0x5C || $0 == 0x22 || $0 == 0x0A })   // Foundation's replace is slow
+                let escaped = !special ? value : value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
                     .replacingOccurrences(of: "\n", with: "\\n")
                 return "\(key)=" + (needsQuotes ? "\"\(escaped)\"" : escaped)
             }.joined(separator: " ")

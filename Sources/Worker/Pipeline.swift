@@ -72,15 +72,73 @@ public final class Pipeline {
     /// Takes one batch from the mailbox, commits it in one transaction, then settles each mail in the mailbox.
     @discardableResult
     public func intakeBatch(into summary: inout PassSummary) throws -> Int {
-        let checkpoint = try store.checkpoint(mailbox: source.mailboxName).map {
-            MailboxCheckpoint(mailbox: source.mailboxName, validity: $0.validity, lastUID: $0.lastUID)
-        }
+        let checkpoint = try storedCheckpoint()
         var stopwatch = Stopwatch()
         let mails = try source.fetch(after: checkpoint, limit: config.batchSize)
         guard !mails.isEmpty else { return 0 }
         let fetched = stopwatch.lap()
         let prepared = Self.prepare(mails, classifier: decider.classifier)
         let analysed = stopwatch.lap()
+        let dispositions = try commit(mails, prepared, into: &summary)
+        let committed = stopwatch.lap()
+        for (mail, disposition) in dispositions { settle(mail, disposition, in: source, log: log) }
+        log.debug("intake.batch", [("mails", "\(mails.count)"), ("fetch_ms", fetched), ("analyse_ms", analysed),
+                                   ("commit_ms", committed), ("settle_ms", stopwatch.lap())])
+        return mails.count
+    }
+
+    /// Takes everything waiting, batch by batch, until the mailbox is empty or `stop` is requested (the batch in
+    /// hand still commits). The commit is serial and is this thread's only job: the mailbox side (fetching the
+    /// next batch, settling the last one) runs on a lane of its own, and parsing and analysis on the other cores,
+    /// all while a batch commits. `progress` is called after each batch.
+    public func intakeAll(into summary: inout PassSummary, until stop: StopSignal? = nil, progress: ((PassSummary) -> Void)? = nil) throws {
+        var stopwatch = Stopwatch()
+        var batch = try source.fetch(after: try storedCheckpoint(), limit: config.batchSize)
+        let fetched = stopwatch.lap()
+        var prepared = Self.prepare(batch, classifier: decider.classifier)
+        var timing = BatchTiming(fetch: fetched, analyse: stopwatch.lap(), wait: "0.0")
+        let lane = MailboxLane(source, log: log)
+        defer { lane.drain() }   // settles still queued are done before the source is used here again
+        while !batch.isEmpty {
+            let stopping = stop?.isRequested ?? false
+            let ahead = stopping ? nil : lane.fetchAhead(following: batch, limit: config.batchSize, classifier: decider.classifier)
+            let dispositions: [(IncomingMail, Disposition)]
+            do {
+                _ = stopwatch.lap()
+                dispositions = try commit(batch, prepared, into: &summary)
+            } catch {
+                _ = try? ahead?.wait()   // leave nothing running behind a failed pass
+                throw error
+            }
+            let committed = stopwatch.lap()
+            lane.settle(dispositions)
+            log.debug("intake.batch", [("mails", "\(batch.count)"), ("fetch_ms", timing.fetch), ("analyse_ms", timing.analyse),
+                                       ("commit_ms", committed), ("wait_ms", timing.wait), ("settle_ms", lane.lastSettleMilliseconds)])
+            progress?(summary)
+            guard let ahead else { return }
+            let next = try ahead.wait()
+            batch = next.mails
+            prepared = next.prepared
+            timing = BatchTiming(fetch: next.fetchMilliseconds, analyse: next.analyseMilliseconds, wait: stopwatch.lap())
+        }
+    }
+
+    /// Milliseconds per step of one batch, for the `intake.batch` debug line.
+    struct BatchTiming {
+        var fetch: String
+        var analyse: String
+        /// How long the commit thread waited for this batch after committing the one before.
+        var wait: String
+    }
+
+    func storedCheckpoint() throws -> MailboxCheckpoint? {
+        try store.checkpoint(mailbox: source.mailboxName).map {
+            MailboxCheckpoint(mailbox: source.mailboxName, validity: $0.validity, lastUID: $0.lastUID)
+        }
+    }
+
+    /// Decides and stores a batch in one transaction (with each mail's checkpoint); returns what became of each.
+    func commit(_ mails: [IncomingMail], _ prepared: [Prepared], into summary: inout PassSummary) throws -> [(IncomingMail, Disposition)] {
         var dispositions: [(IncomingMail, Disposition)] = []
         try store.transaction {
             for (mail, ready) in zip(mails, prepared) {
@@ -90,21 +148,8 @@ public final class Pipeline {
                 }
             }
         }
-        let committed = stopwatch.lap()
-        // Only now, with the commit durable, may the mailbox forget the mail.
-        for (mail, disposition) in dispositions {
-            do {
-                try source.settle(mail, as: disposition)
-            } catch {
-                log.warning("mailbox.settle_failed", [("mailbox", source.mailboxName), ("key", mail.key), ("error", "\(error)")])
-            }
-        }
-        let settled = stopwatch.lap()
-        // Where a batch's time goes, for tuning batchSize and spotting a slow server or disk.
-        log.debug("intake.batch", [("mails", "\(mails.count)"), ("fetch_ms", fetched), ("analyse_ms", analysed),
-                                   ("commit_ms", committed), ("settle_ms", settled)])
         summary.taken += mails.count
-        return mails.count
+        return dispositions
     }
 
     /// What can be worked out of a mail without the store: parsed message, content hash, text analysis.
@@ -232,7 +277,8 @@ public final class Pipeline {
         }
         let row = try store.insertMessage(ticketID: ticketID, direction: "in", role: decision.role.rawValue, messageID: message.messageID,
                                           from: message.from, subject: message.subject, at: received, newText: decision.newText,
-                                          bodyText: message.bodyText, raw: mail.bytes)
+                                          bodyText: message.bodyText, raw: mail.bytes,
+                                          newTextFromRaw: decision.newText == (prepared?.analysis.newText ?? ReplyExtractor.newText(message.bodyText)))
         try store.storeAttachments(message.attachments, messageRow: row)
         for queued in decision.mails where !queued.mail.recipients.isEmpty {
             try store.enqueue(queued, raw: MessageWriter.render(queued.mail), ticketID: ticketID, at: received)
@@ -357,7 +403,7 @@ public final class Pipeline {
     /// Everything waiting: all mail in the mailbox, due escalations, the outbox. For `run --once`.
     public func runOnce() throws -> PassSummary {
         var summary = PassSummary()
-        while try intakeBatch(into: &summary) > 0 {}
+        try intakeAll(into: &summary)
         metrics.lastPoll = now()
         try store.setState("last_poll", source.mailboxName, at: now())
         try escalate(into: &summary)
@@ -373,6 +419,87 @@ extension String {
 }
 
 /// One slot per mail, written by concurrent workers at distinct indices, read after they all finished.
+/// Only after the commit is durable may the mailbox forget a mail; a failed settle is retried by the next run.
+func settle(_ mail: IncomingMail, _ disposition: Disposition, in source: MailboxSource, log: Log) {
+    do {
+        try source.settle(mail, as: disposition)
+    } catch {
+        log.warning("mailbox.settle_failed", [("mailbox", source.mailboxName), ("key", mail.key), ("error", "\(error)")])
+    }
+}
+
+/// The mailbox side of `Pipeline.intakeAll` on one serial queue: fetching (and analysing) the next batch and
+/// settling committed ones, in the order asked, while the caller's thread commits. While a lane is in use only
+/// the lane touches the source (hence @unchecked Sendable); `drain()` hands it back.
+final class MailboxLane: @unchecked Sendable {
+    private let source: MailboxSource
+    private let log: Log
+    private let queue = DispatchQueue(label: "postdesk.mailbox")
+    private let lock = NSLock()
+    private var settleMilliseconds = "0.0"
+
+    init(_ source: MailboxSource, log: Log) {
+        self.source = source
+        self.log = log
+    }
+
+    /// The last settle's duration (it runs on the lane, after the commit it follows).
+    var lastSettleMilliseconds: String { lock.withLock { settleMilliseconds } }
+
+    /// Fetches the batch after `batch` (not yet settled) and prepares it, on the lane and other cores.
+    func fetchAhead(following batch: [IncomingMail], limit: Int, classifier: PriorityClassifier) -> Ahead {
+        let ahead = Ahead()
+        queue.async {
+            var stopwatch = Stopwatch()
+            do {
+                let mails = try self.source.fetch(following: batch, limit: limit)
+                let fetched = stopwatch.lap()
+                let prepared = Pipeline.prepare(mails, classifier: classifier)
+                ahead.finish(.success(Ahead.Batch(mails: mails, prepared: prepared, fetchMilliseconds: fetched, analyseMilliseconds: stopwatch.lap())))
+            } catch {
+                ahead.finish(.failure(error))
+            }
+        }
+        return ahead
+    }
+
+    /// Settles committed mail on the lane; the caller does not wait.
+    func settle(_ dispositions: [(IncomingMail, Disposition)]) {
+        queue.async {
+            var stopwatch = Stopwatch()
+            for (mail, disposition) in dispositions { Worker.settle(mail, disposition, in: self.source, log: self.log) }
+            let took = stopwatch.lap()
+            self.lock.withLock { self.settleMilliseconds = took }
+        }
+    }
+
+    /// Returns when everything asked of the lane is done.
+    func drain() { queue.sync {} }
+
+    /// A batch being fetched and prepared; `wait()` returns it (or the fetch's error).
+    final class Ahead: @unchecked Sendable {
+        struct Batch {
+            var mails: [IncomingMail]
+            var prepared: [Pipeline.Prepared]
+            var fetchMilliseconds: String
+            var analyseMilliseconds: String
+        }
+        private var result: Result<Batch, Error>?
+        private let done = DispatchSemaphore(value: 0)
+
+        func finish(_ result: Result<Batch, Error>) {
+            self.result = result
+            done.signal()
+        }
+
+        func wait() throws -> Batch {
+            done.wait()
+            done.signal()   // a second wait returns at once
+            return try result!.get()
+        }
+    }
+}
+
 final class PreparedSlots: @unchecked Sendable {
     private var slots: [Pipeline.Prepared?]
     private let lock = NSLock()

@@ -79,7 +79,7 @@ extension Pipeline {
             do {
                 var intakeError: Error?
                 do {
-                    while !stop.isRequested, try intakeBatch(into: &summary) > 0 {}
+                    try intakeAll(into: &summary, until: stop)
                     metrics.lastPoll = now()
                     try store.setState("last_poll", source.mailboxName, at: now())
                 } catch { intakeError = error }

@@ -15,14 +15,16 @@ func intakeBench(configPath: String) -> Int32 {
         var intake = PassSummary()
         let t0 = now()
         var batches = 0
-        while try pipeline.intakeBatch(into: &intake) > 0 { batches += 1 }
+        try pipeline.intakeAll(into: &intake) { _ in batches += 1 }
         pipeline.source.close()  // sends the last batched UID MOVEs to the processed folder
         let t1 = now()
         let queued = try pipeline.store.outbox(status: "pending").count
         let outcomes = try pipeline.store.intakeCounts().sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         var delivery = PassSummary()
         let t2 = now()
-        while try pipeline.deliver(into: &delivery) > 0 {}
+        // POSTDESK_BENCH_INTAKE_ONLY=1: stop after intake (to profile it alone).
+        let deliver = ProcessInfo.processInfo.environment["POSTDESK_BENCH_INTAKE_ONLY"] != "1"
+        while try deliver && pipeline.deliver(into: &delivery) > 0 {}
         let t3 = now()
         let left = try pipeline.store.outbox(status: "pending").count
         let intakeSeconds = t1 - t0, deliverySeconds = t3 - t2

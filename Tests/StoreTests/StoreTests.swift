@@ -41,6 +41,28 @@ import MIME
         #expect(try store.reserveReference(prefix: "PD", year: 2026).description == "PD-2026-000003")
     }
 
+    /// Texts derivable from the raw mail are not stored twice, yet read back the same.
+    @Test func derivableTextsAreNotStoredButReadBack() throws {
+        let path = tempPath()
+        let store = try PostdeskStore(path: path)
+        let raw = Array("From: a@nordlys.test\r\nSubject: Hi\r\n\r\nPrinter is down.\r\n\r\nOn Mon, Bo wrote:\r\n> old\r\n".utf8)
+        let body = MessageParser.parse(raw).bodyText
+        let newText = ReplyExtractor.newText(body)
+        #expect(newText == "Printer is down.")
+        let id = try store.insertTicket(ticket(), at: Date())
+        try store.insertMessage(ticketID: id, direction: "in", role: "customer", messageID: nil, from: nil, subject: "Hi", at: Date(),
+                                newText: newText, bodyText: body, raw: raw, newTextFromRaw: true)
+        try store.insertMessage(ticketID: id, direction: "in", role: "staff", messageID: nil, from: nil, subject: "Re", at: Date(),
+                                newText: "edited by a command", bodyText: body, raw: raw, newTextFromRaw: false)
+        try store.insertMessage(ticketID: id, direction: "out", role: "acknowledgement", messageID: nil, from: nil, subject: "Ack", at: Date(),
+                                newText: "Thanks", bodyText: "Thanks", raw: nil)
+        let stored = try store.db.query("SELECT new_text, body_text FROM messages ORDER BY id").map { "\($0.text("new_text") ?? "-")|\($0.text("body_text") ?? "-")" }
+        #expect(stored == ["|", "edited by a command|", "Thanks|"])
+        let read = try store.messages(ticketID: id)
+        #expect(read.map(\.newText) == [newText, "edited by a command", "Thanks"])
+        #expect(read.map(\.bodyText) == [body, body, "Thanks"])
+    }
+
     @Test func ticketRoundTripAndLookupByMessageID() throws {
         let store = try PostdeskStore(path: tempPath())
         let at = Date(timeIntervalSince1970: 1_795_000_100)

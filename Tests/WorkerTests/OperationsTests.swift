@@ -12,6 +12,28 @@ import Store
         Array("From: Admin <admin@bergmann.test>\r\nTo: support@example.test\r\nSubject: \(subject)\r\nMessage-ID: <\(id)>\r\nDate: Mon, 02 Nov 2026 09:00:00 +0100\r\n\r\nBitte helfen.\r\n".utf8)
     }
 
+    /// Intake fetches the next batch while one commits: with small batches every mail is still taken exactly once,
+    /// in order, and settled, and a mail arriving meanwhile is picked up too.
+    @Test func pipelinedIntakeTakesEveryMailOnce() throws {
+        let box = try Sandbox(now: monday) { $0["batchSize"] = 4 }
+        for i in 1...23 { try box.deliver(adminMail("pipe\(i)@bergmann.test", subject: "Pipe \(i)")) }
+        let pipeline = try box.pipeline()
+        var summary = PassSummary()
+        var batches = 0
+        try pipeline.intakeAll(into: &summary) { _ in
+            batches += 1
+            if batches == 2 { try? box.deliver(self.adminMail("late@bergmann.test", subject: "Late")) }
+        }
+        #expect(summary.taken == 24)
+        #expect(summary.opened == 24)
+        #expect(batches == 6)
+        #expect(box.count("new") == 0 && box.count("cur") == 24)
+        let subjects = try pipeline.store.tickets().map(\.state.subject)
+        #expect(subjects.count == 24 && Set(subjects).count == 24)
+        #expect(Array(subjects.prefix(23)) == (1...23).map { "Pipe \($0)" })   // references follow arrival order
+        #expect(box.logLines.lines.filter { $0.contains("event=intake.batch") }.count == 6)
+    }
+
     @Test func importIsIdempotentAndSendsNothing() throws {
         let box = try Sandbox(now: monday)
         var mbox: [UInt8] = []

@@ -32,8 +32,25 @@ struct PhraseMatcher: Sendable {
 
     /// One program per top-level alternative, in pattern order.
     let alternatives: [Program]
-    /// For each first byte, the alternatives (indices, ascending) that can start with it.
-    let byFirstByte: [[Int]]
+    /// For each first byte, the alternatives (ascending) that can start with it, each with the bytes that can
+    /// follow that first byte (256 bits; all set where anything may follow).
+    let byFirstByte: [[Candidate]]
+
+    struct Candidate: Sendable {
+        var index: Int
+        var second: (UInt64, UInt64, UInt64, UInt64)
+
+        @inline(__always) func allows(_ b: UInt8) -> Bool {
+            let word: UInt64
+            switch b >> 6 {
+            case 0: word = second.0
+            case 1: word = second.1
+            case 2: word = second.2
+            default: word = second.3
+            }
+            return (word >> UInt64(b & 63)) & 1 == 1
+        }
+    }
 
     /// `pattern` is an alternation in the supported syntax (without the word-boundary wrapper).
     init(_ pattern: String) {
@@ -46,10 +63,21 @@ struct PhraseMatcher: Sendable {
             code.append(.match)
             return Program(code: code)
         }
-        var table = Array(repeating: [Int](), count: 256)
+        var table = Array(repeating: [Candidate](), count: 256)
         for (index, program) in alternatives.enumerated() {
-            let first = PatternCompiler.firstBytes(program.code)
-            for b in 0..<256 where first[b] { table[b].append(index) }
+            for (first, next) in PatternCompiler.firstTwoBytes(program.code) {
+                var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+                for b in 0..<256 where next[b] {
+                    let bit = UInt64(1) << UInt64(b & 63)
+                    switch b >> 6 {
+                    case 0: bits.0 |= bit
+                    case 1: bits.1 |= bit
+                    case 2: bits.2 |= bit
+                    default: bits.3 |= bit
+                    }
+                }
+                table[first].append(Candidate(index: index, second: bits))
+            }
         }
         byFirstByte = table
     }
@@ -57,15 +85,19 @@ struct PhraseMatcher: Sendable {
     /// Non-overlapping matches, leftmost first, as byte ranges into `text`.
     func matches(in text: [UInt8]) -> [Range<Int>] {
         var out: [Range<Int>] = []
-        var stack: [(pc: Int, pos: Int)] = []
-        stack.reserveCapacity(64)
+        var stack = BacktrackStack()
+        defer { stack.free() }
         text.withUnsafeBufferPointer { t in
             var p = 0
             let n = t.count
             while p < n {
                 if p == 0 || t[p - 1] == 0x20 {
-                    for index in byFirstByte[Int(t[p])] {
-                        if let end = Self.run(alternatives[index].code, from: 0, at: p, text: t, stack: &stack) {
+                    let second: UInt8 = p + 1 < n ? t[p + 1] : 0x20   // the end reads as a word end
+                    for candidate in byFirstByte[Int(t[p])] where candidate.allows(second) {
+                        let end = alternatives[candidate.index].code.withUnsafeBufferPointer {
+                            Self.run($0, from: 0, at: p, text: t, stack: &stack)
+                        }
+                        if let end {
                             out.append(p..<end)
                             p = end
                             break
@@ -78,15 +110,42 @@ struct PhraseMatcher: Sendable {
         return out
     }
 
+    /// Backtrack points, in raw memory: the matcher's inner loop.
+    struct BacktrackStack {
+        private var base = UnsafeMutablePointer<(pc: Int32, pos: Int32)>.allocate(capacity: 64)
+        private var capacity = 64
+        private(set) var count = 0
+
+        @inline(__always) mutating func push(_ pc: Int, _ pos: Int) {
+            if count == capacity {
+                let bigger = UnsafeMutablePointer<(pc: Int32, pos: Int32)>.allocate(capacity: capacity * 2)
+                bigger.moveInitialize(from: base, count: count)
+                base.deallocate()
+                base = bigger
+                capacity *= 2
+            }
+            base[count] = (Int32(pc), Int32(pos))
+            count += 1
+        }
+
+        @inline(__always) mutating func pop() -> (pc: Int, pos: Int) {
+            count -= 1
+            return (Int(base[count].pc), Int(base[count].pos))
+        }
+
+        mutating func truncate(to n: Int) { count = n }
+        func free() { base.deallocate() }
+    }
+
     /// The end of the first match of `code` from `pc` at `pos`, trying branches in order.
-    static func run(_ code: [Instruction], from pc0: Int, at pos0: Int, text t: UnsafeBufferPointer<UInt8>,
-                    stack: inout [(pc: Int, pos: Int)]) -> Int? {
+    static func run(_ code: UnsafeBufferPointer<Instruction>, from pc0: Int, at pos0: Int, text t: UnsafeBufferPointer<UInt8>,
+                    stack: inout BacktrackStack) -> Int? {
         let base = stack.count
-        defer { stack.removeSubrange(base...) }
-        stack.append((pc0, pos0))
+        defer { stack.truncate(to: base) }
+        stack.push(pc0, pos0)
         let n = t.count
         while stack.count > base {
-            var (pc, p) = stack.removeLast()
+            var (pc, p) = stack.pop()
             thread: while true {
                 switch code[pc] {
                 case .byte(let b):
@@ -103,7 +162,7 @@ struct PhraseMatcher: Sendable {
                     while p < n, t[p] & 0xC0 == 0x80 { p += 1 }   // the rest of a multi-byte scalar
                     pc += 1
                 case .split(let first, let second):
-                    stack.append((second, p))
+                    stack.push(second, p)
                     pc = first
                 case .jump(let target):
                     pc = target
@@ -295,11 +354,43 @@ enum PatternCompiler {
         }
     }
 
+    /// For each byte a match of `code` can start with, the bytes that can come right after it (over-approximated;
+    /// a word end allows space and apostrophe, the end of text is checked as a space).
+    static func firstTwoBytes(_ code: [Instruction]) -> [Int: [Bool]] {
+        var out: [Int: [Bool]] = [:]
+        let first = firstBytes(code, from: [0])
+        for b in 0..<256 where first[b] {
+            // The instructions that can consume `b` first, and where each continues.
+            var next: [Int] = []
+            var anything = false
+            var seen = Set<Int>()
+            var work = [0]
+            while let pc = work.popLast() {
+                guard seen.insert(pc).inserted else { continue }
+                switch code[pc] {
+                case .byte(let x): if Int(x) == b { next.append(pc + 1) }
+                case .set(let lo, let hi):
+                    if b < 128, (b < 64 ? lo >> UInt64(b) : hi >> UInt64(b - 64)) & 1 == 1 { next.append(pc + 1) }
+                case .word: if b != 0x20 && b != 0x27 && b & 0xC0 != 0x80 { anything = true }   // may continue mid-scalar
+                case .split(let x, let y): work.append(x); work.append(y)
+                case .jump(let target): work.append(target)
+                case .notAhead(let target): work.append(target)
+                case .wordEnd, .match: anything = true
+                }
+            }
+            out[b] = anything ? Array(repeating: true, count: 256) : firstBytes(code, from: next)
+        }
+        return out
+    }
+
     /// Bytes a match of `code` can start with (over-approximated: lookaheads are ignored).
-    static func firstBytes(_ code: [Instruction]) -> [Bool] {
+    static func firstBytes(_ code: [Instruction]) -> [Bool] { firstBytes(code, from: [0]) }
+
+    /// Bytes that can be consumed first from any of `starts`; a word end admits space and apostrophe.
+    static func firstBytes(_ code: [Instruction], from starts: [Int]) -> [Bool] {
         var out = Array(repeating: false, count: 256)
         var seen = Set<Int>()
-        var work = [0]
+        var work = starts
         func all() { for b in 0..<256 { out[b] = true } }
         while let pc = work.popLast() {
             guard seen.insert(pc).inserted else { continue }
@@ -312,7 +403,8 @@ enum PatternCompiler {
             case .split(let a, let b): work.append(a); work.append(b)
             case .jump(let target): work.append(target)
             case .notAhead(let next): work.append(next)
-            case .wordEnd, .match: all()
+            case .wordEnd: out[0x20] = true; out[0x27] = true
+            case .match: all()
             }
         }
         return out

@@ -134,13 +134,11 @@ struct PhrasePrefilter: Sendable {
     }
 
     /// The bits of the sets that may match somewhere in `text`.
-    func candidates(_ text: [UInt8]) -> UInt32 {
+    func candidates(_ bytes: [UInt8]) -> UInt32 {
         var mask = always
-        var bytes = text
-        bytes.append(0)
-        let n = text.count
+        let n = bytes.count
         var p = 0
-        while p < n {
+        while p + 1 < n {   // every factor has two bytes or more
             let bucket = table[Int(bytes[p]) << 8 | Int(bytes[p + 1])]
             if !bucket.isEmpty {
                 for e in bucket where mask & e.bit == 0 && p + e.factor.count <= n {

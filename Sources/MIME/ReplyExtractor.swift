@@ -51,7 +51,7 @@ public enum ReplyExtractor {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var first = true
-        for i in 0..<cut where !norm.hasPrefix(i, ">") {
+        for i in 0..<cut where norm.first(i) != 0x3E {   // ">"
             if !first { out.append(10) }
             first = false
             out.append(contentsOf: bytes[lines[i]])
@@ -75,32 +75,86 @@ public enum ReplyExtractor {
         var ranges: [Range<Int>] = []
 
         init(_ bytes: [UInt8], _ lines: [Range<Int>]) {
-            buffer.reserveCapacity(bytes.count)
             ranges.reserveCapacity(lines.count)
-            for line in lines {
-                let start = buffer.count
-                if bytes[line].allSatisfy({ $0 < 0x80 }) {
-                    func blank(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
-                    var lo = line.lowerBound, hi = line.upperBound
-                    while lo < hi, blank(bytes[lo]) { lo += 1 }
-                    while hi > lo, blank(bytes[hi - 1]) { hi -= 1 }
-                    while lo < hi, bytes[lo] == 0x2A { lo += 1 }   // "*"
-                    for b in bytes[lo..<hi] { buffer.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b) }
-                } else {
-                    buffer.append(contentsOf: normalized(String(decoding: bytes[line], as: UTF8.self)).utf8)
+            var out = [UInt8](repeating: 0, count: bytes.count)
+            var used = 0
+            var others: [(line: Int, text: [UInt8])] = []   // non-ASCII lines, normalized by the String path
+            bytes.withUnsafeBufferPointer { b in
+                out.withUnsafeMutableBufferPointer { o in
+                    for line in lines {
+                        let start = used
+                        var ascii = true
+                        for i in line where b[i] >= 0x80 { ascii = false; break }
+                        if ascii {
+                            func blank(_ x: UInt8) -> Bool { x == 0x20 || (x >= 0x09 && x <= 0x0D) }
+                            var lo = line.lowerBound, hi = line.upperBound
+                            while lo < hi, blank(b[lo]) { lo += 1 }
+                            while hi > lo, blank(b[hi - 1]) { hi -= 1 }
+                            while lo < hi, b[lo] == 0x2A { lo += 1 }   // "*"
+                            for i in lo..<hi {
+                                let x = b[i]
+                                o[used] = x >= 0x41 && x <= 0x5A ? x + 0x20 : x
+                                used += 1
+                            }
+                        } else {
+                            others.append((ranges.count, Array(normalized(String(decoding: UnsafeBufferPointer(rebasing: b[line]), as: UTF8.self)).utf8)))
+                        }
+                        ranges.append(start..<used)
+                    }
                 }
-                ranges.append(start..<buffer.count)
             }
+            out.removeSubrange(used...)
+            // Non-ASCII lines (rare) go at the end of the buffer; lower-casing can change their length.
+            for (line, text) in others {
+                ranges[line] = out.count..<(out.count + text.count)
+                out += text
+            }
+            buffer = out
         }
 
         var count: Int { ranges.count }
         func isEmpty(_ i: Int) -> Bool { ranges[i].isEmpty }
         subscript(i: Int) -> ArraySlice<UInt8> { buffer[ranges[i]] }
         func string(_ i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
-        func hasPrefix(_ i: Int, _ prefix: String) -> Bool { self[i].starts(with: prefix.utf8) }
-        func hasPrefix(_ i: Int, anyOf prefixes: [String]) -> Bool { prefixes.contains { hasPrefix(i, $0) } }
+        func first(_ i: Int) -> UInt8? { ranges[i].isEmpty ? nil : buffer[ranges[i].lowerBound] }
+        func hasPrefix(_ i: Int, _ prefix: Prefix) -> Bool {
+            let r = ranges[i]
+            guard r.count >= prefix.bytes.count else { return false }
+            return buffer.withUnsafeBufferPointer { b in
+                var k = 0
+                while k < prefix.bytes.count, b[r.lowerBound + k] == prefix.bytes[k] { k += 1 }
+                return k == prefix.bytes.count
+            }
+        }
+        func hasPrefix(_ i: Int, anyOf prefixes: Prefixes) -> Bool {
+            guard let first = self[i].first, prefixes.firstBytes.contains(first) else { return false }
+            return prefixes.list.contains { hasPrefix(i, $0) }
+        }
         func endsWithColon(_ i: Int) -> Bool { self[i].last == 0x3A }
     }
+
+    /// A line start to look for, as bytes.
+    struct Prefix {
+        let bytes: [UInt8]
+        init(_ text: String) { bytes = Array(text.utf8) }
+    }
+
+    /// Line starts to look for, with their first bytes for a quick no.
+    struct Prefixes {
+        let list: [Prefix]
+        let firstBytes: Set<UInt8>
+        init(_ texts: [String]) {
+            list = texts.map(Prefix.init)
+            firstBytes = Set(list.compactMap(\.bytes.first))
+        }
+    }
+
+    static let separatorStarts = Prefixes(["--", "__", "=="])
+    static let underscores = Prefix("__")
+    static let fromStarts = Prefixes(fromLabels)
+    static let sentStarts = Prefixes(sentLabels)
+    static let dateStarts = Prefixes(["sent:", "sendt:", "gesendet:", "verzonden:", "date:", "dato:", "datum:"])
+    static let deviceStarts = Prefixes(deviceSignatures)
 
     /// Index of the first line that belongs to the quoted history or the signature.
     static func cutIndex(_ bytes: [UInt8], _ lines: [Range<Int>], _ norm: NormalizedLines) -> Int {
@@ -110,30 +164,30 @@ public enum ReplyExtractor {
             if raw.elementsEqual("-- ".utf8) || raw.elementsEqual("--".utf8) || raw.elementsEqual("-- \r".utf8) { return i }
             if norm.isEmpty(i) { continue }
             // -----Original Message----- and friends.
-            if norm.hasPrefix(i, anyOf: ["--", "__", "=="]) {
+            if norm.hasPrefix(i, anyOf: separatorStarts) {
                 let core = norm.string(i).trimming(chars: "-_= ")
                 if separators.contains(where: { core.hasPrefix($0) }) { return i }
                 // Outlook's underscore rule right before a header block.
-                if core.isEmpty, norm.hasPrefix(i, "__"), i + 1 < norm.count, isHeaderBlock(norm, i + 1) { return i }
+                if core.isEmpty, norm.hasPrefix(i, underscores), i + 1 < norm.count, isHeaderBlock(norm, i + 1) { return i }
                 continue
             }
             if isHeaderBlock(norm, i) { return i }
             if isAttribution(norm, i) { return i }
-            if norm.hasPrefix(i, ">"), i + 1 < norm.count {
+            if norm.first(i) == 0x3E, i + 1 < norm.count {
                 // A quoted block that starts the history: everything below is quote or interleaved reply; keep going.
                 continue
             }
-            if norm.hasPrefix(i, anyOf: deviceSignatures) && norm.string(i).count < 80 { return i }
+            if norm.hasPrefix(i, anyOf: deviceStarts) && norm.string(i).count < 80 { return i }
         }
         return norm.count
     }
 
     /// `From: …` followed within four lines by `Sent: …` (or Date/To/Subject in the client's language).
     static func isHeaderBlock(_ norm: NormalizedLines, _ i: Int) -> Bool {
-        guard norm.hasPrefix(i, anyOf: fromLabels) else { return false }
+        guard norm.hasPrefix(i, anyOf: fromStarts) else { return false }
         let next = (i + 1)..<min(norm.count, i + 6)
-        let hits = next.filter { norm.hasPrefix($0, anyOf: sentLabels) }.count
-        return hits >= 1 && (hits >= 2 || next.contains { norm.hasPrefix($0, anyOf: ["sent:", "sendt:", "gesendet:", "verzonden:", "date:", "dato:", "datum:"]) })
+        let hits = next.filter { norm.hasPrefix($0, anyOf: sentStarts) }.count
+        return hits >= 1 && (hits >= 2 || next.contains { norm.hasPrefix($0, anyOf: dateStarts) })
     }
 
     /// `On … wrote:` (possibly wrapped over up to three lines), `Den … skrev:`, `Am … schrieb …:`, `Op … schreef …:`,
@@ -152,7 +206,7 @@ public enum ReplyExtractor {
             if verbs.contains(where: { joined.hasSuffix($0) }) && joined.count < 200 {
                 var k = j + 1
                 while k < norm.count, norm.isEmpty(k) { k += 1 }
-                if k < norm.count, norm.hasPrefix(k, ">") { return true }
+                if k < norm.count, norm.first(k) == 0x3E { return true }
                 if k >= norm.count { return true }
             }
         }

@@ -323,9 +323,15 @@ public final class PostdeskStore {
             FROM messages WHERE ticket_id = ? ORDER BY id
             """, [.int(ticketID)]).map { row in
             let id = row.int("id") ?? 0
-            let raw = row.blob("raw")
-            let parsed = raw.map { MessageParser.parse($0) }   // only for texts not stored (see insertMessage)
+            var raw = row.blob("raw")
             let storedNewText = row.text("new_text") ?? ""
+            if raw == nil, storedNewText.isEmpty, row.text("direction") == "out", let messageID = row.text("message_id") {
+                raw = try db.query("SELECT raw FROM outbox WHERE message_id = ?", [.text(messageID)]).first?.blob("raw")   // see enqueue
+            }
+            var parsed = raw.map { MessageParser.parse($0) }   // only for texts not stored (see insertMessage)
+            if row.text("direction") == "out", storedNewText.isEmpty {
+                while parsed?.bodyText.hasSuffix("\n") == true { parsed?.bodyText.removeLast() }   // the line end rendering added
+            }
             let attachments = try db.query("SELECT filename, content_type, size, sha256 FROM attachments WHERE message_id = ? ORDER BY id", [.int(id)]).map {
                 StoredAttachment(filename: $0.text("filename"), contentType: $0.text("content_type") ?? "", size: Int($0.int("size") ?? 0), sha256: $0.text("sha256") ?? "")
             }
@@ -333,7 +339,8 @@ public final class PostdeskStore {
                 id: id, direction: row.text("direction") ?? "", role: row.text("role") ?? "", messageID: row.text("message_id"),
                 from: row.text("from_email").map { Address(name: row.text("from_name"), email: $0) }, subject: row.text("subject") ?? "",
                 createdAt: row.date("created_at") ?? Date(timeIntervalSince1970: 0),
-                newText: storedNewText.isEmpty && parsed != nil ? ReplyExtractor.newText(parsed!.bodyText) : storedNewText,
+                newText: storedNewText.isEmpty && parsed != nil
+                    ? (row.text("direction") == "out" ? parsed!.bodyText : ReplyExtractor.newText(parsed!.bodyText)) : storedNewText,
                 bodyText: Self.bodyText(stored: row.text("body_text") ?? "", parsed: parsed, newText: storedNewText),
                 attachments: attachments)
         }
@@ -361,8 +368,9 @@ public final class PostdeskStore {
             """, [SQLValue(ticketID), .text(queued.kind.rawValue), .text(mail.messageID), .text(mail.from.email),
                   .text(mail.recipients.joined(separator: " ")), .text(mail.recipients.first?.lowercased() ?? ""),
                   .text(mail.subject), .blob(raw), SQLValue(at), SQLValue(at)])
+        // The text is in the outbox row's raw mail (never deleted); `messages` reads it from there.
         try insertMessage(ticketID: ticketID, direction: "out", role: queued.kind.rawValue, messageID: mail.messageID, from: mail.from,
-                          subject: mail.subject, at: at, newText: mail.body, bodyText: mail.body, raw: nil)
+                          subject: mail.subject, at: at, newText: "", bodyText: "", raw: nil)
     }
 
     /// Automatic mails (acknowledgements, refusals) queued for this recipient since `since`.

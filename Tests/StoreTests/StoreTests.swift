@@ -56,11 +56,16 @@ import MIME
                                 newText: "edited by a command", bodyText: body, raw: raw, newTextFromRaw: false)
         try store.insertMessage(ticketID: id, direction: "out", role: "acknowledgement", messageID: nil, from: nil, subject: "Ack", at: Date(),
                                 newText: "Thanks", bodyText: "Thanks", raw: nil)
+        // A queued mail's text lives in its outbox row only.
+        let ackBody = "Tak for din henvendelse – vi kigger på det.\n\nReference: PD-2026-000001\nLinje med = og lang tekst " + String(repeating: "ø", count: 90)
+        let mail = OutgoingMail(from: Address(email: "support@example.test"), to: [Address(email: "mette@nordlys.test")], subject: "Kvittering",
+                                messageID: "pd.1@example.test", date: Date(), body: ackBody)
+        try store.enqueue(QueuedMail(.acknowledgement, mail), raw: MessageWriter.render(mail), ticketID: id, at: Date())
         let stored = try store.db.query("SELECT new_text, body_text FROM messages ORDER BY id").map { "\($0.text("new_text") ?? "-")|\($0.text("body_text") ?? "-")" }
-        #expect(stored == ["|", "edited by a command|", "Thanks|"])
+        #expect(stored == ["|", "edited by a command|", "Thanks|", "|"])
         let read = try store.messages(ticketID: id)
-        #expect(read.map(\.newText) == [newText, "edited by a command", "Thanks"])
-        #expect(read.map(\.bodyText) == [body, body, "Thanks"])
+        #expect(read.map(\.newText) == [newText, "edited by a command", "Thanks", ackBody])
+        #expect(read.map(\.bodyText) == [body, body, "Thanks", ackBody])
     }
 
     @Test func ticketRoundTripAndLookupByMessageID() throws {

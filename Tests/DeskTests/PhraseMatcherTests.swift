@@ -46,23 +46,14 @@ import MIME
 
     /// Every sentence of every fixture, every set: the same matches at the same places as ICU.
     @Test func agreesWithICUOnTheFixtures() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let lex = PriorityLexicon.shared
         var compared = 0, matched = 0
-        for folder in ["Fixtures/priority", "Fixtures/demo"] {
-            let dir = root.appendingPathComponent(folder)
-            guard let files = FileManager.default.enumerator(atPath: dir.path) else { continue }
-            for case let file as String in files where file.hasSuffix(".eml") {
-                let m = MessageParser.parse([UInt8](try Data(contentsOf: dir.appendingPathComponent(file))))
-                for sentence in [m.subject] + PriorityClassifier.sentences(m.bodyText) {
-                    let s = PriorityClassifier.normalize(sentence)
-                    for set in lex.all {
-                        let (ours, icu) = Self.both(set, s)
-                        compared += 1
-                        matched += icu.count
-                        #expect(ours == icu, "\(file): \(s)")
-                    }
-                }
+        for (file, s) in try fixtureSentences() {
+            for set in lex.all {
+                let (ours, icu) = Self.both(set, s)
+                compared += 1
+                matched += icu.count
+                #expect(ours == icu, "\(file): \(s)")
             }
         }
         #expect(compared > 3000)

@@ -3,6 +3,21 @@ import Testing
 @testable import Desk
 import MIME
 
+/// Every normalized sentence (and subject) of the priority and demo fixtures, with its file name.
+func fixtureSentences() throws -> [(file: String, sentence: String)] {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    var out: [(String, String)] = []
+    for folder in ["Fixtures/priority", "Fixtures/demo"] {
+        let dir = root.appendingPathComponent(folder)
+        guard let files = FileManager.default.enumerator(atPath: dir.path) else { continue }
+        for case let file as String in files where file.hasSuffix(".eml") {
+            let m = MessageParser.parse([UInt8](try Data(contentsOf: dir.appendingPathComponent(file))))
+            for sentence in [m.subject] + PriorityClassifier.sentences(m.bodyText) { out.append((file, PriorityClassifier.normalize(sentence))) }
+        }
+    }
+    return out
+}
+
 @Suite struct PhrasePrefilterTests {
     @Test func necessaryFactorsOfPatterns() {
         #expect(NecessaryFactors.of("abc") == ["abc"])
@@ -26,23 +41,14 @@ import MIME
 
     /// Soundness on real text: whenever the prefilter rules a set out, its regex indeed finds nothing.
     @Test func prefilterNeverHidesAMatchInTheFixtures() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let lex = PriorityLexicon.shared
         var sentences = 0, skipped = 0
-        for folder in ["Fixtures/priority", "Fixtures/demo"] {
-            let dir = root.appendingPathComponent(folder)
-            guard let files = FileManager.default.enumerator(atPath: dir.path) else { continue }
-            for case let file as String in files where file.hasSuffix(".eml") {
-                let m = MessageParser.parse([UInt8](try Data(contentsOf: dir.appendingPathComponent(file))))
-                for sentence in [m.subject] + PriorityClassifier.sentences(m.bodyText) {
-                    let s = PriorityClassifier.normalize(sentence)
-                    let mask = lex.prefilter.candidates(Array(s.utf8))
-                    sentences += 1
-                    for set in lex.all where mask & lex.bit(set) == 0 {
-                        skipped += 1
-                        #expect(set.matches(in: Array(s.utf8)).isEmpty, "prefilter hid a match in \(file): \(s)")
-                    }
-                }
+        for (file, s) in try fixtureSentences() {
+            let mask = lex.prefilter.candidates(Array(s.utf8))
+            sentences += 1
+            for set in lex.all where mask & lex.bit(set) == 0 {
+                skipped += 1
+                #expect(set.matches(in: Array(s.utf8)).isEmpty, "prefilter hid a match in \(file): \(s)")
             }
         }
         #expect(sentences > 300)

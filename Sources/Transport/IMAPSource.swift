@@ -86,6 +86,8 @@ public final class IMAPSource: MailboxSource {
     private var pendingProcessed: [UInt64] = []
     private var pendingValidity: UInt64 = 0
     private var sweptLeftovers = false
+    /// The highest UID a fetch has looked past: mail above it has not been seen yet (see `waitForMail`).
+    private var seenUpTo: UInt64 = 0
     /// How many `.processed` settles are collected into one `UID MOVE` (1 = move each at once).
     /// Pending moves are always sent before the next fetch, before waiting for mail and on close;
     /// after a crash, `fetch(after:)` moves what is left at or below the checkpoint (see there).
@@ -145,6 +147,7 @@ public final class IMAPSource: MailboxSource {
                     try self.moveOrCopy(c, uids: left, to: self.settings.processedFolder)
                 }
             }
+            self.seenUpTo = after
             if c.exists == 0 { return [] }
             if let uidNext, uidNext <= after + 1 { return [] }
             // UIDs first (cheap), so that `limit` bounds the bodies fetched.
@@ -175,6 +178,7 @@ public final class IMAPSource: MailboxSource {
                 return true
             }
             mails.sort { $0.checkpoint!.lastUID < $1.checkpoint!.lastUID }
+            self.seenUpTo = hi
             return mails
         }
     }
@@ -243,10 +247,15 @@ public final class IMAPSource: MailboxSource {
             try withConnection { c in
                 if c.selected?.mailbox != self.settings.mailbox { _ = try self.select(c) }
                 try self.flushPending(c, validity: c.selected?.validity ?? 0)
+                // Mail that arrived after the last fetch (while the batch committed, or during the moves just
+                // sent) is already counted in EXISTS, so IDLE would not report it: look for it first. The
+                // baseline is taken before that search, so mail announced in its response wakes IDLE at once.
+                let baseline = c.exists
+                if try self.hasUnseenMail(c) { return }
                 if c.capabilities.contains("IDLE") {
-                    try self.idle(c, deadline: deadline)
+                    try self.idle(c, deadline: deadline, baseline: baseline)
                 } else {
-                    try self.pollForMail(c, deadline: deadline)
+                    try self.pollForMail(c, deadline: deadline, baseline: baseline)
                 }
             }
         } catch {
@@ -309,8 +318,18 @@ public final class IMAPSource: MailboxSource {
     }
 
     /// IDLE until a new message arrives (EXISTS grows) or the deadline; then DONE.
-    private func idle(_ c: IMAPConnection, deadline: Date) throws {
-        let baseline = c.exists
+    /// Any UID above the last one a fetch looked past.
+    private func hasUnseenMail(_ c: IMAPConnection) throws -> Bool {
+        var found = false
+        try c.command("UID SEARCH UID \(seenUpTo + 1):*") { r in
+            guard r.text.hasPrefix("SEARCH") else { return false }
+            found = found || r.text.dropFirst(6).split(separator: " ").contains { (UInt64($0) ?? 0) > self.seenUpTo }
+            return true
+        }
+        return found
+    }
+
+    private func idle(_ c: IMAPConnection, deadline: Date, baseline: Int) throws {
         let tag = c.nextTag()
         try c.sendRaw(Array("\(tag) IDLE\r\n".utf8))
         var woke = false
@@ -336,8 +355,7 @@ public final class IMAPSource: MailboxSource {
     }
 
     /// Without IDLE: NOOP once a second until EXISTS grows or the deadline.
-    private func pollForMail(_ c: IMAPConnection, deadline: Date) throws {
-        let baseline = c.exists
+    private func pollForMail(_ c: IMAPConnection, deadline: Date, baseline: Int) throws {
         while Date() < deadline {
             try c.command("NOOP")
             if c.exists > baseline { return }

@@ -257,6 +257,26 @@ struct IMAPStackTests {
         #expect(Date().timeIntervalSince(t0) >= 0.45)
     }
 
+    /// Mail that arrives after a fetch, while processed mail is still to be moved, is counted in EXISTS by the
+    /// move's response; the wait must still return at once instead of idling into its timeout.
+    @Test func mailArrivingBeforeTheWaitIsNotSleptThrough() throws {
+        let imap = try TestIMAP(stack, user: user)
+        let (box, ids) = try seededFolder(1, imap)
+        var s = stack.plainSettings(user, mailbox: box)
+        s.processedFolder = box + "-done"
+        let src = try IMAPSource(settings: s, log: { _ in })
+        let first = try src.fetch(after: nil, limit: 10)
+        #expect(first.map(Self.messageID) == ids)
+        for m in first { try src.settle(m, as: .processed) }   // batched: the MOVE is still pending
+        let late = uniqueToken("late")
+        try imap.append(box, testMessage(id: late))
+        let start = Date()
+        src.waitForMail(timeout: 8)
+        #expect(Date().timeIntervalSince(start) < 3, "waited \(Date().timeIntervalSince(start)) s with mail in the box")
+        #expect(try src.fetch(after: first.last?.checkpoint, limit: 10).map(Self.messageID) == [late])
+        src.close()
+    }
+
     @Test func reconnectsAfterTheServerDropsTheConnection() throws {
         let imap = try TestIMAP(stack, user: user)
         let (box, ids) = try seededFolder(1, imap)

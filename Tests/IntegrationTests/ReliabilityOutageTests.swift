@@ -135,16 +135,11 @@ struct Daemons {
         if kill(p, 0) == 0 { kill(p, SIGKILL) }
     }
 
+    /// Runs `dovecot` / `postfix start` / `postqueue` and waits for that command (not the daemon it leaves) to exit.
+    /// Not through Foundation's Process: see `relRunDaemonStarter`.
     func run(_ args: [String]) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: args[0])
-        p.arguments = Array(args.dropFirst())
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        if p.terminationStatus != 0 { throw TransportError("\(args.joined(separator: " ")) exited \(p.terminationStatus)") }
+        let status = try relRunDaemonStarter(args)
+        if status != 0 { throw TransportError("\(args.joined(separator: " ")) exited \(status)") }
     }
 
     func recordPid(_ name: String, from file: String) throws {
@@ -158,6 +153,26 @@ struct Daemons {
     func stopDovecot() throws {
         try stop("dovecot")
         try? FileManager.default.removeItem(atPath: "\(s)/dovecot/run/master.pid")
+        // Dovecot's imap, auth, log … processes outlive their master by seconds to a minute, and an IDLE session
+        // goes on serving its client meanwhile (the worker never saw the outage): a server that went away takes
+        // them along.
+        var left = dovecotProcesses()
+        for p in left { kill(p, SIGTERM) }
+        let end = Date().addingTimeInterval(10)
+        while !left.isEmpty && Date() < end { Thread.sleep(forTimeInterval: 0.1); left = dovecotProcesses() }
+        for p in left { kill(p, SIGKILL) }
+    }
+
+    /// The running processes of this stack's Dovecot instance: their titles are `dovecot-<instance_name>/<service>`.
+    func dovecotProcesses() -> [pid_t] {
+        let conf = (try? String(contentsOfFile: "\(s)/dovecot/dovecot.conf", encoding: .utf8)) ?? ""
+        guard let line = conf.split(separator: "\n").first(where: { $0.hasPrefix("instance_name = ") }) else { return [] }
+        let prefix = "dovecot-" + line.dropFirst("instance_name = ".count).trimmingCharacters(in: .whitespaces) + "/"
+        let all = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return all.compactMap { pid_t($0) }.filter { p in
+            guard let cmd = FileManager.default.contents(atPath: "/proc/\(p)/cmdline") else { return false }
+            return String(decoding: cmd, as: UTF8.self).hasPrefix(prefix)
+        }
     }
 
     func startDovecot() throws {

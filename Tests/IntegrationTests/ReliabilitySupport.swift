@@ -260,3 +260,54 @@ func relWait(_ timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool
 func relReport(_ line: String) {
     FileHandle.standardOutput.write(Data("RELIABILITY \(line)\n".utf8))
 }
+
+/// Runs a command that starts a daemon (`dovecot -c …`, `postfix … start`) and waits up to `timeout` s for the
+/// command itself to exit; returns its exit status. The daemon it leaves behind gets nothing of this process.
+///
+/// Not Foundation's `Process`, for two reasons (swift-corelibs-foundation on Linux):
+/// - `Process` learns that a child exited from EOF on a socket the child inherits; a daemon that the child
+///   forks keeps that socket open, so `waitUntilExit()` never returns (the test hung with a `[dovecot] <defunct>`
+///   zombie while the restarted Dovecot held the socket).
+/// - the child inherits the signal mask of the spawning thread, and libdispatch's threads block nearly every
+///   signal: the restarted Dovecot ignored SIGTERM (it had to be SIGKILLed) and had SIGCHLD blocked as well.
+/// So: posix_spawn with an empty signal mask, default dispositions (SIGPIPE is ignored in this process),
+/// its own process group, /dev/null on 0–2 and every other descriptor closed.
+func relRunDaemonStarter(_ args: [String], timeout: Double = 60) throws -> Int32 {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    for fd: Int32 in 0...2 { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
+    // glibc ignores EBADF here, so a descriptor closed meanwhile does no harm.
+    let open = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }.filter { $0 > 2 }
+    for fd in open { posix_spawn_file_actions_addclose(&actions, fd) }
+    var attr = posix_spawnattr_t()
+    posix_spawnattr_init(&attr)
+    defer { posix_spawnattr_destroy(&attr) }
+    var none = sigset_t(), all = sigset_t()
+    sigemptyset(&none)
+    sigfillset(&all)
+    posix_spawnattr_setsigmask(&attr, &none)
+    posix_spawnattr_setsigdefault(&attr, &all)
+    posix_spawnattr_setpgroup(&attr, 0)
+    posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+    var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+    defer { for a in argv { free(a) } }
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, args[0], &actions, &attr, &argv, environ)
+    guard rc == 0 else { throw TransportError("cannot start \(args[0]): \(String(cString: strerror(rc)))") }
+    var status: Int32 = 0
+    let end = Date().addingTimeInterval(timeout)
+    while true {
+        let r = waitpid(pid, &status, WNOHANG)
+        if r == pid { break }
+        if r < 0 && errno != EINTR { throw TransportError("waitpid \(args[0]): \(String(cString: strerror(errno)))") }
+        if Date() >= end {
+            kill(pid, SIGKILL)
+            _ = waitpid(pid, &status, 0)
+            throw TransportError("\(args.joined(separator: " ")) did not exit within \(Int(timeout)) s")
+        }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+    // WIFEXITED / WEXITSTATUS, which Swift does not import.
+    return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+}

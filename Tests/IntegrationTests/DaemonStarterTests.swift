@@ -1,4 +1,5 @@
 import Foundation
+import StackTestSupport
 import Testing
 
 /// `relRunDaemonStarter`, which the outage test uses to start Dovecot and Postfix again. With Foundation's
@@ -6,7 +7,7 @@ import Testing
 /// daemon inherited the test thread's blocked signals (it ignored SIGTERM). No mail stack needed.
 @Suite struct DaemonStarterTests {
     @Test func aDaemonLeftBehindNeitherHoldsTheStarterNorInheritsOurDescriptorsOrBlockedSignals() throws {
-        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("pd-daemon-\(relToken()).pid").path
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("pd-daemon-\(stackToken()).pid").path
         defer { try? FileManager.default.removeItem(atPath: pidFile) }
         let start = Date()
         // Like `dovecot` or `postfix start`: leaves a process behind and exits at once.

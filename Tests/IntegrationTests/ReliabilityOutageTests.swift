@@ -1,4 +1,5 @@
 import Foundation
+import StackTestSupport
 import Testing
 @testable import Transport
 @testable import Store
@@ -8,10 +9,10 @@ import Testing
 /// CI: a TCP proxy in front of Dovecot and Postfix is cut for RELIABILITY_OUTAGE_SECONDS (default 6), so the
 /// shared stack stays up for the other tests. `Scripts/outage-test` sets RELIABILITY_OUTAGE_DAEMONS=1 on a
 /// stack of its own: Dovecot and Postfix themselves are stopped (by PID) and started again.
-@Suite(.serialized, .enabled(if: RelStack.isUp && RelStack.binary != nil, Comment(rawValue: RelStack.skip + " (or no .build/debug/postdesk)")))
+@Suite(.serialized, .enabled(if: MailStack.isUp && postdeskBinaryPath != nil, Comment(rawValue: MailStack.skipReason + " (or no .build/debug/postdesk)")))
 struct ReliabilityOutageTests {
     @Test func imapAndSmtpOutagesAreSurvivedWithoutLossOrDuplicates() throws {
-        let stack = RelStack.current!
+        let stack = MailStack.current!
         let seconds = Double(relEnvInt("RELIABILITY_OUTAGE_SECONDS", 6))
         let daemons = ProcessInfo.processInfo.environment["RELIABILITY_OUTAGE_DAEMONS"] == "1"
         let imapProxy = daemons ? nil : try RelProxy(target: stack.imapPort)
@@ -19,15 +20,15 @@ struct ReliabilityOutageTests {
         defer { imapProxy?.shutdown(); smtpProxy?.shutdown() }
         var viaProxy = stack
         if let imapProxy, let smtpProxy { viaProxy.imapPort = imapProxy.port; viaProxy.submissionPort = smtpProxy.port }
-        let token = relToken()
+        let token = stackToken()
         let box = daemons ? "INBOX" : "R/outage-\(token)"
         let worker = try RelWorker(stack: viaProxy, box: box) { $0["autoReplyLimitPerHour"] = 10_000 }
         defer { worker.cleanup() }
-        let setup = try RelIMAP(stack, user: "support@example.test")
+        let setup = try StackIMAP(stack, user: "support@example.test")
         if box != "INBOX" { try setup.create(box) }
         var ids: [String] = []
         func deliver(_ count: Int, _ phase: String) throws {
-            let imap = try RelIMAP(stack, user: "support@example.test")
+            let imap = try StackIMAP(stack, user: "support@example.test")
             for i in 0..<count {
                 let id = "out-\(token)-\(phase)-\(i)@customer.test"
                 ids.append(id)
@@ -37,11 +38,11 @@ struct ReliabilityOutageTests {
         let store = try worker.store()
         func intake() throws -> Int { Int(try store.db.query("SELECT COUNT(*) AS n FROM intake WHERE source = ?", [.text(box)]).first?.int("n") ?? 0) }
         func pending() throws -> Int { try store.outboxBacklog().count }
-        func settled(_ n: Int) throws -> Bool { try intake() >= n && pending() == 0 && RelIMAP(stack, user: "support@example.test").status(box).messages == 0 }
+        func settled(_ n: Int) throws -> Bool { try intake() >= n && pending() == 0 && StackIMAP(stack, user: "support@example.test").status(box).messages == 0 }
 
         try worker.start()
         try deliver(10, "before")
-        #expect(try relWait(60) { try settled(10) }, "the first mails were not handled")
+        #expect(try waitUntil(60) { try settled(10) }, "the first mails were not handled")
 
         // IMAP goes away.
         var figures: [String] = []
@@ -53,7 +54,7 @@ struct ReliabilityOutageTests {
         #expect(worker.isRunning, "the worker died during the IMAP outage")
         if let imapProxy { imapProxy.up() } else { try Daemons(stack).startDovecot(); try deliver(10, "imap-outage") }
         let imapUp = Date()
-        let imapRecovered = try relWait(120 + seconds) { try settled(20) }
+        let imapRecovered = try waitUntil(120 + seconds) { try settled(20) }
         let imapRecovery = Date().timeIntervalSince(imapUp)
         #expect(imapRecovered, "no recovery after the IMAP outage")
         let imapLog = worker.log().split(separator: "\n").dropFirst(logBefore)
@@ -72,7 +73,7 @@ struct ReliabilityOutageTests {
         let takenDuringSMTPOutage = try intake()
         if let smtpProxy { smtpProxy.up() } else { try Daemons(stack).startPostfix() }
         let smtpUp = Date()
-        let smtpRecovered = try relWait(180 + seconds) { try settled(30) }
+        let smtpRecovered = try waitUntil(180 + seconds) { try settled(30) }
         let smtpRecovery = Date().timeIntervalSince(smtpUp)
         #expect(smtpRecovered, "no recovery after the SMTP outage")
         let smtpLog = worker.log().split(separator: "\n").dropFirst(logBefore2)
@@ -85,8 +86,8 @@ struct ReliabilityOutageTests {
         if daemons { try Daemons(stack).flushPostfix() }
 
         // Everything exactly once.
-        relWait(30) { ((try? RelIMAP(stack, user: "customer1@customer.test").heads("INBOX").filter { ids.contains($0.inReplyTo) }.count) ?? 0) >= ids.count }
-        let acks = try RelIMAP(stack, user: "customer1@customer.test").heads("INBOX").filter { ids.contains($0.inReplyTo) }
+        waitUntil(30) { ((try? StackIMAP(stack, user: "customer1@customer.test").heads("INBOX").filter { ids.contains($0.inReplyTo) }.count) ?? 0) >= ids.count }
+        let acks = try StackIMAP(stack, user: "customer1@customer.test").heads("INBOX").filter { ids.contains($0.inReplyTo) }
         var perMail: [String: Int] = [:]
         for a in acks { perMail[a.inReplyTo, default: 0] += 1 }
         let missing = ids.filter { perMail[$0] == nil }.count
@@ -121,7 +122,7 @@ struct ReliabilityOutageTests {
 /// Stops and starts the stack's own daemons by the PIDs in `$MAILSTACK_DIR/pids` (only for a stack of one's own).
 struct Daemons {
     let s: String
-    init(_ stack: RelStack) { s = stack.dir }
+    init(_ stack: MailStack) { s = stack.dir }
 
     func pid(_ file: String) -> pid_t? {
         (try? String(contentsOfFile: file, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }

@@ -24,6 +24,9 @@ struct ReliabilityOutageTests {
         let box = daemons ? "INBOX" : "R/outage-\(token)"
         let worker = try RelWorker(stack: viaProxy, box: box) { $0["autoReplyLimitPerHour"] = 10_000 }
         defer { worker.cleanup() }
+        // On a stack of its own (purged afterwards), the worker's log goes next to Dovecot's and Postfix's:
+        // Scripts/outage-test keeps that folder when the test fails.
+        defer { if daemons { try? worker.log().write(toFile: stack.dir + "/log/postdesk.log", atomically: true, encoding: .utf8) } }
         let setup = try StackIMAP(stack, user: "support@example.test")
         if box != "INBOX" { try setup.create(box) }
         var ids: [String] = []
@@ -43,6 +46,15 @@ struct ReliabilityOutageTests {
         try worker.start()
         try deliver(10, "before")
         #expect(try waitUntil(60) { try settled(10) }, "the first mails were not handled")
+        // Daemons: stop a server only once Postfix has delivered what the worker handed it. Dovecot stopping
+        // during an LMTP delivery saves the mail and still answers "421 Shutting down" to the end of DATA, so
+        // Postfix delivers it again later: a duplicate that is Postfix's and Dovecot's, not the worker's.
+        func postfixDelivered() throws {
+            guard daemons else { return }
+            try Daemons(stack).flushPostfix()
+            #expect(try waitUntil(60) { try Daemons(stack).postfixQueueIsEmpty() }, "Postfix's queue did not empty")
+        }
+        try postfixDelivered()
 
         // IMAP goes away.
         var figures: [String] = []
@@ -63,6 +75,7 @@ struct ReliabilityOutageTests {
                        + "state log lines \(imapStateLines.count) (\(Self.events(imapStateLines))), outage lasted \(String(format: "%.1f", imapUp.timeIntervalSince(imapDown)))s")
 
         // SMTP goes away.
+        try postfixDelivered()
         let logBefore2 = worker.log().split(separator: "\n").count
         let smtpDown = Date()
         if let smtpProxy { smtpProxy.down() } else { try Daemons(stack).stopPostfix() }
@@ -98,6 +111,17 @@ struct ReliabilityOutageTests {
         let exit = worker.stop()
         figures.append("outage totals: mails \(ids.count), lost \(lost), tickets \(tickets?.int("n") ?? 0) (distinct \(tickets?.int("d") ?? 0)), "
                        + "acknowledgements missing \(missing), duplicated \(duplicated), worker exit \(exit) on SIGTERM")
+        // Each duplicated acknowledgement: its copies' Message-IDs and the Postfix queue IDs they came through.
+        // The same Message-ID through two queue IDs: the worker submitted it twice; through one: Postfix delivered twice.
+        let inbox = try StackIMAP(stack, user: "customer1@customer.test")
+        for (id, n) in perMail where n > 1 {
+            let copies = try inbox.search("INBOX", "HEADER In-Reply-To \(StackIMAP.q(id))").map { uid -> String in
+                let raw = try inbox.fetch("INBOX", uid: uid)
+                let queue = raw.range(of: #"with E?SMTPS?A? id [0-9A-Za-z]+"#, options: .regularExpression).map { String(raw[$0].split(separator: " ").last!) }
+                return "\(header("Message-ID", in: raw) ?? "?") via \(queue ?? "?")"
+            }
+            figures.append("duplicate of \(id): \(copies.joined(separator: ", "))")
+        }
         for f in figures { relReport(f) }
         #expect(lost == 0)
         #expect(missing == 0)
@@ -190,6 +214,12 @@ struct Daemons {
     func startPostfix() throws {
         try run(["/usr/sbin/postfix", "-c", "\(s)/postfix/etc", "start"])
         try recordPid("postfix", from: "\(s)/postfix/spool/pid/master.pid")
+    }
+
+    /// Whether Postfix holds no mail (queued, in delivery or deferred).
+    func postfixQueueIsEmpty() throws -> Bool {
+        let q = try shell(["/usr/sbin/postqueue", "-c", "\(s)/postfix/etc", "-p"])
+        return q.status == 0 && q.output.contains("Mail queue is empty")
     }
 
     /// Mail Postfix deferred while Dovecot was away goes out now instead of after Postfix's own backoff.

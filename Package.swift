@@ -19,9 +19,13 @@ let package = Package(
         .testTarget(name: "MIMETests", dependencies: ["MIME"]),
         .testTarget(name: "DeskTests", dependencies: ["Desk"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "TransportTests", dependencies: ["Transport"]),
+        // Test support shared by the test targets that use the mail stack of Scripts/mailstack: its env.sh,
+        // an IMAP client for setup and inspection, waiting. A regular target (test targets cannot depend on
+        // one another); its IMAP client is compiled in debug builds only (it needs `@testable import Transport`).
+        .target(name: "StackTestSupport", dependencies: ["Transport"], path: "Tests/StackTestSupport"),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "StackTestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker"]),
         // The whole worker against the real Dovecot and Postfix started by Scripts/mailstack.
-        .testTarget(name: "IntegrationTests", dependencies: ["Worker"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Worker", "StackTestSupport"]),
     ]
 )

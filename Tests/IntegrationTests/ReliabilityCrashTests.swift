@@ -1,4 +1,5 @@
 import Foundation
+import StackTestSupport
 import Testing
 @testable import Transport
 @testable import Store
@@ -6,22 +7,22 @@ import Testing
 /// Issue 6, crash safety: the real worker process on IMAP + SMTP, SIGKILLed at random moments while
 /// mail arrives, restarted each time. CI: 200 mails, 10 kills. `Scripts/crash-test N KILLS` runs the
 /// same test on its own stack with RELIABILITY_CRASH_MAILS / RELIABILITY_CRASH_KILLS (and the release binary).
-@Suite(.serialized, .enabled(if: RelStack.isUp && RelStack.binary != nil, Comment(rawValue: RelStack.skip + " (or no .build/debug/postdesk)")))
+@Suite(.serialized, .enabled(if: MailStack.isUp && postdeskBinaryPath != nil, Comment(rawValue: MailStack.skipReason + " (or no .build/debug/postdesk)")))
 struct ReliabilityCrashTests {
     @Test func sigkillAtRandomMomentsLosesAndDuplicatesNothing() throws {
-        let stack = RelStack.current!
+        let stack = MailStack.current!
         let n = relEnvInt("RELIABILITY_CRASH_MAILS", 200)
         let kills = relEnvInt("RELIABILITY_CRASH_KILLS", 10)
         let maxGapMS = relEnvInt("RELIABILITY_CRASH_MAX_GAP_MS", 1500)
         let ownStack = ProcessInfo.processInfo.environment["RELIABILITY_OWN_STACK"] == "1"
-        let token = relToken()
+        let token = stackToken()
         let box = ownStack ? "INBOX" : "R/crash-\(token)"
         let worker = try RelWorker(stack: stack, box: box) { json in
             json["autoReplyLimitPerHour"] = 10_000  // two senders, hundreds of acknowledgements: the cap is not under test here
             json["batchSize"] = relEnvInt("RELIABILITY_CRASH_BATCH", 25)
         }
         defer { worker.cleanup() }
-        let setup = try RelIMAP(stack, user: "support@example.test")
+        let setup = try StackIMAP(stack, user: "support@example.test")
         if box != "INBOX" { try setup.create(box) }
 
         // The mails: 80 % new requests from the two administrators, 15 % replies to an earlier request
@@ -55,7 +56,7 @@ struct ReliabilityCrashTests {
         let toDeliver = planned.map(\.bytes)
         let deliverer = Thread {
             do {
-                let imap = try RelIMAP(stack, user: "support@example.test")
+                let imap = try StackIMAP(stack, user: "support@example.test")
                 for (i, bytes) in toDeliver.enumerated() {
                     try imap.append(box, bytes)
                     delivered.set(i + 1)
@@ -85,7 +86,7 @@ struct ReliabilityCrashTests {
         let mids = Set(planned.map(\.id))
         let store = try worker.store()
         let quietTimeout = Double(max(120, n / 5))
-        let quiet = try relWait(quietTimeout) {
+        let quiet = try waitUntil(quietTimeout) {
             let inbox = try setup.status(box).messages
             let intake = try store.db.query("SELECT COUNT(*) AS n FROM intake WHERE source = ?", [.text(box)]).first?.int("n") ?? 0
             let pending = try store.outboxBacklog().count
@@ -95,8 +96,8 @@ struct ReliabilityCrashTests {
         // Let Postfix hand the last mails to Dovecot.
         let customerBoxes = ["customer1@customer.test", "customer2@customer.test", "agent1@example.test"]
         var lastCount = -1
-        relWait(30) {
-            let c = customerBoxes.reduce(0) { sum, u in sum + ((try? RelIMAP(stack, user: u).status("INBOX").messages) ?? 0) }
+        waitUntil(30) {
+            let c = customerBoxes.reduce(0) { sum, u in sum + ((try? StackIMAP(stack, user: u).status("INBOX").messages) ?? 0) }
             defer { lastCount = c }
             return c == lastCount
         }
@@ -126,12 +127,12 @@ struct ReliabilityCrashTests {
         let expectedTickets = planned.filter(\.opens).count
 
         // 3. Acknowledgements (and refusals, staff notices) as they arrived: counted per mail they answer.
-        var arrivals: [String: [RelIMAP.Head]] = [:]   // In-Reply-To → copies
-        var notices: [String: [RelIMAP.Head]] = [:]
+        var arrivals: [String: [StackIMAP.Head]] = [:]   // In-Reply-To → copies
+        var notices: [String: [StackIMAP.Head]] = [:]
         for user in ["customer1@customer.test", "customer2@customer.test"] {
-            for h in try RelIMAP(stack, user: user).heads("INBOX") where mids.contains(h.inReplyTo) { arrivals[h.inReplyTo, default: []].append(h) }
+            for h in try StackIMAP(stack, user: user).heads("INBOX") where mids.contains(h.inReplyTo) { arrivals[h.inReplyTo, default: []].append(h) }
         }
-        for h in try RelIMAP(stack, user: "agent1@example.test").heads("INBOX") where mids.contains(h.inReplyTo) {
+        for h in try StackIMAP(stack, user: "agent1@example.test").heads("INBOX") where mids.contains(h.inReplyTo) {
             notices[h.inReplyTo, default: []].append(h)
         }
         let answered = planned.filter { $0.opens || $0.refusal }

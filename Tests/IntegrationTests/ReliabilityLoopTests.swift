@@ -1,4 +1,5 @@
 import Foundation
+import StackTestSupport
 import Testing
 @testable import Transport
 @testable import Store
@@ -6,7 +7,7 @@ import Testing
 /// Issue 6, loops: hostile autoresponders at the customer side answer every mail they get from us.
 /// Each conversation must stop after at most one round; a responder that drops threading and changes
 /// the subject every time is stopped by the per-recipient cap (default 10 per hour).
-@Suite(.serialized, .enabled(if: RelStack.isUp && RelStack.binary != nil, Comment(rawValue: RelStack.skip + " (or no .build/debug/postdesk)")))
+@Suite(.serialized, .enabled(if: MailStack.isUp && postdeskBinaryPath != nil, Comment(rawValue: MailStack.skipReason + " (or no .build/debug/postdesk)")))
 struct ReliabilityLoopTests {
     struct Conversation: Sendable {
         var name: String
@@ -17,12 +18,12 @@ struct ReliabilityLoopTests {
     }
 
     @Test func hostileAutorespondersStop() throws {
-        let stack = RelStack.current!
-        let token = relToken()
+        let stack = MailStack.current!
+        let token = stackToken()
         let box = "R/loop-\(token)"
         let worker = try RelWorker(stack: stack, box: box)   // autoReplyLimitPerHour: the default 10
         defer { worker.cleanup() }
-        let setup = try RelIMAP(stack, user: "support@example.test")
+        let setup = try StackIMAP(stack, user: "support@example.test")
         try setup.create(box)
         try worker.start()
         let conversations = [
@@ -35,7 +36,7 @@ struct ReliabilityLoopTests {
         var owner: [String: Int] = [:]        // a Message-ID the responder sent → its conversation
         var rounds = Array(repeating: 0, count: conversations.count)
         var answered = Set<String>()
-        let imap = try RelIMAP(stack, user: "support@example.test")
+        let imap = try StackIMAP(stack, user: "support@example.test")
         for (i, c) in conversations.enumerated() {
             let id = "loop-\(token)-\(i)-0@customer.test"
             owner[id] = i
@@ -44,7 +45,7 @@ struct ReliabilityLoopTests {
         // The responders: every answer of ours (its In-Reply-To names a mail of theirs) gets an automatic reply.
         var lastActivity = Date()
         let started = Date()
-        let clients = Dictionary(uniqueKeysWithValues: try Set(conversations.map(\.user)).map { ($0, try RelIMAP(stack, user: $0)) })
+        let clients = Dictionary(uniqueKeysWithValues: try Set(conversations.map(\.user)).map { ($0, try StackIMAP(stack, user: $0)) })
         while Date().timeIntervalSince(lastActivity) < 10 && Date().timeIntervalSince(started) < 150 {
             Thread.sleep(forTimeInterval: 0.5)
             for (user, client) in clients {
@@ -56,7 +57,7 @@ struct ReliabilityLoopTests {
                     let c = conversations[i]
                     let id = "loop-\(token)-\(i)-\(rounds[i])@customer.test"
                     owner[id] = i
-                    let subject = c.threads ? "Re: \(h.subject)" : "Automatic answer \(relToken())"
+                    let subject = c.threads ? "Re: \(h.subject)" : "Automatic answer \(stackToken())"
                     try imap.append(box, relMail(id: id, from: user, subject: subject, inReplyTo: c.threads ? h.messageID : nil,
                                                  headers: c.headers, body: "Thank you for your message. I will read it when I am back.\r\n"))
                 }

@@ -1,17 +1,18 @@
 import Foundation
+import StackTestSupport
 import Testing
 @testable import Transport
 @testable import Store
 
 /// Issue 6, security, end to end on the stack: secrets never reach the log (also when a login fails),
 /// and a stranger carrying another customer's reference opens a new ticket.
-@Suite(.serialized, .enabled(if: RelStack.isUp && RelStack.binary != nil, Comment(rawValue: RelStack.skip + " (or no .build/debug/postdesk)")))
+@Suite(.serialized, .enabled(if: MailStack.isUp && postdeskBinaryPath != nil, Comment(rawValue: MailStack.skipReason + " (or no .build/debug/postdesk)")))
 struct ReliabilitySecurityTests {
     @Test func passwordsNeverReachTheLogEvenWhenLoginFails() throws {
-        let stack = RelStack.current!
-        let token = relToken()
+        let stack = MailStack.current!
+        let token = stackToken()
         let box = "R/secret-\(token)"
-        let setup = try RelIMAP(stack, user: "support@example.test")
+        let setup = try StackIMAP(stack, user: "support@example.test")
         try setup.create(box)
         let wrongIMAP = "Imap-Wr0ng-\(token)-zq"
         let wrongSMTP = "Smtp-Wr0ng-\(token)-zq"
@@ -23,7 +24,7 @@ struct ReliabilitySecurityTests {
         w1.env["PD_REL_IMAP_PASSWORD"] = wrongIMAP
         w1.env["PD_REL_SMTP_PASSWORD"] = wrongSMTP
         try w1.start()
-        relWait(15) { w1.log().contains("Login") || w1.log().contains("login") }
+        waitUntil(15) { w1.log().contains("Login") || w1.log().contains("login") }
         Thread.sleep(forTimeInterval: 1)
         w1.stop()
         logs.append(w1.log())
@@ -35,7 +36,7 @@ struct ReliabilitySecurityTests {
         w2.env["PD_REL_SMTP_PASSWORD"] = wrongSMTP
         try setup.append(box, relMail(id: "secret-\(token)@customer.test", from: "customer1@customer.test", subject: "Secret test"))
         try w2.start()
-        relWait(20) { w2.log().contains("refused") }
+        waitUntil(20) { w2.log().contains("refused") }
         w2.stop()
         logs.append(w2.log())
         #expect(w2.log().contains("refused"), "the refused SMTP login is not in the log")
@@ -49,7 +50,7 @@ struct ReliabilitySecurityTests {
             try FileManager.default.copyItem(atPath: w2.databasePath + suffix, toPath: w3.databasePath + suffix)
         }
         try w3.start()
-        let sent = relWait(30) { ((try? w3.store().outboxBacklog().count) ?? 1) == 0 }
+        let sent = waitUntil(30) { ((try? w3.store().outboxBacklog().count) ?? 1) == 0 }
         w3.stop()
         logs.append(w3.log())
         #expect(sent)
@@ -74,17 +75,17 @@ struct ReliabilitySecurityTests {
     }
 
     @Test func strangerCarryingAnotherCustomersReferenceOpensANewTicket() throws {
-        let stack = RelStack.current!
-        let token = relToken()
+        let stack = MailStack.current!
+        let token = stackToken()
         let box = "R/hijack-\(token)"
-        let setup = try RelIMAP(stack, user: "support@example.test")
+        let setup = try StackIMAP(stack, user: "support@example.test")
         try setup.create(box)
         let worker = try RelWorker(stack: stack, box: box)
         defer { worker.cleanup() }
         try worker.start()
         let store = try worker.store()
         try setup.append(box, relMail(id: "hj-\(token)-1@customer.test", from: "customer1@customer.test", subject: "Payroll server is down"))
-        #expect(relWait(30) { ((try? store.tickets().count) ?? 0) == 1 })
+        #expect(waitUntil(30) { ((try? store.tickets().count) ?? 0) == 1 })
         let original = try #require(try store.tickets().first?.state)
         let ref = original.reference.description
         // An administrator of another customer, and an unknown sender, both name the reference in the subject.
@@ -93,7 +94,7 @@ struct ReliabilitySecurityTests {
         // (The team lead is staff and may use any reference; a stranger at an unknown domain may not.)
         try setup.append(box, relMail(id: "hj-\(token)-3@unknown.test", from: "someone@unknown.test", subject: "Re: [\(ref)] Payroll server is down",
                                       body: "Add me to this ticket.\r\n"))
-        #expect(relWait(30) { ((try? store.db.query("SELECT COUNT(*) AS n FROM intake WHERE source = ?", [.text(box)]).first?.int("n")) ?? 0) == 3 })
+        #expect(waitUntil(30) { ((try? store.db.query("SELECT COUNT(*) AS n FROM intake WHERE source = ?", [.text(box)]).first?.int("n")) ?? 0) == 3 })
         worker.stop()
         let tickets = try store.tickets().map(\.state)
         #expect(tickets.count == 2)
@@ -115,7 +116,7 @@ struct ReliabilitySecurityTests {
 /// the known constants (no user data). Runs without the stack.
 @Suite struct ReliabilitySQLTests {
     @Test func storeSQLInterpolatesNoUserData() throws {
-        let dir = RelStack.repo.appendingPathComponent("Sources/Store")
+        let dir = packageRoot.appendingPathComponent("Sources/Store")
         let allowed: Set<String> = ["\\(Self.ticketColumns)", "\\(index + 1)"]
         var found: [String] = []
         var statements = 0

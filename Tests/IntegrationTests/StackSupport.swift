@@ -1,4 +1,5 @@
 import Foundation
+import StackTestSupport
 import Testing
 @testable import Store
 @testable import Transport
@@ -7,147 +8,24 @@ import Testing
 import Glibc
 #endif
 
-/// The running mail stack, from the variables `Scripts/mailstack up DIR` writes to DIR/env.sh.
-/// `MAILSTACK_DIR` alone is enough: the rest is then read from `$MAILSTACK_DIR/env.sh`.
-struct Stack: Sendable {
-    var dir: String
-    var host: String
-    var password: String
-    var imapPort: Int
-    var imapsPort: Int
-    var smtpPort: Int
-    var submissionPort: Int
-    var cacert: String
-
-    static let skipReason: Comment = "MAILSTACK_DIR is unset: integration tests against Dovecot/Postfix skipped. Start a stack with `S=$(mktemp -d /tmp/ms-XXXXXX); Scripts/mailstack up $S; . $S/env.sh` (or run Scripts/test)."
-
-    static let current: Stack? = {
-        var env = ProcessInfo.processInfo.environment
-        guard let dir = env["MAILSTACK_DIR"], !dir.isEmpty else { return nil }
-        if env["MAILSTACK_IMAP_PORT"] == nil, let text = try? String(contentsOfFile: dir + "/env.sh", encoding: .utf8) {
-            for line in text.split(separator: "\n") where line.hasPrefix("export ") {
-                let kv = line.dropFirst(7).split(separator: "=", maxSplits: 1)
-                guard kv.count == 2 else { continue }
-                env[String(kv[0])] = String(kv[1]).trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
-            }
-        }
-        func port(_ k: String, _ d: Int) -> Int { env[k].flatMap(Int.init) ?? d }
-        return Stack(dir: dir, host: env["MAILSTACK_HOST"] ?? "127.0.0.1", password: env["MAILSTACK_PASSWORD"] ?? "secret",
-                     imapPort: port("MAILSTACK_IMAP_PORT", 1143), imapsPort: port("MAILSTACK_IMAPS_PORT", 1993),
-                     smtpPort: port("MAILSTACK_SMTP_PORT", 2525), submissionPort: port("MAILSTACK_SUBMISSION_PORT", 2587),
-                     cacert: env["MAILSTACK_CACERT"] ?? dir + "/ssl/cert.pem")
-    }()
-
-    /// The Maildir folder of `user`'s IMAP folder `box` (Maildir++ layout: "IT/x" → ".IT.x").
-    func maildir(_ user: String, _ box: String) -> String {
-        let parts = user.split(separator: "@")
-        return "\(dir)/mail/\(parts[1])/\(parts[0])/Maildir/." + box.replacingOccurrences(of: "/", with: ".")
-    }
-}
-
 enum ITError: Error, CustomStringConvertible {
     case failed(String)
     var description: String { if case .failed(let s) = self { return s }; return "" }
 }
 
-/// Raw IMAP as one stack user (plain login on loopback) for test setup and inspection.
-final class MailUser {
-    let user: String
-    let c: IMAPConnection
-
-    init(_ stack: Stack, _ user: String) throws {
-        self.user = user
-        let ep = try IMAPSettings(url: "imap://\(stack.host):\(stack.imapPort)", username: user, password: stack.password,
-                                  tls: TLSMode.none).validated()
-        c = try IMAPConnection(endpoint: ep, username: user, password: stack.password, caFile: nil, connectTimeout: 5, timeout: 30)
-    }
-
-    deinit { c.logout() }
-
-    static func q(_ s: String) -> String { IMAPConnection.quote(s) }
-
-    func create(_ box: String) throws {
-        do { try c.command("CREATE \(Self.q(box))") } catch IMAPError.commandFailed(_, let r) where r.uppercased().contains("ALREADYEXISTS") {}
-    }
-
-    func delete(_ box: String) { _ = try? c.command("DELETE \(Self.q(box))") }
-
-    /// UIDs in `box` matching an IMAP SEARCH `criteria` (e.g. `SUBJECT "x"`); a fresh EXAMINE each time.
-    func search(_ box: String, _ criteria: String) throws -> [UInt64] {
-        try c.command("EXAMINE \(Self.q(box))")
-        var uids: [UInt64] = []
-        try c.command("UID SEARCH \(criteria)") { r in
-            guard r.text.hasPrefix("SEARCH") else { return false }
-            uids += r.text.dropFirst(6).split(separator: " ").compactMap { UInt64($0) }
-            return true
-        }
-        return uids.sorted()
-    }
-
-    /// Polls `search` until at least `count` messages match or `timeout` passes.
-    func waitFor(_ box: String, _ criteria: String, count: Int = 1, timeout: Double = 20) throws -> [UInt64] {
-        let end = Date().addingTimeInterval(timeout)
-        while true {
-            let u = try search(box, criteria)
-            if u.count >= count || Date() > end { return u }
-            Thread.sleep(forTimeInterval: 0.2)
-        }
-    }
-
-    func count(_ box: String) throws -> Int { try search(box, "ALL").count }
-
-    /// The raw message (BODY.PEEK: no \Seen).
-    func fetch(_ box: String, uid: UInt64) throws -> String {
-        try c.command("EXAMINE \(Self.q(box))")
-        var out: [UInt8] = []
-        try c.command("UID FETCH \(uid) (BODY.PEEK[])") { r in
-            guard let lit = r.literals.last, r.text.contains("FETCH") else { return false }
-            out = lit
-            return true
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    func flags(_ box: String, uid: UInt64) throws -> String {
-        try c.command("EXAMINE \(Self.q(box))")
-        var out = ""
-        try c.command("UID FETCH \(uid) (FLAGS)") { r in
-            guard r.text.contains("FETCH") else { return false }
-            out = r.text
-            return true
-        }
-        return out
-    }
-
-    func move(_ box: String, uids: [UInt64], to target: String) throws {
-        guard !uids.isEmpty else { return }
-        try c.command("SELECT \(Self.q(box))")
-        try c.command("UID MOVE \(IMAPSource.uidSet(uids)) \(Self.q(target))")
-        try c.command("CLOSE")
-    }
-}
-
-/// One header's value (unfolded) from a raw message.
-func header(_ name: String, in raw: String) -> String? {
-    let head = raw.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n\n")[0]
-        .replacingOccurrences(of: "\n ", with: " ").replacingOccurrences(of: "\n\t", with: " ")
-    return head.components(separatedBy: "\n").first { $0.lowercased().hasPrefix(name.lowercased() + ":") }
-        .map { String($0.dropFirst(name.count + 1)).trimmingCharacters(in: .whitespaces) }
-}
-
-/// A unique, IMAP-SEARCH- and folder-name-safe token.
-func makeToken() -> String { "it" + String(UInt64.random(in: 0...UInt64.max), radix: 36) }
-
-/// The postdesk binary of this build (next to the test bundle), else `.build/debug/postdesk`.
-func postdeskBinary() throws -> String {
-    let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+/// The postdesk binary the tests run as a separate process: `$RELIABILITY_POSTDESK` (Scripts/outage-test and
+/// crash-test: the release build), else the one next to the test bundle, else `.build/debug/postdesk`.
+let postdeskBinaryPath: String? = {
+    if let b = ProcessInfo.processInfo.environment["RELIABILITY_POSTDESK"], !b.isEmpty { return b }
     let candidates = [
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("postdesk").path,
-        repo.appendingPathComponent(".build/debug/postdesk").path,
+        packageRoot.appendingPathComponent(".build/debug/postdesk").path,
     ]
-    guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-        throw ITError.failed("no postdesk binary in \(candidates); run `swift build` first")
-    }
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+}()
+
+func postdeskBinary() throws -> String {
+    guard let path = postdeskBinaryPath else { throw ITError.failed("no postdesk binary; run `swift build` first") }
     return path
 }
 
@@ -192,24 +70,6 @@ final class Child {
     func signal(_ signo: Int32) { kill(process.processIdentifier, signo) }
 }
 
-/// Runs a command to completion with `input` on stdin; returns status and combined output.
-@discardableResult
-func shell(_ args: [String], input: String = "", timeout: Double = 60) throws -> (status: Int32, output: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = args
-    let inPipe = Pipe(), outPipe = Pipe()
-    p.standardInput = inPipe
-    p.standardOutput = outPipe
-    p.standardError = outPipe
-    try p.run()
-    inPipe.fileHandleForWriting.write(Data(input.utf8))
-    try inPipe.fileHandleForWriting.close()
-    let data = outPipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-}
-
 /// One test's desk: a fresh state folder, a config pointing at the stack, and support@ folders of its own.
 ///
 /// The support INBOX is shared (other tests and suites deliver into it), so the worker never reads it here:
@@ -218,24 +78,24 @@ func shell(_ args: [String], input: String = "", timeout: Double = 60) throws ->
 final class Desk {
     static let passwordVariable = "POSTDESK_IT_PASSWORD"
 
-    let stack: Stack
+    let stack: MailStack
     let token: String
     let dir: URL
     let folder: String
     var processedFolder: String { folder + "-done" }
     var quarantineFolder: String { folder + "-q" }
     private(set) var json: [String: Any] = [:]
-    let support: MailUser
+    let support: StackIMAP
 
     /// `edit` changes the generated config before it is written.
-    init(_ stack: Stack, target: String = "12h", warnAt: Double = 0.75, edit: (inout [String: Any]) -> Void = { _ in }) throws {
+    init(_ stack: MailStack, target: String = "12h", warnAt: Double = 0.75, edit: (inout [String: Any]) -> Void = { _ in }) throws {
         self.stack = stack
-        token = makeToken()
+        token = stackToken("it")
         folder = "IT/\(token)"
         dir = URL(fileURLWithPath: "/tmp").appendingPathComponent("pdit-\(token)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         setenv(Desk.passwordVariable, stack.password, 1)
-        support = try MailUser(stack, "support@example.test")
+        support = try StackIMAP(stack, user: "support@example.test")
         try support.create(folder)
         let allDay: [String: Any] = [
             "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "opens": "00:00", "closes": "24:00",
@@ -277,7 +137,7 @@ final class Desk {
     }
 
     deinit {
-        for box in [folder, processedFolder, quarantineFolder] { support.delete(box) }
+        for box in [folder, processedFolder, quarantineFolder] { try? support.delete(box) }
         if ProcessInfo.processInfo.environment["POSTDESK_IT_KEEP"] == nil { try? FileManager.default.removeItem(at: dir) }
     }
 
@@ -300,7 +160,7 @@ final class Desk {
     /// The subject carries the token. Returns the Message-ID (without brackets).
     @discardableResult
     func sendCustomerMail(from: String = "customer1@customer.test", name: String = "Customer One", subject: String, body: String) throws -> String {
-        let id = "\(makeToken()).\(token)@customer.test"
+        let id = "\(stackToken("it")).\(token)@customer.test"
         let date = DateFormatter()
         date.locale = Locale(identifier: "en_US_POSIX")
         date.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
@@ -318,7 +178,7 @@ final class Desk {
         let end = Date().addingTimeInterval(timeout)
         var moved = 0
         while moved < count {
-            let uids = try support.search("INBOX", "SUBJECT \(MailUser.q(token))")
+            let uids = try support.search("INBOX", "SUBJECT \(StackIMAP.q(token))")
             if !uids.isEmpty {
                 try support.move("INBOX", uids: uids, to: folder)
                 moved += uids.count

@@ -1,4 +1,5 @@
 import Foundation
+import StackTestSupport
 import Testing
 @testable import Store
 @testable import Transport
@@ -9,9 +10,9 @@ import Glibc
 
 /// The whole worker (the real `postdesk` binary) against the real Dovecot and Postfix of `Scripts/mailstack`.
 /// Serialized: the tests share the stack's users; each one reads its own support@ folder (see `Desk`).
-@Suite(.serialized, .enabled(if: Stack.current != nil, Stack.skipReason))
+@Suite(.serialized, .enabled(if: MailStack.isUp, Comment(rawValue: MailStack.skipReason)))
 struct WorkerStackTests {
-    let stack = Stack.current!
+    let stack = MailStack.current!
 
     /// 1. Customer mail by SMTP → `postdesk run --once` over IMAP STARTTLS + submission → a ticket, and the
     /// acknowledgement with the reference arrives in customer1's IMAP inbox.
@@ -31,8 +32,8 @@ struct WorkerStackTests {
         #expect(ticket.clock != nil, "a reaction clock runs")
         #expect(try store.intakeCounts() == ["ticket": 1])
 
-        let customer1 = try MailUser(stack, "customer1@customer.test")
-        let uids = try customer1.waitFor("INBOX", "SUBJECT \(MailUser.q(desk.token)) FROM \"support@example.test\"")
+        let customer1 = try StackIMAP(stack, user: "customer1@customer.test")
+        let uids = try customer1.waitFor("INBOX", "SUBJECT \(StackIMAP.q(desk.token)) FROM \"support@example.test\"")
         try #require(uids.count == 1, "the acknowledgement reached customer1's INBOX")
         let ack = try customer1.fetch("INBOX", uid: uids[0])
         let subject = header("Subject", in: ack) ?? ""
@@ -52,7 +53,7 @@ struct WorkerStackTests {
         let again = try desk.runOnce()
         #expect(again.status == 0)
         #expect(try store.tickets().count == 1)
-        #expect(try customer1.search("INBOX", "SUBJECT \(MailUser.q(desk.token))").count == 1)
+        #expect(try customer1.search("INBOX", "SUBJECT \(StackIMAP.q(desk.token))").count == 1)
     }
 
     /// 2. The staff notification reaches agent1; agent1 answers it with s-nail (a real mail client) →
@@ -68,13 +69,13 @@ struct WorkerStackTests {
         #expect(try store.ticket(reference: ref)?.firstResponseAt == nil)
 
         // The notification in agent1's INBOX, moved into a folder of its own so s-nail's "reply 1" answers it.
-        let agent = try MailUser(stack, "agent1@example.test")
-        let notes = try agent.waitFor("INBOX", "SUBJECT \(MailUser.q(desk.token)) FROM \"support@example.test\"")
+        let agent = try StackIMAP(stack, user: "agent1@example.test")
+        let notes = try agent.waitFor("INBOX", "SUBJECT \(StackIMAP.q(desk.token)) FROM \"support@example.test\"")
         try #require(notes.count == 1, "staff notification reached agent1")
         let note = try agent.fetch("INBOX", uid: notes[0])
         #expect((header("Subject", in: note) ?? "").contains("[\(ref)]"))
         try agent.create(desk.folder)
-        defer { agent.delete(desk.folder) }
+        defer { try? agent.delete(desk.folder) }
         try agent.move("INBOX", uids: notes, to: desk.folder)
 
         let answer = "Hello Customer One,\n\nwe refunded the duplicate charge on invoice 4711 (\(desk.token)).\n\nAgent One"
@@ -84,8 +85,8 @@ struct WorkerStackTests {
         #expect(second.status == 0, "\(second.log)")
         #expect(second.log.contains("staff reply on \(ref)"), "\(second.log)")
 
-        let customer1 = try MailUser(stack, "customer1@customer.test")
-        let relays = try customer1.waitFor("INBOX", "SUBJECT \(MailUser.q(desk.token)) BODY \"refunded the duplicate charge\"")
+        let customer1 = try StackIMAP(stack, user: "customer1@customer.test")
+        let relays = try customer1.waitFor("INBOX", "SUBJECT \(StackIMAP.q(desk.token)) BODY \"refunded the duplicate charge\"")
         try #require(relays.count == 1, "the relay reached customer1's INBOX")
         let relay = try customer1.fetch("INBOX", uid: relays[0])
         let from = header("From", in: relay) ?? ""
@@ -109,11 +110,11 @@ struct WorkerStackTests {
         let store = try desk.store()
         let ticket = try #require(try store.tickets().first?.state)
 
-        let customer1 = try MailUser(stack, "customer1@customer.test")
-        let acks = try customer1.waitFor("INBOX", "SUBJECT \(MailUser.q(desk.token)) FROM \"support@example.test\"")
+        let customer1 = try StackIMAP(stack, user: "customer1@customer.test")
+        let acks = try customer1.waitFor("INBOX", "SUBJECT \(StackIMAP.q(desk.token)) FROM \"support@example.test\"")
         try #require(acks.count == 1)
         try customer1.create(desk.folder)
-        defer { customer1.delete(desk.folder) }
+        defer { try? customer1.delete(desk.folder) }
         try customer1.move("INBOX", uids: acks, to: desk.folder)
         try desk.snailReply(as: "customer1@customer.test", fullName: "Customer One", box: desk.folder,
                             text: "It happened again at 10:15, this time on all laptops in the office.\n\nCustomer One")
@@ -129,8 +130,8 @@ struct WorkerStackTests {
         #expect(incoming.last?.newText.contains("all laptops") == true, "new text: \(incoming.last?.newText ?? "")")
         #expect(incoming.last?.from?.email == "customer1@customer.test")
         // Staff hear about the follow-up.
-        let agent = try MailUser(stack, "agent1@example.test")
-        #expect(try agent.waitFor("INBOX", "SUBJECT \(MailUser.q(desk.token)) SUBJECT \"\(ticket.reference.description)\"", count: 2).count == 2)
+        let agent = try StackIMAP(stack, user: "agent1@example.test")
+        #expect(try agent.waitFor("INBOX", "SUBJECT \(StackIMAP.q(desk.token)) SUBJECT \"\(ticket.reference.description)\"", count: 2).count == 2)
     }
 
     /// 4. A plan open around the clock with a one-minute target: `postdesk run` (the service loop) sends the
@@ -142,9 +143,9 @@ struct WorkerStackTests {
         try desk.sendCustomerMail(subject: "Mail server down for everyone", body: "Hello,\n\nnobody can send mail.\n\nCustomer One")
         try desk.route(count: 1)
 
-        let csm = try MailUser(stack, "csm@example.test")
-        let lead = try MailUser(stack, "lead@example.test")
-        let tok = "SUBJECT \(MailUser.q(desk.token))"
+        let csm = try StackIMAP(stack, user: "csm@example.test")
+        let lead = try StackIMAP(stack, user: "lead@example.test")
+        let tok = "SUBJECT \(StackIMAP.q(desk.token))"
         let warning = try csm.waitFor("INBOX", "\(tok) HEADER X-Postdesk-Escalation warning", timeout: 90)
         #expect(warning.count == 1, "warning reached the CSM; worker log:\n\(worker.stderr)")
         let breach = try csm.waitFor("INBOX", "\(tok) HEADER X-Postdesk-Escalation breach", timeout: 90)
@@ -175,7 +176,7 @@ struct WorkerStackTests {
     @Test func tlsWithStackCAWorksAndWrongCAIsRefused() throws {
         let desk = try Desk(stack) { json in
             var m = json["mailbox"] as! [String: Any]
-            m["url"] = "imaps://\(Stack.current!.host):\(Stack.current!.imapsPort)"
+            m["url"] = "imaps://\(MailStack.current!.host):\(MailStack.current!.imapsPort)"
             m["tls"] = "implicit"
             json["mailbox"] = m
         }
@@ -184,8 +185,8 @@ struct WorkerStackTests {
         let good = try desk.runOnce()
         #expect(good.status == 0, "\(good.log)")
         #expect(good.log.contains("tls implicit"), "connected over IMAPS: \(good.log)")
-        let customer1 = try MailUser(stack, "customer1@customer.test")
-        #expect(try customer1.waitFor("INBOX", "SUBJECT \(MailUser.q(desk.token)) FROM \"support@example.test\"").count == 1,
+        let customer1 = try StackIMAP(stack, user: "customer1@customer.test")
+        #expect(try customer1.waitFor("INBOX", "SUBJECT \(StackIMAP.q(desk.token)) FROM \"support@example.test\"").count == 1,
                 "ack sent over submission + STARTTLS")
 
         // An unrelated self-signed CA.
@@ -212,7 +213,7 @@ struct WorkerStackTests {
         // IMAP STARTTLS with the wrong CA: refused the same way.
         try desk.edit { json in
             var m = json["mailbox"] as! [String: Any]
-            m["url"] = "imap://\(Stack.current!.host):\(Stack.current!.imapPort)"
+            m["url"] = "imap://\(MailStack.current!.host):\(MailStack.current!.imapPort)"
             m["tls"] = "starttls"
             json["mailbox"] = m
         }
@@ -223,7 +224,7 @@ struct WorkerStackTests {
         // SMTP STARTTLS with the wrong CA: intake works, the acknowledgement is kept queued with the reason.
         try desk.edit { json in
             var m = json["mailbox"] as! [String: Any]
-            m["caFile"] = Stack.current!.cacert
+            m["caFile"] = MailStack.current!.cacert
             json["mailbox"] = m
             var o = json["outbox"] as! [String: Any]
             o["caFile"] = wrongCA
@@ -243,7 +244,7 @@ struct WorkerStackTests {
     /// 6. SIGTERM while `postdesk run` works through a backlog: exit 0, every mail it took is committed and moved
     /// to the processed folder, nothing is lost (folder + processed = delivered), and a restart finishes the rest.
     @Test(.timeLimit(.minutes(4))) func sigtermDuringBacklogCommitsWhatItTook() throws {
-        let outbox = "/tmp/pdit-outbox-\(makeToken())"
+        let outbox = "/tmp/pdit-outbox-\(stackToken("it"))"
         defer { try? FileManager.default.removeItem(atPath: outbox) }
         let desk = try Desk(stack) { json in
             json["batchSize"] = 10

@@ -1,4 +1,5 @@
 import Foundation
+import StackTestSupport
 import Testing
 @testable import Transport
 
@@ -10,12 +11,12 @@ struct IMAPStackTests {
     let user = "lead@example.test"
 
     /// A fresh folder with `n` messages; returns the folder and the Message-IDs in order.
-    func seededFolder(_ n: Int, _ imap: TestIMAP) throws -> (String, [String]) {
-        let box = "T/\(uniqueToken())"
+    func seededFolder(_ n: Int, _ imap: StackIMAP) throws -> (String, [String]) {
+        let box = "T/\(stackToken("t"))"
         try imap.create(box)
         var ids: [String] = []
         for _ in 0..<n {
-            let id = uniqueToken("m")
+            let id = stackToken("m")
             try imap.append(box, testMessage(id: id, bodyBytes: 3000))
             ids.append(id)
         }
@@ -29,7 +30,7 @@ struct IMAPStackTests {
     }
 
     @Test func imapsFetchWithStackCA() throws {
-        let imap = try TestIMAP(stack, user: user)
+        let imap = try StackIMAP(stack, user: user)
         let (box, ids) = try seededFolder(3, imap)
         let src = try IMAPSource(settings: stack.imapsSettings(user, mailbox: box), log: { _ in })
         let mails = try src.fetch(after: nil, limit: 100)
@@ -44,7 +45,7 @@ struct IMAPStackTests {
     }
 
     @Test func starttlsFetchWithStackCA() throws {
-        let imap = try TestIMAP(stack, user: user)
+        let imap = try StackIMAP(stack, user: user)
         let (box, ids) = try seededFolder(2, imap)
         let src = try IMAPSource(settings: stack.starttlsSettings(user, mailbox: box), log: { _ in })
         #expect(src.endpoint.tls == .starttls)
@@ -53,12 +54,12 @@ struct IMAPStackTests {
     }
 
     @Test func wrongCAIsRefusedWithAClearError() throws {
-        let dir = NSTemporaryDirectory() + uniqueToken("ca")
+        let dir = NSTemporaryDirectory() + stackToken("ca")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let status = run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        let status = try shell(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
                           "-keyout", dir + "/k.pem", "-out", dir + "/c.pem", "-subj", "/CN=localhost",
-                          "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+                          "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]).status
         try #require(status == 0)
         var s = stack.imapsSettings(user)
         s.caFile = dir + "/c.pem"
@@ -80,7 +81,7 @@ struct IMAPStackTests {
         sm.caFile = dir + "/c.pem"
         let sender = try SMTPSender(settings: sm, log: { _ in })
         do {
-            try sender.send(testMessage(id: uniqueToken()), envelopeFrom: "support@example.test",
+            try sender.send(testMessage(id: stackToken("t")), envelopeFrom: "support@example.test",
                             recipients: ["customer1@customer.test"], messageID: "x")
             Issue.record("send with an unrelated CA succeeded")
         } catch let SendError.temporary(why) {
@@ -100,7 +101,7 @@ struct IMAPStackTests {
     }
 
     @Test func fetchDoesNotSetSeen() throws {
-        let imap = try TestIMAP(stack, user: user)
+        let imap = try StackIMAP(stack, user: user)
         let (box, _) = try seededFolder(3, imap)
         let src = try IMAPSource(settings: stack.plainSettings(user, mailbox: box), log: { _ in })
         #expect(try src.fetch(after: nil, limit: 10).count == 3)
@@ -110,7 +111,7 @@ struct IMAPStackTests {
     }
 
     @Test func settleMovesToProcessedAndQuarantine() throws {
-        let imap = try TestIMAP(stack, user: user)
+        let imap = try StackIMAP(stack, user: user)
         let (box, ids) = try seededFolder(3, imap)
         // The default folder names, created on first use.
         let src = try IMAPSource(settings: stack.starttlsSettings(user, mailbox: box), log: { _ in })
@@ -137,7 +138,7 @@ struct IMAPStackTests {
     }
 
     @Test func settleWithoutMoveCopiesAndExpunges() throws {
-        let imap = try TestIMAP(stack, user: user)
+        let imap = try StackIMAP(stack, user: user)
         let (box, ids) = try seededFolder(2, imap)
         var s = stack.plainSettings(user, mailbox: box)
         s.processedFolder = box + "-done"
@@ -152,7 +153,7 @@ struct IMAPStackTests {
     }
 
     @Test func batchedSettlesAreSentBeforeTheNextFetchAndAfterACrash() throws {
-        let imap = try TestIMAP(stack, user: user)
+        let imap = try StackIMAP(stack, user: user)
         let (box, ids) = try seededFolder(5, imap)
         var s = stack.plainSettings(user, mailbox: box)
         s.processedFolder = box + "-done"
@@ -180,7 +181,7 @@ struct IMAPStackTests {
     }
 
     @Test func checkpointResumeReturnsOnlyNewer() throws {
-        let imap = try TestIMAP(stack, user: user)
+        let imap = try StackIMAP(stack, user: user)
         let (box, ids) = try seededFolder(3, imap)
         let src = try IMAPSource(settings: stack.plainSettings(user, mailbox: box), log: { _ in })
         let first = try src.fetch(after: nil, limit: 2)
@@ -188,7 +189,7 @@ struct IMAPStackTests {
         let cp = try #require(first.last?.checkpoint)
         var more: [String] = []
         for _ in 0..<2 {
-            let id = uniqueToken("n")
+            let id = stackToken("n")
             try imap.append(box, testMessage(id: id))
             more.append(id)
         }
@@ -201,17 +202,17 @@ struct IMAPStackTests {
     }
 
     @Test func uidValidityChangeReturnsAllAgain() throws {
-        let imap = try TestIMAP(stack, user: user)
+        let imap = try StackIMAP(stack, user: user)
         let (box, _) = try seededFolder(2, imap)
         let lines = LogLines()
         let src = try IMAPSource(settings: stack.plainSettings(user, mailbox: box), log: lines.add)
         let before = try src.fetch(after: nil, limit: 10)
         let cp = try #require(before.last?.checkpoint)
         // Recreate the mailbox under the source's feet: new UIDVALIDITY, same content.
-        try imap.c.command("SELECT INBOX")
+        try imap.command("SELECT INBOX")
         try imap.delete(box)
         try imap.create(box)
-        let ids = [uniqueToken("v"), uniqueToken("v")]
+        let ids = [stackToken("v"), stackToken("v")]
         for id in ids { try imap.append(box, testMessage(id: id)) }
         let after = try src.fetch(after: cp, limit: 10)
         #expect(after.map(Self.messageID) == ids)
@@ -232,7 +233,7 @@ struct IMAPStackTests {
             if batch.isEmpty { break }
             cp = batch.last?.checkpoint
         }
-        let id = uniqueToken("idle")
+        let id = stackToken("idle")
         let sent = SentAt()
         let smtp = stack.submissionSettings()
         let to = user
@@ -278,13 +279,13 @@ struct IMAPStackTests {
     }
 
     @Test func reconnectsAfterTheServerDropsTheConnection() throws {
-        let imap = try TestIMAP(stack, user: user)
+        let imap = try StackIMAP(stack, user: user)
         let (box, ids) = try seededFolder(1, imap)
         let lines = LogLines()
         let src = try IMAPSource(settings: stack.plainSettings(user, mailbox: box), log: lines.add)
         #expect(try src.fetch(after: nil, limit: 10).count == 1)
         // Kick every session of the user (the source's included).
-        let kicked = run(["doveadm", "-c", stack.dovecotConf, "kick", user])
+        let kicked = try shell(["doveadm", "-c", stack.dovecotConf, "kick", user]).status
         try #require(kicked == 0)
         Thread.sleep(forTimeInterval: 0.2)
         let again = try src.fetch(after: nil, limit: 10)

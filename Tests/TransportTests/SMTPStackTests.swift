@@ -1,4 +1,5 @@
 import Foundation
+import StackTestSupport
 import Testing
 @testable import Transport
 
@@ -10,14 +11,14 @@ struct SMTPStackTests {
     @Test func submissionStartTLSAuthDeliversToCustomerInbox() throws {
         let sender = try SMTPSender(settings: stack.submissionSettings(), log: { _ in })
         #expect(sender.endpoint.tls == .starttls)
-        let ids = [uniqueToken("s"), uniqueToken("s")]
+        let ids = [stackToken("s"), stackToken("s")]
         for id in ids {
             try sender.send(testMessage(id: id, from: "support@example.test", to: "customer1@customer.test"),
                             envelopeFrom: "support@example.test", recipients: ["customer1@customer.test"], messageID: id)
         }
         // The second mail went over the first mail's connection.
         #expect(sender.lastSendNewConnections == 0)
-        let imap = try TestIMAP(stack, user: "customer1@customer.test")
+        let imap = try StackIMAP(stack, user: "customer1@customer.test")
         for id in ids {
             #expect(try imap.waitFor("INBOX", messageID: id).count == 1)
         }
@@ -28,30 +29,30 @@ struct SMTPStackTests {
                              password: stack.password, caFile: stack.cacert)
         let sender = try SMTPSender(settings: s, log: { _ in })
         #expect(sender.endpoint.tls == .implicit)
-        let id = uniqueToken("smtps")
+        let id = stackToken("smtps")
         // LF line ends and a leading dot are fixed up on the way.
         var raw = testMessage(id: id, from: "support@example.test", to: "customer2@customer.test")
         raw = Array(String(decoding: raw, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n").utf8)
         raw += Array(".dot line\nlast\n".utf8)
         try sender.send(raw, envelopeFrom: "support@example.test", recipients: ["customer2@customer.test"], messageID: id)
-        let imap = try TestIMAP(stack, user: "customer2@customer.test")
+        let imap = try StackIMAP(stack, user: "customer2@customer.test")
         #expect(try imap.waitFor("INBOX", messageID: id).count == 1)
     }
 
     @Test func plainOnLoopbackPort2525() throws {
         let s = SMTPSettings(url: "smtp://127.0.0.1:\(stack.smtpPort)", tls: TLSMode.none)
         let sender = try SMTPSender(settings: s, log: { _ in })
-        let id = uniqueToken("plain")
+        let id = stackToken("plain")
         try sender.send(testMessage(id: id, to: "customer1@customer.test"), envelopeFrom: "",
                         recipients: ["customer1@customer.test"], messageID: id)
-        let imap = try TestIMAP(stack, user: "customer1@customer.test")
+        let imap = try StackIMAP(stack, user: "customer1@customer.test")
         #expect(try imap.waitFor("INBOX", messageID: id).count == 1)
     }
 
     @Test func unknownUserIsPermanent() throws {
         let sender = try SMTPSender(settings: stack.submissionSettings(), log: { _ in })
         do {
-            try sender.send(testMessage(id: uniqueToken()), envelopeFrom: "support@example.test",
+            try sender.send(testMessage(id: stackToken("t")), envelopeFrom: "support@example.test",
                             recipients: ["nobody@example.test"], messageID: "x")
             Issue.record("accepted mail for nobody@example.test")
         } catch let SendError.permanent(why) {
@@ -59,7 +60,7 @@ struct SMTPStackTests {
             #expect(why.contains("nobody@example.test"), "\(why)")
         }
         // The handle stays usable after a refusal.
-        let id = uniqueToken("after")
+        let id = stackToken("after")
         try sender.send(testMessage(id: id, to: "customer1@customer.test"), envelopeFrom: "support@example.test",
                         recipients: ["customer1@customer.test"], messageID: id)
     }

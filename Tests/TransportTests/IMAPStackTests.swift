@@ -261,7 +261,7 @@ struct IMAPStackTests {
     /// Mail that arrives after a fetch, while processed mail is still to be moved, is counted in EXISTS by the
     /// move's response; the wait must still return at once instead of idling into its timeout.
     @Test func mailArrivingBeforeTheWaitIsNotSleptThrough() throws {
-        let imap = try TestIMAP(stack, user: user)
+        let imap = try StackIMAP(stack, user: user)
         let (box, ids) = try seededFolder(1, imap)
         var s = stack.plainSettings(user, mailbox: box)
         s.processedFolder = box + "-done"
@@ -269,7 +269,7 @@ struct IMAPStackTests {
         let first = try src.fetch(after: nil, limit: 10)
         #expect(first.map(Self.messageID) == ids)
         for m in first { try src.settle(m, as: .processed) }   // batched: the MOVE is still pending
-        let late = uniqueToken("late")
+        let late = stackToken("late")
         try imap.append(box, testMessage(id: late))
         let start = Date()
         src.waitForMail(timeout: 8)

@@ -383,9 +383,6 @@ enum PatternCompiler {
         return out
     }
 
-    /// Bytes a match of `code` can start with (over-approximated: lookaheads are ignored).
-    static func firstBytes(_ code: [Instruction]) -> [Bool] { firstBytes(code, from: [0]) }
-
     /// Bytes that can be consumed first from any of `starts`; a word end admits space and apostrophe.
     static func firstBytes(_ code: [Instruction], from starts: [Int]) -> [Bool] {
         var out = Array(repeating: false, count: 256)

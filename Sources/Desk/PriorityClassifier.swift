@@ -63,7 +63,7 @@ public struct PriorityClassifier: Sendable {
         options: [.caseInsensitive])
 
     static func marker(subject: String, newText: String, lines count: Int) -> PriorityDecision? {
-        let lines = newText.split(whereSeparator: \.isNewline).lazy.map(trimmedBlanks).filter { !$0.isEmpty }.prefix(count)
+        let lines = newText.split(whereSeparator: \.isNewline).lazy.map { String($0).trimmingBlanks() }.filter { !$0.isEmpty }.prefix(count)
         let places = [("subject", subject)] + lines.map { ("first lines", $0) }
         // Cheap, sound tests first: a numeric marker needs a digit 1–5, every critical word contains "riti".
         for (place, text) in places where text.utf8.contains(where: { $0 >= 0x31 && $0 <= 0x35 }) {
@@ -85,14 +85,6 @@ public struct PriorityClassifier: Sendable {
             }
         }
         return nil
-    }
-
-    static func trimmedBlanks(_ line: Substring) -> String {
-        let scalars = line.unicodeScalars
-        var lo = scalars.startIndex, hi = scalars.endIndex
-        while lo < hi, isBlank(scalars[lo]) { lo = scalars.index(after: lo) }
-        while hi > lo, isBlank(scalars[scalars.index(before: hi)]) { hi = scalars.index(before: hi) }
-        return String(scalars[lo..<hi])
     }
 
     /// "riti" in any ASCII case.

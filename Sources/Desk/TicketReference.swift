@@ -13,12 +13,7 @@ public struct TicketReference: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Built by hand: it is formatted several times per mail, and `String(format:)` is slow on Linux.
-    public var description: String { "\(prefix)-\(Self.padded(year, 4))-\(Self.padded(number, 6))" }
-
-    static func padded(_ n: Int, _ width: Int) -> String {
-        let digits = String(n)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
+    public var description: String { "\(prefix)-\(String(year).leftPadded(to: 4))-\(String(number).leftPadded(to: 6))" }
 
     /// As shown in subjects.
     public var tag: String { "[\(description)]" }
@@ -87,5 +82,12 @@ public enum SubjectLine {
     public static func tagged(_ subject: String, reference: TicketReference) -> String {
         let cleaned = clean(subject, prefix: reference.prefix)
         return cleaned.isEmpty ? reference.tag : "\(reference.tag) \(cleaned)"
+    }
+}
+
+extension String {
+    /// Zeros in front up to `width` characters (references, message IDs).
+    public func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

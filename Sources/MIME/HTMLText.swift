@@ -300,7 +300,8 @@ public enum HTMLText {
 }
 
 extension String {
-    func trimmingBlanks() -> String {
+    /// Without leading and trailing white space (scalar-wise, without Foundation).
+    public func trimmingBlanks() -> String {
         let scalars = unicodeScalars
         var lo = scalars.startIndex, hi = scalars.endIndex
         while lo < hi, scalars[lo].properties.isWhitespace { lo = scalars.index(after: lo) }

@@ -323,34 +323,33 @@ public final class PostdeskStore {
             FROM messages WHERE ticket_id = ? ORDER BY id
             """, [.int(ticketID)]).map { row in
             let id = row.int("id") ?? 0
-            var raw = row.blob("raw")
-            let storedNewText = row.text("new_text") ?? ""
-            if raw == nil, storedNewText.isEmpty, row.text("direction") == "out", let messageID = row.text("message_id") {
-                raw = try db.query("SELECT raw FROM outbox WHERE message_id = ?", [.text(messageID)]).first?.blob("raw")   // see enqueue
-            }
-            var parsed = raw.map { MessageParser.parse($0) }   // only for texts not stored (see insertMessage)
-            if row.text("direction") == "out", storedNewText.isEmpty {
-                while parsed?.bodyText.hasSuffix("\n") == true { parsed?.bodyText.removeLast() }   // the line end rendering added
-            }
+            let (newText, bodyText) = try storedTexts(row)
             let attachments = try db.query("SELECT filename, content_type, size, sha256 FROM attachments WHERE message_id = ? ORDER BY id", [.int(id)]).map {
                 StoredAttachment(filename: $0.text("filename"), contentType: $0.text("content_type") ?? "", size: Int($0.int("size") ?? 0), sha256: $0.text("sha256") ?? "")
             }
             return StoredMessage(
                 id: id, direction: row.text("direction") ?? "", role: row.text("role") ?? "", messageID: row.text("message_id"),
                 from: row.text("from_email").map { Address(name: row.text("from_name"), email: $0) }, subject: row.text("subject") ?? "",
-                createdAt: row.date("created_at") ?? Date(timeIntervalSince1970: 0),
-                newText: storedNewText.isEmpty && parsed != nil
-                    ? (row.text("direction") == "out" ? parsed!.bodyText : ReplyExtractor.newText(parsed!.bodyText)) : storedNewText,
-                bodyText: Self.bodyText(stored: row.text("body_text") ?? "", parsed: parsed, newText: storedNewText),
+                createdAt: row.date("created_at") ?? Date(timeIntervalSince1970: 0), newText: newText, bodyText: bodyText,
                 attachments: attachments)
         }
     }
 
-    /// The body text as `insertMessage` was given it (see there for what is stored).
-    static func bodyText(stored: String, parsed: ParsedMessage?, newText: String) -> String {
-        if !stored.isEmpty { return stored }
-        if let parsed { return parsed.bodyText }
-        return newText
+    /// A message row's texts as `insertMessage` and `enqueue` were given them, derived where not stored.
+    func storedTexts(_ row: Row) throws -> (newText: String, bodyText: String) {
+        let newText = row.text("new_text") ?? "", bodyText = row.text("body_text") ?? ""
+        if row.text("direction") == "out" {
+            // Queued mail: the text is in the outbox row (see enqueue), less the line end rendering added.
+            guard newText.isEmpty, let messageID = row.text("message_id"),
+                  let raw = try db.query("SELECT raw FROM outbox WHERE message_id = ?", [.text(messageID)]).first?.blob("raw")
+            else { return (newText, bodyText.isEmpty ? newText : bodyText) }
+            var text = MessageParser.parse(raw).bodyText
+            while text.hasSuffix("\n") { text.removeLast() }
+            return (text, text)
+        }
+        guard let raw = row.blob("raw") else { return (newText, bodyText.isEmpty ? newText : bodyText) }
+        let body = bodyText.isEmpty ? MessageParser.parse(raw).bodyText : bodyText
+        return (newText.isEmpty ? ReplyExtractor.newText(body) : newText, body)
     }
 
     public func blob(sha256: String) throws -> [UInt8]? {

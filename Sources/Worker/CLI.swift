@@ -261,7 +261,7 @@ public enum PostdeskCommand {
             let pipeline = Pipeline(config: config, store: store, source: source, sender: try Runtime.makeSender(config, log: log), log: log)
             pipeline.skipDuplicateCheck = true
             var summary = PassSummary()
-            try pipeline.intakeBatch(into: &summary)
+            try pipeline.intakeAll(into: &summary)
             try pipeline.deliver(into: &summary)
             if summary.quarantined > 0 {
                 print("retried \(id): quarantined again (see postdesk quarantine list)")

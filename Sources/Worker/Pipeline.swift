@@ -69,24 +69,6 @@ public final class Pipeline {
 
     // MARK: intake
 
-    /// Takes one batch from the mailbox, commits it in one transaction, then settles each mail in the mailbox.
-    @discardableResult
-    public func intakeBatch(into summary: inout PassSummary) throws -> Int {
-        let checkpoint = try storedCheckpoint()
-        var stopwatch = Stopwatch()
-        let mails = try source.fetch(after: checkpoint, limit: config.batchSize)
-        guard !mails.isEmpty else { return 0 }
-        let fetched = stopwatch.lap()
-        let prepared = Self.prepare(mails, classifier: decider.classifier)
-        let analysed = stopwatch.lap()
-        let dispositions = try commit(mails, prepared, into: &summary)
-        let committed = stopwatch.lap()
-        for (mail, disposition) in dispositions { settle(mail, disposition, in: source, log: log) }
-        log.debug("intake.batch", [("mails", "\(mails.count)"), ("fetch_ms", fetched), ("analyse_ms", analysed),
-                                   ("commit_ms", committed), ("settle_ms", stopwatch.lap())])
-        return mails.count
-    }
-
     /// Takes everything waiting, batch by batch, until the mailbox is empty or `stop` is requested (the batch in
     /// hand still commits). The commit is serial and is this thread's only job: the mailbox side (fetching the
     /// next batch, settling the last one) runs on a lane of its own, and parsing and analysis on the other cores,
@@ -412,13 +394,6 @@ public final class Pipeline {
     }
 }
 
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
-}
-
-/// One slot per mail, written by concurrent workers at distinct indices, read after they all finished.
 /// Only after the commit is durable may the mailbox forget a mail; a failed settle is retried by the next run.
 func settle(_ mail: IncomingMail, _ disposition: Disposition, in source: MailboxSource, log: Log) {
     do {
@@ -500,6 +475,7 @@ final class MailboxLane: @unchecked Sendable {
     }
 }
 
+/// One slot per mail, written by concurrent workers at distinct indices, read after they all finished.
 final class PreparedSlots: @unchecked Sendable {
     private var slots: [Pipeline.Prepared?]
     private let lock = NSLock()

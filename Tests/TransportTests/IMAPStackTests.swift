@@ -23,6 +23,13 @@ struct IMAPStackTests {
         return (box, ids)
     }
 
+    /// Plain IMAP on `box`, processed mail moved to `box-done`.
+    func settingsMovingToDone(_ box: String) -> IMAPSettings {
+        var s = stack.plainSettings(user, mailbox: box)
+        s.processedFolder = box + "-done"
+        return s
+    }
+
     static func messageID(_ mail: IncomingMail) -> String? {
         let text = String(decoding: mail.bytes.prefix(2000), as: UTF8.self)
         guard let r = text.range(of: "Message-ID: <") else { return nil }
@@ -140,9 +147,7 @@ struct IMAPStackTests {
     @Test func settleWithoutMoveCopiesAndExpunges() throws {
         let imap = try StackIMAP(stack, user: user)
         let (box, ids) = try seededFolder(2, imap)
-        var s = stack.plainSettings(user, mailbox: box)
-        s.processedFolder = box + "-done"
-        let src = try IMAPSource(settings: s, log: { _ in })
+        let src = try IMAPSource(settings: settingsMovingToDone(box), log: { _ in })
         src.disableMove = true
         src.settleBatchSize = 1
         let mails = try src.fetch(after: nil, limit: 10)
@@ -155,8 +160,7 @@ struct IMAPStackTests {
     @Test func batchedSettlesAreSentBeforeTheNextFetchAndAfterACrash() throws {
         let imap = try StackIMAP(stack, user: user)
         let (box, ids) = try seededFolder(5, imap)
-        var s = stack.plainSettings(user, mailbox: box)
-        s.processedFolder = box + "-done"
+        let s = settingsMovingToDone(box)
         let src = try IMAPSource(settings: s, log: { _ in })
         let mails = try src.fetch(after: nil, limit: 2)
         for m in mails { try src.settle(m, as: .processed) }
@@ -263,9 +267,7 @@ struct IMAPStackTests {
     @Test func mailArrivingBeforeTheWaitIsNotSleptThrough() throws {
         let imap = try StackIMAP(stack, user: user)
         let (box, ids) = try seededFolder(1, imap)
-        var s = stack.plainSettings(user, mailbox: box)
-        s.processedFolder = box + "-done"
-        let src = try IMAPSource(settings: s, log: { _ in })
+        let src = try IMAPSource(settings: settingsMovingToDone(box), log: { _ in })
         let first = try src.fetch(after: nil, limit: 10)
         #expect(first.map(Self.messageID) == ids)
         for m in first { try src.settle(m, as: .processed) }   // batched: the MOVE is still pending

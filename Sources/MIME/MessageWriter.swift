@@ -4,8 +4,14 @@ import Foundation
 /// CR, LF and NUL are removed, non-ASCII is RFC 2047-encoded, long lines are folded.
 public enum MessageWriter {
     public static func render(_ mail: OutgoingMail) -> [UInt8] {
-        var lines: [String] = []
-        func add(_ name: String, _ value: String) { lines.append(fold(name + ": " + value)) }
+        // Built as bytes: every header value is 7-bit ASCII by now (encoded, filtered or tokenized), so byte counts
+        // are character counts for folding; String concatenation here cost more than the database insert.
+        var out: [UInt8] = []
+        out.reserveCapacity(mail.body.utf8.count + mail.body.utf8.count / 8 + 1024)
+        func add(_ name: String, _ value: String) {
+            appendFolded(name + ": " + value, to: &out)
+            out.append(13); out.append(10)
+        }
         add("Date", rfc5322Date(mail.date))
         add("From", address(mail.from))
         if !mail.to.isEmpty { add("To", mail.to.map(address).joined(separator: ", ")) }
@@ -26,9 +32,9 @@ public enum MessageWriter {
         add("MIME-Version", "1.0")
         add("Content-Type", "text/plain; charset=utf-8")
         add("Content-Transfer-Encoding", "quoted-printable")
-        var out = lines.joined(separator: "\r\n") + "\r\n\r\n"
-        out += QuotedPrintable.encode(mail.body)
-        return Array(out.utf8)
+        out.append(13); out.append(10)
+        QuotedPrintable.encode(mail.body, into: &out)
+        return out
     }
 
     /// Display name quoted or encoded, address stripped of anything that could break the header.
@@ -46,6 +52,8 @@ public enum MessageWriter {
     /// Free text for a header: cleaned; runs of non-ASCII words RFC 2047-encoded, plain words (like `[PD-…]`) left readable.
     public static func encodeText(_ text: String) -> String {
         let cleaned = clean(text)
+        // Plain ASCII without "=?" splits into words and joins back unchanged (clean left single spaces only).
+        if cleaned.utf8.allSatisfy({ $0 < 0x80 }) && !cleaned.containsBytes("=?") { return cleaned }
         var out: [String] = []
         var pending: [Substring] = []
         func flush() {
@@ -67,6 +75,7 @@ public enum MessageWriter {
 
     /// Removes CR, LF, NUL and other controls that would break a header; collapses runs of space.
     static func clean(_ text: String) -> String {
+        if isClean(text.utf8) { return text }
         var out = String.UnicodeScalarView()
         var lastWasSpace = false
         for scalar in text.unicodeScalars {
@@ -83,11 +92,26 @@ public enum MessageWriter {
         return String(out).trimmingBlanks()   // no control characters are left, so only spaces can be trimmed
     }
 
+    /// Printable ASCII, single inner spaces, none at the ends: what `clean` would return unchanged.
+    static func isClean(_ bytes: String.UTF8View) -> Bool {
+        var previous: UInt8 = 32
+        for b in bytes {
+            guard b >= 0x20 && b < 0x7F, !(b == 32 && previous == 32) else { return false }
+            previous = b
+        }
+        return previous != 32
+    }
+
     /// Message-IDs and addresses: printable ASCII without space, brackets or controls.
     static func identifier(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.filter {
-            $0.value > 0x20 && $0.value < 0x7F && $0 != "<" && $0 != ">" && $0 != "," && $0 != ";" && $0 != "\""
+        if text.utf8.allSatisfy(isIdentifierByte) { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.filter {
+            $0.isASCII && isIdentifierByte(UInt8($0.value))
         }))
+    }
+
+    static func isIdentifierByte(_ b: UInt8) -> Bool {
+        b > 0x20 && b < 0x7F && b != 0x3C && b != 0x3E && b != 0x2C && b != 0x3B && b != 0x22   // not < > , ; "
     }
 
     static func token(_ text: String) -> String {
@@ -115,20 +139,21 @@ public enum MessageWriter {
         return words.joined(separator: " ")
     }
 
-    /// Folds a header line at spaces so no line passes 78 characters where a space allows it.
-    static func fold(_ line: String) -> String {
-        guard line.count > 78 else { return line }
-        var out = ""
-        var current = ""
-        for word in line.split(separator: " ", omittingEmptySubsequences: false) {
-            if !current.isEmpty, current.count + 1 + word.count > 78 {
-                out += current + "\r\n"
-                current = " " + word
-            } else {
-                current += current.isEmpty ? String(word) : " " + word
+    /// Folds a header line at spaces so no line passes 78 characters where a space allows it (the line is ASCII).
+    static func appendFolded(_ line: String, to out: inout [UInt8]) {
+        guard line.utf8.count > 78 else { out.append(contentsOf: line.utf8); return }
+        var width = 0   // of the output line being built; 0 = nothing on it yet
+        for word in line.utf8.split(separator: 32, omittingEmptySubsequences: false) {
+            if width > 0, width + 1 + word.count > 78 {
+                out.append(contentsOf: [13, 10, 32])
+                width = 1
+            } else if width > 0 {
+                out.append(32)
+                width += 1
             }
+            out.append(contentsOf: word)
+            width += word.count
         }
-        return out + current
     }
 
     /// "Sun, 22 Nov 2026 02:42:22 +0000" — formatted by hand: a DateFormatter per mail cost more than the rest of rendering.
@@ -147,44 +172,48 @@ public enum MessageWriter {
 /// Quoted-printable (RFC 2045 §6.7) encoding of UTF-8 text with CRLF line ends.
 public enum QuotedPrintable {
     public static func encode(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
-        // Lines split on CRLF, CR or LF, over bytes (Foundation's string replacing is slow on Linux).
-        var lines: [ArraySlice<UInt8>] = []
-        let all = Array(text.utf8)
-        var start = 0, i = 0
-        while i < all.count {
-            if all[i] == 13 || all[i] == 10 {
-                lines.append(all[start..<i])
-                if all[i] == 13, i + 1 < all.count, all[i + 1] == 10 { i += 1 }
-                start = i + 1
+        encode(text, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the encoding; lines end CRLF whether the text used CRLF, CR or LF, and the last line gets one too.
+    public static func encode(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { encode($0, into: &out) }
+    }
+
+    static func encode(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        let hex: StaticString = "0123456789ABCDEF"
+        let n = bytes.count
+        var width = 0
+        var i = 0
+        while i < n {
+            let b = bytes[i]
+            if b == 13 || b == 10 {
+                out.append(13); out.append(10)
+                width = 0
+                if b == 13, i + 1 < n, bytes[i + 1] == 10 { i += 1 }
+                i += 1
+                continue
             }
+            let isLast = i + 1 == n || bytes[i + 1] == 13 || bytes[i + 1] == 10
+            let plain = (b >= 33 && b <= 126 && b != 61) || ((b == 32 || b == 9) && !isLast)
+            let size = plain ? 1 : 3
+            if width + size > 75 {
+                out.append(61); out.append(13); out.append(10)   // soft line break
+                width = 0
+            }
+            if plain {
+                out.append(b)
+            } else {
+                out.append(61)
+                out.append(hex.utf8Start[Int(b >> 4)])
+                out.append(hex.utf8Start[Int(b & 15)])
+            }
+            width += size
             i += 1
         }
-        lines.append(all[start...])
-        out.reserveCapacity(all.count + all.count / 8)
-        for line in lines {
-            var width = 0
-            var index = line.startIndex
-            while index < line.endIndex {
-                let b = line[index]
-                let isLast = index == line.endIndex - 1
-                let plain = (b >= 33 && b <= 126 && b != 61) || ((b == 32 || b == 9) && !isLast)
-                let size = plain ? 1 : 3
-                if width + size > 75 {
-                    out.append(contentsOf: [61, 13, 10])   // soft line break
-                    width = 0
-                }
-                if plain {
-                    out.append(b)
-                } else {
-                    out.append(61); out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)])
-                }
-                width += size
-                index += 1
-            }
-            out.append(13); out.append(10)
-        }
-        return String(decoding: out, as: UTF8.self)
+        out.append(13); out.append(10)
     }
 }

@@ -82,7 +82,8 @@ public final class PostdeskStore {
         try db.query("SELECT outcome FROM intake WHERE source = ? AND key = ?", [.text(source), .text(key)]).first?.text("outcome")
     }
 
-    /// An earlier intake of the same mail (same Message-ID, else same bytes), from any mailbox.
+    /// An earlier intake of the same mail (same Message-ID, else same bytes), from any mailbox. Intake rows of
+    /// mails with a Message-ID store "" for the hash, so a hash only ever meets hashes of mails without one.
     public func duplicateOf(messageID: String?, contentHash: String) throws -> String? {
         if let messageID, !messageID.isEmpty {
             if let row = try db.query("SELECT source, key FROM intake WHERE message_id = ? AND outcome != 'duplicate' LIMIT 1", [.text(messageID)]).first {
@@ -373,10 +374,13 @@ public final class PostdeskStore {
     }
 
     /// Automatic mails (acknowledgements, refusals) queued for this recipient since `since`.
-    public func automaticMailCount(to recipient: String, since: Date) throws -> Int {
+    /// Counts up to `atMost`: callers compare with a limit, and a sender past it would otherwise cost a walk over
+    /// every automatic mail it was sent in the window, per incoming mail.
+    public func automaticMailCount(to recipient: String, since: Date, atMost: Int = .max) throws -> Int {
         Int(try db.query("""
-            SELECT COUNT(*) AS n FROM outbox WHERE primary_recipient = ? AND kind IN ('acknowledgement', 'refusal') AND created_at >= ?
-            """, [.text(recipient.lowercased()), SQLValue(since)]).first?.int("n") ?? 0)
+            SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox
+                WHERE primary_recipient = ? AND kind IN ('acknowledgement', 'refusal') AND created_at >= ? LIMIT ?)
+            """, [.text(recipient.lowercased()), SQLValue(since), .int(Int64(min(atMost, Int(Int64.max))))]).first?.int("n") ?? 0)
     }
 
     func outboxItem(_ row: Row) -> OutboxItem {

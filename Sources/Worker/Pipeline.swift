@@ -137,8 +137,15 @@ public final class Pipeline {
     /// What can be worked out of a mail without the store: parsed message, content hash, text analysis.
     struct Prepared: Sendable {
         var message: ParsedMessage
+        /// See `contentHash`.
         var hash: String
         var analysis: MessageAnalysis
+    }
+
+    /// What recognizes a second delivery of a mail without a Message-ID; a mail with one is recognized by it, so its
+    /// hash is not worked out ("" is stored): hashing every mail cost more than storing it.
+    static func contentHash(_ bytes: [UInt8], of message: ParsedMessage) -> String {
+        message.messageID.map { !$0.isEmpty } == true ? "" : SHA256.hex(bytes)
     }
 
     /// Parsing and text analysis are pure and the dearest steps, so a batch runs them on every core;
@@ -147,7 +154,7 @@ public final class Pipeline {
         let results = PreparedSlots(count: mails.count)
         DispatchQueue.concurrentPerform(iterations: mails.count) { i in
             let message = MessageParser.parse(mails[i].bytes)
-            results.set(i, Prepared(message: message, hash: SHA256.hex(mails[i].bytes), analysis: MessageAnalysis(message, classifier: classifier)))
+            results.set(i, Prepared(message: message, hash: contentHash(mails[i].bytes, of: message), analysis: MessageAnalysis(message, classifier: classifier)))
         }
         return results.values
     }
@@ -160,14 +167,14 @@ public final class Pipeline {
             summary.alreadyDone += 1
             return outcome == "quarantined" ? .quarantined(reason: "already quarantined") : .processed
         }
-        try store.db.execute("SAVEPOINT mail")
+        try store.db.query("SAVEPOINT mail")
         do {
             let disposition = try decideAndStore(mail, prepared: prepared, mailbox: mailbox, summary: &summary)
-            try store.db.execute("RELEASE mail")
+            try store.db.query("RELEASE mail")
             return disposition
         } catch {
-            try store.db.execute("ROLLBACK TO mail")
-            try store.db.execute("RELEASE mail")
+            try store.db.query("ROLLBACK TO mail")
+            try store.db.query("RELEASE mail")
             let reason = "internal error: \(error)"
             try store.quarantine(source: mailbox, key: mail.key, reason: reason, raw: mail.bytes, at: now())
             try store.recordIntake(source: mailbox, key: mail.key, messageID: nil, contentHash: SHA256.hex(mail.bytes),
@@ -182,7 +189,7 @@ public final class Pipeline {
     func decideAndStore(_ mail: IncomingMail, prepared: Prepared?, mailbox: String, summary: inout PassSummary) throws -> Disposition {
         let message = prepared?.message ?? MessageParser.parse(mail.bytes)
         let received = backfill ? (message.date ?? now()) : now()
-        let hash = prepared?.hash ?? SHA256.hex(mail.bytes)
+        let hash = prepared?.hash ?? Self.contentHash(mail.bytes, of: message)
         if !skipDuplicateCheck, let earlier = try store.duplicateOf(messageID: message.messageID, contentHash: hash) {
             try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
                                    outcome: "duplicate", reason: "same mail as \(earlier)", ticketID: nil, messageRow: nil, at: received)
@@ -196,7 +203,9 @@ public final class Pipeline {
         var referenceError: Error?
         var context = IncomingContext(
             message: message, size: mail.bytes.count, receivedAt: received, ticketByHeader: byHeader, ticketBySubject: bySubject,
-            automaticMailsLastHour: { [store] address in (try? store.automaticMailCount(to: address, since: received.addingTimeInterval(-3600))) ?? 0 },
+            automaticMailsLastHour: { [store, policy] address in
+                (try? store.automaticMailCount(to: address, since: received.addingTimeInterval(-3600), atMost: policy.autoReplyLimitPerHour)) ?? 0
+            },
             reserveReference: { [store, policy] in
                 do { return try store.reserveReference(prefix: policy.referencePrefix, year: self.referenceYear(received)) }
                 catch { referenceError = error; return TicketReference(prefix: policy.referencePrefix, year: 0, number: 0) }

@@ -104,6 +104,15 @@ import MIME
                                 messageID: "pd.1@example.test", date: at, body: "hi")
         try store.enqueue(QueuedMail(.acknowledgement, mail), raw: MessageWriter.render(mail), ticketID: nil, at: at)
         #expect(try store.automaticMailCount(to: "mette@nordlys.test", since: at.addingTimeInterval(-3600)) == 1)
+        for n in 2...3 {
+            var again = mail
+            again.messageID = "pd.\(n)@example.test"
+            try store.enqueue(QueuedMail(.acknowledgement, again), raw: MessageWriter.render(again), ticketID: nil, at: at)
+        }
+        #expect(try store.automaticMailCount(to: "mette@nordlys.test", since: at.addingTimeInterval(-3600)) == 3)
+        #expect(try store.automaticMailCount(to: "mette@nordlys.test", since: at.addingTimeInterval(-3600), atMost: 2) == 2)
+        #expect(try store.automaticMailCount(to: "mette@nordlys.test", since: at.addingTimeInterval(1)) == 0)
+        try store.db.query("DELETE FROM outbox WHERE message_id != 'pd.1@example.test'")
         let pending = try store.pendingOutbox(now: at)
         #expect(pending.count == 1)
         #expect(pending[0].recipients == ["Mette@nordlys.test"])

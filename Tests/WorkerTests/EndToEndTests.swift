@@ -93,6 +93,23 @@ import Store
         #expect(s.duplicates == 1)
     }
 
+    /// Without a Message-ID the bytes identify a mail: the same bytes twice are one ticket, other bytes another.
+    @Test func mailWithoutMessageIDIsRecognizedByItsContent() throws {
+        let box = try Sandbox(now: monday)
+        func mail(_ body: String) -> [UInt8] {
+            Array("From: Admin <admin@bergmann.test>\r\nTo: support@example.test\r\nSubject: Drucker\r\n\r\n\(body)\r\n".utf8)
+        }
+        try box.deliver(mail("Der Drucker im Lager druckt nicht."))
+        try box.deliver(mail("Der Drucker im Lager druckt nicht."))
+        try box.deliver(mail("Der Drucker im Büro druckt nicht."))
+        let pipeline = try box.pipeline()
+        let s = try pipeline.runOnce()
+        #expect(s.opened == 2)
+        #expect(s.duplicates == 1)
+        let hashes = try pipeline.store.db.query("SELECT content_hash FROM intake WHERE outcome = 'ticket'").compactMap { $0.text("content_hash") }
+        #expect(hashes.count == 2 && hashes.allSatisfy { $0.count == 64 })
+    }
+
     func bergmannMail(_ subject: String, id: String, body: String = "Unser Lagerverwaltungssystem ist ausgefallen.") -> [UInt8] {
         Array("""
             From: Admin <admin@bergmann.test>\r

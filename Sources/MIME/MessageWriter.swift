@@ -184,36 +184,46 @@ public enum QuotedPrintable {
     }
 
     static func encode(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        let hex: StaticString = "0123456789ABCDEF"
         let n = bytes.count
-        var width = 0
-        var i = 0
-        while i < n {
-            let b = bytes[i]
-            if b == 13 || b == 10 {
-                out.append(13); out.append(10)
-                width = 0
-                if b == 13, i + 1 < n, bytes[i + 1] == 10 { i += 1 }
+        // Room for the worst case, written through a pointer (appending byte by byte was most of rendering): each
+        // input byte gives at most 3, a soft break (3) needs at least 25 input bytes since the last, plus the last CRLF.
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: 4 * n + 16))
+        let end = out.withUnsafeMutableBufferPointer { dst -> Int in
+            let hex: StaticString = "0123456789ABCDEF"
+            var o = start
+            var width = 0
+            var i = 0
+            while i < n {
+                let b = bytes[i]
+                if b == 13 || b == 10 {
+                    dst[o] = 13; dst[o + 1] = 10; o += 2
+                    width = 0
+                    if b == 13, i + 1 < n, bytes[i + 1] == 10 { i += 1 }
+                    i += 1
+                    continue
+                }
+                let isLast = i + 1 == n || bytes[i + 1] == 13 || bytes[i + 1] == 10
+                let plain = (b >= 33 && b <= 126 && b != 61) || ((b == 32 || b == 9) && !isLast)
+                let size = plain ? 1 : 3
+                if width + size > 75 {
+                    dst[o] = 61; dst[o + 1] = 13; dst[o + 2] = 10; o += 3   // soft line break
+                    width = 0
+                }
+                if plain {
+                    dst[o] = b
+                } else {
+                    dst[o] = 61
+                    dst[o + 1] = hex.utf8Start[Int(b >> 4)]
+                    dst[o + 2] = hex.utf8Start[Int(b & 15)]
+                }
+                o += size
+                width += size
                 i += 1
-                continue
             }
-            let isLast = i + 1 == n || bytes[i + 1] == 13 || bytes[i + 1] == 10
-            let plain = (b >= 33 && b <= 126 && b != 61) || ((b == 32 || b == 9) && !isLast)
-            let size = plain ? 1 : 3
-            if width + size > 75 {
-                out.append(61); out.append(13); out.append(10)   // soft line break
-                width = 0
-            }
-            if plain {
-                out.append(b)
-            } else {
-                out.append(61)
-                out.append(hex.utf8Start[Int(b >> 4)])
-                out.append(hex.utf8Start[Int(b & 15)])
-            }
-            width += size
-            i += 1
+            dst[o] = 13; dst[o + 1] = 10
+            return o + 2
         }
-        out.append(13); out.append(10)
+        out.removeLast(out.count - end)
     }
 }

@@ -135,6 +135,8 @@ public final class Database {
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
     /// One transaction; nested calls join the outer one. Rolled back when `body` throws.
+    public var inTransaction: Bool { transactionDepth > 0 }
+
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         if transactionDepth > 0 {
             transactionDepth += 1

@@ -57,6 +57,8 @@ public struct QuarantinedMail: Sendable {
 /// Postdesk's SQLite store: tickets, messages, outbox, intake log and checkpoints.
 public final class PostdeskStore {
     public let db: Database
+    /// See `automaticMailCount`.
+    private var automaticMailTimes = AutomaticMailTimes()
 
     public init(path: String) throws {
         db = try Database(path: path)
@@ -73,7 +75,27 @@ public final class PostdeskStore {
         }
     }
 
-    public func transaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        guard !db.inTransaction else { return try db.transaction(body) }
+        automaticMailTimes.forget()   // others may have written since our last transaction
+        defer { automaticMailTimes.forget() }
+        return try db.transaction(body)
+    }
+
+    /// Runs `body` in a savepoint of the open transaction: on error only its changes are undone, and the error is rethrown.
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try db.query("SAVEPOINT step")
+        do {
+            let result = try body()
+            try db.query("RELEASE step")
+            return result
+        } catch {
+            automaticMailTimes.forget()
+            try db.query("ROLLBACK TO step")
+            try db.query("RELEASE step")
+            throw error
+        }
+    }
 
     // MARK: intake
 
@@ -368,19 +390,25 @@ public final class PostdeskStore {
             """, [SQLValue(ticketID), .text(queued.kind.rawValue), .text(mail.messageID), .text(mail.from.email),
                   .text(mail.recipients.joined(separator: " ")), .text(mail.recipients.first?.lowercased() ?? ""),
                   .text(mail.subject), .blob(raw), SQLValue(at), SQLValue(at)])
+        if queued.kind.isAutomaticToCustomer { automaticMailTimes.add(to: mail.recipients.first?.lowercased() ?? "", at: at) }
         // The text is in the outbox row's raw mail (never deleted); `messages` reads it from there.
         try insertMessage(ticketID: ticketID, direction: "out", role: queued.kind.rawValue, messageID: mail.messageID, from: mail.from,
                           subject: mail.subject, at: at, newText: "", bodyText: "", raw: nil)
     }
 
-    /// Automatic mails (acknowledgements, refusals) queued for this recipient since `since`.
-    /// Counts up to `atMost`: callers compare with a limit, and a sender past it would otherwise cost a walk over
-    /// every automatic mail it was sent in the window, per incoming mail.
+    /// Automatic mails (acknowledgements, refusals) queued for this recipient since `since`, counted up to `atMost`
+    /// (callers compare with a limit). Inside a transaction the times are read once per recipient and then kept up
+    /// to date by `enqueue`: a sender of thousands of mails an hour would otherwise cost a walk over all its
+    /// acknowledgements per incoming mail.
     public func automaticMailCount(to recipient: String, since: Date, atMost: Int = .max) throws -> Int {
-        Int(try db.query("""
-            SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox
-                WHERE primary_recipient = ? AND kind IN ('acknowledgement', 'refusal') AND created_at >= ? LIMIT ?)
-            """, [.text(recipient.lowercased()), SQLValue(since), .int(Int64(min(atMost, Int(Int64.max))))]).first?.int("n") ?? 0)
+        let key = recipient.lowercased()
+        if db.inTransaction, let count = automaticMailTimes.count(to: key, since: since, atMost: atMost) { return count }
+        let times = try db.query("""
+            SELECT created_at FROM outbox WHERE primary_recipient = ? AND kind IN ('acknowledgement', 'refusal') AND created_at >= ?
+            ORDER BY created_at DESC LIMIT ?
+            """, [.text(key), SQLValue(since), .int(Int64(min(atMost, Int(Int64.max))))]).compactMap { $0.double("created_at") }
+        if db.inTransaction { automaticMailTimes.remember(to: key, since: since, atMost: atMost, newestFirst: times) }
+        return times.count
     }
 
     func outboxItem(_ row: Row) -> OutboxItem {
@@ -450,5 +478,41 @@ public final class PostdeskStore {
 
     public func setQuarantineStatus(_ id: Int64, _ status: String) throws {
         try db.query("UPDATE quarantine SET status = ? WHERE id = ?", [.text(status), .int(id)])
+    }
+}
+
+/// The newest automatic-mail times per recipient as one transaction sees them (see `automaticMailCount`).
+/// Only the newest `atMost` at or after `since` are read; that is enough to answer any later `since` exactly up to
+/// `atMost`, because whatever was left out is older than everything kept.
+struct AutomaticMailTimes {
+    private struct Window {
+        var since: Double
+        var atMost: Int
+        var times: [Double]   // ascending
+    }
+    private var windows: [String: Window] = [:]
+
+    mutating func forget() { windows.removeAll(keepingCapacity: true) }
+
+    func count(to recipient: String, since: Date, atMost: Int) -> Int? {
+        let since = since.timeIntervalSince1970
+        guard let w = windows[recipient], w.since <= since, w.atMost >= atMost else { return nil }
+        var low = 0, high = w.times.count   // first index with time >= since
+        while low < high {
+            let mid = (low + high) / 2
+            if w.times[mid] < since { low = mid + 1 } else { high = mid }
+        }
+        return min(w.times.count - low, atMost)
+    }
+
+    mutating func remember(to recipient: String, since: Date, atMost: Int, newestFirst: [Double]) {
+        windows[recipient] = Window(since: since.timeIntervalSince1970, atMost: atMost, times: newestFirst.reversed())
+    }
+
+    mutating func add(to recipient: String, at: Date) {
+        guard var w = windows.removeValue(forKey: recipient) else { return }
+        let t = at.timeIntervalSince1970
+        w.times.insert(t, at: w.times.lastIndex(where: { $0 <= t }).map { $0 + 1 } ?? 0)
+        windows[recipient] = w
     }
 }

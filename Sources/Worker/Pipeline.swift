@@ -167,14 +167,9 @@ public final class Pipeline {
             summary.alreadyDone += 1
             return outcome == "quarantined" ? .quarantined(reason: "already quarantined") : .processed
         }
-        try store.db.query("SAVEPOINT mail")
         do {
-            let disposition = try decideAndStore(mail, prepared: prepared, mailbox: mailbox, summary: &summary)
-            try store.db.query("RELEASE mail")
-            return disposition
+            return try store.savepoint { try decideAndStore(mail, prepared: prepared, mailbox: mailbox, summary: &summary) }
         } catch {
-            try store.db.query("ROLLBACK TO mail")
-            try store.db.query("RELEASE mail")
             let reason = "internal error: \(error)"
             try store.quarantine(source: mailbox, key: mail.key, reason: reason, raw: mail.bytes, at: now())
             try store.recordIntake(source: mailbox, key: mail.key, messageID: nil, contentHash: SHA256.hex(mail.bytes),

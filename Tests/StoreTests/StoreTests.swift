@@ -97,6 +97,47 @@ import MIME
         #expect(try store.nextEscalationTime() == t.clock!.warnAt)
     }
 
+    /// Inside a transaction the count comes from times read once and kept up to date; it must equal the database's.
+    @Test func automaticMailCountInATransactionMatchesTheDatabase() throws {
+        let store = try PostdeskStore(path: tempPath())
+        let start = Date(timeIntervalSince1970: 1_795_000_000)
+        var n = 0
+        func queue(_ kind: MailKind, to: String, at: Date) throws {
+            n += 1
+            let mail = OutgoingMail(from: Address(email: "support@example.test"), to: [Address(email: to)], subject: "s",
+                                    messageID: "pd.\(n)@example.test", date: at, body: "b")
+            try store.enqueue(QueuedMail(kind, mail), raw: [], ticketID: nil, at: at)
+        }
+        for i in 0..<30 { try queue(.acknowledgement, to: "a@x.test", at: start.addingTimeInterval(Double(i) * 100)) }
+        try queue(.staffNotification, to: "a@x.test", at: start.addingTimeInterval(2990))
+        let outside = { (since: Date, atMost: Int) in try store.automaticMailCount(to: "A@x.test", since: since, atMost: atMost) }
+        try store.transaction {
+            for step in 0..<40 {
+                let at = start.addingTimeInterval(3000 + Double(step) * 50)
+                if step % 3 == 0 { try queue(.acknowledgement, to: "A@X.test", at: at) }
+                if step % 7 == 0 { try queue(.refusal, to: "a@x.test", at: at) }
+                if step == 20 {   // a rolled-back savepoint takes its mails out of the count
+                    #expect(throws: DatabaseError.self) {
+                        try store.savepoint {
+                            try queue(.acknowledgement, to: "a@x.test", at: at)
+                            throw DatabaseError(message: "boom")
+                        }
+                    }
+                }
+                for atMost in [5, 25, 1000] {
+                    let since = at.addingTimeInterval(-1800)
+                    let cached = try store.automaticMailCount(to: "a@x.test", since: since, atMost: atMost)
+                    let truth = try store.db.query("""
+                        SELECT COUNT(*) AS n FROM outbox WHERE primary_recipient = 'a@x.test' AND kind IN ('acknowledgement', 'refusal')
+                        AND created_at >= ?
+                        """, [SQLValue(since)]).first?.int("n") ?? -1
+                    #expect(cached == min(Int(truth), atMost), "step \(step) atMost \(atMost)")
+                }
+            }
+        }
+        #expect(try outside(start, 1000) == 30 + 14 + 6)
+    }
+
     @Test func outboxLifecycleAndAutomaticMailCount() throws {
         let store = try PostdeskStore(path: tempPath())
         let at = Date(timeIntervalSince1970: 1_795_000_000)

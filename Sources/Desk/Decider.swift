@@ -59,7 +59,7 @@ public struct Decider: Sendable {
         if role == .ourselves {
             return Decision(outcome: .ignored("our own mail came back"), role: .ignored, summary: "ignored our own mail")
         }
-        let automatic = AutomaticMail.classify(m)
+        let automatic = context.analysis.map(\.automatic) ?? AutomaticMail.classify(m)
         if case .bounce(let why)? = automatic {
             return Decision(outcome: .ignored("bounce: \(why)"), role: .ignored, summary: "bounce kept as ignored")
         }

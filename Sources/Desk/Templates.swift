@@ -143,7 +143,11 @@ public enum Templates {
         ]
         if !attachments.isEmpty { lines.append("Attached:  \(attachments.joined(separator: ", "))") }
         // Enough to act on; a pasted log of megabytes stays in the ticket (postdesk show), not in every inbox.
-        let cut = newText.index(newText.startIndex, offsetBy: 4000, limitedBy: newText.endIndex)   // not `count`: that walks it all
+        // 4,000 scalars (fewer characters only where marks combine), cut on a character boundary: walking characters
+        // cost more than the rest of the ticket's intake.
+        let cut = newText.utf8.count <= 4000 ? nil
+            : newText.unicodeScalars.index(newText.startIndex, offsetBy: 4000, limitedBy: newText.endIndex)
+                .map { newText[..<$0].endIndex }.flatMap { $0 < newText.endIndex ? $0 : nil }
         let shown = cut.map { String(newText[..<$0]) + "\n[… \(max(1, newText.utf8[$0...].count / 1024)) KB more: postdesk show \(ticket.reference)]" } ?? newText
         lines += ["", "----", shown.isEmpty ? "(no text)" : shown, "----", "", staffHelp]
         return lines.joined(separator: "\n")

@@ -51,6 +51,11 @@ public enum SubjectLine {
 
     /// Removes leading `Re:`, `SV:`, `AW: `, `Fwd[2]:` … and any `[PREFIX-…]` tag.
     public static func clean(_ subject: String, prefix: String) -> String {
+        // ASCII with neither ':' nor '[' has no prefix or tag to strip: only blanks are tidied (most subjects).
+        if subject.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x3A && $0 != 0x5B }) {
+            let words = subject.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 })
+            return words.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
+        }
         var s = Substring(subject.trimmingCharacters(in: .whitespaces))
         var changed = true
         while changed {

@@ -137,6 +137,13 @@ public final class Database {
     /// One transaction; nested calls join the outer one. Rolled back when `body` throws.
     public var inTransaction: Bool { transactionDepth > 0 }
 
+    /// Pages of WAL after which a commit also checkpoints (SQLite's default 1000); 0 leaves checkpoints to `checkpoint()`.
+    public func setAutoCheckpoint(pages: Int) throws { try execute("PRAGMA wal_autocheckpoint = \(pages)") }
+
+    /// Copies committed WAL pages into the database file without waiting for anyone; a writer on another
+    /// connection goes on meanwhile.
+    public func checkpoint() throws { try execute("PRAGMA wal_checkpoint(PASSIVE)") }
+
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         if transactionDepth > 0 {
             transactionDepth += 1

@@ -54,8 +54,9 @@ public final class Pipeline {
 
     /// 128 random bits, so only someone who received our mail can name it in In-Reply-To.
     func makeMessageID() -> String {
-        var rng = SystemRandomNumberGenerator()
-        let hex = (0..<2).map { _ in String(rng.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()
+        var bits = (UInt64(0), UInt64(0))
+        withUnsafeMutableBytes(of: &bits) { arc4random_buf($0.baseAddress!, $0.count) }   // one call, no system call
+        let hex = String(bits.0, radix: 16).leftPadded(to: 16) + String(bits.1, radix: 16).leftPadded(to: 16)
         let domain = policy.supportAddress.domain.isEmpty ? "postdesk.invalid" : policy.supportAddress.domain
         return "pd.\(hex)@\(domain)"
     }
@@ -79,8 +80,14 @@ public final class Pipeline {
         let fetched = stopwatch.lap()
         var prepared = Self.prepare(batch, classifier: decider.classifier)
         var timing = BatchTiming(fetch: fetched, analyse: stopwatch.lap(), wait: "0.0")
-        let lane = MailboxLane(source, log: log)
-        defer { lane.drain() }   // settles still queued are done before the source is used here again
+        // The lane also checkpoints the WAL after each batch, on a connection of its own, so the commit thread does not.
+        let checkpoints = store.db.path == ":memory:" ? nil : try? Database(path: store.db.path)
+        if checkpoints != nil { try store.db.setAutoCheckpoint(pages: 0) }
+        let lane = MailboxLane(source, log: log, checkpoints: checkpoints)
+        defer {
+            lane.drain()   // settles still queued are done before the source is used here again
+            if checkpoints != nil { try? store.db.setAutoCheckpoint(pages: 1000) }
+        }
         while !batch.isEmpty {
             let stopping = stop?.isRequested ?? false
             let ahead = stopping ? nil : lane.fetchAhead(following: batch, limit: config.batchSize, classifier: decider.classifier)
@@ -413,13 +420,16 @@ func settle(_ mail: IncomingMail, _ disposition: Disposition, in source: Mailbox
 final class MailboxLane: @unchecked Sendable {
     private let source: MailboxSource
     private let log: Log
+    /// Used on the lane only, after each settle.
+    private let checkpoints: Database?
     private let queue = DispatchQueue(label: "postdesk.mailbox")
     private let lock = NSLock()
     private var settleMilliseconds = "0.0"
 
-    init(_ source: MailboxSource, log: Log) {
+    init(_ source: MailboxSource, log: Log, checkpoints: Database? = nil) {
         self.source = source
         self.log = log
+        self.checkpoints = checkpoints
     }
 
     /// The last settle's duration (it runs on the lane, after the commit it follows).
@@ -447,6 +457,11 @@ final class MailboxLane: @unchecked Sendable {
         queue.async {
             var stopwatch = Stopwatch()
             for (mail, disposition) in dispositions { Worker.settle(mail, disposition, in: self.source, log: self.log) }
+            do {
+                try self.checkpoints?.checkpoint()
+            } catch {
+                self.log.debug("store.checkpoint_failed", [("error", "\(error)")])   // the next one catches up
+            }
             let took = stopwatch.lap()
             self.lock.withLock { self.settleMilliseconds = took }
         }

@@ -11,6 +11,19 @@ import MIME
         TestDesk.mail(from: "Mette <mette@nordlys.test>", subject: "Printer problem", body: body, id: "m1@nordlys.test")
     }
 
+    /// The staff notice shows the first 4,000 characters of a long mail and says how much more the ticket holds.
+    @Test(arguments: [(3990, false), (4000, false), (4001, true), (9000, true)])
+    func staffNoticeShowsTheStartOfALongMail(_ length: Int, _ cut: Bool) throws {
+        // Two-byte letters, so a cut by bytes instead of characters would show.
+        let text = String((0..<length).map { i in i % 50 == 49 ? "\n" : "æ" })
+        let d = decider.decide(TestDesk.context(adminMail(text), at: monday10))
+        let notice = try #require(d.mails.first { $0.kind == .staffNotification }?.mail.body)
+        let shown = try #require(notice.components(separatedBy: "----\n").dropFirst().first)
+        #expect(shown.contains("KB more: postdesk show PD-2026-000001") == cut)
+        #expect(shown.hasPrefix(String(text.prefix(4000))))
+        #expect(!shown.hasPrefix(String(text.prefix(4001))) || !cut)
+    }
+
     @Test func administratorOpensTicketWithAcknowledgementAndStaffNotice() throws {
         let d = decider.decide(TestDesk.context(adminMail(), at: monday10))
         guard case .newTicket(let t) = d.outcome else { Issue.record("no ticket: \(d.outcome)"); return }

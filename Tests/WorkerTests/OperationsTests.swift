@@ -12,6 +12,22 @@ import Store
         Array("From: Admin <admin@bergmann.test>\r\nTo: support@example.test\r\nSubject: \(subject)\r\nMessage-ID: <\(id)>\r\nDate: Mon, 02 Nov 2026 09:00:00 +0100\r\n\r\nBitte helfen.\r\n".utf8)
     }
 
+    /// Our Message-IDs carry 128 random bits (32 hex digits), so only a recipient of our mail can name it.
+    @Test func messageIDsAreRandomAndWellFormed() throws {
+        let pipeline = try Sandbox(now: monday).pipeline()
+        let ids = (0..<2000).map { _ in pipeline.makeMessageID() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids.prefix(50) {
+            let parts = id.split(separator: "@")
+            #expect(parts.count == 2 && parts[1] == "example.test")
+            #expect(parts[0].hasPrefix("pd.") && parts[0].dropFirst(3).count == 32)
+            #expect(parts[0].dropFirst(3).allSatisfy { $0.isHexDigit })
+        }
+        // Every hex digit position varies (a stuck half would show as a constant prefix).
+        #expect(Set(ids.map { $0.dropFirst(3).prefix(16) }).count == ids.count)
+        #expect(Set(ids.map { $0.dropFirst(19).prefix(16) }).count == ids.count)
+    }
+
     /// Intake fetches the next batch while one commits: with small batches every mail is still taken exactly once,
     /// in order, and settled, and a mail arriving meanwhile is picked up too.
     @Test func pipelinedIntakeTakesEveryMailOnce() throws {
@@ -32,6 +48,11 @@ import Store
         #expect(subjects.count == 24 && Set(subjects).count == 24)
         #expect(Array(subjects.prefix(23)) == (1...23).map { "Pipe \($0)" })   // references follow arrival order
         #expect(box.logLines.lines.filter { $0.contains("event=intake.batch") }.count == 6)
+        // The lane checkpointed the WAL while the commit thread's own checkpoints were off, and they are back on.
+        let db = pipeline.store.db
+        #expect(try db.query("PRAGMA wal_autocheckpoint").first?.int("wal_autocheckpoint") == 1000)
+        let fileBytes = (try FileManager.default.attributesOfItem(atPath: db.path)[.size] as? Int) ?? 0
+        #expect(fileBytes > 100_000, "database file has \(fileBytes) bytes: nothing was checkpointed into it")
     }
 
     @Test func importIsIdempotentAndSendsNothing() throws {

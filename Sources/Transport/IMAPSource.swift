@@ -237,10 +237,10 @@ public final class IMAPSource: MailboxSource {
         }
     }
 
-    public func waitForMail(timeout: Double) {
+    public func waitForMail(timeout: Double, interrupted: () -> Bool) {
         let deadline = Date().addingTimeInterval(max(0, timeout))
         if conn == nil && Date() < nextAttempt {
-            sleepUntil(min(deadline, nextAttempt))
+            sleepUntil(min(deadline, nextAttempt), interrupted: interrupted)
             return
         }
         do {
@@ -253,14 +253,14 @@ public final class IMAPSource: MailboxSource {
                 let baseline = c.exists
                 if try self.hasUnseenMail(c) { return }
                 if c.capabilities.contains("IDLE") {
-                    try self.idle(c, deadline: deadline, baseline: baseline)
+                    try self.idle(c, deadline: deadline, baseline: baseline, interrupted: interrupted)
                 } else {
-                    try self.pollForMail(c, deadline: deadline, baseline: baseline)
+                    try self.pollForMail(c, deadline: deadline, baseline: baseline, interrupted: interrupted)
                 }
             }
         } catch {
             // withConnection logged the state change; wait out the rest (or the backoff) quietly.
-            sleepUntil(min(deadline, max(Date(), nextAttempt)))
+            sleepUntil(min(deadline, max(Date(), nextAttempt)), interrupted: interrupted)
         }
     }
 
@@ -329,15 +329,19 @@ public final class IMAPSource: MailboxSource {
         return found
     }
 
-    private func idle(_ c: IMAPConnection, deadline: Date, baseline: Int) throws {
+    private func idle(_ c: IMAPConnection, deadline: Date, baseline: Int, interrupted: () -> Bool) throws {
         let tag = c.nextTag()
         try c.sendRaw(Array("\(tag) IDLE\r\n".utf8))
         var woke = false
         var idling = false
         while !woke {
-            guard let r = try c.readResponse(deadline: idling ? deadline : Date().addingTimeInterval(c.timeout)) else {
+            if idling && interrupted() { break }
+            // Idling, the wait is cut into slices so `interrupted` is looked at; a response is read whole across slices.
+            let until = idling ? min(deadline, Date().addingTimeInterval(Self.interruptCheckSeconds)) : Date().addingTimeInterval(c.timeout)
+            guard let r = try c.readResponse(deadline: until) else {
                 if !idling { throw IMAPError.connectionFailed("no answer to IDLE") }
-                break // timeout
+                if Date() >= deadline { break }
+                continue
             }
             if r.tag == "+" { idling = true; if c.exists > baseline { woke = true }; continue }
             if r.tag == "*" {
@@ -355,11 +359,11 @@ public final class IMAPSource: MailboxSource {
     }
 
     /// Without IDLE: NOOP once a second until EXISTS grows or the deadline.
-    private func pollForMail(_ c: IMAPConnection, deadline: Date, baseline: Int) throws {
-        while Date() < deadline {
+    private func pollForMail(_ c: IMAPConnection, deadline: Date, baseline: Int, interrupted: () -> Bool) throws {
+        while Date() < deadline && !interrupted() {
             try c.command("NOOP")
             if c.exists > baseline { return }
-            sleepUntil(min(deadline, Date().addingTimeInterval(1)))
+            sleepUntil(min(deadline, Date().addingTimeInterval(1)), interrupted: interrupted)
         }
     }
 
@@ -427,9 +431,15 @@ public final class IMAPSource: MailboxSource {
         }
     }
 
-    private func sleepUntil(_ t: Date) {
-        let s = t.timeIntervalSinceNow
-        if s > 0 { Thread.sleep(forTimeInterval: s) }
+    /// How often a wait looks at its `interrupted`.
+    static let interruptCheckSeconds = 0.25
+
+    private func sleepUntil(_ t: Date, interrupted: () -> Bool) {
+        while !interrupted() {
+            let s = min(t.timeIntervalSinceNow, Self.interruptCheckSeconds)
+            guard s > 0 else { return }
+            Thread.sleep(forTimeInterval: s)
+        }
     }
 
     /// "1:3,7,9:10" for [1,2,3,7,9,10].

@@ -88,7 +88,7 @@ public final class ImportSource: MailboxSource {
 
     public func settle(_ mail: IncomingMail, as disposition: Disposition) throws {}
 
-    public func waitForMail(timeout: Double) {}
+    public func waitForMail(timeout: Double, interrupted: () -> Bool) {}
 }
 
 /// Mail already in hand (e.g. from the quarantine), offered to the pipeline once.
@@ -108,5 +108,5 @@ public final class MemorySource: MailboxSource {
     }
 
     public func settle(_ mail: IncomingMail, as disposition: Disposition) throws {}
-    public func waitForMail(timeout: Double) {}
+    public func waitForMail(timeout: Double, interrupted: () -> Bool) {}
 }

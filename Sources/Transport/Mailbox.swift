@@ -45,14 +45,16 @@ public protocol MailboxSource: AnyObject {
     func fetch(following previous: [IncomingMail], limit: Int) throws -> [IncomingMail]
     /// Called only after the mail's transaction committed: Maildir moves new/ → cur/, IMAP moves to a folder.
     func settle(_ mail: IncomingMail, as disposition: Disposition) throws
-    /// Blocks until new mail may be waiting or `timeout` seconds pass.
-    func waitForMail(timeout: Double)
+    /// Blocks until new mail may be waiting, `timeout` seconds pass or `interrupted` turns true (looked at a few
+    /// times a second, so a stop request is not kept waiting for the poll interval).
+    func waitForMail(timeout: Double, interrupted: () -> Bool)
     /// Finishes pending work (IMAP: batched moves) and disconnects.
     func close()
 }
 
 extension MailboxSource {
     public func close() {}
+    public func waitForMail(timeout: Double) { waitForMail(timeout: timeout, interrupted: { false }) }
 
     /// Sources that resume from a checkpoint (IMAP) or a cursor (import, memory) continue after the last mail.
     public func fetch(following previous: [IncomingMail], limit: Int) throws -> [IncomingMail] {

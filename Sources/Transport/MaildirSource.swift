@@ -69,9 +69,9 @@ public final class MaildirSource: MailboxSource {
         }
     }
 
-    public func waitForMail(timeout: Double) {
+    public func waitForMail(timeout: Double, interrupted: () -> Bool) {
         let end = Date().addingTimeInterval(timeout)
-        while Date() < end {
+        while Date() < end && !interrupted() {
             if !waiting().isEmpty { return }
             usleep(200_000)
         }

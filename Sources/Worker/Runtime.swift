@@ -101,7 +101,7 @@ extension Pipeline {
             if stop.isRequested { break }
             var wait = config.pollSeconds
             if let next = try? store.nextEscalationTime() { wait = max(0.05, min(wait, next.timeIntervalSince(now()))) }
-            source.waitForMail(timeout: wait)
+            source.waitForMail(timeout: wait, interrupted: { stop.isRequested })
         }
         source.close()
         log.info("worker.stopped")

@@ -260,6 +260,11 @@ struct IMAPStackTests {
         let t0 = Date()
         src.waitForMail(timeout: 0.5)
         #expect(Date().timeIntervalSince(t0) >= 0.45)
+        // Unless a stop is requested: the IDLE is left within a fraction of a second, and the connection still works.
+        let t1 = Date()
+        src.waitForMail(timeout: 20, interrupted: { Date().timeIntervalSince(t1) > 1 })
+        #expect(Date().timeIntervalSince(t1) < 3, "an interrupted wait took \(Date().timeIntervalSince(t1)) s")
+        #expect(try src.fetch(after: cp, limit: 100).contains { Self.messageID($0) == id })
     }
 
     /// Mail that arrives after a fetch, while processed mail is still to be moved, is counted in EXISTS by the

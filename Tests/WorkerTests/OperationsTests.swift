@@ -12,6 +12,25 @@ import Store
         Array("From: Admin <admin@bergmann.test>\r\nTo: support@example.test\r\nSubject: \(subject)\r\nMessage-ID: <\(id)>\r\nDate: Mon, 02 Nov 2026 09:00:00 +0100\r\n\r\nBitte helfen.\r\n".utf8)
     }
 
+    /// A stop request ends the service loop's wait for mail at once, not after the poll interval.
+    @Test func stopRequestEndsTheWaitForMail() throws {
+        let box = try Sandbox(now: monday) { $0["pollSeconds"] = 60 }
+        let pipeline = try box.pipeline()
+        let stop = StopSignal()
+        let finished = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) let running = pipeline
+        Thread.detachNewThread {
+            running.run(until: stop)
+            finished.signal()
+        }
+        Thread.sleep(forTimeInterval: 0.5)   // the first pass is done and the loop waits for mail
+        let asked = Date()
+        stop.request()
+        #expect(finished.wait(timeout: .now() + 5) == .success, "the worker did not stop within 5 s")
+        #expect(Date().timeIntervalSince(asked) < 2)
+        #expect(box.logLines.lines.contains { $0.contains("event=worker.stopped") })
+    }
+
     /// Our Message-IDs carry 128 random bits (32 hex digits), so only a recipient of our mail can name it.
     @Test func messageIDsAreRandomAndWellFormed() throws {
         let pipeline = try Sandbox(now: monday).pipeline()

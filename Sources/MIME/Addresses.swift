@@ -220,13 +220,7 @@ public enum MessageIDList {
         while i < n {
             let c = s[i]
             if c == UInt8(ascii: "(") {
-                var depth = 0
-                while i < n {
-                    if s[i] == UInt8(ascii: "\\") { i += 2; continue }
-                    if s[i] == UInt8(ascii: "(") { depth += 1 }
-                    if s[i] == UInt8(ascii: ")") { depth -= 1; if depth == 0 { i += 1; break } }
-                    i += 1
-                }
+                i = endOfComment(s, at: i)
                 if !current.isEmpty { bare.append(current); current = [] }
                 continue
             }
@@ -239,13 +233,7 @@ public enum MessageIDList {
                     let d = s[i]
                     if d == UInt8(ascii: "\"") { inQuote.toggle(); id.append(d); i += 1; continue }
                     if d == UInt8(ascii: "(") && !inQuote {
-                        var depth = 0
-                        while i < n {
-                            if s[i] == UInt8(ascii: "(") { depth += 1 }
-                            if s[i] == UInt8(ascii: ")") { depth -= 1; if depth == 0 { break } }
-                            i += 1
-                        }
-                        i += 1
+                        i = endOfComment(s, at: i)
                         continue
                     }
                     if d == UInt8(ascii: "<") && !inQuote { id.removeAll() ; i += 1; continue }

@@ -216,13 +216,7 @@ public struct ContentHeader: Sendable, Equatable {
             while i < n {
                 if s[i] == 32 || s[i] == 9 || s[i] == 13 || s[i] == 10 { i += 1; continue }
                 if s[i] == UInt8(ascii: "(") {
-                    var depth = 0
-                    while i < n {
-                        if s[i] == UInt8(ascii: "\\") { i += 2; continue }
-                        if s[i] == UInt8(ascii: "(") { depth += 1 }
-                        if s[i] == UInt8(ascii: ")") { depth -= 1; if depth == 0 { i += 1; break } }
-                        i += 1
-                    }
+                    i = endOfComment(s, at: i)
                     continue
                 }
                 break
@@ -378,4 +372,18 @@ public struct ContentHeader: Sendable, Equatable {
         }
         return out
     }
+}
+
+/// The index just past the RFC 5322 comment that starts at `start` (an "("), nested comments and quoted pairs
+/// included; the end of `s` when the comment is not closed.
+func endOfComment(_ s: [UInt8], at start: Int) -> Int {
+    var i = start
+    var depth = 0
+    while i < s.count {
+        if s[i] == UInt8(ascii: "\\") { i += 2; continue }
+        if s[i] == UInt8(ascii: "(") { depth += 1 }
+        if s[i] == UInt8(ascii: ")") { depth -= 1; if depth == 0 { return i + 1 } }
+        i += 1
+    }
+    return s.count
 }

@@ -96,6 +96,10 @@ import Testing
         #expect(MessageIDList.parse("<a@b>\r\n\t<c@d> (comment)") == ["a@b", "c@d"])
         #expect(MessageIDList.parse("bare@id.example") == ["bare@id.example"])
         #expect(MessageIDList.parse("") == [])
+        // Comments, nested and with quoted pairs, between and inside the brackets; an unclosed one ends the list.
+        #expect(MessageIDList.parse("(first (nested \\) still)) <a@b> (x) <c(y)@d>") == ["a@b", "c@d"])
+        #expect(MessageIDList.parse("<a@b> (never closed <c@d>") == ["a@b"])
+        #expect(ContentHeader.parse("text/plain (comment \\( here); charset=\"utf-8\"").parameters["charset"] == "utf-8")
     }
 }
 

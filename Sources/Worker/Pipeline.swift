@@ -52,13 +52,16 @@ public final class Pipeline {
 
     var policy: Policy { config.policy }
 
-    /// 128 random bits, so only someone who received our mail can name it in In-Reply-To.
+    /// `pd.<milliseconds since 1970>.<128 random bits>@domain`, in hex. The random bits make it unguessable, so only
+    /// someone who received our mail can name it in In-Reply-To; the time in front makes the Message-ID indexes
+    /// grow at their end instead of dirtying a random page per mail.
     func makeMessageID() -> String {
         var bits = (UInt64(0), UInt64(0))
         withUnsafeMutableBytes(of: &bits) { arc4random_buf($0.baseAddress!, $0.count) }   // one call, no system call
         let hex = String(bits.0, radix: 16).leftPadded(to: 16) + String(bits.1, radix: 16).leftPadded(to: 16)
+        let millis = String(UInt64(max(0, now().timeIntervalSince1970 * 1000)), radix: 16).leftPadded(to: 11)
         let domain = policy.supportAddress.domain.isEmpty ? "postdesk.invalid" : policy.supportAddress.domain
-        return "pd.\(hex)@\(domain)"
+        return "pd.\(millis).\(hex)@\(domain)"
     }
 
     /// The year a reference carries: the local year at the support desk.

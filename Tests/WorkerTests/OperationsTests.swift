@@ -31,20 +31,27 @@ import Store
         #expect(box.logLines.lines.contains { $0.contains("event=worker.stopped") })
     }
 
-    /// Our Message-IDs carry 128 random bits (32 hex digits), so only a recipient of our mail can name it.
+    /// Our Message-IDs carry 128 random bits (32 hex digits), so only a recipient of our mail can name it, after
+    /// the time in milliseconds, so later mails sort after earlier ones.
     @Test func messageIDsAreRandomAndWellFormed() throws {
-        let pipeline = try Sandbox(now: monday).pipeline()
+        let box = try Sandbox(now: monday)
+        let pipeline = try box.pipeline()
         let ids = (0..<2000).map { _ in pipeline.makeMessageID() }
         #expect(Set(ids).count == ids.count)
-        for id in ids.prefix(50) {
+        let randomParts = ids.map { id -> Substring in
             let parts = id.split(separator: "@")
             #expect(parts.count == 2 && parts[1] == "example.test")
-            #expect(parts[0].hasPrefix("pd.") && parts[0].dropFirst(3).count == 32)
-            #expect(parts[0].dropFirst(3).allSatisfy { $0.isHexDigit })
+            let fields = parts[0].split(separator: ".")
+            #expect(fields.count == 3 && fields[0] == "pd" && fields[1].count == 11 && fields[2].count == 32)
+            #expect(fields[1].allSatisfy(\.isHexDigit) && fields[2].allSatisfy(\.isHexDigit))
+            #expect(UInt64(fields[1], radix: 16) == UInt64(monday.timeIntervalSince1970 * 1000))
+            return fields[2]
         }
-        // Every hex digit position varies (a stuck half would show as a constant prefix).
-        #expect(Set(ids.map { $0.dropFirst(3).prefix(16) }).count == ids.count)
-        #expect(Set(ids.map { $0.dropFirst(19).prefix(16) }).count == ids.count)
+        // Both halves of the random part vary (a stuck half would repeat).
+        #expect(Set(randomParts.map { $0.prefix(16) }).count == ids.count)
+        #expect(Set(randomParts.map { $0.suffix(16) }).count == ids.count)
+        box.now = monday.addingTimeInterval(1)
+        #expect(pipeline.makeMessageID() > ids[0])
     }
 
     /// Intake fetches the next batch while one commits: with small batches every mail is still taken exactly once,

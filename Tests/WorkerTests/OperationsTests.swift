@@ -149,6 +149,9 @@ import Store
         let notice = try #require(try p.store.outbox().first { $0.kind == "delivery-failure" })
         #expect(notice.recipients == ["agents@example.test"])
         #expect(try p.store.tickets().count == 1)
+        // Mails sent before our Message-IDs carried the time are still recognized when they bounce.
+        let older = "pd.0123456789abcdef0123456789abcdef@example.test"
+        #expect(BounceReport.ourMessageIDs(in: Array("Message-ID: <\(older)>\r\nIn-Reply-To: <\(ack.messageID)>".utf8)) == [older, ack.messageID])
     }
 
     @Test func monthlyReportCountsReactionTimesInBusinessTime() throws {

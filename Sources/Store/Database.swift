@@ -137,8 +137,10 @@ public final class Database {
     /// One transaction; nested calls join the outer one. Rolled back when `body` throws.
     public var inTransaction: Bool { transactionDepth > 0 }
 
-    /// Pages of WAL after which a commit also checkpoints (SQLite's default 1000); 0 leaves checkpoints to `checkpoint()`.
-    public func setAutoCheckpoint(pages: Int) throws { try execute("PRAGMA wal_autocheckpoint = \(pages)") }
+    /// On: a commit that leaves 1,000 pages of WAL also checkpoints (SQLite's default). Off: `checkpoint()` does.
+    public func setAutoCheckpoint(_ on: Bool) throws {
+        try execute(on ? "PRAGMA wal_autocheckpoint = 1000" : "PRAGMA wal_autocheckpoint = 0")
+    }
 
     /// Copies committed WAL pages into the database file without waiting for anyone; a writer on another
     /// connection goes on meanwhile.

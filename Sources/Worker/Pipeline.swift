@@ -85,11 +85,11 @@ public final class Pipeline {
         var timing = BatchTiming(fetch: fetched, analyse: stopwatch.lap(), wait: "0.0")
         // The lane also checkpoints the WAL after each batch, on a connection of its own, so the commit thread does not.
         let checkpoints = store.db.path == ":memory:" ? nil : try? Database(path: store.db.path)
-        if checkpoints != nil { try store.db.setAutoCheckpoint(pages: 0) }
+        if checkpoints != nil { try store.db.setAutoCheckpoint(false) }
         let lane = MailboxLane(source, log: log, checkpoints: checkpoints)
         defer {
             lane.drain()   // settles still queued are done before the source is used here again
-            if checkpoints != nil { try? store.db.setAutoCheckpoint(pages: 1000) }
+            if checkpoints != nil { try? store.db.setAutoCheckpoint(true) }
         }
         while !batch.isEmpty {
             let stopping = stop?.isRequested ?? false

@@ -223,7 +223,7 @@ public enum PostdeskCommand {
         for m in try store.messages(ticketID: t.id) {
             let who = m.from.map(MessageWriter.address) ?? "?"
             out.append("")
-            out.append("── \(m.direction == "in" ? "from" : "to-out") \(who) · \(m.role) · \(BusinessTimeFormat.deadline(m.createdAt, in: zone, language: "en"))")
+            out.append("── \(m.direction == "in" ? "from" : "sent by") \(who) · \(m.role) · \(BusinessTimeFormat.deadline(m.createdAt, in: zone, language: "en"))")
             out.append(m.newText.isEmpty ? "(no new text)" : m.newText)
             for a in m.attachments {
                 out.append("  📎 \(a.filename ?? "(unnamed)")  \(a.contentType)  \(a.size) bytes  sha256:\(a.sha256.prefix(16))…")

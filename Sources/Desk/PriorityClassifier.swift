@@ -63,8 +63,7 @@ public struct PriorityClassifier: Sendable {
         options: [.caseInsensitive])
 
     static func marker(subject: String, newText: String, lines count: Int) -> PriorityDecision? {
-        let lines = newText.split(whereSeparator: \.isNewline).lazy.map { String($0).trimmingBlanks() }.filter { !$0.isEmpty }.prefix(count)
-        let places = [("subject", subject)] + lines.map { ("first lines", $0) }
+        let places = [("subject", subject)] + firstLines(of: newText, count).map { ("first lines", $0) }
         // Cheap, sound tests first: a numeric marker needs a digit 1–5, every critical word contains "riti".
         for (place, text) in places where text.utf8.contains(where: { $0 >= 0x31 && $0 <= 0x35 }) {
             let ns = text as NSString
@@ -85,6 +84,19 @@ public struct PriorityClassifier: Sendable {
             }
         }
         return nil
+    }
+
+    /// The first `count` non-blank lines, trimmed; the rest of the text is not split (it can be long).
+    static func firstLines(of text: String, _ count: Int) -> [String] {
+        var lines: [String] = []
+        var rest = text[...]
+        while lines.count < count, !rest.isEmpty {
+            let end = rest.firstIndex(where: \.isNewline) ?? rest.endIndex
+            let line = String(rest[..<end]).trimmingBlanks()
+            if !line.isEmpty { lines.append(line) }
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
+        }
+        return lines
     }
 
     /// "riti" in any ASCII case.
@@ -196,13 +208,20 @@ public struct PriorityClassifier: Sendable {
         if scalars.contains(where: ScalarText.mayExtendCharacter) { return sentencesByCharacter(text) }
         // One Character per scalar here (CR LF aside), so this walks scalars exactly as the Character version walks.
         var out: [String] = []
-        var current = String.UnicodeScalarView()
+        // Scalars are collected in an array and encoded once per sentence: appending to a String's scalar view
+        // one scalar at a time cost several hundred instructions per character.
+        var current: [Unicode.Scalar] = []
+        var utf8: [UInt8] = []
         func flush() {
-            var lo = current.startIndex, hi = current.endIndex
-            while lo < hi, isBlank(current[lo]) { lo = current.index(after: lo) }
-            while hi > lo, isBlank(current[current.index(before: hi)]) { hi = current.index(before: hi) }
-            if lo < hi { out.append(String(current[lo..<hi])) }
-            current = String.UnicodeScalarView()
+            var lo = 0, hi = current.count
+            while lo < hi, isBlank(current[lo]) { lo += 1 }
+            while hi > lo, isBlank(current[hi - 1]) { hi -= 1 }
+            if lo < hi {
+                utf8.removeAll(keepingCapacity: true)
+                for scalar in current[lo..<hi] { UTF8.encode(scalar) { utf8.append($0) } }
+                out.append(String(decoding: utf8, as: UTF8.self))
+            }
+            current.removeAll(keepingCapacity: true)
         }
         let n = scalars.count
         var lineStart = 0

@@ -38,6 +38,9 @@ import MIME
             if !t.unicodeScalars.contains(where: ScalarText.mayExtendCharacter) { scalarPath += 1 }
             #expect(PriorityClassifier.normalize(t) == PriorityClassifier.normalizeCharacters(t), "\(t.debugDescription)")
             #expect(PriorityClassifier.sentences(t) == PriorityClassifier.sentencesByCharacter(t), "\(t.debugDescription)")
+            // The marker's first lines: as splitting the whole text would give them.
+            let split = t.split(whereSeparator: \.isNewline).map { String($0).trimmingBlanks() }.filter { !$0.isEmpty }
+            #expect(PriorityClassifier.firstLines(of: t, 5) == Array(split.prefix(5)), "\(t.debugDescription)")
         }
         #expect(scalarPath > 2000)
     }

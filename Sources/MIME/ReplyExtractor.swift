@@ -127,7 +127,7 @@ public enum ReplyExtractor {
             }
         }
         func hasPrefix(_ i: Int, anyOf prefixes: Prefixes) -> Bool {
-            guard let first = self[i].first, prefixes.firstBytes.contains(first) else { return false }
+            guard let first = first(i), prefixes.mayStart(with: first) else { return false }
             return prefixes.list.contains { hasPrefix(i, $0) }
         }
         func endsWithColon(_ i: Int) -> Bool { self[i].last == 0x3A }
@@ -142,11 +142,15 @@ public enum ReplyExtractor {
     /// Line starts to look for, with their first bytes for a quick no.
     struct Prefixes {
         let list: [Prefix]
-        let firstBytes: Set<UInt8>
+        /// Indexed by a line's first byte: asked for every line several times, so no hashing.
+        private let firstBytes: [Bool]
         init(_ texts: [String]) {
             list = texts.map(Prefix.init)
-            firstBytes = Set(list.compactMap(\.bytes.first))
+            var table = [Bool](repeating: false, count: 256)
+            for b in list.compactMap(\.bytes.first) { table[Int(b)] = true }
+            firstBytes = table
         }
+        func mayStart(with b: UInt8) -> Bool { firstBytes[Int(b)] }
     }
 
     static let separatorStarts = Prefixes(["--", "__", "=="])
@@ -161,7 +165,7 @@ public enum ReplyExtractor {
         for i in 0..<norm.count {
             let raw = bytes[lines[i]]
             // Signature delimiter "-- " (also "--" after trailing-blank stripping).
-            if raw.elementsEqual("-- ".utf8) || raw.elementsEqual("--".utf8) || raw.elementsEqual("-- \r".utf8) { return i }
+            if raw.count <= 4, raw.elementsEqual("-- ".utf8) || raw.elementsEqual("--".utf8) || raw.elementsEqual("-- \r".utf8) { return i }
             if norm.isEmpty(i) { continue }
             // -----Original Message----- and friends.
             if norm.hasPrefix(i, anyOf: separatorStarts) {

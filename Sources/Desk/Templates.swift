@@ -143,14 +143,31 @@ public enum Templates {
         ]
         if !attachments.isEmpty { lines.append("Attached:  \(attachments.joined(separator: ", "))") }
         // Enough to act on; a pasted log of megabytes stays in the ticket (postdesk show), not in every inbox.
-        // 4,000 scalars (fewer characters only where marks combine), cut on a character boundary: walking characters
-        // cost more than the rest of the ticket's intake.
-        let cut = newText.utf8.count <= 4000 ? nil
-            : newText.unicodeScalars.index(newText.startIndex, offsetBy: 4000, limitedBy: newText.endIndex)
-                .map { newText[..<$0].endIndex }.flatMap { $0 < newText.endIndex ? $0 : nil }
+        let cut = scalarPrefixEnd(newText, 4000)
         let shown = cut.map { String(newText[..<$0]) + "\n[… \(max(1, newText.utf8[$0...].count / 1024)) KB more: postdesk show \(ticket.reference)]" } ?? newText
         lines += ["", "----", shown.isEmpty ? "(no text)" : shown, "----", "", staffHelp]
         return lines.joined(separator: "\n")
+    }
+
+    /// Where the first `count` scalars of `text` end, moved back to a character boundary; nil when the text is no
+    /// longer. Counted over UTF-8 lead bytes: walking characters, or even the scalar view, cost more per mail than
+    /// the rest of the ticket's intake.
+    static func scalarPrefixEnd(_ text: String, _ count: Int) -> String.Index? {
+        guard text.utf8.count > count else { return nil }
+        var contiguous = text
+        let offset = contiguous.withUTF8 { bytes -> Int? in
+            var scalars = 0
+            for (i, b) in bytes.enumerated() where b & 0xC0 != 0x80 {
+                if scalars == count { return i }
+                scalars += 1
+            }
+            return nil
+        }
+        guard let offset else { return nil }
+        var end = text.utf8.index(text.startIndex, offsetBy: offset)
+        // Back to the start of the character the cut would split (a letter and its combining marks stay together).
+        while end > text.startIndex, end.samePosition(in: text) == nil { end = text.unicodeScalars.index(before: end) }
+        return end
     }
 
     static let staffHelp = """

@@ -185,16 +185,23 @@ public enum QuotedPrintable {
 
     static func encode(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         let n = bytes.count
-        // Room for the worst case, written through a pointer (appending byte by byte was most of rendering): each
-        // input byte gives at most 3, a soft break (3) needs at least 25 input bytes since the last, plus the last CRLF.
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: 4 * n + 16))
-        let end = out.withUnsafeMutableBufferPointer { dst -> Int in
+        // Room for the worst case, written through a pointer and not zero-filled (appending byte by byte was most of
+        // rendering): each input byte gives at most 3, a soft break (3) needs at least 25 input bytes since the last,
+        // plus the last CRLF.
+        let encoded = [UInt8](unsafeUninitializedCapacity: 4 * n + 16) { dst, written in
             let hex: StaticString = "0123456789ABCDEF"
-            var o = start
+            var o = 0
             var width = 0
             var i = 0
             while i < n {
+                // Runs of bytes that never need encoding (printable ASCII but "=", no blanks) are copied as they are.
+                while i < n, width < 75 {
+                    let b = bytes[i]
+                    guard b >= 33 && b <= 126 && b != 61 else { break }
+                    dst[o] = b
+                    o += 1; width += 1; i += 1
+                }
+                guard i < n else { break }
                 let b = bytes[i]
                 if b == 13 || b == 10 {
                     dst[o] = 13; dst[o + 1] = 10; o += 2
@@ -222,8 +229,8 @@ public enum QuotedPrintable {
                 i += 1
             }
             dst[o] = 13; dst[o + 1] = 10
-            return o + 2
+            written = o + 2
         }
-        out.removeLast(out.count - end)
+        out.append(contentsOf: encoded)
     }
 }

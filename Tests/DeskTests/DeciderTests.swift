@@ -24,6 +24,17 @@ import MIME
         #expect(!shown.hasPrefix(String(text.prefix(4001))) || !cut)
     }
 
+    /// The cut counts scalars and lands on a character boundary, also inside a run of combining marks.
+    @Test func noticeCutCountsScalarsAndKeepsCharactersWhole() throws {
+        let marks = String(repeating: "e\u{301}", count: 3000)   // 2 scalars per character
+        #expect(Templates.scalarPrefixEnd(marks, 4000).map { marks[..<$0].count } == 2000)
+        let odd = "a" + marks   // 4,000 scalars end inside a character: the cut moves back before it
+        #expect(Templates.scalarPrefixEnd(odd, 4000).map { odd[..<$0].count } == 2000)
+        #expect(Templates.scalarPrefixEnd(String(repeating: "æ", count: 4000), 4000) == nil)
+        let long = String(repeating: "x", count: 4001)
+        #expect(Templates.scalarPrefixEnd(long, 4000).map { long[..<$0].count } == 4000)
+    }
+
     @Test func administratorOpensTicketWithAcknowledgementAndStaffNotice() throws {
         let d = decider.decide(TestDesk.context(adminMail(), at: monday10))
         guard case .newTicket(let t) = d.outcome else { Issue.record("no ticket: \(d.outcome)"); return }

@@ -26,19 +26,19 @@ public enum ReplyExtractor {
     /// Byte ranges of the lines of `bytes`, split at LF, CRLF or CR.
     static func lineRanges(_ bytes: [UInt8]) -> [Range<Int>] {
         var lines: [Range<Int>] = []
-        var start = 0, i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b == 10 || b == 13 {
+        lines.reserveCapacity(bytes.count / 32 + 1)
+        bytes.withUnsafeBufferPointer { p in   // every byte of every body passes here: no bounds checks
+            var start = 0, i = 0
+            let n = p.count
+            while i < n {
+                let b = p[i]
+                if b > 13 || (b != 10 && b != 13) { i += 1; continue }
                 lines.append(start..<i)
-                i += b == 13 && i + 1 < n && bytes[i + 1] == 10 ? 2 : 1
+                i += b == 13 && i + 1 < n && p[i + 1] == 10 ? 2 : 1
                 start = i
-            } else {
-                i += 1
             }
+            lines.append(start..<n)
         }
-        lines.append(start..<n)
         return lines
     }
 
@@ -83,20 +83,24 @@ public enum ReplyExtractor {
                 out.withUnsafeMutableBufferPointer { o in
                     for line in lines {
                         let start = used
-                        var ascii = true
-                        for i in line where b[i] >= 0x80 { ascii = false; break }
-                        if ascii {
-                            func blank(_ x: UInt8) -> Bool { x == 0x20 || (x >= 0x09 && x <= 0x0D) }
-                            var lo = line.lowerBound, hi = line.upperBound
-                            while lo < hi, blank(b[lo]) { lo += 1 }
-                            while hi > lo, blank(b[hi - 1]) { hi -= 1 }
-                            while lo < hi, b[lo] == 0x2A { lo += 1 }   // "*"
-                            for i in lo..<hi {
-                                let x = b[i]
-                                o[used] = x >= 0x41 && x <= 0x5A ? x + 0x20 : x
-                                used += 1
-                            }
-                        } else {
+                        // ASCII lines (nearly all) are trimmed and lower-cased here, byte by byte; a line that turns
+                        // out to hold other bytes is undone and takes the String path.
+                        func blank(_ x: UInt8) -> Bool { x == 0x20 || (x >= 0x09 && x <= 0x0D) }
+                        var lo = line.lowerBound, hi = line.upperBound
+                        while lo < hi, blank(b[lo]) { lo += 1 }
+                        while hi > lo, blank(b[hi - 1]) { hi -= 1 }
+                        while lo < hi, b[lo] == 0x2A { lo += 1 }   // "*"
+                        var high: UInt8 = 0
+                        var i = lo
+                        while i < hi {
+                            let x = b[i]
+                            high |= x
+                            o[used] = x &+ (x &- 0x41 < 26 ? 0x20 : 0)
+                            used += 1
+                            i += 1
+                        }
+                        if high >= 0x80 {   // (what was trimmed off is ASCII: blanks and "*")
+                            used = start
                             others.append((ranges.count, Array(normalized(String(decoding: UnsafeBufferPointer(rebasing: b[line]), as: UTF8.self)).utf8)))
                         }
                         ranges.append(start..<used)

@@ -1,4 +1,5 @@
 import Foundation
+import MIME
 
 /// `PD-2026-000123`: configurable prefix, year of opening, a sequence that is never reused.
 public struct TicketReference: Hashable, Sendable, CustomStringConvertible {
@@ -87,12 +88,5 @@ public enum SubjectLine {
     public static func tagged(_ subject: String, reference: TicketReference) -> String {
         let cleaned = clean(subject, prefix: reference.prefix)
         return cleaned.isEmpty ? reference.tag : "\(reference.tag) \(cleaned)"
-    }
-}
-
-extension String {
-    /// Zeros in front up to `width` characters (references, message IDs).
-    public func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

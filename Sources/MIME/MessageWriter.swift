@@ -158,14 +158,10 @@ public enum MessageWriter {
 
     /// "Sun, 22 Nov 2026 02:42:22 +0000" — formatted by hand: a DateFormatter per mail cost more than the rest of rendering.
     public static func rfc5322Date(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
+        let t = UTCTime(date)
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) +0000"
+        return "\(days[t.weekday]), \(t.day) \(months[t.monthIndex]) \(t.year) \(t.hour):\(t.minute):\(t.second) +0000"
     }
 }
 

@@ -65,3 +65,10 @@ extension String {
         return false
     }
 }
+
+extension String {
+    /// Zeros in front up to `width` characters (references, message IDs, timestamps).
+    public func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

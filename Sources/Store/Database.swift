@@ -134,7 +134,6 @@ public final class Database {
     public var lastInsertID: Int64 { sqlite3_last_insert_rowid(handle) }
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
-    /// One transaction; nested calls join the outer one. Rolled back when `body` throws.
     public var inTransaction: Bool { transactionDepth > 0 }
 
     /// On: a commit that leaves 1,000 pages of WAL also checkpoints (SQLite's default). Off: `checkpoint()` does.
@@ -146,6 +145,7 @@ public final class Database {
     /// connection goes on meanwhile.
     public func checkpoint() throws { try execute("PRAGMA wal_checkpoint(PASSIVE)") }
 
+    /// One transaction; nested calls join the outer one. Rolled back when `body` throws.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         if transactionDepth > 0 {
             transactionDepth += 1

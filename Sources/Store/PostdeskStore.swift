@@ -384,13 +384,15 @@ public final class PostdeskStore {
     /// Queues a rendered mail and records it as a message of its ticket, so replies to it thread by header.
     public func enqueue(_ queued: QueuedMail, raw: [UInt8], ticketID: Int64?, at: Date) throws {
         let mail = queued.mail
+        let recipients = mail.recipients
+        let primary = recipients.first?.lowercased() ?? ""
         try db.query("""
             INSERT INTO outbox (ticket_id, kind, message_id, envelope_from, recipients, primary_recipient, subject, raw, next_attempt_at, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [SQLValue(ticketID), .text(queued.kind.rawValue), .text(mail.messageID), .text(mail.from.email),
-                  .text(mail.recipients.joined(separator: " ")), .text(mail.recipients.first?.lowercased() ?? ""),
+                  .text(recipients.joined(separator: " ")), .text(primary),
                   .text(mail.subject), .blob(raw), SQLValue(at), SQLValue(at)])
-        if queued.kind.isAutomaticToCustomer { automaticMailTimes.add(to: mail.recipients.first?.lowercased() ?? "", at: at) }
+        if queued.kind.isAutomaticToCustomer { automaticMailTimes.add(to: primary, at: at) }
         // The text is in the outbox row's raw mail (never deleted); `messages` reads it from there.
         try insertMessage(ticketID: ticketID, direction: "out", role: queued.kind.rawValue, messageID: mail.messageID, from: mail.from,
                           subject: mail.subject, at: at, newText: "", bodyText: "", raw: nil)
@@ -406,7 +408,7 @@ public final class PostdeskStore {
         let times = try db.query("""
             SELECT created_at FROM outbox WHERE primary_recipient = ? AND kind IN ('acknowledgement', 'refusal') AND created_at >= ?
             ORDER BY created_at DESC LIMIT ?
-            """, [.text(key), SQLValue(since), .int(Int64(min(atMost, Int(Int64.max))))]).compactMap { $0.double("created_at") }
+            """, [.text(key), SQLValue(since), .int(Int64(atMost))]).compactMap { $0.double("created_at") }
         if db.inTransaction { automaticMailTimes.remember(to: key, since: since, atMost: atMost, newestFirst: times) }
         return times.count
     }

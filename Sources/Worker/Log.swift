@@ -1,4 +1,5 @@
 import Foundation
+import MIME
 
 /// One line per event on stderr, logfmt or JSON. Callers pass values, never secrets.
 public final class Log: @unchecked Sendable {
@@ -44,11 +45,8 @@ public final class Log: @unchecked Sendable {
 
     /// "2026-11-30T00:15:31Z" (ISO 8601, UTC), formatted by hand: a formatter cost more per mail line than the rest of it.
     static func timestamp(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var t = tm()
-        gmtime_r(&seconds, &t)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(t.tm_year + 1900)-\(two(t.tm_mon + 1))-\(two(t.tm_mday))T\(two(t.tm_hour)):\(two(t.tm_min)):\(two(t.tm_sec))Z"
+        let t = UTCTime(date)
+        return "\(t.year)-\(t.month)-\(t.day)T\(t.hour):\(t.minute):\(t.second)Z"
     }
 
     public func info(_ event: String, _ fields: [(String, String)] = []) { log(.info, event, fields) }

@@ -38,6 +38,9 @@ public final class Pipeline {
     public var backfill = false
     /// `quarantine retry`: the stored mail is processed even though its first intake is on record.
     public var skipDuplicateCheck = false
+    /// The mailbox lane's own connection for WAL checkpoints, opened at the first intake and kept (the service
+    /// loop runs an intake per wake-up); only the lane uses it, and only while an intake runs.
+    lazy var checkpointConnection: Database? = store.db.path == ":memory:" ? nil : try? Database(path: store.db.path)
 
     public init(config: Configuration, store: PostdeskStore, source: MailboxSource, sender: MailSender, log: Log,
                 now: @escaping () -> Date = Date.init) {
@@ -84,7 +87,7 @@ public final class Pipeline {
         var prepared = Self.prepare(batch, classifier: decider.classifier)
         var timing = BatchTiming(fetch: fetched, analyse: stopwatch.lap(), wait: "0.0")
         // The lane also checkpoints the WAL after each batch, on a connection of its own, so the commit thread does not.
-        let checkpoints = store.db.path == ":memory:" ? nil : try? Database(path: store.db.path)
+        let checkpoints = checkpointConnection
         if checkpoints != nil { try store.db.setAutoCheckpoint(false) }
         let lane = MailboxLane(source, log: log, checkpoints: checkpoints)
         defer {

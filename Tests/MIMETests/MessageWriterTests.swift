@@ -75,6 +75,17 @@ import Testing
         #expect(!head.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
     }
 
+    @Test func dateHeaderMatchesDateFormatter() {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        for seconds in [0.0, 951_782_400.5, 1_795_000_000, 1_798_761_599.999, 4_102_444_800] {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(MessageWriter.rfc5322Date(date) == formatter.string(from: date))
+        }
+    }
+
     @Test func quotedPrintableRoundTripsLongLines() {
         let body = String(repeating: "æøå ", count: 60) + "\nend="
         let encoded = QuotedPrintable.encode(body)

@@ -1,6 +1,7 @@
 import Foundation
 import Store
-import Worker
+import Configuration
+import Pipeline
 
 /// `postdesk-bench intake CONFIG` — what `postdesk run --once` does, with its two halves timed apart:
 ///   intake:   fetch (IMAP) + parse + decide + commit (tickets, messages, outbox rows, checkpoint) for every

@@ -3,7 +3,9 @@ import StackTestSupport
 import Testing
 @testable import Store
 @testable import Transport
-@testable import Worker
+@testable import CLI
+@testable import Configuration
+@testable import Pipeline
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -9,12 +9,20 @@ public struct ConfigIssue: Error, CustomStringConvertible, Sendable {
     public var problem: String
     public var fix: String
 
+    public init(file: String, field: String, problem: String, fix: String) {
+        self.file = file
+        self.field = field
+        self.problem = problem
+        self.fix = fix
+    }
+
     public var description: String { "\(file): \(field): \(problem). Fix: \(fix)" }
 }
 
 /// Every config problem found, reported together.
 public struct ConfigErrors: Error, CustomStringConvertible {
     public var issues: [ConfigIssue]
+    public init(issues: [ConfigIssue]) { self.issues = issues }
     public var description: String { issues.map(\.description).joined(separator: "\n") }
 }
 
@@ -292,7 +300,7 @@ final class ConfigReader {
         let logFormat = string(logObject, "format", path: "log.format", default: "logfmt", example: "\"logfmt\"")!
         if !["logfmt", "json"].contains(logFormat) { issue("log.format", "\"\(logFormat)\" is not a format", "use logfmt or json") }
         let logLevel = string(logObject, "level", path: "log.level", default: "info", example: "\"info\"")!
-        if Log.Level(rawValue: logLevel) == nil { issue("log.level", "\"\(logLevel)\" is not a level", "use debug, info, warning or error") }
+        if LogLevel(rawValue: logLevel) == nil { issue("log.level", "\"\(logLevel)\" is not a level", "use debug, info, warning or error") }
 
         guard issues.isEmpty, let supportAddress, let mailbox, let outbox else { return nil }
         let policy = Policy(

@@ -1,3 +1,4 @@
+import Configuration
 import Desk
 import Foundation
 import Store

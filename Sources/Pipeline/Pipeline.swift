@@ -1,3 +1,4 @@
+import Configuration
 import Desk
 import Foundation
 import MIME
@@ -411,12 +412,14 @@ public final class Pipeline {
     }
 }
 
-/// Only after the commit is durable may the mailbox forget a mail; a failed settle is retried by the next run.
-func settle(_ mail: IncomingMail, _ disposition: Disposition, in source: MailboxSource, log: Log) {
-    do {
-        try source.settle(mail, as: disposition)
-    } catch {
-        log.warning("mailbox.settle_failed", [("mailbox", source.mailboxName), ("key", mail.key), ("error", "\(error)")])
+extension Pipeline {
+    /// Only after the commit is durable may the mailbox forget a mail; a failed settle is retried by the next run.
+    static func settle(_ mail: IncomingMail, _ disposition: Disposition, in source: MailboxSource, log: Log) {
+        do {
+            try source.settle(mail, as: disposition)
+        } catch {
+            log.warning("mailbox.settle_failed", [("mailbox", source.mailboxName), ("key", mail.key), ("error", "\(error)")])
+        }
     }
 }
 
@@ -462,7 +465,7 @@ final class MailboxLane: @unchecked Sendable {
     func settle(_ dispositions: [(IncomingMail, Disposition)]) {
         queue.async {
             var stopwatch = Stopwatch()
-            for (mail, disposition) in dispositions { Worker.settle(mail, disposition, in: self.source, log: self.log) }
+            for (mail, disposition) in dispositions { Pipeline.settle(mail, disposition, in: self.source, log: self.log) }
             do {
                 try self.checkpoints?.checkpoint()
             } catch {

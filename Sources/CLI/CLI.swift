@@ -1,7 +1,9 @@
+import Configuration
 import Desk
 import Foundation
 import MIME
 import Store
+import Pipeline
 import Transport
 
 /// `postdesk COMMAND …`. Exit codes: 0 ok, 1 failure, 2 usage or config error.

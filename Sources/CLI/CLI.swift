@@ -225,7 +225,7 @@ public enum PostdeskCommand {
         for m in try store.messages(ticketID: t.id) {
             let who = m.from.map(MessageWriter.address) ?? "?"
             out.append("")
-            out.append("── \(m.direction == "in" ? "from" : "sent by") \(who) · \(m.role) · \(BusinessTimeFormat.deadline(m.createdAt, in: zone, language: "en"))")
+            out.append("── \(m.direction == .incoming ? "from" : "sent by") \(who) · \(m.role) · \(BusinessTimeFormat.deadline(m.createdAt, in: zone, language: "en"))")
             out.append(m.newText.isEmpty ? "(no new text)" : m.newText)
             for a in m.attachments {
                 out.append("  📎 \(a.filename ?? "(unnamed)")  \(a.contentType)  \(a.size) bytes  sha256:\(a.sha256.prefix(16))…")
@@ -243,7 +243,7 @@ public enum PostdeskCommand {
         case "list":
             try args.finish()
             let rows = try store.quarantineList().map { q in
-                [String(q.id), q.status, ISO8601DateFormatter().string(from: q.receivedAt), q.key, q.reason]
+                [String(q.id), q.status.rawValue, ISO8601DateFormatter().string(from: q.receivedAt), q.key, q.reason]
             }
             print(TextTable.render(header: ["ID", "STATUS", "RECEIVED", "KEY", "REASON"], rows: rows))
         case "show":
@@ -269,7 +269,7 @@ public enum PostdeskCommand {
                 print("retried \(id): quarantined again (see postdesk quarantine list)")
                 return 1
             }
-            try store.setQuarantineStatus(n, "retried")
+            try store.setQuarantineStatus(n, .retried)
             print("retried \(id): \(summary.opened > 0 ? "opened a ticket" : summary.followUps > 0 ? "joined a ticket" : summary.duplicates > 0 ? "already known" : "processed")")
         case "release":
             let id = try args.positional("ID")
@@ -281,7 +281,7 @@ public enum PostdeskCommand {
             let tmp = URL(fileURLWithPath: path).appendingPathComponent("tmp").appendingPathComponent(name)
             FileManager.default.createFile(atPath: tmp.path, contents: Data(q.raw))
             rename(tmp.path, URL(fileURLWithPath: path).appendingPathComponent("new").appendingPathComponent(name).path)
-            try store.setQuarantineStatus(n, "released")
+            try store.setQuarantineStatus(n, .released)
             print("released \(id) into \(path)/new as \(name)")
         default:
             throw UsageError("unknown quarantine action \(action)")
@@ -392,7 +392,7 @@ public enum PostdeskCommand {
         let target = try args.positional("FILE")
         try args.finish()
         let store = try PostdeskStore(path: config.database)
-        try store.db.backup(to: target)
+        try store.backup(to: target)
         print("backed up \(config.database) to \(target)")
         return 0
     }

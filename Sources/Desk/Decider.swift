@@ -1,38 +1,6 @@
 import Foundation
 import MIME
 
-/// What the store found for a message before the desk decides.
-public struct IncomingContext {
-    public var message: ParsedMessage
-    public var size: Int
-    public var receivedAt: Date
-    /// The ticket holding a message named by In-Reply-To/References.
-    public var ticketByHeader: TicketState?
-    /// The ticket named by a `[PD-…]` tag in the subject.
-    public var ticketBySubject: TicketState?
-    /// Automatic mails sent to this address in the last hour (loop protection).
-    public var automaticMailsLastHour: (String) -> Int
-    /// Reserves the next reference; called only when a ticket is opened.
-    public var reserveReference: () -> TicketReference
-    /// A fresh Message-ID (128 random bits) without brackets.
-    public var makeMessageID: () -> String
-    /// The text analysis when the caller computed it ahead (in parallel); else the decider does it.
-    public var analysis: MessageAnalysis?
-
-    public init(message: ParsedMessage, size: Int, receivedAt: Date, ticketByHeader: TicketState? = nil,
-                ticketBySubject: TicketState? = nil, automaticMailsLastHour: @escaping (String) -> Int = { _ in 0 },
-                reserveReference: @escaping () -> TicketReference, makeMessageID: @escaping () -> String) {
-        self.message = message
-        self.size = size
-        self.receivedAt = receivedAt
-        self.ticketByHeader = ticketByHeader
-        self.ticketBySubject = ticketBySubject
-        self.automaticMailsLastHour = automaticMailsLastHour
-        self.reserveReference = reserveReference
-        self.makeMessageID = makeMessageID
-    }
-}
-
 /// The ticket rules: threading, roles, priority, clocks and the mails that follow. Pure: the clock comes in `receivedAt`.
 public struct Decider: Sendable {
     public var policy: Policy
@@ -44,6 +12,17 @@ public struct Decider: Sendable {
     }
 
     public func decide(_ context: IncomingContext) -> Decision {
+        var decision = verdict(context)
+        if context.backfill {
+            // Old mail: its tickets exist for the record; nobody is written to and no clock runs.
+            decision.mails = []
+            if case .newTicket(var t) = decision.outcome { t.clock = nil; decision.outcome = .newTicket(t) }
+            if case .update(var t) = decision.outcome { t.clock = nil; decision.outcome = .update(t) }
+        }
+        return decision
+    }
+
+    func verdict(_ context: IncomingContext) -> Decision {
         let m = context.message
         guard context.size <= policy.maxMessageBytes else { return oversized(context) }
         guard let from = m.from, from.email.contains("@") else {
@@ -60,9 +39,7 @@ public struct Decider: Sendable {
             return Decision(outcome: .ignored("our own mail came back"), role: .ignored, summary: "ignored our own mail")
         }
         let automatic = context.analysis.map(\.automatic) ?? AutomaticMail.classify(m)
-        if case .bounce(let why)? = automatic {
-            return Decision(outcome: .ignored("bounce: \(why)"), role: .ignored, summary: "bounce kept as ignored")
-        }
+        if case .bounce(let why)? = automatic { return bounce(why, context: context) }
         let analysis = context.analysis ?? MessageAnalysis(m, classifier: classifier)
         let newText = analysis.newText
 
@@ -102,13 +79,25 @@ public struct Decider: Sendable {
         }
     }
 
+    /// A delivery report: our mails it names (with their random part intact) are marked failed and staff are
+    /// told; no ticket opens.
+    func bounce(_ why: String, context: IncomingContext) -> Decision {
+        let failures = context.bouncedMails.filter { !$0.failed }.map {
+            DeliveryFailure.of($0, why: "bounced: delivery status report received", policy: policy, at: context.receivedAt,
+                               makeMessageID: context.makeMessageID)
+        }
+        let summary = failures.isEmpty ? "bounce kept as ignored"
+            : "bounce marks \(failures.count) of our mails failed"
+        return Decision(outcome: .bounce(why), role: .ignored, summary: summary, deliveryFailures: failures)
+    }
+
     /// Too large to take: kept in the quarantine, and the sender (a person we would answer) is told once, politely.
     func oversized(_ context: IncomingContext) -> Decision {
         let m = context.message
         let reason = "oversized: \(context.size) bytes > \(policy.maxMessageBytes)"
         var mails: [QueuedMail] = []
         if let from = m.from, from.email.contains("@"), AutomaticMail.classify(m) == nil,
-           context.automaticMailsLastHour(from.normalized) < policy.autoReplyLimitPerHour {
+           context.automaticMailsToSender < policy.autoReplyLimitPerHour {
             let role = policy.role(of: from)
             var customer: Customer?
             var answer = true
@@ -160,7 +149,7 @@ public struct Decider: Sendable {
         let m = context.message
         let plan = planFor(customer)
         let priority = context.analysis?.priority ?? classifier.classify(m, newText: newText)
-        let reference = context.reserveReference()
+        let reference = context.nextReference
         let subject = SubjectLine.clean(m.subject, prefix: policy.referencePrefix)
         let language = self.language(for: customer, context: context, newText: newText)
         let claimed = context.ticketBySubject.flatMap { $0.id == linkedTo?.id ? nil : $0.reference.description }
@@ -171,7 +160,7 @@ public struct Decider: Sendable {
             createdAt: context.receivedAt, clock: ReactionClock.start(at: context.receivedAt, priority: priority.priority, plan: plan),
             rootMessageID: m.messageID, lastMessageID: m.messageID, linkedTicketID: linkedTo?.id, claimedReference: claimed)
         var mails: [QueuedMail] = []
-        if automatic == nil, context.automaticMailsLastHour(from.normalized) < policy.autoReplyLimitPerHour {
+        if automatic == nil, context.automaticMailsToSender < policy.autoReplyLimitPerHour {
             let body = Templates.acknowledgement(to: from, reference: reference, priority: priority, deadline: ticket.clock?.dueAt,
                                                  plan: plan, language: language, policy: policy)
             mails.append(QueuedMail(.acknowledgement, reply(to: m, ticket: ticket, recipients: [from], body: body,
@@ -187,7 +176,13 @@ public struct Decider: Sendable {
     func refuse(from: Address, administratorsOnly: Bool, language: String?, newText: String, automatic: AutomaticMail?,
                 context: IncomingContext, reason: String) -> Decision {
         var mails: [QueuedMail] = []
-        if automatic == nil, context.automaticMailsLastHour(from.normalized) < policy.autoReplyLimitPerHour {
+        // Loop guard: an answer to one of our automatic mails gets no second one, so a responder without
+        // RFC 3834 headers stops after one round.
+        if context.answersOurAutomaticMail {
+            return Decision(outcome: .rejected(reason), role: .rejected, newText: newText,
+                            summary: "rejected: \(reason); no refusal: it answers our automatic mail")
+        }
+        if automatic == nil, context.automaticMailsToSender < policy.autoReplyLimitPerHour {
             let lang = language ?? self.language(for: nil, context: context, newText: newText)
             let body = Templates.refusal(to: from, administratorsOnly: administratorsOnly, language: lang, policy: policy)
             let m = context.message

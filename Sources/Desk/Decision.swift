@@ -12,8 +12,11 @@ public enum MailKind: String, Sendable, Codable {
     case acknowledgement, staffNotification = "staff-notification", relay, refusal
     case escalationWarning = "escalation-warning", escalationBreach = "escalation-breach", deliveryFailure = "delivery-failure"
 
-    /// Automatic mails to customers count against the per-recipient hourly cap (loop protection).
-    public var isAutomaticToCustomer: Bool { self == .acknowledgement || self == .refusal }
+    /// Automatic mails to customers: they count against the per-recipient hourly cap (loop protection), and an
+    /// answer to one of them gets no second one. The store's queries read this list too.
+    public static let automaticToCustomer: [MailKind] = [.acknowledgement, .refusal]
+
+    public var isAutomaticToCustomer: Bool { Self.automaticToCustomer.contains(self) }
 }
 
 public struct QueuedMail: Sendable, Equatable {
@@ -35,6 +38,8 @@ public struct Decision: Sendable {
         case update(TicketState)
         case rejected(String)
         case ignored(String)
+        /// A delivery report about our mail; kept like an ignored mail.
+        case bounce(String)
         case quarantined(String)
     }
 
@@ -45,13 +50,17 @@ public struct Decision: Sendable {
     public var mails: [QueuedMail]
     /// One line for the log.
     public var summary: String
+    /// Our mails that a delivery report says failed, with the notices to staff.
+    public var deliveryFailures: [DeliveryFailure]
 
-    public init(outcome: Outcome, role: MessageRole, newText: String = "", mails: [QueuedMail] = [], summary: String) {
+    public init(outcome: Outcome, role: MessageRole, newText: String = "", mails: [QueuedMail] = [], summary: String,
+                deliveryFailures: [DeliveryFailure] = []) {
         self.outcome = outcome
         self.role = role
         self.newText = newText
         self.mails = mails
         self.summary = summary
+        self.deliveryFailures = deliveryFailures
     }
 
     public var ticket: TicketState? {

@@ -131,12 +131,12 @@ extension ConfigReader {
 
     /// Something not there yet can be made when its nearest existing ancestor is a writable folder.
     func checkCreatable(_ path: String, field: String) {
-        var ancestor = (path as NSString).deletingLastPathComponent
+        var url = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
-        while !FileManager.default.fileExists(atPath: ancestor.isEmpty ? "." : ancestor, isDirectory: &isDirectory) {
-            ancestor = (ancestor as NSString).deletingLastPathComponent
+        while !FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), url.path != "/" {
+            url.deleteLastPathComponent()
         }
-        if ancestor.isEmpty { ancestor = "." }
+        let ancestor = url.path
         if !isDirectory.boolValue {
             issue(field, "\"\(ancestor)\" is a file, so \"\(path)\" cannot be created", "choose a path inside a folder")
         } else if access(ancestor, W_OK) != 0 {

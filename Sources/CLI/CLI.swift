@@ -294,7 +294,9 @@ public enum PostdeskCommand {
         guard let month = args.option("--month") else { throw UsageError("--month YYYY-MM is required") }
         let asJSON = args.flag("--json"), asCSV = args.flag("--csv")
         try args.finish()
-        guard let first = RFC3339Date.month(month) else { throw UsageError("--month must look like 2026-11 (1970–9999)") }
+        guard let first = RFC3339Date.month(month) else {
+            throw UsageError("--month must look like 2026-11 (1970–9999)")
+        }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = config.timeZone
         let from = calendar.date(from: DateComponents(year: first.year, month: first.month, day: 1))!

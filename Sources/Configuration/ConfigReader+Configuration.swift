@@ -18,17 +18,22 @@ extension ConfigReader {
             .compactMap { bareAddress($0, path: "staff.addresses") }
         let staffDomains = strings(staff, "domains", path: "staff.domains")
         let notify = strings(staff, "notify", path: "staff.notify").compactMap { address($0, path: "staff.notify") }
-        let teamLead = address(optionalString(staff, "teamLead", path: "staff.teamLead", example: "\"lead@example.com\""),
+        let teamLead = address(optionalString(staff, "teamLead", path: "staff.teamLead",
+                                              example: "\"lead@example.com\""),
                                path: "staff.teamLead")
         let authserv = optionalString(staff, "requireAuthenticationFrom", path: "staff.requireAuthenticationFrom",
                                       example: "\"mx.example.com\"")
-        let unknownText = string(root, "unknownSenders", path: "unknownSenders", default: "reply", example: "\"reply\"")!
+        let unknownText = string(root, "unknownSenders", path: "unknownSenders", default: "reply",
+                                 example: "\"reply\"")!
         let unknown = UnknownSenderPolicy(rawValue: unknownText)
-        if unknown == nil { issue("unknownSenders", "\"\(unknownText)\" is not a choice", "use open, reply or quarantine") }
+        if unknown == nil {
+            issue("unknownSenders", "\"\(unknownText)\" is not a choice", "use open, reply or quarantine")
+        }
         let priorityText = string(root, "defaultPriority", path: "defaultPriority", default: "P3", example: "\"P3\"")!
         let defaultPriority = Priority(text: priorityText)
         if defaultPriority == nil { issue("defaultPriority", "\"\(priorityText)\" is not a priority", "use P1 … P5") }
-        let defaultPlan = string(root, "defaultPlan", path: "defaultPlan", default: plans.keys.sorted().first ?? "standard",
+        let defaultPlan = string(root, "defaultPlan", path: "defaultPlan",
+                                 default: plans.keys.sorted().first ?? "standard",
                                  example: "\"standard\"")!
         if !plans.isEmpty, plans[defaultPlan] == nil {
             issue("defaultPlan", "names plan \"\(defaultPlan)\", which is not defined",
@@ -38,10 +43,12 @@ extension ConfigReader {
         if prefix.isEmpty || !prefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
             issue("referencePrefix", "\"\(prefix)\" must be letters and digits only", "use something like \"PD\"")
         }
-        let kb = optionalString(root, "knowledgeBaseURL", path: "knowledgeBaseURL", example: "\"https://kb.example.com\"")
+        let kb = optionalString(root, "knowledgeBaseURL", path: "knowledgeBaseURL",
+                                example: "\"https://kb.example.com\"")
         let reopenDays = Int(number(root, "reopenDays", path: "reopenDays", default: 14, range: 0...3650))
         let restartClock = bool(root, "restartClockOnFollowUp", path: "restartClockOnFollowUp", default: true)
-        let maxBytes = Int(number(root, "maxMessageBytes", path: "maxMessageBytes", default: 26_214_400, range: 1024...1e10))
+        let maxBytes = Int(number(root, "maxMessageBytes", path: "maxMessageBytes", default: 26_214_400,
+                                  range: 1024...1e10))
         if maxBytes > StoreLimits.largestMessageBytes {
             issue("maxMessageBytes", "is \(maxBytes), more than the store can hold in one message "
                   + "(\(StoreLimits.largestMessageBytes) bytes: SQLite's limit less room for the row)",

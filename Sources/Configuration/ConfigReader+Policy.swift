@@ -11,7 +11,8 @@ extension ConfigReader {
     static let longestTargetMinutes = 600_000
 
     func timeZone() -> TimeZone? {
-        let name = string(root, "timeZone", path: "timeZone", default: "Europe/Copenhagen", example: "\"Europe/Copenhagen\"")!
+        let name = string(root, "timeZone", path: "timeZone", default: "Europe/Copenhagen",
+                          example: "\"Europe/Copenhagen\"")!
         guard let zone = TimeZone(identifier: name) else {
             issue("timeZone", "\"\(name)\" is not a known time zone", "use an IANA name such as \"Europe/Copenhagen\"")
             return nil
@@ -72,7 +73,8 @@ extension ConfigReader {
         }
         return DanishHolidays(grundlovsdag: bool(h, "grundlovsdag", path: "holidays.grundlovsdag", default: true),
                               juleaftensdag: bool(h, "juleaftensdag", path: "holidays.juleaftensdag", default: true),
-                              nytaarsaftensdag: bool(h, "nytaarsaftensdag", path: "holidays.nytaarsaftensdag", default: true),
+                              nytaarsaftensdag: bool(h, "nytaarsaftensdag", path: "holidays.nytaarsaftensdag",
+                                                     default: true),
                               extraClosures: Set(closures))
     }
 
@@ -103,7 +105,8 @@ extension ConfigReader {
         if days.isEmpty {
             issue(path + ".days", "is missing or empty", "add \"days\": [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]")
         }
-        let opens = minutes(ofClock: string(dict, "opens", path: path + ".opens", example: "\"09:00\""), path: path + ".opens")
+        let opens = minutes(ofClock: string(dict, "opens", path: path + ".opens", example: "\"09:00\""),
+                            path: path + ".opens")
         let closes = minutes(ofClock: string(dict, "closes", path: path + ".closes", example: "\"17:00\""),
                              path: path + ".closes")
         if let opens, let closes, opens >= closes {
@@ -113,7 +116,10 @@ extension ConfigReader {
         for (key, value) in object(dict, "targets", path: path + ".targets") ?? [:] {
             let field = path + ".targets.\(key)"
             known.insert(field)
-            guard let p = Priority(text: key) else { issue(field, "is not a priority", "use P1, P2, P3, P4 or P5"); continue }
+            guard let p = Priority(text: key) else {
+                issue(field, "is not a priority", "use P1, P2, P3, P4 or P5")
+                continue
+            }
             if let minutes = target(value, path: field), let minutes { targets[p] = minutes }
         }
         let share = number(dict, "warnAt", path: path + ".warnAt", default: 0.75, range: 0.05...0.99)
@@ -163,12 +169,16 @@ extension ConfigReader {
                 issue(path + ".administrators", "is missing or empty", "list the addresses allowed to open tickets")
             }
             let admins = written.compactMap { bareAddress($0, path: path + ".administrators") }
-            for a in admins { unique(a, in: &administrators, index: i, field: path + ".administrators", what: "administrator") }
+            for a in admins {
+                unique(a, in: &administrators, index: i, field: path + ".administrators", what: "administrator")
+            }
             let language = optionalString(c, "language", path: path + ".language", example: "\"da\"")
             if let language, !Templates.languages.contains(language) {
-                issue(path + ".language", "\"\(language)\" is not supported", "use da, en, de or nl, or leave it out to detect")
+                issue(path + ".language", "\"\(language)\" is not supported",
+                      "use da, en, de or nl, or leave it out to detect")
             }
-            let csm = address(optionalString(c, "csm", path: path + ".csm", example: "\"csm@example.com\""), path: path + ".csm")
+            let csm = address(optionalString(c, "csm", path: path + ".csm", example: "\"csm@example.com\""),
+                              path: path + ".csm")
             customers.append(Customer(
                 id: id, name: string(c, "name", path: path + ".name", default: id, example: "\"Nordlys ApS\"") ?? id,
                 domains: domainList, administrators: admins, plan: planName, csm: csm, language: language))
@@ -185,8 +195,10 @@ extension ConfigReader {
                     issue("customers[\(i)].administrators", "\"\(admin)\" is the support address",
                           "list the customer's own people")
                 } else if policy.isStaff(admin) {
-                    issue("customers[\(i)].administrators", "\"\(admin)\" counts as staff (staff address or domain, team "
-                          + "lead or a CSM), so its mail would be taken as a staff reply", "list the customer's own people")
+                    issue("customers[\(i)].administrators",
+                          "\"\(admin)\" counts as staff (staff address or domain, team "
+                          + "lead or a CSM), so its mail would be taken as a staff reply",
+                          "list the customer's own people")
                 }
             }
         }

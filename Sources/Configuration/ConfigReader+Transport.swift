@@ -41,7 +41,8 @@ extension ConfigReader {
         for problem in problems {
             let field = "\(section).\(problem.field == "password" ? "passwordEnv" : problem.field)"
             guard !hasIssue(field) else { continue }
-            issue(field, problem.message, fixes[problem.field] ?? "use a printable ASCII name that differs from mailbox")
+            issue(field, problem.message,
+                  fixes[problem.field] ?? "use a printable ASCII name that differs from mailbox")
         }
     }
 
@@ -53,7 +54,8 @@ extension ConfigReader {
             checkFolder(path, field: "mailbox.path")
             return .maildir(path: path)
         case "imap":
-            let passwordEnv = string(m, "passwordEnv", path: "mailbox.passwordEnv", example: "\"POSTDESK_IMAP_PASSWORD\"")
+            let passwordEnv = string(m, "passwordEnv", path: "mailbox.passwordEnv",
+                                     example: "\"POSTDESK_IMAP_PASSWORD\"")
             let settings = IMAPSettings(
                 url: string(m, "url", path: "mailbox.url", example: "\"imaps://imap.example.com:993\"") ?? "",
                 username: string(m, "username", path: "mailbox.username", example: "\"support@example.com\"") ?? "",
@@ -109,7 +111,8 @@ extension ConfigReader {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             if isDirectory.boolValue {
-                issue(field, "\"\(path)\" is a folder", "name the database file inside it, e.g. \"\(path)/postdesk.sqlite\"")
+                issue(field, "\"\(path)\" is a folder",
+                      "name the database file inside it, e.g. \"\(path)/postdesk.sqlite\"")
             } else if access(path, R_OK | W_OK) != 0 {
                 issue(field, "\"\(path)\" cannot be read and written", "give the postdesk user access to the file")
             }
@@ -122,8 +125,11 @@ extension ConfigReader {
     func checkFolder(_ path: String, field: String) {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            if !isDirectory.boolValue { issue(field, "\"\(path)\" is a file, not a folder", "name a folder") }
-            else if access(path, W_OK) != 0 { issue(field, "folder \"\(path)\" is not writable", "give postdesk write access") }
+            if !isDirectory.boolValue {
+                issue(field, "\"\(path)\" is a file, not a folder", "name a folder")
+            } else if access(path, W_OK) != 0 {
+                issue(field, "folder \"\(path)\" is not writable", "give postdesk write access")
+            }
             return
         }
         checkCreatable(path, field: field)

@@ -139,7 +139,11 @@ final class ConfigReader {
         if let dict = value as? [String: Any] {
             for key in dict.keys.sorted() {
                 let child = path.isEmpty ? key : "\(path).\(key)"
-                if known.contains(child) { walk(dict[key]!, path: child) } else { reportUnknown(key, at: child, in: path) }
+                if known.contains(child) {
+                    walk(dict[key]!, path: child)
+                } else {
+                    reportUnknown(key, at: child, in: path)
+                }
             }
         } else if let list = value as? [Any] {
             for (i, item) in list.enumerated() { walk(item, path: "\(path)[\(i)]") }

@@ -67,8 +67,8 @@ public struct Configuration: @unchecked Sendable {
 
     /// Reads and checks the file; throws `ConfigErrors` with every issue found. Passwords are read from
     /// `environment` here, so a missing one is a config issue and not a failure after the database is created.
-    public static func load(path: String,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Configuration {
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> Configuration {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigErrors(issues: [ConfigIssue(file: path, field: "(file)", problem: "cannot be read",
                                                     fix: "create it (see Config/postdesk.json) or pass --config FILE")])

@@ -26,7 +26,8 @@ public final class StopSignal: Sendable {
 }
 
 /// Runs `handler` on `queue` for each `signo` instead of the default action; keep the source alive.
-func handleSignal(_ signo: Int32, on queue: DispatchQueue, _ handler: @escaping @Sendable () -> Void) -> DispatchSourceSignal {
+func handleSignal(_ signo: Int32, on queue: DispatchQueue,
+                  _ handler: @escaping @Sendable () -> Void) -> DispatchSourceSignal {
     signal(signo, SIG_IGN)
     let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
     source.setEventHandler(handler: handler)

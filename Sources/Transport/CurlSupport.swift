@@ -51,7 +51,10 @@ struct MailEndpoint: Equatable {
                       plainPort: Int, tlsPort: Int, what: String) throws -> MailEndpoint {
         guard let comps = URLComponents(string: url), let scheme = comps.scheme?.lowercased(),
               let host = comps.host, !host.isEmpty
-        else { throw TransportConfigError(field: "url", "\(what) url '\(url)' is not a valid \(plainScheme)://host:port or \(tlsScheme)://host:port URL") }
+        else {
+            throw TransportConfigError(field: "url", "\(what) url '\(url)' is not a valid \(plainScheme)://host:port "
+                                       + "or \(tlsScheme)://host:port URL")
+        }
         let port: Int
         let tls: TLSMode
         switch scheme {
@@ -59,20 +62,24 @@ struct MailEndpoint: Equatable {
             port = comps.port ?? tlsPort
             tls = wanted ?? .implicit
             guard tls == .implicit else {
-                throw TransportConfigError(field: "tls", "\(what) url '\(url)' uses \(tlsScheme):// (implicit TLS) but tls is '\(tls.rawValue)'; use \(plainScheme):// for STARTTLS or plain")
+                throw TransportConfigError(field: "tls", "\(what) url '\(url)' uses \(tlsScheme):// (implicit TLS) but "
+                                           + "tls is '\(tls.rawValue)'; use \(plainScheme):// for STARTTLS or plain")
             }
         case plainScheme:
             port = comps.port ?? plainPort
             tls = wanted ?? .starttls
             guard tls != .implicit else {
-                throw TransportConfigError(field: "tls", "\(what) url '\(url)' uses \(plainScheme):// but tls is 'implicit'; use \(tlsScheme)://host:port for implicit TLS")
+                throw TransportConfigError(field: "tls", "\(what) url '\(url)' uses \(plainScheme):// but tls is "
+                                           + "'implicit'; use \(tlsScheme)://host:port for implicit TLS")
             }
         default:
-            throw TransportConfigError(field: "url", "\(what) url '\(url)' must start with \(plainScheme):// or \(tlsScheme)://")
+            throw TransportConfigError(field: "url",
+                                       "\(what) url '\(url)' must start with \(plainScheme):// or \(tlsScheme)://")
         }
         let ep = MailEndpoint(scheme: scheme, host: host, port: port, tls: tls)
         if tls == .none && !ep.isLoopback {
-            throw TransportConfigError(field: "tls", "\(what): tls 'none' is only allowed for loopback hosts (localhost, 127.0.0.1, ::1), not '\(host)'; use starttls or implicit TLS")
+            throw TransportConfigError(field: "tls", "\(what): tls 'none' is only allowed for loopback hosts "
+                                       + "(localhost, 127.0.0.1, ::1), not '\(host)'; use starttls or implicit TLS")
         }
         return ep
     }

@@ -46,15 +46,17 @@ public struct IMAPSettings: Sendable, Equatable {
             }
         }
         if processedFolder == mailbox || quarantineFolder == mailbox {
-            found.append(TransportConfigError(field: processedFolder == mailbox ? "processedFolder" : "quarantineFolder",
-                "processedFolder and quarantineFolder must differ from mailbox '\(mailbox)'"))
+            let field = processedFolder == mailbox ? "processedFolder" : "quarantineFolder"
+            let text = "processedFolder and quarantineFolder must differ from mailbox '\(mailbox)'"
+            found.append(TransportConfigError(field: field, text))
         }
         if let problem = caFileProblem(caFile) { found.append(problem) }
         return found
     }
 
     func endpoint() throws -> MailEndpoint {
-        try MailEndpoint.parse(url, tls: tls, plainScheme: "imap", tlsScheme: "imaps", plainPort: 143, tlsPort: 993, what: "IMAP")
+        try MailEndpoint.parse(url, tls: tls, plainScheme: "imap", tlsScheme: "imaps", plainPort: 143, tlsPort: 993,
+                               what: "IMAP")
     }
 
     /// Checks the settings without connecting; returns the parsed endpoint.

@@ -36,7 +36,8 @@ public struct SMTPSettings: Sendable, Equatable {
         var found: [TransportConfigError] = []
         do { _ = try endpoint() } catch let e as TransportConfigError { found.append(e) } catch {}
         if heloName.isEmpty || heloName.utf8.contains(where: { $0 <= 0x20 || $0 > 0x7E || $0 == UInt8(ascii: "/") }) {
-            found.append(TransportConfigError(field: "heloName", "SMTP heloName '\(heloName)' must be a plain host name"))
+            found.append(TransportConfigError(field: "heloName",
+                                              "SMTP heloName '\(heloName)' must be a plain host name"))
         }
         if (username == nil) != (password == nil) {
             found.append(TransportConfigError(field: username == nil ? "username" : "password",
@@ -47,7 +48,8 @@ public struct SMTPSettings: Sendable, Equatable {
     }
 
     func endpoint() throws -> MailEndpoint {
-        try MailEndpoint.parse(url, tls: tls, plainScheme: "smtp", tlsScheme: "smtps", plainPort: 587, tlsPort: 465, what: "SMTP")
+        try MailEndpoint.parse(url, tls: tls, plainScheme: "smtp", tlsScheme: "smtps", plainPort: 587, tlsPort: 465,
+                               what: "SMTP")
     }
 
     func validated() throws -> MailEndpoint {

@@ -26,7 +26,8 @@ import MIME
 
     @Test func months() {
         #expect(RFC3339Date.month("2026-11") == CivilDate(year: 2026, month: 11, day: 1))
-        for text in ["99999999999999-01", "2026-13", "2026-00", "2026-1", "1969-12", "10000-01", "2026-11-01", "2026-11 "] {
+        for text in ["99999999999999-01", "2026-13", "2026-00", "2026-1", "1969-12", "10000-01", "2026-11-01",
+                     "2026-11 "] {
             #expect(RFC3339Date.month(text) == nil, "\(text)")
         }
     }
@@ -35,6 +36,7 @@ import MIME
     @Test func civilDateDayNumbersAgreeWithTheMailDateParser() {
         #expect(RFC5322Date.parse("Sun, 29 Feb 2032 13:14:15 +0000")
                 == Date(timeIntervalSince1970: TimeInterval(CivilDate(iso: "2032-02-29")!.dayNumber * 86400 + 47_655)))
-        #expect(CivilDate(checkedYear: 2026, month: 2, day: 30) == nil && CivilDate(checkedYear: 2028, month: 2, day: 29) != nil)
+        #expect(CivilDate(checkedYear: 2026, month: 2, day: 30) == nil)
+        #expect(CivilDate(checkedYear: 2028, month: 2, day: 29) != nil)
     }
 }

@@ -14,7 +14,8 @@ import Testing
 
     /// Rewrites the sandbox's config file with `edit` applied to what it holds now.
     func rewrite(_ box: Sandbox, _ edit: (inout [String: Any]) -> Void) throws {
-        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: box.configPath))) as! [String: Any]
+        let data = try Data(contentsOf: URL(fileURLWithPath: box.configPath))
+        var json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         edit(&json)
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: box.configPath))
     }
@@ -71,7 +72,9 @@ import Testing
         #expect(pipeline.reloadConfiguration())
         #expect(pipeline.config.outbox == outbox && pipeline.config.database == database)
         #expect(pipeline.config.pollSeconds == 7 && pipeline.config.policy.customers.count == 5)
-        #expect(box.logLines.lines.contains { $0.contains("event=config.restart_needed") && $0.contains("changed=database,outbox") })
+        #expect(box.logLines.lines.contains {
+            $0.contains("event=config.restart_needed") && $0.contains("changed=database,outbox")
+        })
     }
 
     /// The real signal: SIGHUP to this process wakes the service loop's wait and the loop reloads.

@@ -18,6 +18,10 @@ extension ConfigReader {
     /// The password from the environment variable the config names: never from the file, never printed.
     func secret(_ variable: String?, field: String) -> String? {
         guard let variable else { return nil }
+        guard !variable.isEmpty else {
+            issue(field, "is empty", "name the environment variable that holds the password")
+            return nil
+        }
         guard let value = environment[variable], !value.isEmpty else {
             issue(field, "names environment variable \(variable), which is not set",
                   "export \(variable)=… before starting postdesk (with systemd: in its EnvironmentFile)")

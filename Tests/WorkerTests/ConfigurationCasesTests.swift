@@ -100,6 +100,10 @@ extension Array where Element == ConfigIssue {
         // An empty variable is as good as unset; and no issue text ever carries a password.
         let both = c.issues(["PD_TEST_IMAP_PASSWORD": "", "PD_TEST_SMTP_PASSWORD": "smtp-secret-0815"])
         #expect(both.fields == ["mailbox.passwordEnv"])
+        nested(&c.json, "mailbox") { $0["passwordEnv"] = "" }
+        try c.write()
+        #expect(c.issues(secrets).on("mailbox.passwordEnv").first?.problem == "is empty")
+        c.json["mailbox"] = imapMailbox
         nested(&c.json, "outbox") { $0["heloName"] = "bad name" }
         try c.write()
         let text = ConfigErrors(issues: c.issues(secrets)).description

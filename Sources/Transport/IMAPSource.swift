@@ -38,11 +38,12 @@ public struct IMAPSettings: Sendable, Equatable {
         var found: [TransportConfigError] = []
         do { _ = try endpoint() } catch let e as TransportConfigError { found.append(e) } catch {}
         if username.isEmpty { found.append(TransportConfigError(field: "username", "username is empty")) }
-        for (name, value) in [("mailbox", mailbox), ("processedFolder", processedFolder), ("quarantineFolder", quarantineFolder)] {
+        let folders = [("mailbox", mailbox), ("processedFolder", processedFolder), ("quarantineFolder", quarantineFolder)]
+        for (name, value) in folders {
             if value.isEmpty { found.append(TransportConfigError(field: name, "\(name) is empty")) }
             if value.utf8.contains(where: { $0 < 0x20 || $0 > 0x7E }) {
-                found.append(TransportConfigError(field: name,
-                    "\(name) '\(value)' must be printable ASCII (modified UTF-7 names are not supported)"))
+                let text = "\(name) '\(value)' must be printable ASCII (modified UTF-7 names are not supported)"
+                found.append(TransportConfigError(field: name, text))
             }
         }
         if processedFolder == mailbox || quarantineFolder == mailbox {

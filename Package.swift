@@ -14,7 +14,7 @@ let package = Package(
         .target(name: "Store", dependencies: ["CSQLite", "Desk", "MIME"]),
         .target(name: "Transport", dependencies: ["CCurl", "MIME"]),
         // The configuration file → typed settings, every problem collected; shared by `check-config` and `run`.
-        .target(name: "Configuration", dependencies: ["Desk", "MIME", "Transport"]),
+        .target(name: "Configuration", dependencies: ["Desk", "MIME", "Store", "Transport"]),
         // The worker: intake, the mailbox lane, escalation, delivery and the service loop.
         .target(name: "Pipeline", dependencies: ["Configuration", "Desk", "MIME", "Store", "Transport"]),
         // The command line: one command table for usage, --help and dispatch.

@@ -36,7 +36,7 @@ public enum PostdeskCommand {
         """
 
     static let commandHelp: [String: String] = [
-        "run": "postdesk run [--config FILE] [--once] [--log-level debug|info|warning|error]\n  Reads the mailbox, opens and threads tickets, sends acknowledgements, notices and escalations.\n  --once: process everything waiting, send, escalate, exit 0. Otherwise run until SIGTERM/SIGINT.",
+        "run": "postdesk run [--config FILE] [--once] [--log-level debug|info|warning|error]\n  Reads the mailbox, opens and threads tickets, sends acknowledgements, notices and escalations.\n  --once: process everything waiting, send, escalate, exit 0. Otherwise run until SIGTERM/SIGINT; SIGHUP reloads the policy from the file.",
         "parse": "postdesk parse FILE\n  Prints one JSON object: from, from_name, subject, message_id, in_reply_to, references,\n  content_type, body_text, attachments [{filename, size, content_type, sha256}]. Needs no config.",
         "classify": "postdesk classify FILE [--config FILE]\n  Prints {\"priority\": \"P1\"…\"P5\", \"reason\": …} as the desk would classify the message.",
         "due": "postdesk due --plan NAME --priority P1..P5 --at ISO8601 [--config FILE]\n  Prints the reaction deadline as ISO 8601 with offset, or an empty line when the plan sets no target.",
@@ -121,31 +121,29 @@ public enum PostdeskCommand {
         let config = try loadConfig(&args)
         guard let planName = args.option("--plan") else { throw UsageError("--plan NAME is required") }
         guard let priorityText = args.option("--priority"), let priority = Priority(text: priorityText) else { throw UsageError("--priority P1..P5 is required") }
-        guard let atText = args.option("--at"), let at = parseISO(atText) else { throw UsageError("--at needs an ISO 8601 instant, e.g. 2026-03-27T21:00:00+01:00") }
+        guard let atText = args.option("--at"), let at = parseISO(atText) else {
+            throw UsageError("--at needs an RFC 3339 instant in the years 1970–9999, e.g. 2026-03-27T21:00:00+01:00")
+        }
         try args.finish()
         guard let plan = config.policy.plan(named: planName) else {
             throw UsageError("no plan \"\(planName)\" in \(config.file); plans: \(config.policy.plans.keys.sorted().joined(separator: ", "))")
         }
-        print(plan.deadline(for: priority, from: at).map { BusinessTimeFormat.iso($0, in: plan.calendar.timeZone) } ?? "")
+        print(plan.deadline(for: priority, from: at).map { BusinessTimeFormat.iso($0, in: config.timeZone) } ?? "")
         return 0
     }
 
-    static func parseISO(_ text: String) -> Date? {
-        let f = ISO8601DateFormatter()
-        if let d = f.date(from: text) { return d }
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.date(from: text)
-    }
+    static func parseISO(_ text: String) -> Date? { RFC3339Date.parse(text) }
 
     static func run(_ args: inout Arguments) throws -> Int32 {
         let config = try loadConfig(&args)
         let once = args.flag("--once")
         let level = args.option("--log-level")
-        if let level, Log.Level(rawValue: level) == nil { throw UsageError("--log-level must be debug, info, warning or error") }
+        let override = level.flatMap(LogLevel.init(rawValue:))
+        if level != nil, override == nil { throw UsageError("--log-level must be debug, info, warning or error") }
         // Hidden: a fixed clock for demonstrations and tests of time-dependent behaviour.
         let fixedNow = args.option("--now").flatMap(parseISO)
         try args.finish()
-        let log = Runtime.makeLog(config, override: level)
+        let log = Runtime.makeLog(config, override: override)
         let pipeline = try Runtime.makePipeline(config, log: log, now: fixedNow.map { d in { d } } ?? Date.init)
         if once {
             let s = try pipeline.runOnce()
@@ -158,8 +156,10 @@ public enum PostdeskCommand {
         }
         let stop = StopSignal()
         let sources = stop.install()
-        pipeline.run(until: stop)
-        withExtendedLifetime(sources) {}
+        let reload = ReloadSignal()
+        let hangUp = reload.install()
+        pipeline.run(until: stop, reload: reload)
+        withExtendedLifetime((sources, hangUp)) {}
         return 0
     }
 
@@ -168,7 +168,7 @@ public enum PostdeskCommand {
         let asJSON = args.flag("--json")
         try args.finish()
         let store = try PostdeskStore(path: config.database)
-        let zone = config.policy.plans.values.first?.calendar.timeZone ?? TimeZone(identifier: "Europe/Copenhagen")!
+        let zone = config.timeZone
         let rows = try store.tickets()
         func local(_ d: Date?) -> String {
             guard let d else { return "" }
@@ -209,7 +209,7 @@ public enum PostdeskCommand {
         try args.finish()
         let store = try PostdeskStore(path: config.database)
         guard let t = try store.ticket(reference: ref) else { throw FailureError("no ticket \(ref)") }
-        let zone = config.policy.plan(named: t.plan)?.calendar.timeZone ?? TimeZone(identifier: "Europe/Copenhagen")!
+        let zone = config.timeZone
         var out = [
             "\(t.reference)  \(t.subject)",
             "Status:     \(t.status.rawValue)",
@@ -294,11 +294,12 @@ public enum PostdeskCommand {
         guard let month = args.option("--month") else { throw UsageError("--month YYYY-MM is required") }
         let asJSON = args.flag("--json"), asCSV = args.flag("--csv")
         try args.finish()
-        let parts = month.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 2, (1...12).contains(parts[1]) else { throw UsageError("--month must look like 2026-11") }
+        guard let first = RFC3339Date.month(month) else {
+            throw UsageError("--month must look like 2026-11 (1970–9999)")
+        }
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Copenhagen")!
-        let from = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: 1))!
+        calendar.timeZone = config.timeZone
+        let from = calendar.date(from: DateComponents(year: first.year, month: first.month, day: 1))!
         let to = calendar.date(byAdding: .month, value: 1, to: from)!
         let store = try PostdeskStore(path: config.database)
         let report = ReactionReport(records: try store.reportRows(from: from, to: to), policy: config.policy, now: Date())
@@ -357,7 +358,7 @@ public enum PostdeskCommand {
         let path = try args.positional("PATH")
         try args.finish()
         let source = try ImportSource(path: path)
-        let log = Runtime.makeLog(config, override: "warning")
+        let log = Runtime.makeLog(config, override: .warning)
         let pipeline = Pipeline(config: config, store: try PostdeskStore(path: config.database), source: source,
                                 sender: try Runtime.makeSender(config, log: log), log: log)
         pipeline.backfill = !send

@@ -56,6 +56,10 @@ extension ConfigReader {
         }
         let autoReplyLimit = Int(number(root, "autoReplyLimitPerHour", path: "autoReplyLimitPerHour", default: 10,
                                         range: 0...10_000))
+        let refusalLimit = Int(number(root, "refusalLimitPerHour", path: "refusalLimitPerHour", default: 60,
+                                      range: 0...100_000))
+        let attachmentLimit = Int(number(root, "notificationAttachmentBytes", path: "notificationAttachmentBytes",
+                                         default: 10_485_760, range: 0...1e9))
 
         let database = string(root, "database", path: "database", default: "state/postdesk.sqlite",
                               example: "\"state/postdesk.sqlite\"")!
@@ -81,7 +85,8 @@ extension ConfigReader {
             staffAddresses: staffAddresses, staffDomains: staffDomains, staffNotify: notify, teamLead: teamLead,
             unknownSenders: unknown ?? .reply, defaultPlan: defaultPlan, defaultPriority: defaultPriority ?? .p3,
             reopenDays: reopenDays, restartClockOnFollowUp: restartClock, knowledgeBaseURL: kb,
-            maxMessageBytes: maxBytes, autoReplyLimitPerHour: autoReplyLimit, staffAuthservID: authserv)
+            maxMessageBytes: maxBytes, autoReplyLimitPerHour: autoReplyLimit, staffAuthservID: authserv,
+            refusalLimitPerHour: refusalLimit, notificationAttachmentLimit: attachmentLimit)
         checkAdministrators(policy)
         reportUnknownKeys()
         guard issues.isEmpty, let zone, let mailbox, let outbox, let format, let level else { return nil }

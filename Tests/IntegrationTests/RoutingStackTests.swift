@@ -122,15 +122,6 @@ struct RoutingStackTests {
 }
 
 extension Desk {
-    /// `postdesk run --once` with extra arguments (e.g. `--now` to move the clock).
-    func runOnce(extra: [String]) throws -> (status: Int32, log: String) {
-        let child = try Child(try postdeskBinary(), ["run", "--once", "--config", configPath] + extra, dir: dir,
-                              name: "run-once-\(UInt32.random(in: 0...UInt32.max))",
-                              env: [Desk.passwordVariable: stack.password])
-        let status = try child.wait(timeout: 120)
-        return (status, child.stderr)
-    }
-
     /// Any mail over plain SMTP to the stack's port-25 stand-in; the subject carries the token.
     func sendMail(from: String, cc: String? = nil, subject: String, body: String) throws {
         let id = "\(stackToken("it")).\(token)@mail.test"

@@ -117,7 +117,7 @@ public final class SMTPSender: MailSender {
     public init(settings: SMTPSettings, log: @escaping TransportLog = transportLogToStandardError,
                 tokens: OAuth2TokenProvider? = nil) throws {
         self.settings = settings
-        self.endpoint = try settings.validated()
+        self.endpoint = try settings.validated(usingTokens: tokens != nil)
         self.log = log
         self.tokens = tokens ?? settings.oauth2.map { OAuth2TokenProvider.shared($0, log: log) }
         errbuf = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)

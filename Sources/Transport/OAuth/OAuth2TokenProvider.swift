@@ -85,8 +85,8 @@ public final class OAuth2TokenProvider: @unchecked Sendable {
         guard now >= nextInvalidate else { return false }
         cached = nil
         failure = nil
-        nextInvalidate = now.addingTimeInterval(invalidateBackoff)
         invalidateBackoff = invalidateBackoff == 0 ? 30 : min(invalidateBackoff * 2, 900)
+        nextInvalidate = now.addingTimeInterval(invalidateBackoff)
         return true
     }
 

@@ -22,14 +22,24 @@ enum TokenCommand {
         let reader = DispatchQueue(label: "postdesk.tokenCommand")
         nonisolated(unsafe) var data = Data()
         let read = DispatchSemaphore(value: 0)
+        let fd = out.fileHandleForReading.fileDescriptor
         reader.async {
-            data = out.fileHandleForReading.readDataToEndOfFile()
+            // A plain read loop: FileHandle.readDataToEndOfFile traps on EINTR (SIGCHLD).
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = Glibc.read(fd, &chunk, chunk.count)
+                if n > 0 { data.append(contentsOf: chunk[0..<n]); continue }
+                if n < 0 && errno == EINTR { continue }
+                break
+            }
             read.signal()
         }
         if done.wait(timeout: .now() + timeout) == .timedOut {
+            // The shell, and its process group when it leads one; a grandchild that keeps the pipe open is not
+            // waited for.
             kill(p.processIdentifier, SIGKILL)
+            kill(-p.processIdentifier, SIGKILL)
             done.wait()
-            read.wait()
             throw OAuth2Error.unavailable("tokenCommand did not finish within \(Int(timeout)) s (killed)")
         }
         read.wait()

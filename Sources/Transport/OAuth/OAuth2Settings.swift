@@ -63,7 +63,9 @@ public struct OAuth2Settings: Sendable, Hashable {
 
     /// Every problem in these settings as (field, problem, fix); empty when usable. `environment` is checked
     /// for the variables the settings name. Field names are relative (`tokenEndpoint`, `clientSecretEnv`, …).
-    public func problems(environment: [String: String]) -> [(field: String, problem: String, fix: String)] {
+    /// `requireRefreshToken: false` skips the check that a refresh token exists (for `auth login`).
+    public func problems(environment: [String: String],
+                         requireRefreshToken: Bool = true) -> [(field: String, problem: String, fix: String)] {
         var out: [(String, String, String)] = []
         func envSet(_ name: String?) -> Bool { name.map { !(environment[$0] ?? "").isEmpty } ?? false }
         if grant == .command {
@@ -96,7 +98,7 @@ public struct OAuth2Settings: Sendable, Hashable {
             if refreshTokenEnv == nil && refreshTokenFile == nil {
                 out.append(("refreshTokenFile", "no refresh token source",
                             "set refreshTokenFile (written by postdesk auth login) or refreshTokenEnv"))
-            } else if !fileHasToken && !envSet(refreshTokenEnv) {
+            } else if requireRefreshToken && !fileHasToken && !envSet(refreshTokenEnv) {
                 let what = [refreshTokenFile.map { "file \($0) does not exist" },
                             refreshTokenEnv.map { "environment variable \($0) is not set" }].compactMap { $0 }
                 out.append((refreshTokenFile != nil ? "refreshTokenFile" : "refreshTokenEnv",

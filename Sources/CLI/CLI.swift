@@ -170,7 +170,14 @@ public enum PostdeskCommand {
         let log = Runtime.makeLog(config, override: override)
         let pipeline = try Runtime.makePipeline(config, log: log, now: fixedNow.map { d in { d } } ?? Date.init)
         if once {
-            let s = try pipeline.runOnce()
+            let s: PassSummary
+            do {
+                s = try pipeline.runOnce()
+                LoginHealth.note(nil, store: pipeline.store, now: Date())
+            } catch {
+                LoginHealth.note(error, store: pipeline.store, now: Date())
+                throw error
+            }
             pipeline.source.close()
             pipeline.writeMetrics()
             log.info("run.once", [("taken", "\(s.taken)"), ("opened", "\(s.opened)"), ("follow_ups", "\(s.followUps)"),
@@ -400,6 +407,7 @@ public enum PostdeskCommand {
         } else {
             problems.append("the worker has never completed a poll")
         }
+        if let refused = LoginHealth.problem(store) { problems.append(refused) }
         let backlog = try store.outboxBacklog()
         if let oldest = backlog.oldest, now.timeIntervalSince(oldest) > config.healthMaxPollAgeSeconds, backlog.maxAttempts > 0 {
             problems.append("outbox stuck: \(backlog.count) mail(s) waiting, oldest \(Int(now.timeIntervalSince(oldest))) s, up to \(backlog.maxAttempts) attempts")

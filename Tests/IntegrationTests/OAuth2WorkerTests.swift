@@ -3,7 +3,9 @@ import StackTestSupport
 import Testing
 @testable import Store
 @testable import Transport
-@testable import Worker
+@testable import CLI
+@testable import Configuration
+@testable import Pipeline
 
 /// The real `postdesk` binary with OAuth2 on both ends: IMAP XOAUTH2 with a refresh token (rotated by the
 /// endpoint, stored 0600), submission OAUTHBEARER with the client-credentials grant; tokens from an endpoint

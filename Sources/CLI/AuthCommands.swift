@@ -20,12 +20,14 @@ public enum AuthCommands {
 
     /// Device-code login: prints the URL and the code, waits for the sign-in, stores the refresh token.
     public static func login(_ config: Configuration, _ endpoint: Endpoint, print: (String) -> Void,
-                             sleep: @escaping (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }) throws -> Int32 {
+                             sleep: @escaping (Double) -> Void = { Thread.sleep(forTimeInterval: $0) })
+        throws -> Int32 {
         guard let (settings, username) = account(config, endpoint) else {
             throw FailureError("\(config.file): \(endpoint.rawValue) has no oauth2 settings; nothing to log in to")
         }
         let access = try DeviceCodeLogin.run(settings, prompt: { p in
-            print("To connect \(username) (\(endpoint.rawValue)), open \(p.verificationURL) and enter the code \(p.userCode)")
+            print("To connect \(username) (\(endpoint.rawValue)), open \(p.verificationURL)"
+                  + " and enter the code \(p.userCode)")
             print("(the code is valid for \(Int(p.expiresIn / 60)) minutes; waiting for the sign-in …)")
         }, sleep: sleep)
         let who = JWTClaims(token: access)?.account.map { " for \($0)" } ?? ""
@@ -45,7 +47,8 @@ public enum AuthCommands {
             do {
                 let token = try provider.accessToken()
                 let claims = JWTClaims(token: token)
-                var line = "\(endpoint.rawValue): token for \(claims?.account ?? username) via \(settings.grant.rawValue)"
+                let who = claims?.account ?? username
+                var line = "\(endpoint.rawValue): token for \(who) via \(settings.grant.rawValue)"
                 if let exp = provider.expiresAt { line += ", valid until \(ISO8601DateFormatter().string(from: exp))" }
                 if let account = claims?.account, account.lowercased() != username.lowercased() {
                     line += " (note: the login name is \(username))"

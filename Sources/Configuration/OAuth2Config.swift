@@ -12,11 +12,14 @@ extension ConfigReader {
         }
         let mechName = string(o, "mechanism", path: "\(p).mechanism", default: "xoauth2", example: "\"xoauth2\"")!
         let mechanism = OAuth2Mechanism(rawValue: mechName.lowercased())
-        if mechanism == nil { issue("\(p).mechanism", "\"\(mechName)\" is not an OAuth2 mechanism", "use \"xoauth2\" or \"oauthbearer\"") }
+        if mechanism == nil {
+            issue("\(p).mechanism", "\"\(mechName)\" is not an OAuth2 mechanism", "use \"xoauth2\" or \"oauthbearer\"")
+        }
         let grantName = string(o, "grant", path: "\(p).grant", default: "refresh_token", example: "\"refresh_token\"")!
         let grant = OAuth2Grant(rawValue: grantName)
         if grant == nil {
-            issue("\(p).grant", "\"\(grantName)\" is not a grant", "use \"refresh_token\", \"client_credentials\" or \"command\"")
+            issue("\(p).grant", "\"\(grantName)\" is not a grant",
+                  "use \"refresh_token\", \"client_credentials\" or \"command\"")
         }
         let settings = OAuth2Settings(
             mechanism: mechanism ?? .xoauth2, grant: grant ?? .refreshToken,
@@ -29,7 +32,8 @@ extension ConfigReader {
             refreshTokenFile: text("refreshTokenFile", "\"state/oauth2-mailbox.token\""),
             scope: text("scope", "\"https://outlook.office.com/IMAP.AccessAsUser.All offline_access\""),
             tokenCommand: text("tokenCommand", "\"/usr/local/bin/get-mail-token\""),
-            tokenCommandTimeout: number(o, "tokenCommandTimeout", path: "\(p).tokenCommandTimeout", default: 30, range: 1...600),
+            tokenCommandTimeout: number(o, "tokenCommandTimeout", path: "\(p).tokenCommandTimeout", default: 30,
+                                        range: 1...600),
             caFile: text("caFile", "\"/etc/ssl/certs/ca.pem\""))
         // An unknown grant is reported above; checking the rest against the default grant would only mislead.
         guard grant != nil else { return settings }

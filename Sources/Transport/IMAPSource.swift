@@ -394,7 +394,8 @@ public final class IMAPSource: MailboxSource {
         do {
             // OAuth2: a bearer token instead of the password, renewed once when the server refuses it.
             let c = try OAuth2TokenProvider.login(tokens, mapError: { IMAPError.authenticationFailed("\($0)") },
-                                                  isRefusal: { ($0 as? IMAPError)?.isLoginRefusal ?? false }) { bearer in
+                                                  isRefusal: { ($0 as? IMAPError)?.isLoginRefusal ?? false }) {
+                bearer in
                 try IMAPConnection(endpoint: endpoint, username: settings.username, password: settings.password,
                                    bearer: bearer, caFile: settings.caFile, connectTimeout: settings.connectTimeout,
                                    timeout: settings.commandTimeout)

@@ -31,7 +31,8 @@ struct OAuth2WorkerTests {
             var o = json["outbox"] as! [String: Any]
             m["passwordEnv"] = nil
             o["passwordEnv"] = nil
-            tokenFile = (json["database"] as! String).replacingOccurrences(of: "db/postdesk.sqlite", with: "mailbox.token")
+            tokenFile = (json["database"] as! String)
+                .replacingOccurrences(of: "db/postdesk.sqlite", with: "mailbox.token")
             m["oauth2"] = ["mechanism": "xoauth2", "tokenEndpoint": server.tokenURL, "clientID": "postdesk-test",
                            "clientSecretEnv": Self.secretVariable, "refreshTokenFile": tokenFile]
             o["oauth2"] = ["mechanism": "oauthbearer", "grant": "client_credentials", "tokenEndpoint": server.tokenURL,
@@ -43,7 +44,8 @@ struct OAuth2WorkerTests {
         let dovecotMark = log("dovecot").utf8.count
         let postfixMark = log("postfix").utf8.count
 
-        try desk.sendCustomerMail(subject: "VPN refuses every login", body: "Hello,\n\nnobody here can log in to the VPN.\n\nCustomer One")
+        try desk.sendCustomerMail(subject: "VPN refuses every login",
+                                  body: "Hello,\n\nnobody here can log in to the VPN.\n\nCustomer One")
         try desk.route(count: 1)
         let run = try desk.runOnce()
         #expect(run.status == 0, "run --once: \(run.log)")
@@ -68,21 +70,27 @@ struct OAuth2WorkerTests {
         }
 
         // auth check: a token for the account, and the IMAP login works.
-        let check = try Child(try postdeskBinary(), ["auth", "check", "--config", desk.configPath], dir: desk.dir, name: "check")
+        func postdesk(_ args: [String], _ name: String) throws -> Child {
+            try Child(try postdeskBinary(), args + ["--config", desk.configPath], dir: desk.dir, name: name)
+        }
+        let check = try postdesk(["auth", "check"], "check")
         #expect(try check.wait(timeout: 60) == 0, "\(check.stdout)\(check.stderr)")
         #expect(check.stdout.contains("mailbox: token for support@example.test via refresh_token"), "\(check.stdout)")
         #expect(check.stdout.contains("IMAP login as support@example.test with XOAUTH2 ok"), "\(check.stdout)")
-        #expect(check.stdout.contains("outbox: token for support@example.test via client_credentials"), "\(check.stdout)")
+        #expect(check.stdout.contains("outbox: token for support@example.test via client_credentials"),
+                "\(check.stdout)")
 
         // The provider revokes the grant: run fails with the reason, health fails with it, auth check says so.
         server.configure { $0.refreshTokens = [:] }
         let revoked = try desk.runOnce()
         #expect(revoked.status == 1)
-        #expect(revoked.log.contains("invalid_grant") && revoked.log.contains("run postdesk auth login again"), "\(revoked.log)")
-        let health = try Child(try postdeskBinary(), ["health", "--config", desk.configPath], dir: desk.dir, name: "health")
+        #expect(revoked.log.contains("invalid_grant") && revoked.log.contains("run postdesk auth login again"),
+                "\(revoked.log)")
+        let health = try postdesk(["health"], "health")
         #expect(try health.wait(timeout: 30) == 1)
-        #expect(health.stdout.contains("mailbox login refused since") && health.stdout.contains("invalid_grant"), "\(health.stdout)")
-        let recheck = try Child(try postdeskBinary(), ["auth", "check", "--config", desk.configPath], dir: desk.dir, name: "recheck")
+        #expect(health.stdout.contains("mailbox login refused since") && health.stdout.contains("invalid_grant"),
+                "\(health.stdout)")
+        let recheck = try postdesk(["auth", "check"], "recheck")
         #expect(try recheck.wait(timeout: 60) == 1)
         #expect(recheck.stdout.contains("mailbox: no usable token for support@example.test"), "\(recheck.stdout)")
         for text in [revoked.log, health.stdout, recheck.stdout] { #expect(!text.contains(stored)) }

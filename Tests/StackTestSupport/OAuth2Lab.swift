@@ -41,12 +41,14 @@ public struct JWTMinter: Sendable {
         }
         guard let issuer = value("issuers"), let audience = value("client_id") else {
             throw NSError(domain: "OAuth2Lab", code: 1, userInfo: [NSLocalizedDescriptionKey:
-                "the stack has no oauth2 passdb (\(stack.dir)/dovecot/oauth2.conf.ext): restart it with Scripts/mailstack"])
+                "the stack has no oauth2 passdb (\(stack.dir)/dovecot/oauth2.conf.ext): restart it with "
+                    + "Scripts/mailstack"])
         }
         let key = (0..<32).map { _ in UInt8.random(in: 0...255) }
         let kid = stackToken("k")
         let path = stack.dir + "/dovecot/keys/default/HS256/" + kid
-        guard FileManager.default.createFile(atPath: path, contents: Data((Data(key).base64EncodedString() + "\n").utf8),
+        let encoded = Data((Data(key).base64EncodedString() + "\n").utf8)
+        guard FileManager.default.createFile(atPath: path, contents: encoded,
                                              attributes: [.posixPermissions: 0o644]) else {
             throw NSError(domain: "OAuth2Lab", code: 2, userInfo: [NSLocalizedDescriptionKey: "cannot write \(path)"])
         }
@@ -57,7 +59,8 @@ public struct JWTMinter: Sendable {
     public func mint(_ user: String, ttl: Int = 3600, now: Date = Date(), key override: [UInt8]? = nil) -> String {
         let t = Int(now.timeIntervalSince1970)
         let header = #"{"alg":"HS256","typ":"JWT","kid":"\#(kid)"}"#
-        let body = #"{"iss":"\#(issuer)","sub":"\#(user)","email":"\#(user)","aud":"\#(audience)","iat":\#(t),"exp":\#(t + ttl)}"#
+        let body = #"{"iss":"\#(issuer)","sub":"\#(user)","email":"\#(user)","aud":"\#(audience)","#
+            + #""iat":\#(t),"exp":\#(t + ttl)}"#
         let signingInput = base64URL(Array(header.utf8)) + "." + base64URL(Array(body.utf8))
         return signingInput + "." + base64URL(hmacSHA256(key: override ?? key, Array(signingInput.utf8)))
     }
@@ -185,7 +188,8 @@ public final class TokenEndpointServer: @unchecked Sendable {
         let (status, json) = answer(form)
         lock.unlock()
         let body = Array(json.utf8)
-        let head = "HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+        let head = "HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         let out = Array(head.utf8) + body
         _ = out.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
     }
@@ -214,7 +218,8 @@ public final class TokenEndpointServer: @unchecked Sendable {
     private func answer(_ f: [String: String]) -> (Int, String) {
         if f["_path"] == "/devicecode" {
             guard f["client_id"] == behaviour.clientID else { return error(400, "invalid_client", "unknown client") }
-            return (200, #"{"device_code":"dev-\#(stackToken())","user_code":"WDJB-MJHT","verification_uri":"https://login.example.test/device","expires_in":900,"interval":1}"#)
+            return (200, #"{"device_code":"dev-\#(stackToken())","user_code":"WDJB-MJHT","#
+                + #""verification_uri":"https://login.example.test/device","expires_in":900,"interval":1}"#)
         }
         guard f["client_id"] == behaviour.clientID else { return error(400, "invalid_client", "unknown client") }
         switch f["grant_type"] ?? "" {

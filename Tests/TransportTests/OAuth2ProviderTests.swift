@@ -6,7 +6,8 @@ import Testing
 /// The token provider against a token endpoint on 127.0.0.1, with a clock the test moves (no mail stack).
 struct OAuth2ProviderTests {
     func server() throws -> (TokenEndpointServer, OAuth2Settings, [String: String]) {
-        let minter = JWTMinter(key: Array(repeating: 1, count: 32), kid: "unit", issuer: "https://idp.test", audience: "x")
+        let minter = JWTMinter(key: Array(repeating: 1, count: 32), kid: "unit", issuer: "https://idp.test",
+                               audience: "x")
         let s = try TokenEndpointServer(minter: minter)
         s.configure { $0.refreshTokens["rt-1"] = "support@example.test"; $0.lifetime = 600 }
         let settings = OAuth2Settings(tokenEndpoint: s.tokenURL, clientID: "postdesk-test", refreshTokenEnv: "RT")
@@ -69,10 +70,12 @@ struct OAuth2ProviderTests {
     }
 
     @Test func tokenCommandTimesOutAndReportsFailure() throws {
-        let slow = OAuth2TokenProvider(settings: OAuth2Settings(grant: .command, tokenCommand: "sleep 5",
-                                                                tokenCommandTimeout: 0.3), environment: [:], log: { _ in })
+        let slowCommand = OAuth2Settings(grant: .command, tokenCommand: "sleep 5", tokenCommandTimeout: 0.3)
+        let slow = OAuth2TokenProvider(settings: slowCommand, environment: [:], log: { _ in })
         let start = Date()
-        #expect(throws: OAuth2Error.unavailable("tokenCommand did not finish within 0 s (killed)")) { _ = try slow.accessToken() }
+        #expect(throws: OAuth2Error.unavailable("tokenCommand did not finish within 0.3 s (killed)")) {
+            _ = try slow.accessToken()
+        }
         #expect(Date().timeIntervalSince(start) < 3)
         let failing = OAuth2TokenProvider(settings: OAuth2Settings(grant: .command, tokenCommand: "exit 3"),
                                           environment: [:], log: { _ in })
@@ -96,7 +99,8 @@ struct OAuth2ProviderTests {
     }
 
     @Test func formEncodingEscapesEverythingButUnreserved() {
-        #expect(formURLEncoded([("scope", "https://outlook.office.com/IMAP.AccessAsUser.All offline_access"), ("a", "x+y&z=ü")])
-                == "scope=https%3A%2F%2Foutlook.office.com%2FIMAP.AccessAsUser.All%20offline_access&a=x%2By%26z%3D%C3%BC")
+        let form = [("scope", "https://outlook.office.com/IMAP.AccessAsUser.All offline_access"), ("a", "x+y&z=ü")]
+        #expect(formURLEncoded(form) == "scope=https%3A%2F%2Foutlook.office.com%2FIMAP.AccessAsUser.All"
+                + "%20offline_access&a=x%2By%26z%3D%C3%BC")
     }
 }

@@ -5,7 +5,8 @@ import Testing
 
 /// XOAUTH2 and OAUTHBEARER against the real Dovecot (oauth2 passdb, local JWT validation) and Postfix (SASL
 /// through Dovecot), with tokens from a token endpoint the test serves on 127.0.0.1.
-@Suite("OAuth2 against the mail stack", .serialized, .enabled(if: MailStack.isUp, Comment(rawValue: MailStack.skipReason)))
+@Suite("OAuth2 against the mail stack", .serialized,
+       .enabled(if: MailStack.isUp, Comment(rawValue: MailStack.skipReason)))
 struct OAuth2StackTests {
     let stack = MailStack.current!
     let user = "support@example.test"
@@ -33,7 +34,8 @@ struct OAuth2StackTests {
     }
 
     func imapSource(_ provider: OAuth2TokenProvider, tls: TLSMode = .starttls) throws -> IMAPSource {
-        let url = tls == .implicit ? "imaps://\(stack.host):\(stack.imapsPort)" : "imap://\(stack.host):\(stack.imapPort)"
+        let url = tls == .implicit ? "imaps://\(stack.host):\(stack.imapsPort)"
+            : "imap://\(stack.host):\(stack.imapPort)"
         let s = IMAPSettings(url: url, username: user, password: "", tls: tls, caFile: stack.cacert)
         return try IMAPSource(settings: s, log: { _ in }, tokens: provider)
     }
@@ -42,7 +44,9 @@ struct OAuth2StackTests {
     func logins(after mark: Int) -> [String] {
         let text = String(decoding: Array(dovecotLog().utf8).dropFirst(mark), as: UTF8.self)
         return text.split(separator: "\n").filter { $0.contains("imap-login: Info: Login: user=<\(user)>") }
-            .compactMap { line in line.range(of: "method=").map { String(line[$0.upperBound...].prefix { $0 != "," }) } }
+            .compactMap { line in
+                line.range(of: "method=").map { String(line[$0.upperBound...].prefix { $0 != "," }) }
+            }
     }
 
     @Test(arguments: [OAuth2Mechanism.xoauth2, .oauthbearer], [TLSMode.starttls, .implicit])
@@ -85,7 +89,8 @@ struct OAuth2StackTests {
         let (server, settings, _) = try lab(grant: .clientCredentials)
         defer { server.stop() }
         let wrong = "wrong-secret-" + stackToken()
-        let provider = OAuth2TokenProvider(settings: settings, environment: ["PD_TEST_CLIENT_SECRET": wrong], log: { _ in })
+        let provider = OAuth2TokenProvider(settings: settings, environment: ["PD_TEST_CLIENT_SECRET": wrong],
+                                           log: { _ in })
         #expect(throws: OAuth2Error.self) { _ = try provider.accessToken() }
         do { _ = try provider.accessToken() } catch {
             let text = "\(error)"
@@ -187,8 +192,8 @@ struct OAuth2StackTests {
         var slept: [Double] = []
         let access = try DeviceCodeLogin.run(settings, environment: env, prompt: { prompts.append($0) },
                                              sleep: { slept.append($0) })
-        #expect(prompts == [DeviceCodePrompt(verificationURL: "https://login.example.test/device", userCode: "WDJB-MJHT",
-                                             expiresIn: 900)])
+        #expect(prompts == [DeviceCodePrompt(verificationURL: "https://login.example.test/device",
+                                             userCode: "WDJB-MJHT", expiresIn: 900)])
         // interval 1 s; two authorization_pending, then slow_down adds 5 s.
         #expect(slept == [1, 1, 1, 6])
         #expect(!access.isEmpty)

@@ -8,7 +8,8 @@ import Transport
 /// reported as FILE: FIELD: problem. Fix: … (check-config and run share the reader).
 @Suite struct OAuth2ConfigTests {
     func config(mailbox: String, outbox: String = #"{ "kind": "files", "path": "state/out" }"#) throws -> String {
-        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: Sandbox.repo.appendingPathComponent("Config/postdesk.json"))) as! [String: Any]
+        let shipped = try Data(contentsOf: Sandbox.repo.appendingPathComponent("Config/postdesk.json"))
+        var json = try JSONSerialization.jsonObject(with: shipped) as! [String: Any]
         json["mailbox"] = try JSONSerialization.jsonObject(with: Data(mailbox.utf8))
         json["outbox"] = try JSONSerialization.jsonObject(with: Data(outbox.utf8))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("oauth-\(UUID().uuidString).json").path
@@ -21,7 +22,8 @@ import Transport
             { "kind": "imap", "url": "imaps://outlook.office365.com", "username": "support@example.com",
               "oauth2": { "mechanism": "oauthbearer", "grant": "client_credentials",
                           "tokenEndpoint": "https://login.microsoftonline.com/t/oauth2/v2.0/token",
-                          "clientID": "app", "clientSecretEnv": "PD_CFG_SECRET", "scope": "https://outlook.office365.com/.default" } }
+                          "clientID": "app", "clientSecretEnv": "PD_CFG_SECRET",
+                          "scope": "https://outlook.office365.com/.default" } }
             """, outbox: """
             { "kind": "smtp", "url": "smtp://smtp.office365.com:587", "username": "support@example.com",
               "oauth2": { "grant": "command", "tokenCommand": "/usr/local/bin/token" } }
@@ -45,7 +47,8 @@ import Transport
                           "clientSecretEnv": "PD_CFG_UNSET", "refreshTokenEnv": "PD_CFG_UNSET" } }
             """, outbox: """
             { "kind": "smtp", "url": "smtp://smtp.gmail.com:587", "username": "support@example.com",
-              "oauth2": { "grant": "client_credentials", "tokenEndpoint": "http://evil.example/token", "clientID": "c" } }
+              "oauth2": { "grant": "client_credentials", "tokenEndpoint": "http://evil.example/token",
+                          "clientID": "c" } }
             """)
         guard case .failure(let e as ConfigErrors) = Result(catching: {
             try Configuration.load(path: path, environment: [:])
@@ -74,7 +77,8 @@ import Transport
         let fields = e2.issues.map(\.field)
         #expect(fields == ["mailbox.oauth2.tokenEndpoint", "mailbox.oauth2.clientID", "mailbox.oauth2.clientSecretEnv",
                            "mailbox.oauth2.refreshTokenEnv"], "\(e2)")
-        #expect(e2.description.contains("names environment variable PD_CFG_UNSET, which is not set. Fix: export PD_CFG_UNSET="))
+        #expect(e2.description.contains(
+            "names environment variable PD_CFG_UNSET, which is not set. Fix: export PD_CFG_UNSET="))
         // auth login may run before a refresh token exists.
         let path3 = try config(mailbox: """
             { "kind": "imap", "url": "imaps://imap.gmail.com", "username": "support@example.com",

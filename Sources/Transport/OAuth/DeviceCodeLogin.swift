@@ -18,14 +18,17 @@ public enum DeviceCodeLogin {
                            clock: () -> Date = Date.init,
                            sleep: (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }) throws -> String {
         guard settings.grant == .refreshToken else {
-            throw OAuth2Error.configuration("auth login needs grant \"refresh_token\" (this endpoint uses \"\(settings.grant.rawValue)\")")
+            throw OAuth2Error.configuration(
+                "auth login needs grant \"refresh_token\" (this endpoint uses \"\(settings.grant.rawValue)\")")
         }
         guard let file = settings.refreshTokenFile else {
             throw OAuth2Error.configuration("auth login needs refreshTokenFile (where the refresh token is stored)")
         }
         for (name, url) in [("deviceAuthorizationEndpoint", settings.deviceAuthorizationEndpoint),
                             ("tokenEndpoint", settings.tokenEndpoint)] {
-            if let problem = OAuth2Settings.endpointProblem(url) { throw OAuth2Error.configuration("\(name) \(problem)") }
+            if let problem = OAuth2Settings.endpointProblem(url) {
+                throw OAuth2Error.configuration("\(name) \(problem)")
+            }
         }
         var redactor = SecretRedactor()
         let clientSecret = settings.clientSecretEnv.flatMap { environment[$0] }
@@ -33,13 +36,15 @@ public enum DeviceCodeLogin {
         let clientID = settings.clientID ?? ""
         var form = [("client_id", clientID)]
         if let s = settings.scope { form.append(("scope", s)) }
-        let start = try httpPostForm(settings.deviceAuthorizationEndpoint!, fields: form, caFile: settings.caFile, timeout: 30)
+        let deviceURL = settings.deviceAuthorizationEndpoint!, tokenURL = settings.tokenEndpoint!
+        let start = try httpPostForm(deviceURL, fields: form, caFile: settings.caFile, timeout: 30)
         guard start.status == 200, let obj = jsonObject(start.body),
               let deviceCode = obj["device_code"] as? String, let userCode = obj["user_code"] as? String,
               let url = (obj["verification_uri"] ?? obj["verification_url"]) as? String
         else {
-            let said = TokenResponse(json: start.body)?.errorText ?? String(decoding: start.body.prefix(200), as: UTF8.self)
-            throw OAuth2Error.refused("\(settings.deviceAuthorizationEndpoint!) answered HTTP \(start.status): \(redactor.redact(said))")
+            let said = TokenResponse(json: start.body)?.errorText
+                ?? String(decoding: start.body.prefix(200), as: UTF8.self)
+            throw OAuth2Error.refused("\(deviceURL) answered HTTP \(start.status): \(redactor.redact(said))")
         }
         redactor.add(deviceCode)
         var interval = max(1, number(obj["interval"]) ?? 5)
@@ -51,11 +56,12 @@ public enum DeviceCodeLogin {
         if let clientSecret { poll.append(("client_secret", clientSecret)) }
         while clock() < deadline {
             sleep(interval)
-            let r = try httpPostForm(settings.tokenEndpoint!, fields: poll, caFile: settings.caFile, timeout: 30)
+            let r = try httpPostForm(tokenURL, fields: poll, caFile: settings.caFile, timeout: 30)
             let answer = TokenResponse(json: r.body)
             if r.status == 200, let answer, let access = answer.accessToken {
                 guard let refresh = answer.refreshToken, !refresh.isEmpty else {
-                    throw OAuth2Error.refused("the provider issued no refresh token; add offline_access to scope (Microsoft)")
+                    throw OAuth2Error.refused(
+                        "the provider issued no refresh token; add offline_access to scope (Microsoft)")
                 }
                 try SecretFile.write(refresh, to: file)
                 return access
@@ -65,7 +71,7 @@ public enum DeviceCodeLogin {
             case "slow_down": interval += 5
             default:
                 let said = answer?.errorText ?? String(decoding: r.body.prefix(200), as: UTF8.self)
-                throw OAuth2Error.refused("\(settings.tokenEndpoint!) answered HTTP \(r.status) \(redactor.redact(said))")
+                throw OAuth2Error.refused("\(tokenURL) answered HTTP \(r.status) \(redactor.redact(said))")
             }
         }
         throw OAuth2Error.refused("the code \(userCode) expired before the sign-in was completed; run auth login again")

@@ -23,8 +23,7 @@ private let httpBodyCallback: ccurl_data_cb = { ptr, size, nmemb, userdata in
 
 /// `application/x-www-form-urlencoded` (RFC 6749 appendix B): everything but unreserved characters escaped.
 func formURLEncoded(_ fields: [(String, String)]) -> String {
-    var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
-    allowed.insert(charactersIn: "-._~")
+    let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
     func enc(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
     return fields.map { "\(enc($0.0))=\(enc($0.1))" }.joined(separator: "&")
 }

@@ -70,7 +70,8 @@ public struct OAuth2Settings: Sendable, Hashable {
         func envSet(_ name: String?) -> Bool { name.map { !(environment[$0] ?? "").isEmpty } ?? false }
         if grant == .command {
             if (tokenCommand ?? "").isEmpty {
-                out.append(("tokenCommand", "is required with grant \"command\"", "name the helper that prints a token"))
+                out.append(("tokenCommand", "is required with grant \"command\"",
+                            "name the helper that prints a token"))
             }
             return out
         }

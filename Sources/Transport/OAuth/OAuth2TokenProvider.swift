@@ -128,7 +128,9 @@ public final class OAuth2TokenProvider: @unchecked Sendable {
                     + "; run postdesk auth login")
             }
             var form = [("grant_type", "refresh_token"), ("refresh_token", rt), ("client_id", settings.clientID ?? "")]
-            if let s = try secret(settings.clientSecretEnv, what: "clientSecretEnv") { form.append(("client_secret", s)) }
+            if let s = try secret(settings.clientSecretEnv, what: "clientSecretEnv") {
+                form.append(("client_secret", s))
+            }
             if let s = settings.scope { form.append(("scope", s)) }
             return try request(form, now: now)
         }
@@ -182,7 +184,8 @@ public final class OAuth2TokenProvider: @unchecked Sendable {
     private func storeRotated(_ token: String) throws {
         guard let file = settings.refreshTokenFile else {
             if !warnedUnstoredRotation {
-                log("OAuth2: the provider issued a new refresh token; without refreshTokenFile it is kept in memory only")
+                log("OAuth2: the provider issued a new refresh token; without refreshTokenFile it is kept in memory"
+                    + " only")
                 warnedUnstoredRotation = true
             }
             return

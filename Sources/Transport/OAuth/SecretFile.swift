@@ -16,7 +16,9 @@ enum SecretFile {
         let dir = (path as NSString).deletingLastPathComponent
         let temp = (dir.isEmpty ? "." : dir) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw OAuth2Error.configuration("cannot write \(temp): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw OAuth2Error.configuration("cannot write \(temp): \(String(cString: strerror(errno)))")
+        }
         let bytes = Array((secret + "\n").utf8)
         // The mode given to open() is reduced by the umask and ignored for an existing file.
         var ok = fchmod(fd, 0o600) == 0

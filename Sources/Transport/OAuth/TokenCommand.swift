@@ -40,7 +40,8 @@ enum TokenCommand {
             kill(p.processIdentifier, SIGKILL)
             kill(-p.processIdentifier, SIGKILL)
             done.wait()
-            throw OAuth2Error.unavailable("tokenCommand did not finish within \(Int(timeout)) s (killed)")
+            let limit = String(format: "%g", timeout)
+            throw OAuth2Error.unavailable("tokenCommand did not finish within \(limit) s (killed)")
         }
         read.wait()
         guard p.terminationStatus == 0 else {

@@ -55,8 +55,10 @@ struct OAuth2WorkerTests {
         #expect(acks.count == 1, "the acknowledgement reached customer1's INBOX")
 
         // Both logins used OAuth2 with the configured mechanisms.
-        let dovecot = String(decoding: Array(log("dovecot").utf8).dropFirst(dovecotMark), as: UTF8.self)
-        #expect(dovecot.contains("Login: user=<support@example.test>, method=XOAUTH2"), "\(dovecot.suffix(2000))")
+        #expect(waitUntil(5) {
+            String(decoding: Array(log("dovecot").utf8).dropFirst(dovecotMark), as: UTF8.self)
+                .contains("Login: user=<support@example.test>, method=XOAUTH2")
+        })
         #expect(waitUntil(5) {
             String(decoding: Array(log("postfix").utf8).dropFirst(postfixMark), as: UTF8.self)
                 .contains("sasl_method=OAUTHBEARER, sasl_username=support@example.test")

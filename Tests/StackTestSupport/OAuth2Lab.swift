@@ -103,22 +103,12 @@ public final class TokenEndpointServer: @unchecked Sendable {
 
     public init(minter: JWTMinter) throws {
         self.minter = minter
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, len) == 0 && listen(fd, 16) == 0 && getsockname(fd, $0, &len) == 0
-            }
+        guard let (fd, port) = listenOnLoopback() else {
+            throw NSError(domain: "OAuth2Lab", code: 3, userInfo: [NSLocalizedDescriptionKey:
+                "token endpoint: cannot listen: \(String(cString: strerror(errno)))"])
         }
-        guard ok else { close(fd); throw NSError(domain: "OAuth2Lab", code: 3) }
         listenFD = fd
-        port = Int(UInt16(bigEndian: addr.sin_port))
+        self.port = port
         // Holds the server until stop() closes the socket and the loop ends.
         let t = Thread { self.acceptLoop() }
         thread = t

@@ -5,20 +5,21 @@ import Testing
 
 /// The token provider against a token endpoint on 127.0.0.1, with a clock the test moves (no mail stack).
 struct OAuth2ProviderTests {
-    func server() throws -> (TokenEndpointServer, OAuth2Settings, [String: String]) {
+    /// A token endpoint with refresh token rt-1 (600 s tokens) and a provider for it on a clock the test moves.
+    func lab() throws -> (TokenEndpointServer, OAuth2TokenProvider, TestClock) {
         let minter = JWTMinter(key: Array(repeating: 1, count: 32), kid: "unit", issuer: "https://idp.test",
                                audience: "x")
         let s = try TokenEndpointServer(minter: minter)
         s.configure { $0.refreshTokens["rt-1"] = "support@example.test"; $0.lifetime = 600 }
         let settings = OAuth2Settings(tokenEndpoint: s.tokenURL, clientID: "postdesk-test", refreshTokenEnv: "RT")
-        return (s, settings, ["RT": "rt-1"])
+        let clock = TestClock()
+        let p = OAuth2TokenProvider(settings: settings, environment: ["RT": "rt-1"], clock: clock.now, log: { _ in })
+        return (s, p, clock)
     }
 
     @Test func tokenIsCachedAndRenewedBeforeItExpires() throws {
-        let (s, settings, env) = try server()
+        let (s, p, clock) = try lab()
         defer { s.stop() }
-        let clock = TestClock()
-        let p = OAuth2TokenProvider(settings: settings, environment: env, clock: clock.now, log: { _ in })
         let first = try p.accessToken()
         clock.advance(530)
         #expect(try p.accessToken() == first)
@@ -31,10 +32,8 @@ struct OAuth2ProviderTests {
     }
 
     @Test func aFailedRenewalBacksOffAndKeepsAStillValidToken() throws {
-        let (s, settings, env) = try server()
+        let (s, p, clock) = try lab()
         defer { s.stop() }
-        let clock = TestClock()
-        let p = OAuth2TokenProvider(settings: settings, environment: env, clock: clock.now, log: { _ in })
         let first = try p.accessToken()
         s.configure { $0.refreshTokens = [:] }
         clock.advance(550)
@@ -51,10 +50,8 @@ struct OAuth2ProviderTests {
     }
 
     @Test func invalidateRenewsOnceThenBacksOff() throws {
-        let (s, settings, env) = try server()
+        let (s, p, clock) = try lab()
         defer { s.stop() }
-        let clock = TestClock()
-        let p = OAuth2TokenProvider(settings: settings, environment: env, clock: clock.now, log: { _ in })
         _ = try p.accessToken()
         #expect(p.invalidate())
         _ = try p.accessToken()

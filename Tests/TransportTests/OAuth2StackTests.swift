@@ -13,7 +13,8 @@ struct OAuth2StackTests {
 
     /// A token endpoint with one valid refresh token for `user`, and settings pointing at it.
     func lab(grant: OAuth2Grant = .refreshToken, mechanism: OAuth2Mechanism = .xoauth2,
-             file: String? = nil) throws -> (TokenEndpointServer, OAuth2Settings, [String: String]) {
+             file: String? = nil, user: String = "support@example.test")
+        throws -> (TokenEndpointServer, OAuth2Settings, [String: String]) {
         let server = try TokenEndpointServer(minter: try JWTMinter.install(in: stack))
         let refresh = "rt-" + stackToken()
         server.configure { $0.refreshTokens[refresh] = user }
@@ -25,6 +26,13 @@ struct OAuth2StackTests {
         return (server, settings, env)
     }
 
+    /// A path for a refresh-token file in a fresh folder (remove the folder when done).
+    func scratchFile() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(stackToken("oauth"))
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent("refresh-token").path
+    }
+
     func dovecotLog() -> String {
         (try? String(contentsOfFile: stack.dir + "/log/dovecot.log", encoding: .utf8)) ?? ""
     }
@@ -33,33 +41,41 @@ struct OAuth2StackTests {
         (try? String(contentsOfFile: stack.dir + "/log/postfix.log", encoding: .utf8)) ?? ""
     }
 
-    func imapSource(_ provider: OAuth2TokenProvider, tls: TLSMode = .starttls) throws -> IMAPSource {
+    func imapSource(_ provider: OAuth2TokenProvider, tls: TLSMode = .starttls,
+                    user: String = "support@example.test") throws -> IMAPSource {
         let url = tls == .implicit ? "imaps://\(stack.host):\(stack.imapsPort)"
             : "imap://\(stack.host):\(stack.imapPort)"
         let s = IMAPSettings(url: url, username: user, password: "", tls: tls, caFile: stack.cacert)
         return try IMAPSource(settings: s, log: { _ in }, tokens: provider)
     }
 
-    /// Logins since `mark` (the log's length before) with their method.
-    func logins(after mark: Int) -> [String] {
+    /// The OAuth2 logins of `user` since `mark`, by method.
+    func oauthLogins(_ user: String, after mark: Int) -> [String] {
         let text = String(decoding: Array(dovecotLog().utf8).dropFirst(mark), as: UTF8.self)
         return text.split(separator: "\n").filter { $0.contains("imap-login: Info: Login: user=<\(user)>") }
             .compactMap { line in
                 line.range(of: "method=").map { String(line[$0.upperBound...].prefix { $0 != "," }) }
-            }
+            }.filter { $0 == "XOAUTH2" || $0 == "OAUTHBEARER" }
     }
 
     @Test(arguments: [OAuth2Mechanism.xoauth2, .oauthbearer], [TLSMode.starttls, .implicit])
     func imapLogsInWithTheChosenMechanism(mechanism: OAuth2Mechanism, tls: TLSMode) throws {
-        let (server, settings, env) = try lab(mechanism: mechanism)
+        // A user per case: the cases run in parallel and the log names only the user.
+        let users = [OAuth2Mechanism.xoauth2: ["starttls": "customer2@customer.test",
+                                               "implicit": "agent1@example.test"],
+                     .oauthbearer: ["starttls": "csm@example.test", "implicit": "lead@example.test"]]
+        let user = users[mechanism]![tls.rawValue]!
+        let (server, settings, env) = try lab(mechanism: mechanism, user: user)
         defer { server.stop() }
         let provider = OAuth2TokenProvider(settings: settings, environment: env, log: { _ in })
         let mark = dovecotLog().utf8.count
-        let source = try imapSource(provider, tls: tls)
+        let source = try imapSource(provider, tls: tls, user: user)
         try source.connect()
         _ = try source.fetch(after: nil, limit: 1)
         source.close()
-        #expect(logins(after: mark) == [mechanism.rawValue.uppercased()])
+        // Dovecot's log process writes the line a moment later.
+        waitUntil(5, every: 0.1) { !oauthLogins(user, after: mark).isEmpty }
+        #expect(oauthLogins(user, after: mark) == [mechanism.rawValue.uppercased()])
         #expect(server.requestCount() == 1)
         // The grant carried the refresh token, the client ID and the secret.
         let form = server.requests.last!
@@ -147,10 +163,8 @@ struct OAuth2StackTests {
     }
 
     @Test func aRotatedRefreshTokenIsStored0600AndUsedNextTime() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(stackToken("rot"))
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("refresh-token").path
+        let file = try scratchFile()
+        defer { try? FileManager.default.removeItem(atPath: (file as NSString).deletingLastPathComponent) }
         let (server, settings, env) = try lab(file: file)
         defer { server.stop() }
         server.configure { $0.rotate = true; $0.lifetime = 600 }
@@ -182,10 +196,8 @@ struct OAuth2StackTests {
     }
 
     @Test func deviceCodeLoginPollsAndStoresTheRefreshToken() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(stackToken("dev"))
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("refresh-token").path
+        let file = try scratchFile()
+        defer { try? FileManager.default.removeItem(atPath: (file as NSString).deletingLastPathComponent) }
         let (server, settings, env) = try lab(file: file)
         defer { server.stop() }
         var prompts: [DeviceCodePrompt] = []

@@ -49,6 +49,23 @@ struct OAuth2ProviderTests {
         #expect(s.requestCount() == 3)
     }
 
+    @Test func aRotatedTokenThatCannotBeStoredIsUsedFromMemory() throws {
+        let (s, _, clock) = try lab()
+        defer { s.stop() }
+        s.configure { $0.rotate = true }
+        let settings = OAuth2Settings(tokenEndpoint: s.tokenURL, clientID: "postdesk-test", refreshTokenEnv: "RT",
+                                      refreshTokenFile: "/nonexistent-\(stackToken())/token")
+        let lines = LogLines()
+        let p = OAuth2TokenProvider(settings: settings, environment: ["RT": "rt-1"], clock: clock.now, log: lines.add)
+        _ = try p.accessToken() // rotated; the file cannot be written
+        #expect(lines.all.count == 1 && lines.all[0].contains("cannot be stored"), "\(lines.all)")
+        let rotated = try #require(s.currentBehaviour.refreshTokens.keys.first)
+        clock.advance(590)
+        _ = try p.accessToken()
+        #expect(s.requests.last?["refresh_token"] == rotated)
+        #expect(lines.all.count == 1, "said once")
+    }
+
     @Test func invalidateRenewsOnceThenBacksOff() throws {
         let (s, p, clock) = try lab()
         defer { s.stop() }

@@ -184,6 +184,12 @@ struct OAuth2StackTests {
         let restarted = OAuth2TokenProvider(settings: settings, environment: env, log: { _ in })
         try imapSource(restarted).connect()
         #expect(server.requests.last?["refresh_token"] == latest)
+        // That rotated the token again; the first provider picks the stored one up at its next renewal.
+        let newest = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .newlines)
+        #expect(newest != latest)
+        clock.advance(590)
+        _ = try provider.accessToken()
+        #expect(server.requests.last?["refresh_token"] == newest)
     }
 
     @Test func tokenCommandTokenLogsIn() throws {

@@ -18,7 +18,8 @@ public final class OAuth2TokenProvider: @unchecked Sendable {
     private var failureBackoff = 0.0
     private var invalidateBackoff = 0.0
     private var nextInvalidate = Date.distantPast
-    private var warnedUnstoredRotation = false
+    /// A rotated refresh token lives only in memory (no refreshTokenFile, or writing it failed).
+    private var unstoredRotation = false
     /// Upper bound for one token request or token command.
     public var timeout: Double = 30
 
@@ -144,10 +145,13 @@ public final class OAuth2TokenProvider: @unchecked Sendable {
         return v
     }
 
+    /// The file is read at every renewal: `auth login`, `auth check` or another worker may have stored a newer
+    /// token there. After a failed write the token in memory is the newer one.
     private func currentRefreshToken() -> String? {
-        if refreshToken == nil {
-            refreshToken = settings.refreshTokenFile.flatMap(SecretFile.read)
-                ?? settings.refreshTokenEnv.flatMap { environment[$0] }.flatMap { $0.isEmpty ? nil : $0 }
+        if !unstoredRotation, let file = settings.refreshTokenFile, let stored = SecretFile.read(file) {
+            refreshToken = stored
+        } else if refreshToken == nil {
+            refreshToken = settings.refreshTokenEnv.flatMap { environment[$0] }.flatMap { $0.isEmpty ? nil : $0 }
         }
         redactor.add(refreshToken)
         return refreshToken
@@ -167,7 +171,7 @@ public final class OAuth2TokenProvider: @unchecked Sendable {
                settings.grant == .refreshToken {
                 redactor.add(rotated)
                 refreshToken = rotated
-                try storeRotated(rotated)
+                storeRotated(rotated)
             }
             return (token, now.addingTimeInterval(answer.expiresIn ?? 3600))
         }
@@ -181,16 +185,22 @@ public final class OAuth2TokenProvider: @unchecked Sendable {
         throw OAuth2Error.unavailable("\(endpoint) answered HTTP \(r.status): \(said)")
     }
 
-    private func storeRotated(_ token: String) throws {
-        guard let file = settings.refreshTokenFile else {
-            if !warnedUnstoredRotation {
-                log("OAuth2: the provider issued a new refresh token; without refreshTokenFile it is kept in memory"
-                    + " only")
-                warnedUnstoredRotation = true
+    /// Stores a rotated refresh token; when that is impossible it is used from memory (the access token in hand
+    /// is good either way), and said once.
+    private func storeRotated(_ token: String) {
+        do {
+            guard let file = settings.refreshTokenFile else {
+                throw OAuth2Error.configuration("refreshTokenFile is not set")
             }
-            return
+            try SecretFile.write(token, to: file)
+            unstoredRotation = false
+            log("OAuth2: stored the rotated refresh token in \(file)")
+        } catch {
+            if !unstoredRotation {
+                log("OAuth2: the provider issued a new refresh token that cannot be stored (\(error)); it is kept in"
+                    + " memory until the worker stops")
+            }
+            unstoredRotation = true
         }
-        try SecretFile.write(token, to: file)
-        log("OAuth2: stored the rotated refresh token in \(file)")
     }
 }

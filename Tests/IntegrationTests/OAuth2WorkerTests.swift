@@ -22,8 +22,7 @@ struct OAuth2WorkerTests {
     @Test func customerMailIsAcknowledgedOverOAuth2AndARevokedTokenFailsHealth() throws {
         let server = try TokenEndpointServer(minter: try JWTMinter.install(in: stack))
         defer { server.stop() }
-        let initial = "rt-" + stackToken()
-        server.configure { $0.refreshTokens[initial] = "support@example.test"; $0.rotate = true }
+        server.configure { $0.rotate = true; $0.devicePending = 1; $0.deviceSlowDown = false }
         setenv(Self.secretVariable, server.currentBehaviour.clientSecret, 1)
         var tokenFile = ""
         let desk = try Desk(stack) { json in
@@ -34,13 +33,26 @@ struct OAuth2WorkerTests {
             tokenFile = (json["database"] as! String)
                 .replacingOccurrences(of: "db/postdesk.sqlite", with: "mailbox.token")
             m["oauth2"] = ["mechanism": "xoauth2", "tokenEndpoint": server.tokenURL, "clientID": "postdesk-test",
-                           "clientSecretEnv": Self.secretVariable, "refreshTokenFile": tokenFile]
+                           "deviceAuthorizationEndpoint": server.deviceURL, "clientSecretEnv": Self.secretVariable,
+                           "refreshTokenFile": tokenFile]
             o["oauth2"] = ["mechanism": "oauthbearer", "grant": "client_credentials", "tokenEndpoint": server.tokenURL,
                            "clientID": "postdesk-test", "clientSecretEnv": Self.secretVariable]
             json["mailbox"] = m
             json["outbox"] = o
         }
-        try SecretFile.write(initial, to: tokenFile)
+        func postdesk(_ args: [String], _ name: String) throws -> Child {
+            try Child(try postdeskBinary(), args + ["--config", desk.configPath], dir: desk.dir, name: name)
+        }
+        // The operator connects the mailbox: the device-code login stores the refresh token.
+        #expect(PostdeskCommand.main(["check-config", "--config", desk.configPath]) == 2, "no refresh token yet")
+        let login = try postdesk(["auth", "login", "--mailbox"], "login")
+        #expect(try login.wait(timeout: 60) == 0, "\(login.stdout)\(login.stderr)")
+        #expect(login.stdout.contains("open https://login.example.test/device and enter the code WDJB-MJHT"),
+                "\(login.stdout)")
+        #expect(login.stdout.contains("signed in for support@example.test; refresh token stored in \(tokenFile)"),
+                "\(login.stdout)")
+        let initial = try #require(SecretFile.read(tokenFile))
+        #expect(PostdeskCommand.main(["check-config", "--config", desk.configPath]) == 0)
         let dovecotMark = log("dovecot").utf8.count
         let postfixMark = log("postfix").utf8.count
 
@@ -72,9 +84,6 @@ struct OAuth2WorkerTests {
         }
 
         // auth check: a token for the account, and the IMAP login works.
-        func postdesk(_ args: [String], _ name: String) throws -> Child {
-            try Child(try postdeskBinary(), args + ["--config", desk.configPath], dir: desk.dir, name: name)
-        }
         let check = try postdesk(["auth", "check"], "check")
         #expect(try check.wait(timeout: 60) == 0, "\(check.stdout)\(check.stderr)")
         #expect(check.stdout.contains("mailbox: token for support@example.test via refresh_token"), "\(check.stdout)")

@@ -377,3 +377,13 @@ extension Attachment {
         return MessageParser.parse(data)
     }
 }
+
+extension Attachment {
+    /// The name to show: the file name, else for an attached mail its subject (a forward as attachment has no
+    /// file name but says what it is about).
+    public var displayName: String? {
+        if let filename { return filename }
+        guard let subject = embeddedMessage?.subject, !subject.isEmpty else { return nil }
+        return subject + ".eml"
+    }
+}

@@ -20,6 +20,7 @@ public enum HTMLText {
         var newlines = 2 // at start: treat as after a paragraph (no leading breaks)
         /// Open `<blockquote>`s: their lines start with `> ` per level, so quoted history reads as quoted.
         var quoteDepth = 0
+        var ruleEnd = -1
 
         @inline(__always) mutating func quotePrefix() {
             guard quoteDepth > 0, bytes.last == nil || bytes.last == 10 else { return }
@@ -48,10 +49,12 @@ public enum HTMLText {
 
         /// Outlook's rule above the quoted header block, for `<hr>` and the reply-header divs.
         mutating func rule() {
+            guard bytes.count != ruleEnd else { return }   // <hr> inside Outlook's header div: one rule
             breakLine(1)
             bytes.append(contentsOf: Array(repeating: 95, count: 32))
             newlines = 0
             breakLine(1)
+            ruleEnd = bytes.count
         }
 
         mutating func scalar(_ v: UInt32, pre: Bool) {

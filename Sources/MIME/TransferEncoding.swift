@@ -176,22 +176,51 @@ public enum TransferEncoding {
                 if line.count >= 6, line.starts(with: Array("begin ".utf8)) { started = true }
             } else {
                 if line.count >= 3, line.starts(with: Array("end".utf8)) { return out }
-                if let first = line.first, first > 32, first < 97 {
-                    let count = Int((first - 32) & 63)
-                    var bytes: [UInt8] = []
-                    var j = 1
-                    while j + 4 <= line.count, bytes.count < count {
-                        let a = (line[j] &- 32) & 63, b = (line[j + 1] &- 32) & 63, c = (line[j + 2] &- 32) & 63, d = (line[j + 3] &- 32) & 63
-                        bytes.append(a << 2 | b >> 4)
-                        bytes.append((b & 15) << 4 | c >> 2)
-                        bytes.append((c & 3) << 6 | d)
-                        j += 4
-                    }
-                    out.append(contentsOf: bytes.prefix(count))
-                }
+                if let first = line.first, first > 32, first < 97 { appendUULine(line, to: &out) }
             }
             i = e + 1
         }
         return started ? out : nil
+    }
+
+    /// uuencoded lines without the `begin` line (some senders leave it out): decoded when every line up to `end`
+    /// is a well-formed uuencoded line, nil otherwise.
+    static func decodeUULines(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var out = [UInt8]()
+        var i = 0, lines = 0
+        let n = input.count
+        while i < n {
+            var e = i
+            while e < n, input[e] != 10 { e += 1 }
+            var le = e
+            while le > i, input[le - 1] == 13 { le -= 1 }
+            let line = UnsafeBufferPointer(rebasing: input[i..<le])
+            i = e + 1
+            if line.isEmpty { continue }
+            if line.count == 3, line.starts(with: Array("end".utf8)) { break }
+            guard let first = line.first, first >= 32, first <= 96 else { return nil }
+            let count = Int((first - 32) & 63)
+            // (Trailing blanks, which stand for zero bits, may have been stripped in transit.)
+            guard line.count + 2 >= (count + 2) / 3 * 4, line.allSatisfy({ $0 >= 32 && $0 <= 96 }) else { return nil }
+            appendUULine(line, to: &out)
+            lines += 1
+        }
+        return lines > 0 ? out : nil
+    }
+
+    /// One uuencoded line: a length character, then groups of four characters for three bytes.
+    static func appendUULine(_ line: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let count = Int((line[0] &- 32) & 63)
+        var bytes: [UInt8] = []
+        var j = 1
+        @inline(__always) func six(_ k: Int) -> UInt8 { k < line.count ? (line[k] &- 32) & 63 : 0 }   // stripped blanks
+        while j < line.count, bytes.count < count {
+            let a = six(j), b = six(j + 1), c = six(j + 2), d = six(j + 3)
+            bytes.append(a << 2 | b >> 4)
+            bytes.append((b & 15) << 4 | c >> 2)
+            bytes.append((c & 3) << 6 | d)
+            j += 4
+        }
+        out.append(contentsOf: bytes.prefix(count))
     }
 }

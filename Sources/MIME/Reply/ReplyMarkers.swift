@@ -208,7 +208,10 @@ extension ReplyExtractor {
             }
         }
         guard norm.endsWithColon(i), s.count < 200, isQuote(norm, nextText(norm, after: i)) else { return nil }
-        if attributionEnds.contains(where: { ends(s, $0) }) { return i }
+        // `Name <a> wrote:`, and Android's `Name <a> schrieb am Mo., 16. Nov. 2026, 08:31:`.
+        if attributionEnds.contains(where: { ends(s, $0) }) || attributionVerbs.contains(where: { contains(s, $0) }) {
+            return i
+        }
         if f >= 0x30 && f <= 0x39, s.contains(0x40) || s.contains(0x22), hasDate(s) { return i }
         return nil
     }

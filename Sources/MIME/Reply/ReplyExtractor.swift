@@ -86,12 +86,11 @@ public enum ReplyExtractor {
         var seenHeader = false
         var i = 0
         scan: while i < norm.count {
-            let raw = bytes[lines[i]], s = norm[i]
             switch state {
             case .history:
                 break scan
             case .signature:
-                if separator(s) == .forward { state = .forwardHeaders; seenHeader = false; keep(lines[i]) }
+                if separator(norm[i]) == .forward { state = .forwardHeaders; seenHeader = false; keep(lines[i]) }
                 i += 1
                 continue
             case .forwardHeaders:
@@ -105,9 +104,15 @@ public enum ReplyExtractor {
             case .new:
                 break
             }
-            if raw.elementsEqual("-- ".utf8) || raw.elementsEqual("--".utf8) { state = .signature; i += 1; continue }
             if norm.isEmpty(i) { keep(lines[i]); i += 1; continue }
             if norm.first(i) == 0x3E { i += 1; continue }   // ">": quoted
+            if isPlainText(norm, i) { keep(lines[i]); i += 1; continue }
+            let raw = bytes[lines[i]], s = norm[i]
+            if raw.count <= 3, raw.elementsEqual("-- ".utf8) || raw.elementsEqual("--".utf8) {
+                state = .signature
+                i += 1
+                continue
+            }
             if let marker = separator(s) {
                 switch marker {
                 case .forward:
@@ -129,7 +134,7 @@ public enum ReplyExtractor {
                 i += 1
                 continue
             }
-            if ruleAboveHeaders(norm, i) || headerBlock(norm, i) != nil {
+            if (isRule(s) && ruleAboveHeaders(norm, i)) || headerBlock(norm, i) != nil {
                 if forwardSubject {
                     forwardSubject = false
                     state = .forwardHeaders

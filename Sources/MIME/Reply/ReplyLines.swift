@@ -19,17 +19,9 @@ extension ReplyExtractor {
         return lines
     }
 
-    /// Lower-cased, trimmed, NBSP → space, markdown bold stars removed at the start.
-    static func normalized(_ line: String) -> String {
-        // Foundation's replacingOccurrences is slow on Linux; most lines have no NBSP at all.
-        var s = (line.unicodeScalars.contains("\u{00A0}")
-            ? String(String.UnicodeScalarView(line.unicodeScalars.map { $0 == "\u{00A0}" ? " " : $0 }))
-            : line).trimmingBlanks()
-        while s.hasPrefix("*") { s.removeFirst() }
-        return s.lowercased()
-    }
-
-    /// Every line `normalized`, in one buffer: ASCII lines on bytes, others through `normalized`.
+    /// Every line lower-cased, trimmed (NBSP counts as a blank and inside becomes a space) and without the markdown
+    /// bold stars at its start, in one buffer, on bytes. Lower-casing covers ASCII and Latin-1 letters (Ü, Ø, Å):
+    /// the lines are only compared with the markers of ReplyMarkers, which are written in those.
     struct NormalizedLines {
         var buffer: [UInt8] = []
         var ranges: [Range<Int>] = []
@@ -38,14 +30,46 @@ extension ReplyExtractor {
             ranges.reserveCapacity(lines.count)
             var out = [UInt8](repeating: 0, count: bytes.count)
             var used = 0
-            var others: [(line: Int, text: [UInt8])] = []   // non-ASCII lines, normalized by the String path
             bytes.withUnsafeBufferPointer { b in
                 out.withUnsafeMutableBufferPointer { o in
+                    func blank(_ x: UInt8) -> Bool { x == 0x20 || (x >= 0x09 && x <= 0x0D) }
+                    func nonASCII(_ line: Range<Int>) {
+                        var lo = line.lowerBound, hi = line.upperBound
+                        while lo < hi {
+                            if blank(b[lo]) { lo += 1 } else if b[lo] == 0xC2, lo + 1 < hi, b[lo + 1] == 0xA0 {
+                                lo += 2
+                            } else { break }
+                        }
+                        while hi > lo {
+                            if blank(b[hi - 1]) { hi -= 1 } else if hi - lo >= 2, b[hi - 2] == 0xC2, b[hi - 1] == 0xA0 {
+                                hi -= 2
+                            } else { break }
+                        }
+                        while lo < hi, b[lo] == 0x2A { lo += 1 }   // "*"
+                        var i = lo
+                        while i < hi {
+                            let x = b[i]
+                            if x < 0x80 {
+                                o[used] = x &+ (x &- 0x41 < 26 ? 0x20 : 0)
+                            } else if x == 0xC2, i + 1 < hi, b[i + 1] == 0xA0 {
+                                o[used] = 0x20   // NBSP
+                                i += 1
+                            } else if x == 0xC3, i + 1 < hi, b[i + 1] >= 0x80, b[i + 1] <= 0x9E, b[i + 1] != 0x97 {
+                                o[used] = 0xC3   // À…Þ (not ×) → à…þ
+                                used += 1
+                                i += 1
+                                o[used] = b[i] + 0x20
+                            } else {
+                                o[used] = x
+                            }
+                            used += 1
+                            i += 1
+                        }
+                    }
                     for line in lines {
                         let start = used
-                        // ASCII lines (nearly all) are trimmed and lower-cased here, byte by byte; a line that turns
-                        // out to hold other bytes is undone and takes the String path.
-                        func blank(_ x: UInt8) -> Bool { x == 0x20 || (x >= 0x09 && x <= 0x0D) }
+                        // ASCII lines (nearly all) in one tight loop; a line that turns out to hold other bytes is
+                        // done again by the careful one.
                         var lo = line.lowerBound, hi = line.upperBound
                         while lo < hi, blank(b[lo]) { lo += 1 }
                         while hi > lo, blank(b[hi - 1]) { hi -= 1 }
@@ -59,20 +83,12 @@ extension ReplyExtractor {
                             used += 1
                             i += 1
                         }
-                        if high >= 0x80 {   // (what was trimmed off is ASCII: blanks and "*")
-                            used = start
-                            others.append((ranges.count, Array(normalized(String(decoding: UnsafeBufferPointer(rebasing: b[line]), as: UTF8.self)).utf8)))
-                        }
+                        if high >= 0x80 { used = start; nonASCII(line) }
                         ranges.append(start..<used)
                     }
                 }
             }
             out.removeSubrange(used...)
-            // Non-ASCII lines (rare) go at the end of the buffer; lower-casing can change their length.
-            for (line, text) in others {
-                ranges[line] = out.count..<(out.count + text.count)
-                out += text
-            }
             buffer = out
         }
 
@@ -94,7 +110,19 @@ extension ReplyExtractor {
             guard let first = first(i), prefixes.mayStart(with: first) else { return false }
             return prefixes.list.contains { hasPrefix(i, $0) }
         }
-        func endsWithColon(_ i: Int) -> Bool { self[i].last == 0x3A }
+        func endsWithColon(_ i: Int) -> Bool {
+            let r = ranges[i]
+            return !r.isEmpty && buffer.withUnsafeBufferPointer { $0[r.upperBound - 1] } == 0x3A
+        }
+        func hasColon(_ i: Int, within n: Int) -> Bool {
+            let r = ranges[i]
+            return buffer.withUnsafeBufferPointer { b in
+                var k = r.lowerBound
+                let end = min(r.upperBound, r.lowerBound + n)
+                while k < end { if b[k] == 0x3A { return true }; k += 1 }
+                return false
+            }
+        }
     }
 
     /// A line start to look for, as bytes.

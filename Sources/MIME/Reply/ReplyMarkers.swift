@@ -97,6 +97,25 @@ extension ReplyExtractor {
 
     // MARK: line kinds
 
+    /// First bytes of the lines that may be separators, forward lines or device signatures.
+    static let markerStarts: [Bool] = {
+        var t = [Bool](repeating: false, count: 256)
+        for p in [ruleStarts, forwardLineStarts, deviceSignatures] {
+            for b in 0..<256 where p.mayStart(with: UInt8(b)) { t[b] = true }
+        }
+        return t
+    }()
+
+    /// A line no marker test can take (nearly every line): no marker start, no colon among its first bytes (header
+    /// labels) and none ending it or the next two (attributions).
+    @inline(__always) static func isPlainText(_ norm: NormalizedLines, _ i: Int) -> Bool {
+        guard let f = norm.first(i), !markerStarts[Int(f)], !norm.hasColon(i, within: 11) else { return false }
+        let end = min(norm.count, i + 3)
+        var j = i
+        while j < end { if norm.endsWithColon(j) { return false }; j += 1 }
+        return true
+    }
+
     enum Marker { case history, forward, forwardEnd, attribution }
 
     /// A dashed separator line or Apple's forward line.
@@ -119,7 +138,8 @@ extension ReplyExtractor {
     enum LabelKind { case from, date, to, subject }
 
     static func label(_ s: Line) -> LabelKind? {
-        guard let f = s.first, f >= 0x61 else { return nil }
+        // Labels are at most ten letters and a colon: most lines have no colon that early.
+        guard let f = s.first, f >= 0x61, s.prefix(11).contains(0x3A) else { return nil }
         if starts(s, anyOf: fromLabels) { return .from }
         if starts(s, anyOf: dateLabels) { return .date }
         if starts(s, anyOf: toLabels) { return .to }

@@ -181,6 +181,13 @@ def mail(name, lang, sender, subject, body, expected, ctype="text/plain; charset
     written.append(full)
 
 
+def after_greeting(lang, text):
+    """German letters go on in lower case after `Hallo Frau Meier,` (but the polite Sie/Ihr keeps its capital)."""
+    if lang != "de" or text.split(" ", 1)[0] in ("Sie", "Ihr", "Ihnen", "Ihre"):
+        return text
+    return text[0].lower() + text[1:]
+
+
 def q(lines):
     return "\n".join("> " + x if x else ">" for x in lines)
 
@@ -191,7 +198,7 @@ def run(lang):
     sn, sa = d["staff"]
     subj = SUBJECTS[lang]
     ref = " [PD-2026-000417]"
-    old = [d["cust_hi"], "", d["old"], "", *d["cust_bye"]]
+    old = [d["cust_hi"], "", after_greeting(lang, d["old"]), "", *d["cust_bye"]]
     lab = d["labels"]
     fmt = dict(n=cn, a=ca)
     rr = iter(range(100))
@@ -200,7 +207,7 @@ def run(lang):
         return d["replies"][next(rr) % len(d["replies"])]
 
     def staff_text(r):
-        return "\n".join([d["hi"], "", r, "", *d["bye"]])
+        return "\n".join([d["hi"], "", after_greeting(lang, r), "", *d["bye"]])
 
     def outlook_block(sender=(cn, ca), date=d["odate"], subject=subj):
         return "\n".join(["%s: %s <%s>" % (lab[0], sender[0], sender[1]), "%s: %s" % (lab[1], date),
@@ -230,7 +237,7 @@ def run(lang):
     t = staff_text(reply())
     mail("gmail-web-top", lang, (sn, sa), gre, t + "\n\n" + d["gmail"].format(**fmt) + "\n\n" + q(old) + "\n", t)
     # The bug of issue 13: the attribution directly under the answer, no blank line.
-    t = d["hi"] + "\n\n" + reply()
+    t = d["hi"] + "\n\n" + after_greeting(lang, reply())
     mail("gmail-web-attribution-under-text", lang, (sn, sa), gre, t + "\n" + d["gmail"].format(**fmt) + "\n" + q(old), t)
     t = reply()
     mail("gmail-android-top", lang, (sn, sa), gre, t + "\n\n " + d["android"].format(**fmt) + "\n\n" + q(old) + "\n", t)
@@ -280,7 +287,7 @@ def run(lang):
              + "\n".join(old), t)
 
     # --- bottom-posted and inline: the customer answers the staff question ---
-    sq = [d["hi"], "", d["q"], "", *d["bye"]]
+    sq = [d["hi"], "", after_greeting(lang, d["q"]), "", *d["bye"]]
     sfmt = dict(n=sn, a=sa)
     cust_bye = "\n".join(d["cust_bye"])
     a = d["a"] + "\n\n" + cust_bye
@@ -308,7 +315,8 @@ def run(lang):
     fl = d["fwdlabels"]
     fhead = ["%s: %s <%s>" % (fl[0], fn, fa), "%s: Mon, 16 Nov 2026 at 08:12" % fl[1], "%s: %s" % (fl[2], fs),
              "%s: %s <%s>" % (fl[3], cn, ca)]
-    fbody = [d["cust_hi"].replace(",", "") + " " + cn.split()[0] + ",", "", ftext, "", fn.split()[0]]
+    fbody = [d["cust_hi"].replace(",", "") + " " + cn.split()[0] + ",", "", after_greeting(lang, ftext), "",
+             fn.split()[0]]
     cover = d["cover"] + "\n\n" + "\n".join(d["cust_bye"])
     fsubj = "%s %s" % (d["gfw"], fs)
     mk = d["gfwd"]
@@ -351,8 +359,7 @@ def run(lang):
     def esc(x):
         return x.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-    r = reply()
-    paras = [d["hi"], r, "%s<br>%s" % tuple(d["bye"])]
+    r = after_greeting(lang, reply())
     own = "<p>%s</p><p>%s</p><p>%s<br>%s</p>" % (esc(d["hi"]), esc(r), esc(d["bye"][0]), esc(d["bye"][1]))
     exp = "%s\n\n%s\n\n%s\n%s" % (d["hi"], r, d["bye"][0], d["bye"][1])
     oldhtml = "<div>%s</div><div><br></div><div>%s</div><div><br></div><div>%s<br>%s</div>" % (
@@ -362,7 +369,7 @@ def run(lang):
             "border-left:1px solid rgb(204,204,204);padding-left:1ex\">%s</blockquote></div></body></html>") % (
         own, esc(d["gmail"].format(**fmt)), oldhtml)
     mail("gmail-web-html-only", lang, (sn, sa), gre, html, exp, ctype="text/html; charset=utf-8")
-    r = reply()
+    r = after_greeting(lang, reply())
     own = "<p>%s</p><p>%s</p><p>%s<br>%s</p>" % (esc(d["hi"]), esc(r), esc(d["bye"][0]), esc(d["bye"][1]))
     exp = "%s\n\n%s\n\n%s\n%s" % (d["hi"], r, d["bye"][0], d["bye"][1])
     html = ("<html><head><meta http-equiv=\"content-type\" content=\"text/html; charset=utf-8\"></head><body "
@@ -370,7 +377,7 @@ def run(lang):
             "class=\"Apple-interchange-newline\">%s</blockquote></div><br></body></html>") % (
         own, esc(d["apple"].format(**fmt)), oldhtml)
     mail("apple-macos-html-only", lang, (sn, sa), gre, html, exp, ctype="text/html; charset=utf-8")
-    r = reply()
+    r = after_greeting(lang, reply())
     own = "<div>%s</div><div><br></div><div>%s</div><div><br></div><div>%s</div><div>%s</div>" % (
         esc(d["hi"]), esc(r), esc(d["bye"][0]), esc(d["bye"][1]))
     exp = "%s\n\n%s\n\n%s\n%s" % (d["hi"], r, d["bye"][0], d["bye"][1])
@@ -382,7 +389,7 @@ def run(lang):
             "<div id=\"divRplyFwdMsg\" dir=\"ltr\"><font face=\"Calibri, sans-serif\" style=\"font-size:11pt\" "
             "color=\"#000000\">%s</font><div>&nbsp;</div></div><div>%s</div></body></html>") % (own, head, oldhtml)
     mail("outlook-web-html-only", lang, (sn, sa), sre, html, exp, ctype="text/html; charset=utf-8")
-    r = reply()
+    r = after_greeting(lang, reply())
     own = "<p class=\"MsoNormal\">%s<o:p></o:p></p><p class=\"MsoNormal\"><o:p>&nbsp;</o:p></p><p " \
           "class=\"MsoNormal\">%s<o:p></o:p></p><p class=\"MsoNormal\"><o:p>&nbsp;</o:p></p><p class=\"MsoNormal\">" \
           "%s<o:p></o:p></p><p class=\"MsoNormal\">%s<o:p></o:p></p>" % (esc(d["hi"]), esc(r), esc(d["bye"][0]),
@@ -395,12 +402,13 @@ def run(lang):
     mail("outlook-desktop-html-only", lang, (sn, sa), sre, html, exp, ctype="text/html; charset=utf-8")
     # Apple Mail puts a forward in a blockquote: it is still the request.
     fh = "".join("<div><b>%s:</b> %s</div>" % (x.split(": ", 1)[0], esc(x.split(": ", 1)[1])) for x in fhead)
-    html = ("<html><body><div>%s</div><div><br></div><div>%s</div><div><br><blockquote type=\"cite\"><div>%s</div>"
+    html = ("<html><body><div>%s</div><div><br></div><div>%s</div><div>%s</div><div><br><blockquote type=\"cite\">"
+            "<div>%s</div>"
             "<br class=\"Apple-interchange-newline\">%s<br><div>%s</div><div><br></div><div>%s</div><div><br></div>"
             "<div>%s</div></blockquote></div></body></html>") % (
-        esc(d["cover"]), esc(d["cust_bye"][0] + " " + d["cust_bye"][1]), esc(d["applefwd"]), fh, esc(fbody[0]),
+        esc(d["cover"]), esc(d["cust_bye"][0]), esc(d["cust_bye"][1]), esc(d["applefwd"]), fh, esc(fbody[0]),
         esc(fbody[2]), esc(fbody[4]))
-    exp = "%s\n\n%s\n\n%s\n\n%s\n\n%s\n\n%s\n\n%s" % (d["cover"], d["cust_bye"][0] + " " + d["cust_bye"][1],
+    exp = "%s\n\n%s\n\n%s\n\n%s\n\n%s\n\n%s\n\n%s" % (d["cover"], d["cust_bye"][0] + "\n" + d["cust_bye"][1],
                                                  d["applefwd"], "\n".join(fhead), fbody[0], fbody[2], fbody[4])
     mail("apple-forward-html-only", lang, (cn, ca), fsubj, html, exp, ctype="text/html; charset=utf-8")
     # multipart/alternative from Thunderbird: the text part is read, bottom-posted.
@@ -417,7 +425,7 @@ def run(lang):
     mail("thunderbird-alternative-bottom", lang, (cn, ca), gre, body, d["a"] + "\n\n" + cust_bye,
          ctype='multipart/alternative; boundary="%s"' % bnd)
     # multipart/alternative whose text part is only blank lines (some webmail): the HTML is read.
-    r = reply()
+    r = after_greeting(lang, reply())
     h = ("<html><body><p>%s</p><p>%s</p><div class=\"gmail_quote\"><div class=\"gmail_attr\">%s</div>"
          "<blockquote class=\"gmail_quote\">%s</blockquote></div></body></html>") % (
         esc(d["hi"]), esc(r), esc(d["gmail"].format(**fmt)), oldhtml)

@@ -85,7 +85,9 @@ public enum MessageParser {
         var hints: [String] = []
         func add(_ label: String) {
             let l = label.lowercased()
-            guard !l.isEmpty, !["utf-8", "utf8", "us-ascii", "ascii"].contains(l), !hints.contains(l) else { return }
+            // A few: a crafted mail could declare a charset per part.
+            guard hints.count < 8, !l.isEmpty, !["utf-8", "utf8", "us-ascii", "ascii"].contains(l), !hints.contains(l)
+            else { return }
             hints.append(l)
         }
         func walk(_ node: Node) {
@@ -304,7 +306,9 @@ public enum MessageParser {
                 for x in d { defect(x) }
                 return data
             case "x-uuencode", "uuencode", "x-uue", "uue":
-                if let data = TransferEncoding.decodeUU(raw) ?? TransferEncoding.decodeUULines(raw) { return data }
+                if let data = TransferEncoding.decodeUU(raw) ?? TransferEncoding.decodeUU(raw, requireBegin: false) {
+                    return data
+                }
                 defect("uuencoded part without begin line")
                 return Array(raw)
             case "", "7bit", "8bit", "binary", "7-bit", "8-bit", "none":

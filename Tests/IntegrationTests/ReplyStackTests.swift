@@ -25,7 +25,7 @@ struct ReplyStackTests {
         let run = try desk.runOnce()
         #expect(run.status == 0, "\(run.log)")
 
-        let incoming = try store.messages(ticketID: ticket.id).filter { $0.direction == "in" }
+        let incoming = try store.messages(ticketID: ticket.id).filter { $0.direction == .incoming }
         try #require(incoming.count == 2, "threaded: \(run.log)")
         let newText = incoming[1].newText
         #expect(newText.contains(words), "new text: \(newText)")

@@ -15,7 +15,8 @@ struct ReplyStackTests {
     /// the words below the quote, and the staff notification carries them.
     @Test func bottomPostedCustomerReplyKeepsItsWords() throws {
         let desk = try Desk(stack)
-        let (store, ticket) = try desk.openTicket(subject: "Scanner on floor 3", body: "Hello,\n\nthe scanner is offline.")
+        let (store, ticket) = try desk.openTicket(subject: "Scanner on floor 3",
+                                                  body: "Hello,\n\nthe scanner is offline.")
         let box = try desk.handOver(stack, to: "customer1@customer.test")
         defer { try? box.delete(desk.folder) }
         let words = "It is the Canon by the stairs, and it says paper jam although the tray is empty."
@@ -32,7 +33,8 @@ struct ReplyStackTests {
         #expect(!newText.contains(ticket.reference.description), "the quoted acknowledgement is not new: \(newText)")
         #expect(incoming[1].bodyText.contains("> "), "s-nail quoted the acknowledgement above the answer")
         let agent = try StackIMAP(stack, user: "agent1@example.test")
-        let notes = try agent.waitFor("INBOX", "SUBJECT \(StackIMAP.q(desk.token)) BODY \"paper jam although the tray\"")
+        let notes = try agent.waitFor("INBOX",
+                                      "SUBJECT \(StackIMAP.q(desk.token)) BODY \"paper jam although the tray\"")
         #expect(notes.count == 1, "staff were told the customer's words")
     }
 
@@ -40,7 +42,8 @@ struct ReplyStackTests {
     /// the text): the whole answer is relayed to the customer.
     @Test func staffAnswerDirectlyAboveTheAttributionIsRelayed() throws {
         let desk = try Desk(stack)
-        let (store, ticket) = try desk.openTicket(subject: "File server unreachable", body: "Hi,\n\nthe file server is gone.")
+        let (store, ticket) = try desk.openTicket(subject: "File server unreachable",
+                                                  body: "Hi,\n\nthe file server is gone.")
         let box = try desk.handOver(stack, to: "agent1@example.test")
         defer { try? box.delete(desk.folder) }
         let last = "We have restarted the file server, it is reachable again."
@@ -51,12 +54,14 @@ struct ReplyStackTests {
         #expect(run.status == 0, "\(run.log)")
         #expect(run.log.contains("staff reply on \(ticket.reference.description)"), "\(run.log)")
 
-        let staffMail = try #require(try store.messages(ticketID: ticket.id).first { $0.from?.email == "agent1@example.test" })
+        let staffMail = try #require(try store.messages(ticketID: ticket.id)
+            .first { $0.from?.email == "agent1@example.test" })
         #expect(staffMail.bodyText.contains("\(last)\n\"Example IT Support\" <support@example.test> wrote:"),
                 "the attribution is directly under the answer: \(staffMail.bodyText)")
         #expect(staffMail.newText.contains(last), "new text: \(staffMail.newText)")
         let customer1 = try StackIMAP(stack, user: "customer1@customer.test")
-        let relays = try customer1.waitFor("INBOX", "SUBJECT \(StackIMAP.q(desk.token)) BODY \"restarted the file server\"")
+        let relays = try customer1.waitFor("INBOX",
+                                           "SUBJECT \(StackIMAP.q(desk.token)) BODY \"restarted the file server\"")
         #expect(relays.count == 1, "the answer reached the customer; log:\n\(run.log)")
     }
 }

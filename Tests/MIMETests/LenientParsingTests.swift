@@ -50,8 +50,8 @@ import Testing
         #expect(mail([0xD6, 0xF7, 0xCC, 0xE2], "gb2312").subject == "主题")
         #expect(mail([0xD6, 0xF7, 0xCC, 0xE2], "gbk").subject == "主题")
         // Declared in an encoded word of another header.
-        let m = MessageParser.parse(Array("From: =?shift_jis?B?gqA=?= <a@b.jp>\nSubject: ".utf8) + [0x8C, 0x8F, 0x96, 0xBC]
-            + Array("\n\nbody\n".utf8))
+        let m = MessageParser.parse(Array("From: =?shift_jis?B?gqA=?= <a@b.jp>\nSubject: ".utf8)
+            + [0x8C, 0x8F, 0x96, 0xBC] + Array("\n\nbody\n".utf8))
         #expect(m.subject == "件名")
         // Nothing declared: windows-1252 as before.
         #expect(MessageParser.parse(Array("Subject: caf".utf8) + [0xE9] + Array("\n\nx\n".utf8)).subject == "café")

@@ -8,7 +8,8 @@ import Testing
 
     /// The staff answer directly above the attribution (no blank line) stays: the attribution starts at its own line.
     @Test func attributionRightUnderTheAnswer() {
-        let body = "Hej Mette, vi har genstartet serveren nu.\nOn Mon, Nov 16, 2026 at 08:31, Mette Holm wrote:\n" + Self.quote
+        let body = "Hej Mette, vi har genstartet serveren nu.\nOn Mon, Nov 16, 2026 at 08:31, Mette Holm wrote:\n"
+            + Self.quote
         #expect(ReplyExtractor.newText(body) == "Hej Mette, vi har genstartet serveren nu.")
     }
 
@@ -30,7 +31,8 @@ import Testing
     }
 
     @Test func bottomPostedAndInline() {
-        let bottom = "On Mon, 16 Nov 2026, Support wrote:\n> Can you restart the router?\n\nYes, done. Still no network."
+        let bottom = "On Mon, 16 Nov 2026, Support wrote:\n> Can you restart the router?\n\n"
+            + "Yes, done. Still no network."
         #expect(ReplyExtractor.newText(bottom) == "Yes, done. Still no network.")
         let inline = "Support wrote:\n> Which printer?\nThe one in the hall.\n> Since when?\nSince Monday.\n\n-- \nBo"
         #expect(ReplyExtractor.newText(inline) == "The one in the hall.\nSince Monday.")
@@ -87,7 +89,8 @@ import Testing
         let m = MessageParser.parse(Array(raw.utf8))
         #expect(m.attachments.first?.displayName == "Skærm sort.eml")
         let text = ReplyExtractor.newText(of: m)
-        #expect(text == "Se vedhæftede.\n\nFrom: Lars Bak <lars@nordlys.dk>\nSubject: Skærm sort\n\nMin skærm er sort.")
+        #expect(text == "Se vedhæftede.\n\nFrom: Lars Bak <lars@nordlys.dk>\nSubject: Skærm sort\n\n"
+                + "Min skærm er sort.")
     }
 
     @Test func htmlBlockquoteAndOutlookHeaderAreHistory() {

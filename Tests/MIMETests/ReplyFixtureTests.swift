@@ -21,7 +21,8 @@ import Testing
         #expect(result.text == expected)
         #expect(!result.text.isEmpty && !result.fellBack)
         // `postdesk parse` shows the same.
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(ParseReport.json(for: message).utf8)) as? [String: Any])
+        let report = Data(ParseReport.json(for: message).utf8)
+        let json = try #require(try JSONSerialization.jsonObject(with: report) as? [String: Any])
         #expect(json["new_text"] as? String == expected)
     }
 }

@@ -120,7 +120,9 @@ extension ReplyExtractor {
 
     /// A dashed separator line or Apple's forward line.
     static func separator(_ s: Line) -> Marker? {
-        if starts(s, anyOf: forwardLineStarts), forwardLines.contains(where: { s.elementsEqual($0) }) { return .forward }
+        if starts(s, anyOf: forwardLineStarts), forwardLines.contains(where: { s.elementsEqual($0) }) {
+            return .forward
+        }
         guard starts(s, anyOf: ruleStarts) else { return nil }
         let c = core(s)
         if historySeparators.contains(where: { starts(c, $0) }) { return .history }
@@ -239,7 +241,11 @@ extension ReplyExtractor {
     /// Digits, a `.`/`-`/`/`, digits, the same separator, digits: 26.06.2014, 2014-10-17, 17/10/2014.
     static func hasDate(_ s: Line) -> Bool {
         var i = s.startIndex
-        func digits(_ k: inout Int) -> Int { let st = k; while k < s.endIndex, s[k] >= 0x30 && s[k] <= 0x39 { k += 1 }; return k - st }
+        func digits(_ k: inout Int) -> Int {
+            let st = k
+            while k < s.endIndex, s[k] >= 0x30 && s[k] <= 0x39 { k += 1 }
+            return k - st
+        }
         while i < s.endIndex {
             var k = i
             if digits(&k) > 0, k < s.endIndex {

@@ -134,10 +134,10 @@ import Testing
         let units = ["On x wrote:\n", "> q\n", "From: a\n", "Sent: b\n", "----- Forwarded message -----\n", "a: b\n",
                      "\n", "Thanks. On Mon wrote:\n", "> -------- Forwarded Message --------\n", "____________\n"]
         for u in units {
-            let body = String(repeating: u, count: 300_000 / u.utf8.count)
+            let body = String(repeating: u, count: 200_000 / u.utf8.count)
             let start = Date()
             _ = ReplyExtractor.extract(body)
-            #expect(Date().timeIntervalSince(start) < 5, "\(u)")
+            #expect(Date().timeIntervalSince(start) < 5, "\(u)")   // about 0.5 s each in a debug build
         }
     }
 }

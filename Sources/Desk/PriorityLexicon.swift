@@ -195,7 +195,15 @@ final class PhraseSet: Sendable {
 
     /// Non-overlapping matches, leftmost first: (byte range in `text`, matched text).
     func matches(in text: [UInt8]) -> [PhraseMatch] {
-        matcher.matches(in: text).map { PhraseMatch(range: $0, text: String(decoding: text[$0], as: UTF8.self)) }
+        var steps = 0
+        return matches(in: text, steps: &steps)
+    }
+
+    /// `matches(in:)`, adding the matcher's steps to `steps`.
+    func matches(in text: [UInt8], steps: inout Int) -> [PhraseMatch] {
+        matcher.matches(in: text, steps: &steps).map {
+            PhraseMatch(range: $0, text: String(decoding: text[$0], as: UTF8.self))
+        }
     }
 
     static func expand(_ pattern: String) -> String {

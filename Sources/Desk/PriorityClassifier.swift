@@ -166,7 +166,9 @@ public struct PriorityClassifier: Sendable {
                 run(set).filter { m in
                     work.bytes += 2 * (Self.longestShortWord + 1)
                     let at = m.range.lowerBound
-                    guard isNegated(bytes, before: at, partialFirstWord: false, lexicon: lex) else { return true }
+                    let restricts = lex.restrictors.contains(String(m.text.prefix { $0 != " " }))
+                    guard isNegated(bytes, before: at, partialFirstWord: false, directOnly: restricts, lexicon: lex)
+                    else { return true }
                     if negated == nil {
                         negated = (wordsBefore(bytes, at, 2, longest: .max) + [m.text]).joined(separator: " ")
                     }
@@ -174,7 +176,10 @@ public struct PriorityClassifier: Sendable {
                 }
             }
             let dept = live(lex.department)
-            if let m = live(lex.stopped).first {
+            let inverted = live(lex.inverted).filter { m in
+                !lex.subjectPronouns.contains(wordsBefore(bytes, m.range.lowerBound, 1).last ?? "")
+            }
+            if let m = (live(lex.stopped) + inverted).min(by: { $0.range.lowerBound < $1.range.lowerBound }) {
                 // "nobody in the accounting department can …" stops a department, not the business.
                 let scoped = dept.contains { $0.range.overlaps(m.range) }
                 offer(scoped ? .p2 : .p1, [m.text])
@@ -215,15 +220,24 @@ public struct PriorityClassifier: Sendable {
     }
 
     /// The words before byte `end` of normalized text end with a negation, possibly followed by one filler
-    /// ("not all", "ikke helt alle"). `partialFirstWord`: the text was cut, so its first word may be a fragment.
-    static func isNegated(_ bytes: [UInt8], before end: Int, partialFirstWord: Bool, lexicon: PriorityLexicon) -> Bool {
-        var words = wordsBefore(bytes, end, 2)
+    /// ("not all", "ikke helt alle") or a verb of affecting ("not affecting all users"); `directOnly`: only a
+    /// negation right before counts. `partialFirstWord`: the text was cut, so its first word may be a fragment.
+    static func isNegated(_ bytes: [UInt8], before end: Int, partialFirstWord: Bool, directOnly: Bool = false,
+                          lexicon: PriorityLexicon) -> Bool {
+        var words = wordsBefore(bytes, end, 3)
         if partialFirstWord, let first = words.first, wordStart(bytes, end, words) == 0, !first.isEmpty {
             words.removeFirst()
         }
-        guard let last = words.last else { return false }
-        if lexicon.negators.contains(last) { return true }
-        if words.count == 2, lexicon.fillers.contains(last), lexicon.negators.contains(words[0]) { return true }
+        let n = words.count
+        guard n > 0 else { return false }
+        if lexicon.negators.contains(words[n - 1]) { return true }
+        if directOnly { return false }
+        // The negation reaches over one filler, or over the verb of affecting that carries it ("not affecting all
+        // users", "isn't happening for everyone").
+        let carries = { (w: String) in lexicon.fillers.contains(w) || lexicon.scopeVerbs.contains(w) }
+        if n >= 2, carries(words[n - 1]), lexicon.negators.contains(words[n - 2]) { return true }
+        if n >= 3, lexicon.fillers.contains(words[n - 1]), lexicon.scopeVerbs.contains(words[n - 2]),
+           lexicon.negators.contains(words[n - 3]) { return true }
         return false
     }
 

@@ -244,17 +244,33 @@ struct PatternParser {
 
     mutating func sequence() -> PatternNode {
         var items: [PatternNode] = []
+        var run: [UInt8] = []   // adjacent literal bytes, merged into one run (appending, not copying per byte)
         while i < s.count, s[i] != UInt8(ascii: "|"), s[i] != UInt8(ascii: ")") {
-            var atom = self.atom()
-            atom = quantified(atom)
-            // Merge adjacent literal bytes into one run.
-            if case .bytes(let b) = atom, case .bytes(let a)? = items.last {
-                items[items.count - 1] = .bytes(a + b)
+            // A plain ASCII literal with no quantifier after it goes straight into the run: most of a pattern, and
+            // building an atom for each byte was most of the lexicon's build.
+            if Self.isPlain(s[i]), i + 1 >= s.count || !Self.isQuantifier(s[i + 1]) {
+                run.append(s[i])
+                i += 1
+                continue
+            }
+            let atom = quantified(self.atom())
+            if case .bytes(let b) = atom {
+                run += b
             } else {
+                if !run.isEmpty { items.append(.bytes(run)); run = [] }
                 items.append(atom)
             }
         }
+        if !run.isEmpty { items.append(.bytes(run)) }
         return items.count == 1 ? items[0] : .sequence(items)
+    }
+
+    static func isPlain(_ c: UInt8) -> Bool {
+        c < 0x80 && !"()[]\\|?*+{.^$".utf8.contains(c)
+    }
+
+    static func isQuantifier(_ c: UInt8) -> Bool {
+        c == UInt8(ascii: "?") || c == UInt8(ascii: "*") || c == UInt8(ascii: "+") || c == UInt8(ascii: "{")
     }
 
     mutating func atom() -> PatternNode {

@@ -340,21 +340,34 @@ final class PhraseSet: Sendable {
         }
     }
 
+    /// On UTF-8 bytes: comparing Characters in a switch was a quarter of the lexicon's build (issue 19).
     static func expand(_ pattern: String) -> String {
-        var out = ""
-        for ch in pattern {
-            switch ch {
-            case "æ": out += "(?:æ|ae)"
-            case "ø": out += "(?:ø|oe)"
-            case "å": out += "(?:å|aa)"
-            case "ä": out += "(?:ä|ae)"
-            case "ö": out += "(?:ö|oe)"
-            case "ü": out += "(?:ü|ue)"
-            case "ß": out += "(?:ß|ss)"
-            default: out.append(ch)
+        var out: [UInt8] = []
+        out.reserveCapacity(pattern.utf8.count + 64)
+        var lead: UInt8 = 0
+        for b in pattern.utf8 {
+            if lead == 0xC3 {
+                lead = 0
+                let ascii: String? = switch b {
+                case 0xA6, 0xA4: "ae"   // æ ä
+                case 0xB8, 0xB6: "oe"   // ø ö
+                case 0xA5: "aa"         // å
+                case 0xBC: "ue"         // ü
+                case 0x9F: "ss"         // ß
+                default: nil
+                }
+                if let ascii {
+                    out += Array("(?:".utf8) + [0xC3, b, UInt8(ascii: "|")] + Array(ascii.utf8) + [UInt8(ascii: ")")]
+                } else {
+                    out += [0xC3, b]
+                }
+            } else if b == 0xC3 {
+                lead = b
+            } else {
+                out.append(b)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

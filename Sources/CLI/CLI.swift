@@ -265,7 +265,8 @@ public enum PostdeskCommand {
             out.append("")
             out.append("── \(m.direction == .incoming ? "from" : "sent by") \(who) · \(m.role) · \(BusinessTimeFormat.deadline(m.createdAt, in: zone, language: "en"))")
             if m.newTextIsWholeBody { out.append("(no new text found above or below the quotes: the whole body is kept)") }
-            out.append(m.newText.isEmpty ? "(no new text)" : m.newText)
+            // Printed to a terminal: a mail's escape sequences must not reach it.
+            out.append(m.newText.isEmpty ? "(no new text)" : CustomerText.block(m.newText))
             for a in m.attachments {
                 fileNumber += 1
                 out.append("  📎 \(fileNumber). \(a.filename ?? "(unnamed)")  \(a.contentType)  \(a.size) bytes  "

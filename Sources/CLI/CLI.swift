@@ -201,7 +201,9 @@ public enum PostdeskCommand {
         let hangUp = reload.install()
         pipeline.run(until: stop, reload: reload)
         withExtendedLifetime((sources, hangUp)) {}
-        if let lost = pipeline.stoppedBecause { throw FailureError("\(lost); stopped — restore the backup before restarting") }
+        if let lost = pipeline.stoppedBecause {
+            throw FailureError("\(lost); stopped — restore the backup before restarting")
+        }
         return 0
     }
 
@@ -324,7 +326,8 @@ public enum PostdeskCommand {
             let rows = try store.quarantineList().map { q in
                 [String(q.id), q.status.rawValue, ISO8601DateFormatter().string(from: q.receivedAt), q.key, q.reason]
             }
-            print(TerminalText.printable(TextTable.render(header: ["ID", "STATUS", "RECEIVED", "KEY", "REASON"], rows: rows)))
+            let table = TextTable.render(header: ["ID", "STATUS", "RECEIVED", "KEY", "REASON"], rows: rows)
+            print(TerminalText.printable(table))
         case "show":
             let id = try args.positional("ID")
             try args.finish()
@@ -416,8 +419,10 @@ public enum PostdeskCommand {
         let backlog = try store.outboxBacklog()
         let setAside = try store.setAsideCount()
         if problems.isEmpty {
-            print("ok: polled \(Int(now.timeIntervalSince(try store.state("last_poll")!.updatedAt))) s ago, \(backlog.count) mail(s) waiting to be sent"
-                  + (setAside > 0 ? ", \(setAside) mailbox entr\(setAside == 1 ? "y" : "ies") set aside as no mail (quarantine list)" : ""))
+            let polled = Int(now.timeIntervalSince(try store.state("last_poll")!.updatedAt))
+            let odd = setAside == 0 ? ""
+                : ", \(setAside) mailbox entr\(setAside == 1 ? "y" : "ies") set aside as no mail (quarantine list)"
+            print("ok: polled \(polled) s ago, \(backlog.count) mail(s) waiting to be sent" + odd)
             return 0
         }
         print("unhealthy: " + problems.joined(separator: "; "))

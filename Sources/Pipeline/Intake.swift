@@ -129,7 +129,8 @@ extension Pipeline {
 
     /// A mailbox entry that is no readable mail: on record in the quarantine (with nothing of it read), logged
     /// once, and moved aside by the settle so no pass meets it again.
-    func setAside(_ mail: IncomingMail, why: String, mailbox: String, summary: inout PassSummary) throws -> Disposition {
+    func setAside(_ mail: IncomingMail, why: String, mailbox: String,
+                  summary: inout PassSummary) throws -> Disposition {
         try store.quarantine(source: mailbox, key: mail.key, reason: why, raw: [], at: now())
         try store.recordIntake(source: mailbox, key: mail.key, messageID: nil, contentHash: "", outcome: .quarantined,
                                reason: why, ticketID: nil, messageRow: nil, at: now())

@@ -32,7 +32,9 @@ enum ReferenceFloor {
                     return try? handle.read(upToCount: headBytes)
                 }) else { continue }
                 let subject = MessageParser.parse([UInt8](head)).subject
-                for ref in TicketReference.all(in: subject, prefix: prefix) { top[ref.year] = max(top[ref.year] ?? 0, ref.number) }
+                for ref in TicketReference.all(in: subject, prefix: prefix) {
+                    top[ref.year] = max(top[ref.year] ?? 0, ref.number)
+                }
             }
         }
         return top

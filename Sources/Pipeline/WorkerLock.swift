@@ -16,9 +16,12 @@ public final class WorkerLock {
                                                     attributes: [.posixPermissions: 0o700])
         }
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw WorkerLockError("cannot open the lock file \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw WorkerLockError("cannot open the lock file \(path): \(String(cString: strerror(errno)))")
+        }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
             close(fd)
             throw WorkerLockError("another postdesk worker is running on \(database)"
                                   + (holder.map { $0.isEmpty ? "" : " (process \($0))" } ?? "")

@@ -132,7 +132,8 @@ public final class Database {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else {
-                throw DatabaseError(message: "\(lastError) in: \(sql.prefix(120))", code: sqlite3_extended_errcode(handle))
+                throw DatabaseError(message: "\(lastError) in: \(sql.prefix(120))",
+                                    code: sqlite3_extended_errcode(handle))
             }
             var columns: [String: SQLValue] = [:]
             for i in 0..<sqlite3_column_count(statement) {
@@ -209,7 +210,8 @@ public final class Database {
             }
         }
         let url = URL(fileURLWithPath: destination)
-        let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).backup-\(getpid())").path
+        let temp = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).backup-\(getpid())").path
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw DatabaseError(message: "cannot create \(temp): \(String(cString: strerror(errno)))")

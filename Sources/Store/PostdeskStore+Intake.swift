@@ -22,14 +22,15 @@ extension PostdeskStore {
                 """
             // Our own outgoing mail coming back is not a duplicate of an intake; the desk ignores it by sender.
             return try db.query(sql, [.text(messageID)]).first.map {
-                EarlierIntake(place: "\($0.text("source") ?? "")/\($0.text("key") ?? "")", sender: $0.text("from_email"),
-                              raw: $0.blob("raw"))
+                EarlierIntake(place: Self.place($0), sender: $0.text("from_email"), raw: $0.blob("raw"))
             }
         }
         return try db.query("SELECT source, key FROM intake WHERE content_hash = ? AND \(notReleased) LIMIT 1",
                             [.text(contentHash)])
-            .first.map { EarlierIntake(place: "\($0.text("source") ?? "")/\($0.text("key") ?? "")", sender: nil, raw: nil) }
+            .first.map { EarlierIntake(place: Self.place($0), sender: nil, raw: nil) }
     }
+
+    static func place(_ row: Row) -> String { "\(row.text("source") ?? "")/\(row.text("key") ?? "")" }
 
     public func recordIntake(source: String, key: String, messageID: String?, contentHash: String, outcome: IntakeOutcome,
                              reason: String?, ticketID: Int64?, messageRow: Int64?, at: Date) throws {

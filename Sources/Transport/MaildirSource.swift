@@ -65,7 +65,8 @@ public final class MaildirSource: MailboxSource {
         guard kind == S_IFREG else {
             let what = kind == S_IFLNK ? "a symbolic link" : kind == S_IFDIR ? "a folder" : kind == S_IFIFO ? "a FIFO"
                 : "a special file"
-            return IncomingMail(key: key, bytes: [], unreadable: "not a mail file: \(what) in new/ (set aside unopened)")
+            return IncomingMail(key: key, bytes: [],
+                                unreadable: "not a mail file: \(what) in new/ (set aside unopened)")
         }
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
@@ -83,7 +84,9 @@ public final class MaildirSource: MailboxSource {
         while done < wanted {
             let n = data.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, wanted - done, off_t(done)) }
             if n < 0 && errno == EINTR { continue }
-            if n < 0 { return IncomingMail(key: key, bytes: [], unreadable: "unreadable: \(String(cString: strerror(errno)))") }
+            if n < 0 {
+                return IncomingMail(key: key, bytes: [], unreadable: "unreadable: \(String(cString: strerror(errno)))")
+            }
             if n == 0 { break }
             done += n
         }
@@ -105,10 +108,7 @@ public final class MaildirSource: MailboxSource {
             // mail folder to Dovecot, and the entry is renamed, never opened.
             let aside = root.appendingPathComponent(Self.setAsideFolder)
             try PrivateFile.folder(aside.path)
-            let target = aside.appendingPathComponent(name)
-            if rename(source.path, target.path) != 0 {
-                throw TransportError("cannot move \(source.path) to \(target.path): \(String(cString: strerror(errno)))")
-            }
+            try Self.move(source, to: aside.appendingPathComponent(name))
             return
         }
         let folder: URL
@@ -121,7 +121,11 @@ public final class MaildirSource: MailboxSource {
                 try PrivateFile.folder(folder.appendingPathComponent(sub).path)
             }
         }
-        let target = folder.appendingPathComponent("cur").appendingPathComponent(mail.key + ":2,")
+        try Self.move(source, to: folder.appendingPathComponent("cur").appendingPathComponent(mail.key + ":2,"))
+    }
+
+    /// rename(2): atomic, and a symlink moves as itself.
+    static func move(_ source: URL, to target: URL) throws {
         if rename(source.path, target.path) != 0 {
             throw TransportError("cannot move \(source.path) to \(target.path): \(String(cString: strerror(errno)))")
         }

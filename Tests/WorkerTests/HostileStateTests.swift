@@ -37,7 +37,8 @@ import MIME
         let path: String
         init?(size: String) {
             guard getuid() == 0 else { return nil }
-            path = FileManager.default.temporaryDirectory.appendingPathComponent("pd-disk-\(UUID().uuidString.prefix(8))").path
+            path = FileManager.default.temporaryDirectory
+                .appendingPathComponent("pd-disk-\(UUID().uuidString.prefix(8))").path
             try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             guard Self.sh("/bin/mount", ["-t", "tmpfs", "-o", "size=\(size),mode=0700", "tmpfs", path]) == 0 else {
                 rmdir(path)
@@ -64,7 +65,8 @@ import MIME
     /// quarantined for the disk's fault, health says so; with space back every mail is in exactly one ticket.
     @Test func fullDiskRollsBackWholeBatchesAndRecovers() throws {
         guard let disk = SmallDisk(size: "2m") else {
-            print("SKIP fullDiskRollsBackWholeBatchesAndRecovers: needs root and tmpfs (mount -t tmpfs) — CI runs as root")
+            print("SKIP fullDiskRollsBackWholeBatchesAndRecovers: needs root and tmpfs (mount -t tmpfs); "
+                  + "CI runs as root")
             return
         }
         // One batch of 3.2 MB: more than SQLite's page cache, so dirty pages spill mid-transaction, the spill hits
@@ -74,7 +76,8 @@ import MIME
             json["outbox"] = ["kind": "files", "path": disk.path + "/outbox"]
             json["maxMessageBytes"] = 1_048_576
         }
-        let filler = String(repeating: "Printeren på kontoret virker ikke, og vi har prøvet at genstarte den.\n", count: 950)
+        let filler = String(repeating: "Printeren på kontoret virker ikke, og vi har prøvet at genstarte den.\n",
+                            count: 950)
         for i in 0..<50 {
             try box.deliver(mail(id: "full-\(i)@nordlys.test", subject: "Printer \(i)", body: filler))
         }
@@ -132,7 +135,8 @@ import MIME
         _ = try box.pipeline().runOnce()
         let held = try #require(try box.pipeline().store.quarantineList().first)
         // The limit is raised, then the mail released: it must become a ticket, not a duplicate of itself.
-        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: box.configPath))) as! [String: Any]
+        let file = URL(fileURLWithPath: box.configPath)
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
         json["maxMessageBytes"] = 1_048_576
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: box.configPath))
         box.config = try Configuration.load(path: box.configPath)
@@ -180,7 +184,8 @@ import MIME
         let aside = box.maildir.appendingPathComponent(MaildirSource.setAsideFolder).path
         var st = stat()
         #expect(lstat(aside + "/1700000002.link.test", &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK)
-        #expect(!FileManager.default.fileExists(atPath: box.maildir.appendingPathComponent(".Postdesk.Quarantine/cur/1700000002.link.test:2,").path))
+        let inMailFolder = box.maildir.appendingPathComponent(".Postdesk.Quarantine/cur/1700000002.link.test:2,").path
+        #expect(!FileManager.default.fileExists(atPath: inMailFolder))
         let again = try box.pipeline().runOnce()
         #expect(again.taken == 0)
         #expect(box.logLines.lines.filter { $0.contains("mail.not_readable") }.count == 3)
@@ -285,7 +290,8 @@ import MIME
             for i in 0..<1_203 {
                 let m = OutgoingMail(from: Address(email: "support@example.test"), to: [Address(email: "u\(i)@x.test")],
                                      subject: "s", messageID: "pd.\(i)@example.test", date: monday, body: "b")
-                try p.store.enqueue(QueuedMail(.acknowledgement, m), raw: MessageWriter.render(m), ticketID: nil, at: monday)
+                try p.store.enqueue(QueuedMail(.acknowledgement, m), raw: MessageWriter.render(m), ticketID: nil,
+                                    at: monday)
             }
         }
         let s = try p.runOnce()

@@ -11,23 +11,20 @@ extension PostdeskStore {
     /// mails with a Message-ID store "" for the hash, so a hash only ever meets hashes of mails without one. A
     /// released quarantine record is no earlier intake: the released copy is meant to be processed.
     public func duplicateOf(messageID: String?, contentHash: String) throws -> EarlierIntake? {
-        let notReleased = """
-            outcome != 'duplicate' AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.source = intake.source
-            AND q.key = intake.key AND q.status = 'released')
-            """
         if let messageID, !messageID.isEmpty {
-            let sql = """
-                SELECT source, key, m.from_email, m.raw FROM intake LEFT JOIN messages m ON m.id = intake.message_row
-                WHERE intake.message_id = ? AND \(notReleased) LIMIT 1
-                """
             // Our own outgoing mail coming back is not a duplicate of an intake; the desk ignores it by sender.
-            return try db.query(sql, [.text(messageID)]).first.map {
+            return try db.query("""
+                SELECT source, key, m.from_email, m.raw FROM intake LEFT JOIN messages m ON m.id = intake.message_row
+                WHERE intake.message_id = ? AND outcome != 'duplicate' AND NOT EXISTS (SELECT 1 FROM quarantine q
+                WHERE q.source = intake.source AND q.key = intake.key AND q.status = 'released') LIMIT 1
+                """, [.text(messageID)]).first.map {
                 EarlierIntake(place: Self.place($0), sender: $0.text("from_email"), raw: $0.blob("raw"))
             }
         }
-        return try db.query("SELECT source, key FROM intake WHERE content_hash = ? AND \(notReleased) LIMIT 1",
-                            [.text(contentHash)])
-            .first.map { EarlierIntake(place: Self.place($0), sender: nil, raw: nil) }
+        return try db.query("""
+            SELECT source, key FROM intake WHERE content_hash = ? AND outcome != 'duplicate' AND NOT EXISTS (SELECT 1
+            FROM quarantine q WHERE q.source = intake.source AND q.key = intake.key AND q.status = 'released') LIMIT 1
+            """, [.text(contentHash)]).first.map { EarlierIntake(place: Self.place($0), sender: nil, raw: nil) }
     }
 
     static func place(_ row: Row) -> String { "\(row.text("source") ?? "")/\(row.text("key") ?? "")" }

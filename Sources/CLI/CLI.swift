@@ -242,7 +242,7 @@ public enum PostdeskCommand {
             return [t.reference.description, t.status.rawValue, t.priority.priority.rawValue, t.requester.email, subject,
                     local(t.createdAt), local(t.clock?.dueAt), local(t.firstResponseAt)]
         }
-        print(TerminalText.printable(TextTable.render(header: header, rows: table)))
+        print(CustomerText.block(TextTable.render(header: header, rows: table)))
         print("\(rows.count) ticket\(rows.count == 1 ? "" : "s")")
         return 0
     }
@@ -273,14 +273,14 @@ public enum PostdeskCommand {
             out.append("── \(m.direction == .incoming ? "from" : "sent by") \(who) · \(m.role) · \(BusinessTimeFormat.deadline(m.createdAt, in: zone, language: "en"))")
             if m.newTextIsWholeBody { out.append("(no new text found above or below the quotes: the whole body is kept)") }
             // Printed to a terminal: a mail's escape sequences must not reach it.
-            out.append(m.newText.isEmpty ? "(no new text)" : CustomerText.block(m.newText))
+            out.append(m.newText.isEmpty ? "(no new text)" : m.newText)
             for a in m.attachments {
                 fileNumber += 1
                 out.append("  📎 \(fileNumber). \(a.filename ?? "(unnamed)")  \(a.contentType)  \(a.size) bytes  "
                            + "sha256:\(a.sha256.prefix(16))…")
             }
         }
-        print(TerminalText.printable(out.joined(separator: "\n")))   // mail text may carry terminal escapes
+        print(CustomerText.block(out.joined(separator: "\n")))   // mail text may carry terminal escapes
         return 0
     }
 
@@ -328,7 +328,7 @@ public enum PostdeskCommand {
                 [String(q.id), q.status.rawValue, ISO8601DateFormatter().string(from: q.receivedAt), q.key, q.reason]
             }
             let table = TextTable.render(header: ["ID", "STATUS", "RECEIVED", "KEY", "REASON"], rows: rows)
-            print(TerminalText.printable(table))
+            print(CustomerText.block(table))
         case "show":
             let id = try args.positional("ID")
             try args.finish()

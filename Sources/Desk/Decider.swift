@@ -40,6 +40,10 @@ public struct Decider: Sendable {
         }
         let automatic = context.analysis.map(\.automatic) ?? AutomaticMail.classify(m)
         if case .bounce(let why)? = automatic { return bounce(why, context: context) }
+        if automatic != nil, OtherDesk.wrote(m) {
+            return Decision(outcome: .ignored("automatic mail from another Postdesk"), role: .ignored,
+                            summary: "another desk's notice kept as ignored (no answer, no notice: no loop)")
+        }
         let analysis = context.analysis ?? MessageAnalysis(m, classifier: classifier)
         let newText = analysis.newText
 

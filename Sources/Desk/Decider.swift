@@ -19,6 +19,8 @@ public struct Decider: Sendable {
             if case .newTicket(var t) = decision.outcome { t.clock = nil; decision.outcome = .newTicket(t) }
             if case .update(var t) = decision.outcome { t.clock = nil; decision.outcome = .update(t) }
         }
+        // The Date header in the configured zone's offset, so clients quote the time the mail states.
+        for i in decision.mails.indices { decision.mails[i].mail.timeZone = policy.timeZone }
         return decision
     }
 
@@ -63,14 +65,14 @@ public struct Decider: Sendable {
         case .administrator(let customer):
             return openTicket(from: from, customer: customer, newText: newText, automatic: automatic, context: context)
         case .customerUser(let customer):
-            return refuse(from: from, administratorsOnly: true, language: customer.language, newText: newText,
+            return refuse(from: from, administratorsOnly: true, customer: customer, newText: newText,
                           automatic: automatic, context: context, reason: "not an administrator of \(customer.name)")
         case .unknown:
             switch policy.unknownSenders {
             case .open:
                 return openTicket(from: from, customer: nil, newText: newText, automatic: automatic, context: context)
             case .reply:
-                return refuse(from: from, administratorsOnly: false, language: nil, newText: newText,
+                return refuse(from: from, administratorsOnly: false, customer: nil, newText: newText,
                               automatic: automatic, context: context, reason: "unknown sender")
             case .quarantine:
                 return Decision(outcome: .quarantined("unknown sender \(from.email)"), role: .quarantined,
@@ -109,7 +111,8 @@ public struct Decider: Sendable {
             }
             if answer {
                 let language = customer?.language ?? LanguageDetector.detect(m.subject + "\n" + String(m.bodyText.prefix(4000))) ?? "en"
-                let body = Templates.oversized(to: from, size: context.size, limit: policy.maxMessageBytes, language: language, policy: policy)
+                let body = Templates.oversized(to: Addressee(from, language: language, customer: customer),
+                                               size: context.size, limit: policy.maxMessageBytes, policy: policy)
                 mails.append(QueuedMail(.refusal, OutgoingMail(
                     from: policy.supportAddress, to: [from], subject: "Re: " + SubjectLine.clean(m.subject, prefix: policy.referencePrefix),
                     messageID: context.makeMessageID(), inReplyTo: m.messageID, references: m.references + [m.messageID].compactMap { $0 },
@@ -161,19 +164,22 @@ public struct Decider: Sendable {
             rootMessageID: m.messageID, lastMessageID: m.messageID, linkedTicketID: linkedTo?.id, claimedReference: claimed)
         var mails: [QueuedMail] = []
         if automatic == nil, context.automaticMailsToSender < policy.autoReplyLimitPerHour {
-            let body = Templates.acknowledgement(to: from, reference: reference, priority: priority, deadline: ticket.clock?.dueAt,
-                                                 plan: plan, language: language, policy: policy)
+            let body = Templates.acknowledgement(to: Addressee(from, language: language, customer: customer),
+                                                 reference: reference, priority: priority.priority,
+                                                 deadline: ticket.clock?.dueAt, plan: plan, policy: policy)
             mails.append(QueuedMail(.acknowledgement, reply(to: m, ticket: ticket, recipients: [from], body: body,
                                                             auto: "auto-replied", context: context)))
         }
-        mails += staffNotification(ticket: ticket, customer: customer, plan: plan, newText: newText, headline: nil, context: context)
+        mails += staffNotification(ticket: ticket, customer: customer, plan: plan, newText: newText, event: .newTicket,
+                                   context: context)
         var summary = "opened \(reference) \(priority.priority.rawValue) (\(priority.reason))"
         if let claimed { summary += "; claimed \(claimed) not trusted" }
         if let automatic { summary += "; no acknowledgement: \(automatic.reason)" }
         return Decision(outcome: .newTicket(ticket), role: .customer, newText: newText, mails: mails, summary: summary)
     }
 
-    func refuse(from: Address, administratorsOnly: Bool, language: String?, newText: String, automatic: AutomaticMail?,
+    func refuse(from: Address, administratorsOnly: Bool, customer: Customer?, newText: String,
+                automatic: AutomaticMail?,
                 context: IncomingContext, reason: String) -> Decision {
         var mails: [QueuedMail] = []
         // Loop guard: an answer to one of our automatic mails gets no second one, so a responder without
@@ -183,8 +189,9 @@ public struct Decider: Sendable {
                             summary: "rejected: \(reason); no refusal: it answers our automatic mail")
         }
         if automatic == nil, context.automaticMailsToSender < policy.autoReplyLimitPerHour {
-            let lang = language ?? self.language(for: nil, context: context, newText: newText)
-            let body = Templates.refusal(to: from, administratorsOnly: administratorsOnly, language: lang, policy: policy)
+            let lang = customer?.language ?? self.language(for: nil, context: context, newText: newText)
+            let body = Templates.refusal(to: Addressee(from, language: lang, customer: customer),
+                                         administratorsOnly: administratorsOnly, policy: policy)
             let m = context.message
             let mail = OutgoingMail(
                 from: policy.supportAddress, to: [from], subject: "Re: " + SubjectLine.clean(m.subject, prefix: policy.referencePrefix),
@@ -222,9 +229,8 @@ public struct Decider: Sendable {
         }
         if !t.isParticipant(from) { t.participants.append(from) }
         t.lastMessageID = context.message.messageID ?? t.lastMessageID
-        let headline = ticket.status == .resolved ? "Reopened by the customer" : "Customer follow-up"
         let mails = staffNotification(ticket: t, customer: policy.customer(id: t.customerID), plan: plan, newText: newText,
-                                      headline: headline, context: context)
+                                      event: ticket.status == .resolved ? .reopened : .followUp, context: context)
         return Decision(outcome: .update(t), role: .customer, newText: newText, mails: mails, summary: note)
     }
 
@@ -292,13 +298,27 @@ public struct Decider: Sendable {
                         summary: "staff reply on \(ticket.reference)" + (notes.isEmpty ? "" : ": " + notes.joined(separator: ", ")))
     }
 
-    func staffNotification(ticket: TicketState, customer: Customer?, plan: SupportPlan, newText: String, headline: String?,
-                           context: IncomingContext) -> [QueuedMail] {
+    func staffNotification(ticket: TicketState, customer: Customer?, plan: SupportPlan, newText: String,
+                           event: StaffNotificationFacts.Event, context: IncomingContext) -> [QueuedMail] {
         guard !policy.staffNotify.isEmpty else { return [] }
-        var body = Templates.staffNotification(ticket: ticket, customer: customer, deadline: ticket.clock?.dueAt, plan: plan,
-                                               newText: newText, attachments: context.message.attachments.compactMap(\.filename))
-        if let headline { body = headline + " on " + body.dropFirst("New ticket ".count) }
-        let label = headline == nil ? "New \(ticket.priority.priority.rawValue)" : (headline ?? "")
+        // Numbered as stored, so `postdesk attachment REF N` finds the same one; none is attached to the notice yet.
+        let attachments = context.message.attachments.enumerated().compactMap { i, a in
+            a.filename.map {
+                StaffNotificationFacts.Attachment(number: i + 1, filename: $0, size: a.size, attached: false)
+            }
+        }
+        let body = Templates.staffNotification(StaffNotificationFacts(
+            event: event, reference: ticket.reference, subject: ticket.subject, priority: ticket.priority,
+            from: ticket.requester, cc: context.message.cc, customerName: customer?.name, planName: plan.name,
+            deadline: ticket.clock?.dueAt,
+            timeZone: plan.calendar.timeZone, attachments: attachments, claimedReference: ticket.claimedReference,
+            text: newText))
+        let label: String
+        switch event {
+        case .newTicket: label = "New \(ticket.priority.priority.rawValue)"
+        case .followUp: label = "Customer follow-up"
+        case .reopened: label = "Reopened by the customer"
+        }
         let mail = OutgoingMail(
             from: policy.supportAddress, to: policy.staffNotify, replyTo: policy.supportAddress,
             subject: "\(ticket.reference.tag) \(label): \(ticket.subject)", messageID: context.makeMessageID(),

@@ -45,8 +45,8 @@ public struct DeliveryFailure: Sendable, Equatable {
                                                  subject: mail.subject, messageID: mail.messageID, serverSaid: why)
             notice = QueuedMail(.deliveryFailure, OutgoingMail(
                 from: policy.supportAddress, to: policy.staffNotify, replyTo: policy.supportAddress,
-                subject: text.subject, messageID: makeMessageID(), inReplyTo: mail.messageID, date: at, timeZone: policy.timeZone,
-                autoSubmitted: "auto-generated", body: text.body))
+                subject: text.subject, messageID: makeMessageID(), inReplyTo: mail.messageID, date: at,
+                timeZone: policy.timeZone, autoSubmitted: "auto-generated", body: text.body))
         }
         return DeliveryFailure(outboxID: mail.outboxID, why: why, ticketID: mail.ticketID, notice: notice)
     }

@@ -70,10 +70,11 @@ public enum BusinessTimeFormat {
             days = "\(names[order.first! - 1])–\(names[order.last! - 1])"
         } else { days = order.map { names[$0 - 1] }.joined(separator: ", ") }
         let hours = "\(hhmm(calendar.opensAt))–\(hhmm(calendar.closesAt))"
+        // A no-break space keeps "kl." and "Uhr" with the time when a mail is wrapped.
         switch lang {
-        case "da": return "\(days) kl. \(hours)"
-        case "de": return "\(days), \(hours) Uhr"
-        case "nl": return "\(days) \(hours) uur"
+        case "da": return "\(days) kl.\u{A0}\(hours)"
+        case "de": return "\(days), \(hours)\u{A0}Uhr"
+        case "nl": return "\(days) \(hours)\u{A0}uur"
         default: return "\(days) \(hours)"
         }
     }

@@ -76,6 +76,7 @@ import MIME
         #expect(full.contains("Clock from:   Tuesday 17 November 2026 at 10:00 CET"))
         #expect(full.contains("Acknowledged: no — hourly cap reached"))
         #expect(full.contains("Phone:        040 1234567"))
+        #expect(full.contains("Requester:    Oliver <admin@bergmann.test> (name from the signature)"))
         #expect(full.contains("----\nAlles steht.\n----"))
         #expect(full.contains("  nothing: no reply and no note"))
         #expect(full.contains("unless your text starts with #reply"))

@@ -26,12 +26,12 @@ extension Phrases {
             administratorsOnly: "Ifølge vores aftale skal supporthenvendelser komme fra en af \(jeres) "
                 + "administratorer. "
                 + "Bed en af dem om at kontakte os – de kan også videresende \(din) mail til os. "
-                + "\(Din) mail har derfor ikke oprettet en sag.",
-            unknownSender: "Vi kunne ikke knytte \(din) mailadresse til en kundeaftale, så \(din) mail har ikke "
+                + "Vi har derfor ikke oprettet en sag.",
+            unknownSender: "Vi kunne ikke knytte \(din) mailadresse til en kundeaftale, og vi har derfor ikke "
                 + "oprettet en sag. Hvis \(jeres) organisation er kunde hos os, så bed en af \(jeres) administratorer "
                 + "om at kontakte os.",
             oversized: { size, limit in
-                "\(Din) mail var for stor til, at vi kunne modtage den (\(size); grænsen er \(limit)), så den har "
+                "\(Din) mail var for stor til, at vi kunne modtage den (\(size); grænsen er \(limit)), så vi har "
                     + "ikke oprettet en sag. Mailen er gemt hos os og er ikke gået tabt. Send den gerne igen uden de "
                     + "store vedhæftede filer – et link til filen eller et kortere uddrag af loggen er bedst."
             },

@@ -23,9 +23,9 @@ extension Phrases {
             reopened: { "We hebben ticket \($0) heropend en pakken het opnieuw op." },
             administratorsOnly: "Volgens onze overeenkomst kunnen alleen de beheerders van \(uw) organisatie "
                 + "supportverzoeken indienen. Vraag een van hen om contact met ons op te nemen; zij kunnen "
-                + "\(uw) bericht ook naar ons doorsturen. \(Uw) e-mail heeft daarom geen ticket aangemaakt.",
-            unknownSender: "We konden \(uw) e-mailadres niet koppelen aan een klantovereenkomst, daarom heeft \(uw) "
-                + "e-mail geen ticket aangemaakt. Is \(uw) organisatie klant bij ons? Vraag dan een van de beheerders "
+                + "\(uw) bericht ook naar ons doorsturen. Er is daarom geen ticket aangemaakt.",
+            unknownSender: "We konden \(uw) e-mailadres niet koppelen aan een klantovereenkomst; daarom is er "
+                + "geen ticket aangemaakt. Is \(uw) organisatie klant bij ons? Vraag dan een van de beheerders "
                 + "om contact met ons op te nemen.",
             oversized: { size, limit in
                 "\(Uw) e-mail was te groot om te ontvangen (\(size); de limiet is \(limit)), daarom is er geen ticket "

@@ -17,12 +17,12 @@ extension Phrases {
         reopened: { "We have reopened request \($0) and will look into it again." },
         administratorsOnly: "Under our agreement, support requests must come from your organisation's "
             + "administrators. Please ask one of them to contact us; they can also forward your message to us. "
-            + "Your email has therefore not opened a request.",
-        unknownSender: "We could not match your email address to a customer agreement, so your email has not opened "
-            + "a request. If your organisation is a customer of ours, please ask one of its administrators to "
+            + "We have therefore not opened a request.",
+        unknownSender: "We could not match your email address to a customer agreement, so we have not opened a "
+            + "request. If your organisation is a customer of ours, please ask one of its administrators to "
             + "contact us.",
         oversized: { size, limit in
-            "Your email was too large for us to accept (\(size); our limit is \(limit)), so it has not opened a "
+            "Your email was too large for us to accept (\(size); our limit is \(limit)), so we have not opened a "
                 + "request. It is stored with us, not lost. Please send it again without large attachments – a link "
                 + "to the file, or a shorter extract of the log, works best."
         },

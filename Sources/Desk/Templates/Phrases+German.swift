@@ -41,14 +41,14 @@ extension Phrases {
                 + "nehmen wir Anfragen nur von den berechtigten Ansprechpersonen \(Ihrer) Organisation entgegen. "
                 + (formal ? "Bitte leiten Sie Ihre" : "Bitte leite deine")
                 + " Nachricht an eine dieser Personen weiter; sie kann die Anfrage dann an uns richten. "
-                + "Ein Ticket wurde nicht eröffnet.",
-            unknownSender: "leider konnten wir \(Ihre) E-Mail-Adresse keinem Kundenvertrag zuordnen, daher wurde kein "
-                + "Ticket eröffnet. Ist \(Ihre) Organisation bereits Kunde bei uns, "
+                + "Wir haben daher kein Ticket eröffnet.",
+            unknownSender: "leider konnten wir \(Ihre) E-Mail-Adresse keinem Kundenvertrag zuordnen und haben "
+                + "daher kein Ticket eröffnet. Ist \(Ihre) Organisation bereits Kunde bei uns, "
                 + (formal ? "bitten Sie" : "bitte")
                 + " eine der berechtigten Ansprechpersonen, sich an uns zu wenden.",
             oversized: { size, limit in
-                "leider war \(Ihre) E-Mail zu groß, um sie anzunehmen (\(size); die Grenze liegt bei \(limit)), daher "
-                    + "wurde kein Ticket eröffnet. Die E-Mail ist bei uns gespeichert und nicht verloren. "
+                "leider war \(Ihre) E-Mail zu groß, um sie anzunehmen (\(size); die Grenze liegt bei \(limit)). Wir "
+                    + "haben daher kein Ticket eröffnet. Die E-Mail ist bei uns gespeichert und nicht verloren. "
                     + (formal ? "Bitte senden Sie" : "Bitte sende")
                     + " sie ohne große Anhänge erneut – am besten mit einem Link zur Datei oder einem kürzeren "
                     + "Auszug aus dem Log."

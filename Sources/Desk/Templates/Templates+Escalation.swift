@@ -8,7 +8,8 @@ extension Templates {
     /// Warning before the reaction target, or breach notice after it; for the CSM and team lead. Says what they need
     /// to act without opening the ticket: who asked what and how to reach them, what happened since.
     public static func escalation(_ f: EscalationFacts) -> (subject: String, body: String) {
-        let t = f.ticket, zone = f.timeZone
+        let t = f.ticket, zone = f.timeZone, h = f.history
+        let contact = ContactDetails.extract(from: h.requestText)
         func when(_ d: Date) -> String { BusinessTimeFormat.deadline(d, in: zone, language: "en") }
         let headline: String
         switch f.kind {
@@ -23,13 +24,11 @@ extension Templates {
                 ? ", overdue by \(BusinessTimeFormat.duration(minutes: minutes)) of business time" : "")
                 + " (it was \(when(f.dueAt)))."
         }
-        let h = f.history
-        let contact = ContactDetails.extract(from: h.requestText)
         var facts = [
             "Ticket:       \(t.reference) \(t.subject)",
             "Customer:     \(f.customerName ?? "none") (\(f.planName) plan)",
             "Priority:     \(t.priority.priority.rawValue) — \(t.priority.reason)",
-            "Requester:    \(display(t.requester))",
+            "Requester:    \(requester(t.requester, signature: contact.signature))",
         ]
         if !contact.phones.isEmpty { facts.append("Phone:        \(contact.phones.joined(separator: ", "))") }
         let clockStart = t.clock?.startedAt ?? t.createdAt
@@ -63,5 +62,13 @@ extension Templates {
         let kind = f.kind == .warning ? "Warning" : "Breach"
         let subject = "\(t.reference.tag) \(kind): \(t.priority.priority.rawValue) \(t.subject)"
         return (subject, text.text)
+    }
+
+    /// The requester as the mail named them, else with the name their signature starts with.
+    static func requester(_ a: Address, signature: [String]) -> String {
+        if let name = a.name, !name.isEmpty { return display(a) }
+        guard let first = signature.first, first.split(separator: " ").count <= 4, PersonName(first) != nil,
+              first.allSatisfy({ $0.isLetter || " .-'".contains($0) }) else { return a.email }
+        return "\(first) <\(a.email)> (name from the signature)"
     }
 }

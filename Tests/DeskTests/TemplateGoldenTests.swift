@@ -119,6 +119,12 @@ import MIME
                 plan: s.plan, policy: policy)))
             out.append(("relay.\(l)", Templates.relay(text: relayText[l]!, staff: agent, policy: policy)))
             out.append(("staff-notification.\(l)", Templates.staffNotification(notification(s))))
+            if l == "en" {
+                var reopened = notification(s)
+                (reopened.event, reopened.cc, reopened.attachments, reopened.claimedReference) = (.reopened, [], [], nil)
+                reopened.text = "It happened again this morning."
+                out.append(("staff-notification-reopened.en", Templates.staffNotification(reopened)))
+            }
             for kind in [EscalationKind.warning, .breach] {
                 let e = Templates.escalation(escalation(kind, s))
                 out.append(("\(kind.rawValue).\(l)", "Subject: \(e.subject)\n\n\(e.body)"))

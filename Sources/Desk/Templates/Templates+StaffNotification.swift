@@ -12,7 +12,7 @@ extension Templates {
         switch f.event {
         case .newTicket: head = ["New ticket \(ref): \(f.subject)"]
         case .followUp: head = ["Customer follow-up on \(ref): \(f.subject)"]
-        case .reopened: head = ["Reopened by the customer: \(ref): \(f.subject)"]
+        case .reopened: head = ["\(ref) reopened by the customer: \(f.subject)"]
         }
         if !f.answeredBy.isEmpty { head.append("Already answered by \(f.answeredBy.joined(separator: ", ")).") }
         var facts = ["From:      \(display(f.from))"]

@@ -24,9 +24,8 @@ extension Phrases {
             followUpAdded: { "Vi har tilføjet den til sag \($0)." },
             reopened: { "Vi har genåbnet sag \($0) og ser på den igen." },
             administratorsOnly: "Ifølge vores aftale skal supporthenvendelser komme fra en af \(jeres) "
-                + "administratorer. "
-                + "Bed en af dem om at kontakte os – de kan også videresende \(din) mail til os. "
-                + "Vi har derfor ikke oprettet en sag.",
+                + "administratorer, så vi har ikke oprettet en sag på \(din) mail. Bed en af dem om at kontakte os "
+                + "– de kan også videresende \(din) mail til os.",
             unknownSender: "Vi kunne ikke knytte \(din) mailadresse til en kundeaftale, og vi har derfor ikke "
                 + "oprettet en sag. Hvis \(jeres) organisation er kunde hos os, så bed en af \(jeres) administratorer "
                 + "om at kontakte os.",

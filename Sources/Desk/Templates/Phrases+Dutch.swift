@@ -22,8 +22,8 @@ extension Phrases {
             followUpAdded: { "We hebben het toegevoegd aan ticket \($0)." },
             reopened: { "We hebben ticket \($0) heropend en pakken het opnieuw op." },
             administratorsOnly: "Volgens onze overeenkomst kunnen alleen de beheerders van \(uw) organisatie "
-                + "supportverzoeken indienen. Vraag een van hen om contact met ons op te nemen; zij kunnen "
-                + "\(uw) bericht ook naar ons doorsturen. Er is daarom geen ticket aangemaakt.",
+                + "supportverzoeken indienen; daarom hebben we geen ticket aangemaakt. Vraag een van hen om contact "
+                + "met ons op te nemen; zij kunnen \(uw) bericht ook naar ons doorsturen.",
             unknownSender: "We konden \(uw) e-mailadres niet koppelen aan een klantovereenkomst; daarom is er "
                 + "geen ticket aangemaakt. Is \(uw) organisatie klant bij ons? Vraag dan een van de beheerders "
                 + "om contact met ons op te nemen.",

@@ -16,8 +16,8 @@ extension Phrases {
         followUpAdded: { "We have added it to request \($0)." },
         reopened: { "We have reopened request \($0) and will look into it again." },
         administratorsOnly: "Under our agreement, support requests must come from your organisation's "
-            + "administrators. Please ask one of them to contact us; they can also forward your message to us. "
-            + "We have therefore not opened a request.",
+            + "administrators, so we have not opened a request. Please ask one of them to contact us; they can "
+            + "also forward your message to us.",
         unknownSender: "We could not match your email address to a customer agreement, so we have not opened a "
             + "request. If your organisation is a customer of ours, please ask one of its administrators to "
             + "contact us.",

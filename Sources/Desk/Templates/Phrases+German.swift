@@ -37,11 +37,11 @@ extension Phrases {
             thanksForMessage: "vielen Dank für \(Ihre) Nachricht.",
             followUpAdded: { "Wir haben sie dem Ticket \($0) hinzugefügt." },
             reopened: { "Wir haben das Ticket \($0) wieder geöffnet und kümmern uns darum." },
-            administratorsOnly: "leider können wir \(Ihre) E-Mail nicht als Supportanfrage annehmen: Laut Vertrag "
-                + "nehmen wir Anfragen nur von den berechtigten Ansprechpersonen \(Ihrer) Organisation entgegen. "
+            administratorsOnly: "leider können wir \(Ihre) E-Mail nicht als Supportanfrage annehmen, denn laut "
+                + "Vertrag nehmen wir Anfragen nur von den berechtigten Ansprechpersonen \(Ihrer) Organisation "
+                + "entgegen. Ein Ticket haben wir deshalb nicht eröffnet. "
                 + (formal ? "Bitte leiten Sie Ihre" : "Bitte leite deine")
-                + " Nachricht an eine dieser Personen weiter; sie kann die Anfrage dann an uns richten. "
-                + "Wir haben daher kein Ticket eröffnet.",
+                + " Nachricht an eine dieser Personen weiter; sie kann die Anfrage dann an uns richten.",
             unknownSender: "leider konnten wir \(Ihre) E-Mail-Adresse keinem Kundenvertrag zuordnen und haben "
                 + "daher kein Ticket eröffnet. Ist \(Ihre) Organisation bereits Kunde bei uns, "
                 + (formal ? "bitten Sie" : "bitte")

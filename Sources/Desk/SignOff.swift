@@ -4,14 +4,19 @@ import MIME
 /// ("Viele Grüße / Anna Jensen" and then "-- / Anna Jensen / Nordhavn IT Support").
 public enum SignOff {
     /// True when one of the last three non-empty lines of `text` is the staff member's name — the full name or the
-    /// first name, alone or followed by a role ("Anna Jensen, IT-Support", "/Anna") — or their address.
+    /// first name, alone, after a closing ("Mvh. Anna") or followed by a role ("Anna Jensen, IT-Support", "/Anna") —
+    /// or their address.
     public static func isSigned(_ text: String, by staff: Address) -> Bool {
         let names = signatures(of: staff)
         let tail = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             .suffix(3)
         return tail.contains { line in
             var l = Substring(line.lowercased())
-            while let first = l.first, "/-–—~ ".contains(first) { l.removeFirst() }
+            if let closing = ContactDetails.closings.first(where: { l.hasPrefix($0 + " ") || l.hasPrefix($0 + ",")
+                || l.hasPrefix($0 + ".") }) {
+                l = l.dropFirst(closing.count)
+            }
+            while let first = l.first, "/-–—~ ,.".contains(first) { l.removeFirst() }
             while let last = l.last, ".,!".contains(last) { l.removeLast() }
             return names.contains { name in
                 guard l.hasPrefix(name) else { return false }

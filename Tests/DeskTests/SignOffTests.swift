@@ -7,14 +7,14 @@ import MIME
 
     @Test(arguments: [
         "Vi har genstartet printerkøen.\n\nVenlig hilsen\nAnna",
-        "Vi har genstartet printerkøen.\n\nMvh. Anna Jensen",   // on one line with the closing: not this rule
+        "Vi har genstartet printerkøen.\n\nMvh. Anna Jensen",
+        "Der Server läuft wieder.\n\nViele Grüße, Anna",
         "Der Server läuft wieder.\n\nViele Grüße\nAnna Jensen\nNordhavn IT Support",
         "Outlook werkt weer.\n\nMet vriendelijke groet,\n\nAnna Jensen, servicedesk",
         "The CRM is back.\n\nBest regards,\n/Anna\n",
     ])
     func signedTexts(_ text: String) {
-        let signed = SignOff.isSigned(text, by: anna)
-        #expect(signed == !text.contains("Mvh. Anna"))
+        #expect(SignOff.isSigned(text, by: anna))
     }
 
     @Test func unsignedTexts() {
@@ -22,6 +22,7 @@ import MIME
         #expect(!SignOff.isSigned("Venlig hilsen", by: anna))
         #expect(!SignOff.isSigned("Regards,\nAnnabelle", by: anna))
         #expect(!SignOff.isSigned("Kind regards,\nMikkel", by: anna))
+        #expect(!SignOff.isSigned("Met vriendelijke groet, Mikkel", by: anna))
     }
 
     @Test func theRelaySignsOnce() {

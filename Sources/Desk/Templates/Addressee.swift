@@ -30,16 +30,15 @@ public struct PersonName: Sendable, Equatable {
 
     /// Nil for what is not a person's name: empty, an address, or holding digits ("IT Support 2").
     public init?(_ displayName: String) {
-        let trimmed = displayName.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, !trimmed.contains("@"), !trimmed.contains(where: \.isNumber) else { return nil }
+        // Splitting at spaces also drops the blanks around the name (cheaper than trimmingCharacters).
+        guard !displayName.contains("@"), !displayName.contains(where: \.isNumber) else { return nil }
         var words: [Substring]
-        if let comma = trimmed.firstIndex(of: ",") {
+        if let comma = displayName.firstIndex(of: ",") {
             // "Holm, Mette": the family name first, as directories write it.
-            let family = trimmed[..<comma].split(separator: " "), given = trimmed[trimmed.index(after: comma)...]
-                .split(separator: " ")
-            words = given + family
+            let family = displayName[..<comma].split(separator: " ")
+            words = displayName[displayName.index(after: comma)...].split(separator: " ") + family
         } else {
-            words = trimmed.split(separator: " ")
+            words = displayName.split(separator: " ")
         }
         words.removeAll { Self.titles.contains($0.lowercased()) }
         guard let first = words.first else { return nil }

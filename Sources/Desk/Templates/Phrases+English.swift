@@ -1,6 +1,6 @@
 extension Phrases {
     /// British business English, one form of address for every customer.
-    static var english: Phrases { Phrases(
+    static let english = Phrases(
         greeting: { name, _ in name.map { "Hello \($0.first)," } ?? "Hello," },
         thanksForRequest: "Thank you for contacting us.",
         registered: { "We have registered your request as \($0) with priority \($1)." },
@@ -26,5 +26,5 @@ extension Phrases {
                 + "request. It is stored with us, not lost. Please send it again without large attachments – a link "
                 + "to the file, or a shorter extract of the log, works best."
         },
-        decimalSeparator: ".") }
+        decimalSeparator: ".")
 }

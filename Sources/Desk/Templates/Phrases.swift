@@ -1,36 +1,35 @@
 /// The words of the customer mails in one language and form of address; one table per language
 /// (`Phrases+Danish.swift`, …), so a reviewer reads each language on its own, top to bottom.
-struct Phrases {
+struct Phrases: Sendable {
     /// "Hej Mette," — from the parsed display name; the salutation only where the language greets by surname.
-    var greeting: (PersonName?, Salutation?) -> String
+    var greeting: @Sendable (PersonName?, Salutation?) -> String
     var thanksForRequest: String
-    var registered: (_ reference: String, _ priorityName: String) -> String
-    var promise: (_ day: String, _ time: String) -> String
+    var registered: @Sendable (_ reference: String, _ priorityName: String) -> String
+    var promise: @Sendable (_ day: String, _ time: String) -> String
     /// When the plan sets no reaction target for the priority.
     var noTarget: String
-    var openingHours: (String) -> String
+    var openingHours: @Sendable (String) -> String
     var addMore: String
     var knowledgeBase: String
     var regards: String
     /// Read next to the code: "P4 (mindre problem)"; the names of the providers' terms in that language.
     var priorityNames: [Priority: String]
     var thanksForMessage: String
-    var followUpAdded: (_ reference: String) -> String
-    var reopened: (_ reference: String) -> String
+    var followUpAdded: @Sendable (_ reference: String) -> String
+    var reopened: @Sendable (_ reference: String) -> String
     var administratorsOnly: String
     var unknownSender: String
-    var oversized: (_ size: String, _ limit: String) -> String
+    var oversized: @Sendable (_ size: String, _ limit: String) -> String
     /// "2,5 MB" in da/de/nl, "2.5 MB" in English.
     var decimalSeparator: String
 
     static func table(_ language: String, _ formality: Formality) -> Phrases {
-        switch language {
-        case "da": return .danish(formality)
-        case "de": return .german(formality)
-        case "nl": return .dutch(formality)
-        default: return .english
-        }
+        (formality == .formal ? formal : informal)[language] ?? english
     }
+
+    // Built once, not for every mail.
+    static let formal = ["da": danish(.formal), "de": german(.formal), "nl": dutch(.formal)]
+    static let informal = ["da": danish(.informal), "de": german(.informal), "nl": dutch(.informal)]
 
     /// "19 KB", "2,5 MB", "25 MB", with a no-break space so wrapping keeps the unit with the number.
     func amount(_ bytes: Int) -> String {

@@ -90,7 +90,8 @@ public enum TextWrap {
         while k < end, k - i < 24 {
             let b = bytes[k]
             guard b == 58 else {
-                guard b >= 0x80 || (65...90).contains(b) || (97...122).contains(b) || b == space || b == 45 else { break }
+                let letter = b >= 0x80 || (65...90).contains(b) || (97...122).contains(b)
+                guard letter || b == space || b == 45 else { break }
                 k += 1
                 continue
             }

@@ -121,7 +121,8 @@ import MIME
             out.append(("staff-notification.\(l)", Templates.staffNotification(notification(s))))
             if l == "en" {
                 var reopened = notification(s)
-                (reopened.event, reopened.cc, reopened.attachments, reopened.claimedReference) = (.reopened, [], [], nil)
+                (reopened.event, reopened.cc) = (.reopened, [])
+                (reopened.attachments, reopened.claimedReference) = ([], nil)
                 reopened.text = "It happened again this morning."
                 out.append(("staff-notification-reopened.en", Templates.staffNotification(reopened)))
             }

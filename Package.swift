@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Data flows one way: Transport (mailbox) → MIME (parse) → Desk (decide) → Store (commit) → Transport (send).
-// MIME and Desk are pure; Store, Transport and Worker do the I/O.
+// MIME and Desk are pure; Store, Transport, Configuration, Pipeline and CLI do the I/O.
 let package = Package(
     name: "Postdesk",
     products: [.executable(name: "postdesk", targets: ["postdesk"])],
@@ -12,15 +12,15 @@ let package = Package(
         .target(name: "MIME"),
         .target(name: "Desk", dependencies: ["MIME"]),
         .target(name: "Store", dependencies: ["CSQLite", "Desk", "MIME"]),
-        .target(name: "Transport", dependencies: ["CCurl", "MIME"]),
+        .target(name: "Transport", dependencies: ["CCurl"]),
         // The configuration file → typed settings, every problem collected; shared by `check-config` and `run`.
-        .target(name: "Configuration", dependencies: ["Desk", "MIME", "Transport"]),
+        .target(name: "Configuration", dependencies: ["Desk", "MIME", "Store", "Transport"]),
         // The worker: intake, the mailbox lane, escalation, delivery and the service loop.
         .target(name: "Pipeline", dependencies: ["Configuration", "Desk", "MIME", "Store", "Transport"]),
         // The command line: one command table for usage, --help and dispatch.
         .target(name: "CLI", dependencies: ["Configuration", "Pipeline", "Desk", "MIME", "Store", "Transport"]),
         .executableTarget(name: "postdesk", dependencies: ["CLI"]),
-        .executableTarget(name: "postdesk-bench", dependencies: ["MIME", "Desk", "Store", "Configuration", "Pipeline"]),
+        .executableTarget(name: "postdesk-bench", dependencies: ["MIME", "Desk", "Store", "Transport", "Configuration", "Pipeline"]),
         .testTarget(name: "MIMETests", dependencies: ["MIME"]),
         .testTarget(name: "DeskTests", dependencies: ["Desk"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),

@@ -60,8 +60,7 @@ public struct Decider: Sendable {
         case .ourselves:
             return Decision(outcome: .ignored("our own mail came back"), role: .ignored, summary: "ignored our own mail")
         case .staff:
-            return Decision(outcome: .ignored("staff mail that names no ticket"), role: .ignored, newText: newText,
-                            summary: "staff mail without ticket kept as ignored")
+            return staffMailWithoutTicket(from: from, newText: newText, context: context)
         case .administrator(let customer):
             return openTicket(from: from, customer: customer, newText: newText, automatic: automatic, context: context)
         case .customerUser(let customer):
@@ -99,7 +98,8 @@ public struct Decider: Sendable {
         let reason = "oversized: \(context.size) bytes > \(policy.maxMessageBytes)"
         var mails: [QueuedMail] = []
         if let from = m.from, from.email.contains("@"), AutomaticMail.classify(m) == nil,
-           context.automaticMailsToSender < policy.autoReplyLimitPerHour {
+           context.automaticMailsToSender < policy.autoReplyLimitPerHour,
+           context.refusalsLastHour < policy.refusalLimitPerHour {
             let role = policy.role(of: from)
             var customer: Customer?
             var answer = true
@@ -123,9 +123,11 @@ public struct Decider: Sendable {
                         summary: "quarantined oversized mail" + (mails.isEmpty ? "" : "; the sender is told"))
     }
 
-    /// Header match first; a subject reference only from someone entitled to that ticket.
+    /// Header match on one of our Message-IDs first; a match on a received Message-ID (which a stranger may have
+    /// seen, e.g. in a Cc) or a subject reference only from someone entitled to that ticket.
     func thread(from: Address, role: SenderRole, context: IncomingContext) -> TicketState? {
-        if let byHeader = context.ticketByHeader { return byHeader }
+        if let byHeader = context.ticketByHeader,
+           context.headerMatchIsOurs || mayUseSubjectReference(from: from, role: role, ticket: byHeader) { return byHeader }
         guard let candidate = context.ticketBySubject else { return nil }
         return mayUseSubjectReference(from: from, role: role, ticket: candidate) ? candidate : nil
     }
@@ -148,8 +150,9 @@ public struct Decider: Sendable {
     }
 
     func openTicket(from: Address, customer: Customer?, newText: String, automatic: AutomaticMail?,
-                    context: IncomingContext, linkedTo: TicketState? = nil) -> Decision {
+                    context: IncomingContext, linkedTo: TicketState? = nil, openedBy staff: Address? = nil) -> Decision {
         let m = context.message
+        let copied = copiedColleagues(of: customer, in: m, besides: from)
         let plan = planFor(customer)
         let priority = context.analysis?.priority ?? classifier.classify(m, newText: newText)
         let reference = context.nextReference
@@ -159,7 +162,7 @@ public struct Decider: Sendable {
             ?? TicketReference.all(in: m.subject, prefix: policy.referencePrefix).first.flatMap { $0 == linkedTo?.reference ? nil : $0.description }
         let ticket = TicketState(
             id: 0, reference: reference, status: .open, priority: priority, customerID: customer?.id, plan: plan.name,
-            requester: from, participants: [from], subject: subject.isEmpty ? "(no subject)" : subject, language: language,
+            requester: from, participants: [from] + copied.added, subject: subject.isEmpty ? "(no subject)" : subject, language: language,
             createdAt: context.receivedAt, clock: ReactionClock.start(at: context.receivedAt, priority: priority.priority, plan: plan),
             rootMessageID: m.messageID, lastMessageID: m.messageID, linkedTicketID: linkedTo?.id, claimedReference: claimed)
         var mails: [QueuedMail] = []
@@ -167,11 +170,14 @@ public struct Decider: Sendable {
             let body = Templates.acknowledgement(to: Addressee(from, language: language, customer: customer),
                                                  reference: reference, priority: priority.priority,
                                                  deadline: ticket.clock?.dueAt, plan: plan, policy: policy)
-            mails.append(QueuedMail(.acknowledgement, reply(to: m, ticket: ticket, recipients: [from], body: body,
-                                                            auto: "auto-replied", context: context)))
+            var ack = reply(to: m, ticket: ticket, recipients: [from], body: body, auto: "auto-replied", context: context)
+            ack.cc = copied.added
+            if staff != nil { ack.inReplyTo = nil; ack.references = [] }   // the customer never saw the staff mail
+            mails.append(QueuedMail(.acknowledgement, ack))
         }
-        mails += staffNotification(ticket: ticket, customer: customer, plan: plan, newText: newText, event: .newTicket,
-                                   context: context)
+        mails += staffNotification(ticket: ticket, customer: customer, plan: plan, newText: newText,
+                                   event: staff.map { .openedByStaff($0) } ?? .newTicket, context: context,
+                                   notAdded: copied.notAdded)
         var summary = "opened \(reference) \(priority.priority.rawValue) (\(priority.reason))"
         if let claimed { summary += "; claimed \(claimed) not trusted" }
         if let automatic { summary += "; no acknowledgement: \(automatic.reason)" }
@@ -188,7 +194,8 @@ public struct Decider: Sendable {
             return Decision(outcome: .rejected(reason), role: .rejected, newText: newText,
                             summary: "rejected: \(reason); no refusal: it answers our automatic mail")
         }
-        if automatic == nil, context.automaticMailsToSender < policy.autoReplyLimitPerHour {
+        if automatic == nil, context.automaticMailsToSender < policy.autoReplyLimitPerHour,
+           context.refusalsLastHour < policy.refusalLimitPerHour {
             let lang = customer?.language ?? self.language(for: nil, context: context, newText: newText)
             let body = Templates.refusal(to: Addressee(from, language: lang, customer: customer),
                                          administratorsOnly: administratorsOnly, policy: policy)
@@ -208,6 +215,12 @@ public struct Decider: Sendable {
         let plan = planFor(policy.customer(id: ticket.customerID))
         let now = context.receivedAt
         var note = "follow-up on \(ticket.reference)"
+        if ticket.status == .resolved, Gratitude.isOnlyThanks(newText) {
+            // A thank-you after the close is recorded; it does not reopen the ticket or wake anyone.
+            t.lastMessageID = context.message.messageID ?? t.lastMessageID
+            return Decision(outcome: .update(t), role: .customer, newText: newText,
+                            summary: "thank-you recorded on resolved \(ticket.reference)")
+        }
         if ticket.status == .resolved {
             let resolvedAt = ticket.resolvedAt ?? ticket.createdAt
             if now.timeIntervalSince(resolvedAt) > Double(policy.reopenDays) * 86_400 {
@@ -228,94 +241,38 @@ public struct Decider: Sendable {
             }
         }
         if !t.isParticipant(from) { t.participants.append(from) }
+        let copied = copiedColleagues(of: policy.customer(id: t.customerID), in: context.message, besides: from)
+        for colleague in copied.added where !t.isParticipant(colleague) { t.participants.append(colleague) }
         t.lastMessageID = context.message.messageID ?? t.lastMessageID
         let mails = staffNotification(ticket: t, customer: policy.customer(id: t.customerID), plan: plan, newText: newText,
-                                      event: ticket.status == .resolved ? .reopened : .followUp, context: context)
+                                      event: ticket.status == .resolved ? .reopened : .followUp, context: context,
+                                      notAdded: copied.notAdded)
         return Decision(outcome: .update(t), role: .customer, newText: newText, mails: mails, summary: note)
     }
 
-    func staffReply(on ticket: TicketState, from: Address, newText: String, context: IncomingContext) -> Decision {
-        let m = context.message
-        let commands = StaffCommands.parse(newText)
-        var t = ticket
-        let plan = planFor(policy.customer(id: ticket.customerID))
-        var notes: [String] = []
-        if let p = commands.priority, p != t.priority.priority {
-            t.priority = PriorityDecision(p, reason: "set by \(from.email) (was \(ticket.priority.priority.rawValue))")
-            if let clock = t.clock {
-                // Re-timed from the same start; a notice already sent stays sent only if still past its new instant.
-                if var retimed = ReactionClock.start(at: clock.startedAt, priority: p, plan: plan) {
-                    retimed.warningSent = clock.warningSent && retimed.warnAt <= context.receivedAt
-                    retimed.breachSent = clock.breachSent && retimed.dueAt <= context.receivedAt
-                    t.clock = retimed
-                } else {
-                    t.clock = nil
-                }
-            }
-            notes.append("priority \(p.rawValue)")
-        }
-        if commands.note {
-            notes.append("internal note")
-            t.lastMessageID = m.messageID ?? t.lastMessageID
-            return Decision(outcome: .update(t), role: .staffNote, newText: commands.text, summary: "\(ticket.reference): " + notes.joined(separator: ", "))
-        }
-        var mails: [QueuedMail] = []
-        let customerRecipients = t.participants.filter { !policy.isStaff($0.email) }
-        if !commands.text.isEmpty {
-            let direct = Set((m.to + m.cc).map(\.normalized))
-            let alreadySent = customerRecipients.contains { direct.contains($0.normalized) }
-            if alreadySent {
-                notes.append("reply went to the customer directly")
-            } else {
-                let staffName = from.name.flatMap { $0.isEmpty ? nil : $0 } ?? from.email
-                var sender = policy.supportAddress
-                sender.name = "\(staffName) (\(policy.supportAddress.name ?? "Support"))"
-                let mail = OutgoingMail(
-                    from: sender, to: customerRecipients, replyTo: policy.supportAddress,
-                    subject: SubjectLine.tagged(t.subject, reference: t.reference), messageID: context.makeMessageID(),
-                    inReplyTo: t.lastCustomerParent(fallback: m.inReplyTo.first), references: t.referenceChain(parent: nil),
-                    date: context.receivedAt, body: Templates.relay(text: commands.text, staff: from, policy: policy))
-                mails.append(QueuedMail(.relay, mail))
-                notes.append("relayed to \(customerRecipients.map(\.email).joined(separator: ", "))")
-            }
-            t.firstResponseAt = t.firstResponseAt ?? context.receivedAt
-            t.clock = nil
-            t.status = .answered
-        }
-        if commands.close {
-            t.status = .resolved
-            t.resolvedAt = context.receivedAt
-            t.clock = nil
-            notes.append("closed")
-        } else if commands.reopen, t.status == .resolved {
-            t.status = .open
-            t.resolvedAt = nil
-            t.clock = ReactionClock.start(at: context.receivedAt, priority: t.priority.priority, plan: plan)
-            notes.append("reopened")
-        }
-        t.lastMessageID = mails.first?.mail.messageID ?? m.messageID ?? t.lastMessageID
-        return Decision(outcome: .update(t), role: .staffReply, newText: commands.text, mails: mails,
-                        summary: "staff reply on \(ticket.reference)" + (notes.isEmpty ? "" : ": " + notes.joined(separator: ", ")))
-    }
-
     func staffNotification(ticket: TicketState, customer: Customer?, plan: SupportPlan, newText: String,
-                           event: StaffNotificationFacts.Event, context: IncomingContext) -> [QueuedMail] {
+                           event: StaffNotificationFacts.Event, context: IncomingContext,
+                           notAdded: [Address] = []) -> [QueuedMail] {
         guard !policy.staffNotify.isEmpty else { return [] }
-        // Numbered as stored, so `postdesk attachment REF N` finds the same one; none is attached to the notice yet.
-        let attachments = context.message.attachments.enumerated().compactMap { i, a in
-            a.filename.map {
-                StaffNotificationFacts.Attachment(number: i + 1, filename: $0, size: a.size, attached: false)
-            }
+        let m = context.message
+        let files = NotificationAttachments.choose(m.attachments, limit: policy.notificationAttachmentLimit)
+        let leftOut = Set(files.leftOut.map(\.0))
+        // Numbered as stored, so `postdesk attachment REF N` finds the same one; unnamed inline parts (a logo in a
+        // signature) are listed only when they were left out.
+        let attachments = m.attachments.enumerated().compactMap { i, a -> StaffNotificationFacts.Attachment? in
+            guard a.filename != nil || leftOut.contains(i + 1) else { return nil }
+            return StaffNotificationFacts.Attachment(number: i + 1, filename: a.filename ?? "file \(i + 1)",
+                                                     size: a.size, attached: !leftOut.contains(i + 1))
         }
         let body = Templates.staffNotification(StaffNotificationFacts(
             event: event, reference: ticket.reference, subject: ticket.subject, priority: ticket.priority,
-            from: ticket.requester, cc: context.message.cc, customerName: customer?.name, planName: plan.name,
-            deadline: ticket.clock?.dueAt,
-            timeZone: plan.calendar.timeZone, attachments: attachments, claimedReference: ticket.claimedReference,
-            text: newText))
+            from: ticket.requester, cc: m.cc, notAdded: notAdded, customerName: customer?.name, planName: plan.name,
+            deadline: ticket.clock?.dueAt, timeZone: plan.calendar.timeZone, attachments: attachments,
+            claimedReference: ticket.claimedReference, text: newText))
         let label: String
         switch event {
         case .newTicket: label = "New \(ticket.priority.priority.rawValue)"
+        case .openedByStaff(let staff): label = "New \(ticket.priority.priority.rawValue), opened by \(staff.email)"
         case .followUp: label = "Customer follow-up"
         case .reopened: label = "Reopened by the customer"
         }
@@ -323,7 +280,7 @@ public struct Decider: Sendable {
             from: policy.supportAddress, to: policy.staffNotify, replyTo: policy.supportAddress,
             subject: "\(ticket.reference.tag) \(label): \(ticket.subject)", messageID: context.makeMessageID(),
             inReplyTo: context.message.messageID, references: ticket.referenceChain(parent: context.message.messageID),
-            date: context.receivedAt, autoSubmitted: "auto-generated", body: body)
+            date: context.receivedAt, autoSubmitted: "auto-generated", body: body, attachments: files.attached)
         return [QueuedMail(.staffNotification, mail)]
     }
 
@@ -336,7 +293,21 @@ public struct Decider: Sendable {
     }
 }
 
-extension TicketState {
-    /// The message our relay answers: the customer's last one when known.
-    func lastCustomerParent(fallback: String?) -> String? { lastMessageID ?? fallback }
+extension Decider {
+    /// Addresses a customer copied (To/Cc besides us and the sender): colleagues of the same customer join the ticket,
+    /// anyone else does not (staff are told).
+    func copiedColleagues(of customer: Customer?, in m: ParsedMessage, besides sender: Address)
+        -> (added: [Address], notAdded: [Address]) {
+        var added: [Address] = [], notAdded: [Address] = []
+        var seen: Set<String> = [sender.normalized, policy.supportAddress.normalized]
+        for address in m.to + m.cc where address.email.contains("@") && seen.insert(address.normalized).inserted {
+            if policy.isStaff(address.email) { continue }
+            if let customer, customer.domains.contains(address.domain) || customer.administrators.contains(address.normalized) {
+                added.append(address)
+            } else {
+                notAdded.append(address)
+            }
+        }
+        return (added, notAdded)
+    }
 }

@@ -11,6 +11,13 @@ public enum MessageRole: String, Sendable, Codable {
 public enum MailKind: String, Sendable, Codable {
     case acknowledgement, staffNotification = "staff-notification", relay, refusal
     case escalationWarning = "escalation-warning", escalationBreach = "escalation-breach", deliveryFailure = "delivery-failure"
+    /// To the customer when staff close a ticket.
+    case closingNote = "closing-note"
+    /// To a staff member whose mail did nothing (it named no ticket, or relayed no text), saying why.
+    case staffHelp = "staff-help"
+
+    /// Notices to CSMs, the team lead or staff about a ticket: a reply to one stays internal unless it says `#reply`.
+    public var isNotice: Bool { self == .escalationWarning || self == .escalationBreach || self == .staffNotification }
 
     /// Automatic mails to customers: they count against the per-recipient hourly cap (loop protection), and an
     /// answer to one of them gets no second one. The store's queries read this list too.

@@ -147,9 +147,11 @@ extension Pipeline {
     /// Everything the desk needs from the store, read inside the open transaction.
     func facts(about mail: IncomingMail, _ message: ParsedMessage, receivedAt: Date,
                analysis: MessageAnalysis?) throws -> IncomingContext {
-        let threadIDs = message.inReplyTo + message.references
-        let bySubject = try TicketReference.all(in: message.subject, prefix: policy.referencePrefix).lazy
-            .compactMap { try? self.store.ticket(reference: $0.description) }.first
+        let threadIDs = message.references + message.inReplyTo   // matched newest first: In-Reply-To, then back
+        let match = try store.headerMatch(threadIDs)
+        // A match on one of our Message-IDs decides the thread; only without one is the subject tag looked up.
+        let bySubject = match?.ours == true ? nil : TicketReference.all(in: message.subject, prefix: policy.referencePrefix)
+            .prefix(5).lazy.compactMap { try? self.store.ticket(reference: $0.description) }.first
         let sender = message.from?.normalized ?? ""
         let automaticCount = sender.isEmpty ? 0 : try store.automaticMailCount(
             to: sender, since: receivedAt.addingTimeInterval(-3600), atMost: policy.autoReplyLimitPerHour)
@@ -158,10 +160,13 @@ extension Pipeline {
             return false
         }()
         let bounced = isBounce ? try BounceReport.ourMessageIDs(in: mail.bytes).compactMap { try store.sentMail(messageID: $0) } : []
+        let refusals = try store.mailCount(of: .refusal, since: receivedAt.addingTimeInterval(-3600),
+                                           atMost: policy.refusalLimitPerHour)
         return IncomingContext(
             message: message, size: mail.bytes.count, receivedAt: receivedAt,
-            ticketByHeader: try store.ticket(forMessageIDs: threadIDs), ticketBySubject: bySubject,
-            automaticMailsToSender: automaticCount, answersOurAutomaticMail: try store.namesAutomaticMail(threadIDs),
+            ticketByHeader: match?.ticket, headerMatchIsOurs: match?.ours ?? false, answersKind: match?.kind,
+            ticketBySubject: bySubject, automaticMailsToSender: automaticCount, refusalsLastHour: refusals,
+            answersOurAutomaticMail: try store.namesAutomaticMail(threadIDs),
             nextReference: try store.peekReference(prefix: policy.referencePrefix, year: referenceYear(receivedAt)),
             bouncedMails: bounced, backfill: backfill, makeMessageID: makeMessageID, analysis: analysis)
     }

@@ -24,11 +24,12 @@ public struct PassSummary: Sendable, Equatable {
 
 /// mailbox → parse → decide → commit → settle → send → escalate. One object, one thread, blocking I/O.
 public final class Pipeline {
-    public let config: Configuration
+    /// Replaced between passes by `reload(_:)` (SIGHUP); see Reload.swift.
+    public internal(set) var config: Configuration
     public let store: PostdeskStore
     public let source: MailboxSource
     public let sender: MailSender
-    public let decider: Decider
+    public internal(set) var decider: Decider
     public let log: Log
     /// The clock, passed in so tests can move time.
     public var now: () -> Date
@@ -71,7 +72,7 @@ public final class Pipeline {
     /// The year a reference carries: the local year at the support desk.
     func referenceYear(_ date: Date) -> Int {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = policy.plans.values.first?.calendar.timeZone ?? TimeZone(identifier: "Europe/Copenhagen")!
+        calendar.timeZone = config.timeZone
         return calendar.component(.year, from: date)
     }
 

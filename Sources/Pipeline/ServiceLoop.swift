@@ -5,13 +5,15 @@ import Store
 import Transport
 
 extension Pipeline {
-    /// The service loop: intake, escalate, deliver, then wait for mail or the next escalation instant.
-    public func run(until stop: StopSignal) {
+    /// The service loop: intake, escalate, deliver, then wait for mail or the next escalation instant. A reload
+    /// request (SIGHUP) wakes the wait and is taken before the next pass.
+    public func run(until stop: StopSignal, reload: ReloadSignal? = nil) {
         log.info("worker.started", [("mailbox", source.mailboxName), ("database", config.database)])
         try? store.makePendingDue(now: now())
         var failing = false
         var backoff = 1.0
         while !stop.isRequested {
+            if reload?.take() == true { reloadConfiguration() }
             var summary = PassSummary()
             do {
                 var intakeError: Error?
@@ -38,7 +40,7 @@ extension Pipeline {
             if stop.isRequested { break }
             var wait = config.pollSeconds
             if let next = try? store.nextEscalationTime() { wait = max(0.05, min(wait, next.timeIntervalSince(now()))) }
-            source.waitForMail(timeout: wait, interrupted: { stop.isRequested })
+            source.waitForMail(timeout: wait, interrupted: { stop.isRequested || reload?.isRequested == true })
         }
         source.close()
         log.info("worker.stopped")

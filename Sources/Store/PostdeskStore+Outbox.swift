@@ -45,6 +45,13 @@ extension PostdeskStore {
                    attempts: Int(row.int("attempts") ?? 0), lastError: row.text("last_error"))
     }
 
+    /// Mails of this kind queued to anyone since `since`, counted up to `atMost` (the global refusal cap).
+    public func mailCount(of kind: MailKind, since: Date, atMost: Int) throws -> Int {
+        Int(try db.query("""
+            SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE kind = ? AND created_at >= ? LIMIT ?)
+            """, [.text(kind.rawValue), SQLValue(since), .int(Int64(atMost))]).first?.int("n") ?? 0)
+    }
+
     /// `MailKind.automaticToCustomer` as a JSON array, bound where SQL needs the list.
     static let automaticKinds = SQLValue.text("[" + MailKind.automaticToCustomer.map { "\"\($0.rawValue)\"" }
         .joined(separator: ",") + "]")

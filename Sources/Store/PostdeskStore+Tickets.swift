@@ -95,11 +95,20 @@ extension PostdeskStore {
 
     /// The ticket holding any of these Message-IDs (incoming or ours), the last-named first.
     public func ticket(forMessageIDs ids: [String]) throws -> TicketState? {
-        for id in ids.reversed() where !id.isEmpty {
-            if let row = try db.query("SELECT ticket_id FROM messages WHERE message_id = ? AND ticket_id IS NOT NULL LIMIT 1", [.text(id)]).first,
-               let ticketID = row.int("ticket_id") {
-                return try ticket(id: ticketID)
-            }
+        try headerMatch(ids)?.ticket
+    }
+
+    /// The ticket holding any of these Message-IDs, the last-named first (at most the newest 50 of a hostile list),
+    /// with whose message matched: one of ours (and its kind) or one we received.
+    public func headerMatch(_ ids: [String]) throws -> HeaderMatch? {
+        for id in ids.suffix(50).reversed() where !id.isEmpty {
+            guard let row = try db.query("""
+                SELECT ticket_id, direction, role FROM messages WHERE message_id = ? AND ticket_id IS NOT NULL
+                ORDER BY direction DESC LIMIT 1
+                """, [.text(id)]).first,
+                  let ticketID = row.int("ticket_id"), let ticket = try ticket(id: ticketID) else { continue }
+            let ours = row.text("direction") == MessageDirection.outgoing.rawValue
+            return HeaderMatch(ticket: ticket, ours: ours, kind: ours ? row.text("role").flatMap(MailKind.init) : nil)
         }
         return nil
     }

@@ -114,6 +114,8 @@ import MIME
             let later = s.plan.calendar.adding(minutes: 30, to: s.receivedAt)
             out.append(("follow-up.\(l)", Templates.followUpConfirmation(
                 to: to, reference: reference, reopened: false, deadline: nil, plan: s.plan, policy: policy)))
+            out.append(("closed.\(l)", Templates.closingNote(to: to, reference: reference, reopenDays: 14,
+                                                             policy: policy)))
             out.append(("reopened.\(l)", Templates.followUpConfirmation(
                 to: to, reference: reference, reopened: true, deadline: s.plan.deadline(for: s.priority, from: later),
                 plan: s.plan, policy: policy)))
@@ -136,12 +138,9 @@ import MIME
             messageID: "pd.1a2b3c@example.test",
             serverSaid: "550 5.1.1 <mette@nordlys.test>: Recipient address rejected")
         out.append(("delivery-failure.en", "Subject: \(failure.subject)\n\n\(failure.body)"))
-        for (name, reason) in [("no-text", Templates.NothingRelayedReason.noNewText), ("reply-all", .replyAll),
-                               ("no-ticket", .noTicket)] {
-            let n = Templates.nothingRelayed(to: agent, reason: reason,
-                                             reference: reason == .noTicket ? nil : reference,
-                                             subject: "Re: [PD-2026-000123] Printer")
-            out.append(("nothing-relayed-\(name).en", "Subject: \(n.subject)\n\n\(n.body)"))
+        for (name, reason) in [("names-no-ticket", Templates.StaffHelpReason.namesNoTicket),
+                               ("relayed-nothing", .relayedNothing(reference)), ("cannot-open", .cannotOpen("anna@example.test"))] {
+            out.append(("staff-help-\(name).en", Templates.staffHelp(reason, subject: "Re: [PD-2026-000123] Printer")))
         }
         return out
     }
@@ -242,7 +241,7 @@ import MIME
     }
 
     static func staffFacing(_ name: String) -> Bool {
-        ["staff-", "warning", "breach", "delivery", "nothing"].contains { name.hasPrefix($0) }
+        ["staff-", "warning", "breach", "delivery"].contains { name.hasPrefix($0) }
     }
 }
 

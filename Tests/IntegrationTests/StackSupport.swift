@@ -192,8 +192,8 @@ final class Desk {
     }
 
     /// `postdesk run --once` (the real binary); returns the exit status and stderr.
-    func runOnce(config: String? = nil, timeout: Double = 120) throws -> (status: Int32, log: String) {
-        let child = try Child(try postdeskBinary(), ["run", "--once", "--config", config ?? configPath], dir: dir,
+    func runOnce(config: String? = nil, timeout: Double = 120, extra: [String] = []) throws -> (status: Int32, log: String) {
+        let child = try Child(try postdeskBinary(), ["run", "--once", "--config", config ?? configPath] + extra, dir: dir,
                               name: "run-once-\(UInt32.random(in: 0...UInt32.max))", env: [Desk.passwordVariable: stack.password])
         let status = try child.wait(timeout: timeout)
         return (status, child.stderr)

@@ -23,6 +23,8 @@ extension Phrases {
             thanksForMessage: "Tak for \(din) besked.",
             followUpAdded: { "Vi har tilføjet den til sag \($0)." },
             reopened: { "Vi har genåbnet sag \($0) og ser på den igen." },
+            closed: { "Vi har nu lukket sag \($0). Hvis der stadig er noget, vi skal se på, kan \(du) blot svare på "
+                + "denne mail inden for \($1) dage, så genåbner vi sagen." },
             administratorsOnly: "Ifølge vores aftale skal supporthenvendelser komme fra en af \(jeres) "
                 + "administratorer, så vi har ikke oprettet en sag på \(din) mail. Bed en af dem om at kontakte os "
                 + "– de kan også videresende \(din) mail til os.",

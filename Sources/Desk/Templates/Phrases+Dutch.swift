@@ -21,6 +21,8 @@ extension Phrases {
             thanksForMessage: "Bedankt voor \(uw) bericht.",
             followUpAdded: { "We hebben het toegevoegd aan ticket \($0)." },
             reopened: { "We hebben ticket \($0) heropend en pakken het opnieuw op." },
+            closed: { "We hebben ticket \($0) afgesloten. Is er toch nog iets, beantwoord dan binnen \($1) dagen "
+                + "deze e-mail; dan openen we het ticket opnieuw." },
             administratorsOnly: "Volgens onze overeenkomst kunnen alleen de beheerders van \(uw) organisatie "
                 + "supportverzoeken indienen; daarom hebben we geen ticket aangemaakt. Vraag een van hen om contact "
                 + "met ons op te nemen; zij kunnen \(uw) bericht ook naar ons doorsturen.",

@@ -15,6 +15,8 @@ extension Phrases {
         thanksForMessage: "Thank you for your message.",
         followUpAdded: { "We have added it to request \($0)." },
         reopened: { "We have reopened request \($0) and will look into it again." },
+        closed: { "We have closed request \($0). If anything is still not right, simply reply to this email within "
+            + "\($1) days and we will reopen it." },
         administratorsOnly: "Under our agreement, support requests must come from your organisation's "
             + "administrators, so we have not opened a request. Please ask one of them to contact us; they can "
             + "also forward your message to us.",

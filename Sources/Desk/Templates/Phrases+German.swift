@@ -37,6 +37,11 @@ extension Phrases {
             thanksForMessage: "vielen Dank für \(Ihre) Nachricht.",
             followUpAdded: { "Wir haben sie dem Ticket \($0) hinzugefügt." },
             reopened: { "Wir haben das Ticket \($0) wieder geöffnet und kümmern uns darum." },
+            closed: { reference, days in
+                "wir haben das Ticket \(reference) abgeschlossen. Falls noch etwas offen ist, "
+                    + (formal ? "antworten Sie" : "antworte") + " einfach innerhalb von \(days) Tagen auf diese "
+                    + "E-Mail; wir öffnen das Ticket dann erneut."
+            },
             administratorsOnly: "leider können wir \(Ihre) E-Mail nicht als Supportanfrage annehmen, denn laut "
                 + "Vertrag nehmen wir Anfragen nur von den berechtigten Ansprechpersonen \(Ihrer) Organisation "
                 + "entgegen. Ein Ticket haben wir deshalb nicht eröffnet. "

@@ -17,6 +17,8 @@ struct Phrases: Sendable {
     var thanksForMessage: String
     var followUpAdded: @Sendable (_ reference: String) -> String
     var reopened: @Sendable (_ reference: String) -> String
+    /// Staff closed the ticket; a reply within the reopen window reopens it.
+    var closed: @Sendable (_ reference: String, _ reopenDays: Int) -> String
     var administratorsOnly: String
     var unknownSender: String
     var oversized: @Sendable (_ size: String, _ limit: String) -> String

@@ -6,6 +6,8 @@ import MIME
 public struct StaffNotificationFacts: Sendable, Equatable {
     public enum Event: Sendable, Equatable {
         case newTicket, followUp, reopened
+        /// Opened by a staff member's `#open` for the customer (after a phone call, say).
+        case openedByStaff(Address)
     }
 
     /// One attachment of the customer's mail; `number` is what `postdesk attachment REF N` takes.
@@ -30,6 +32,8 @@ public struct StaffNotificationFacts: Sendable, Equatable {
     public var priority: PriorityDecision
     public var from: Address
     public var cc: [Address]
+    /// People on the mail who were not added to the ticket (outside the customer).
+    public var notAdded: [Address]
     /// Nil for a sender outside any customer.
     public var customerName: String?
     public var planName: String
@@ -44,7 +48,7 @@ public struct StaffNotificationFacts: Sendable, Equatable {
     public var text: String
 
     public init(event: Event, reference: TicketReference, subject: String, priority: PriorityDecision, from: Address,
-                cc: [Address] = [], customerName: String?, planName: String, deadline: Date?, timeZone: TimeZone,
+                cc: [Address] = [], notAdded: [Address] = [], customerName: String?, planName: String, deadline: Date?, timeZone: TimeZone,
                 attachments: [Attachment] = [], claimedReference: String? = nil, answeredBy: [String] = [],
                 text: String) {
         self.event = event
@@ -53,6 +57,7 @@ public struct StaffNotificationFacts: Sendable, Equatable {
         self.priority = priority
         self.from = from
         self.cc = cc
+        self.notAdded = notAdded
         self.customerName = customerName
         self.planName = planName
         self.deadline = deadline

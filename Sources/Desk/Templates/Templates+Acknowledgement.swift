@@ -24,4 +24,11 @@ extension Templates {
         if deadline != nil { paragraphs.append(promise(deadline, p, language: customer.language, plan: plan)) }
         return customerMail(customer, p, paragraphs, policy: policy)
     }
+
+    /// To the customer when staff close the ticket: it is done, and how to reopen it.
+    public static func closingNote(to customer: Addressee, reference: TicketReference, reopenDays: Int,
+                                   policy: Policy) -> String {
+        let p = phrases(customer)
+        return customerMail(customer, p, [p.closed(reference.description, reopenDays)], policy: policy)
+    }
 }

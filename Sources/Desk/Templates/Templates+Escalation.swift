@@ -58,7 +58,7 @@ extension Templates {
         if !contact.signature.isEmpty {
             text.verbatim("Signature:\n" + contact.signature.map { "  " + $0 }.joined(separator: "\n"))
         }
-        text.paragraph(replyHelp)
+        text.paragraph(noticeReplyHelp)
         let kind = f.kind == .warning ? "Warning" : "Breach"
         let subject = "\(t.reference.tag) \(kind): \(t.priority.priority.rawValue) \(t.subject)"
         return (subject, text.text)

@@ -20,44 +20,38 @@ extension Templates {
         return (tag(reference, unlessIn: subject) + "Delivery failed: " + subject, text.text)
     }
 
-    /// Why a staff member's mail reached no customer, so it never vanishes silently.
-    public enum NothingRelayedReason: Sendable, Equatable {
-        /// Nothing above the quoted text (or only commands).
-        case noNewText
-        /// A reply-all: it stays internal unless it starts with #reply.
-        case replyAll
-        /// The mail names no ticket (no reference in the subject, not a reply to one of ours).
-        case noTicket
+    /// Why a staff mail did nothing, and what to write instead.
+    public enum StaffHelpReason: Sendable, Equatable {
+        /// A staff mail to support naming no ticket and no customer.
+        case namesNoTicket
+        /// A reply on a ticket whose new text was empty (only quotes or commands).
+        case relayedNothing(TicketReference)
+        /// `#open` named an address we may not open a ticket for.
+        case cannotOpen(String)
     }
 
-    /// A short note to the staff member whose mail relayed nothing: why, and how to send what they meant.
-    public static func nothingRelayed(to staff: Address, reason: NothingRelayedReason, reference: TicketReference?,
-                                      subject: String) -> (subject: String, body: String) {
-        let name = PersonName(staff.name ?? "").map { "Hello \($0.first)," } ?? "Hello,"
-        let what: String, fix: String
-        switch reason {
-        case .noNewText:
-            what = "Your mail \"\(subject)\" had no text of its own above the quoted mail, so nothing was sent "
-                + "to the customer."
-            fix = "To answer the customer, write your text above the quote and send it again. To keep a note on the "
-                + "ticket for colleagues only, start the mail with #note."
-        case .replyAll:
-            what = "Your reply-all \"\(subject)\" went to colleagues and was kept on the ticket as internal; "
-                + "nothing was sent to the customer."
-            fix = "To send it to the customer, reply again with #reply on the first line above your text."
-        case .noTicket:
-            what = "Your mail \"\(subject)\" names no ticket, so it was kept but not sent to anyone."
-            fix = "Reply to a Postdesk mail about the ticket, or put the ticket's reference in square brackets in "
-                + "the subject."
-        }
+    /// The short note to a staff member whose mail was passed on to nobody, so a staff mail never vanishes silently.
+    public static func staffHelp(_ reason: StaffHelpReason, subject: String) -> String {
         var text = MailText()
-        text.paragraph(name)
-        text.paragraph(what)
-        text.paragraph(fix)
-        if let reference { text.paragraph("The ticket: postdesk show \(reference)") }
-        text.paragraph("Postdesk")
-        return (tag(reference, unlessIn: subject) + "Not sent to the customer: " + subject, text.text)
+        text.paragraph("Postdesk did not pass on your mail \"\(subject)\".")
+        switch reason {
+        case .namesNoTicket:
+            text.paragraph("It names no ticket, so nothing was filed and nobody was written to.")
+            text.paragraph("- To answer a ticket, reply to its notification or keep [\(referenceHint)] in the subject.\n"
+                + "- To open a ticket for a customer (after a phone call, say), put this on the first line, then "
+                + "the request; the customer gets the acknowledgement:\n      #open customer@their-domain")
+        case .relayedNothing(let reference):
+            text.paragraph("It holds no text of your own for \(reference) (only quoted history or commands), so the "
+                + "customer received nothing and the reaction clock runs on.")
+            text.paragraph("- Write your answer above the quoted text, or below it without a > in front, and send it "
+                + "again.\n- For an internal remark, start with #note.")
+        case .cannotOpen(let address):
+            text.paragraph("#open \(address) needs an address of a customer, not of staff or of the support desk.")
+        }
+        return text.text
     }
+
+    static let referenceHint = "PD-…"
 
     /// "[PD-…] " for a subject that does not carry the ticket's tag yet.
     static func tag(_ reference: TicketReference?, unlessIn subject: String) -> String {

@@ -11,12 +11,17 @@ extension Templates {
         var head: [String]
         switch f.event {
         case .newTicket: head = ["New ticket \(ref): \(f.subject)"]
+        case .openedByStaff(let staff):
+            head = ["New ticket \(ref): \(f.subject)", "Opened by \(display(staff)) for the customer."]
         case .followUp: head = ["Customer follow-up on \(ref): \(f.subject)"]
         case .reopened: head = ["\(ref) reopened by the customer: \(f.subject)"]
         }
         if !f.answeredBy.isEmpty { head.append("Already answered by \(f.answeredBy.joined(separator: ", ")).") }
         var facts = ["From:      \(display(f.from))"]
         if !f.cc.isEmpty { facts.append("Cc:        \(f.cc.map(display).joined(separator: ", "))") }
+        if !f.notAdded.isEmpty {
+            facts.append("Not added: \(f.notAdded.map(display).joined(separator: ", ")) (outside the customer)")
+        }
         facts += [
             "Customer:  \(f.customerName.map { "\($0) (\(f.planName) plan)" } ?? "none (\(f.planName) plan)")",
             "Priority:  \(f.priority.priority.rawValue) — \(f.priority.reason)",

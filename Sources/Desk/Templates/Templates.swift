@@ -37,19 +37,25 @@ public enum Templates {
 
     // MARK: staff notices
 
-    /// The lines every notice to staff, a CSM or the team lead ends with: how a reply reaches the customer and that
-    /// a reply-all does not.
+    /// How a reply to the staff notification reaches the customer, and when it stays internal (the routing rule).
     static let replyHelp = """
         Reply to answer the customer (sent on from the support address).
-        Reply-all stays internal unless your text starts with #reply.
+        A reply from a CSM or the team lead stays internal unless it starts with #reply.
+        """
+    /// The same for a warning or breach notice: every reply to it stays internal unless it starts with #reply.
+    static let noticeReplyHelp = """
+        A reply or reply-all to this notice stays internal (a note on the ticket).
+        Start it with #reply to answer the customer.
         """
     /// One command a line, so wrapping never separates a command from its argument.
     static let commandHelp = """
         Commands, each on a line of its own at the top of your reply:
           #priority P1..P5   set the priority
           #note              internal, not sent to the customer
-          #reply             send a reply-all to the customer after all
-          #close, #reopen    close or reopen the ticket
+          #reply             send it to the customer after all
+          #close             close the ticket and tell the customer
+          #close silent      close it without telling the customer
+          #reopen            reopen it
         """
 
     static func display(_ a: Address) -> String {

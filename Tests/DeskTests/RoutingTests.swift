@@ -107,7 +107,8 @@ import Testing
         let note = try #require(d.mails.first { $0.kind == .staffNotification })
         #expect(note.mail.attachments.map(\.filename) == ["a.log"])
         #expect(note.mail.body.contains("2. b.log (")
-                && note.mail.body.contains("not attached; save it with\n     postdesk attachment PD-2026-000001 2 -o FILE"))
+                && note.mail.body.contains("not attached; save it with\n"
+                                           + "     postdesk attachment PD-2026-000001 2 -o FILE"))
     }
 
     @Test func copiedColleaguesJoinAndGetTheAcknowledgementOutsidersDoNot() throws {

@@ -139,7 +139,8 @@ import MIME
             serverSaid: "550 5.1.1 <mette@nordlys.test>: Recipient address rejected")
         out.append(("delivery-failure.en", "Subject: \(failure.subject)\n\n\(failure.body)"))
         for (name, reason) in [("names-no-ticket", Templates.StaffHelpReason.namesNoTicket),
-                               ("relayed-nothing", .relayedNothing(reference)), ("cannot-open", .cannotOpen("anna@example.test"))] {
+                               ("relayed-nothing", .relayedNothing(reference)),
+                               ("cannot-open", .cannotOpen("anna@example.test"))] {
             out.append(("staff-help-\(name).en", Templates.staffHelp(reason, subject: "Re: [PD-2026-000123] Printer")))
         }
         return out

@@ -48,7 +48,8 @@ public struct StaffNotificationFacts: Sendable, Equatable {
     public var text: String
 
     public init(event: Event, reference: TicketReference, subject: String, priority: PriorityDecision, from: Address,
-                cc: [Address] = [], notAdded: [Address] = [], customerName: String?, planName: String, deadline: Date?, timeZone: TimeZone,
+                cc: [Address] = [], notAdded: [Address] = [], customerName: String?, planName: String,
+                deadline: Date?, timeZone: TimeZone,
                 attachments: [Attachment] = [], claimedReference: String? = nil, answeredBy: [String] = [],
                 text: String) {
         self.event = event

@@ -37,7 +37,8 @@ extension Templates {
         switch reason {
         case .namesNoTicket:
             text.paragraph("It names no ticket, so nothing was filed and nobody was written to.")
-            text.paragraph("- To answer a ticket, reply to its notification or keep [\(referenceHint)] in the subject.\n"
+            text.paragraph("- To answer a ticket, reply to its notification or keep [\(referenceHint)] in the "
+                + "subject.\n"
                 + "- To open a ticket for a customer (after a phone call, say), put this on the first line, then "
                 + "the request; the customer gets the acknowledgement:\n      #open customer@their-domain")
         case .relayedNothing(let reference):

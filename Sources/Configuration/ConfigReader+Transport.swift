@@ -58,9 +58,11 @@ extension ConfigReader {
             checkFolder(path, field: "mailbox.path")
             return .maildir(path: path)
         case "imap":
-            let passwordEnv = string(m, "passwordEnv", path: "mailbox.passwordEnv",
-                                     example: "\"POSTDESK_IMAP_PASSWORD\"")
-            let settings = IMAPSettings(
+            // With oauth2 (OAuth2Config.swift) no password is read.
+            let oauth2 = oauth2(m, path: "mailbox")
+            let passwordEnv = oauth2 != nil ? nil : string(m, "passwordEnv", path: "mailbox.passwordEnv",
+                                                           example: "\"POSTDESK_IMAP_PASSWORD\"")
+            var settings = IMAPSettings(
                 url: string(m, "url", path: "mailbox.url", example: "\"imaps://imap.example.com:993\"") ?? "",
                 username: string(m, "username", path: "mailbox.username", example: "\"support@example.com\"") ?? "",
                 password: secret(passwordEnv, field: "mailbox.passwordEnv") ?? "",
@@ -71,6 +73,7 @@ extension ConfigReader {
                                         default: "Postdesk/Processed", example: "\"Postdesk/Processed\"")!,
                 quarantineFolder: string(m, "quarantineFolder", path: "mailbox.quarantineFolder",
                                          default: "Postdesk/Quarantine", example: "\"Postdesk/Quarantine\"")!)
+            settings.oauth2 = oauth2
             report(settings.problems(), section: "mailbox")
             return .imap(settings)
         case let other?:
@@ -89,9 +92,10 @@ extension ConfigReader {
             checkFolder(path, field: "outbox.path")
             return .files(path: path)
         case "smtp":
-            let passwordEnv = optionalString(o, "passwordEnv", path: "outbox.passwordEnv",
-                                             example: "\"POSTDESK_SMTP_PASSWORD\"")
-            let settings = SMTPSettings(
+            let oauth2 = oauth2(o, path: "outbox")
+            let passwordEnv = oauth2 != nil ? nil : optionalString(o, "passwordEnv", path: "outbox.passwordEnv",
+                                                                   example: "\"POSTDESK_SMTP_PASSWORD\"")
+            var settings = SMTPSettings(
                 url: string(o, "url", path: "outbox.url", example: "\"smtp://smtp.example.com:587\"") ?? "",
                 username: optionalString(o, "username", path: "outbox.username", example: "\"support@example.com\""),
                 password: secret(passwordEnv, field: "outbox.passwordEnv"),
@@ -99,6 +103,7 @@ extension ConfigReader {
                 caFile: optionalString(o, "caFile", path: "outbox.caFile", example: "\"/etc/ssl/certs/ca.pem\""),
                 heloName: string(o, "heloName", path: "outbox.heloName", default: "postdesk.localdomain",
                                  example: "\"postdesk.example.com\"")!)
+            settings.oauth2 = oauth2
             report(settings.problems(), section: "outbox")
             return .smtp(settings)
         case let other?:

@@ -36,6 +36,12 @@ public enum IMAPError: Error, CustomStringConvertible, Equatable {
         }
     }
 
+    /// The server refused the credentials (a token to renew, with OAuth2).
+    var isLoginRefusal: Bool {
+        if case .authenticationFailed = self { return true }
+        return false
+    }
+
     /// Errors after which the connection is no longer usable.
     var losesConnection: Bool {
         switch self {
@@ -72,10 +78,12 @@ final class IMAPConnection {
     var selected: (mailbox: String, validity: UInt64)?
     private(set) var bytesReceived = 0
 
-    init(endpoint: MailEndpoint, username: String, password: String, caFile: String?,
+    /// With `bearer`, SASL XOAUTH2/OAUTHBEARER instead of the password.
+    init(endpoint: MailEndpoint, username: String, password: String, bearer: MailBearer? = nil, caFile: String?,
          connectTimeout: Double, timeout: Double) throws {
         let (h, sock, eb) = try IMAPConnection.open(endpoint: endpoint, username: username, password: password,
-                                                    caFile: caFile, connectTimeout: connectTimeout, timeout: timeout)
+                                                    bearer: bearer, caFile: caFile, connectTimeout: connectTimeout,
+                                                    timeout: timeout)
         handle = h
         socket = sock
         errbuf = eb
@@ -88,8 +96,8 @@ final class IMAPConnection {
     }
 
     /// libcurl connect + TLS/STARTTLS + AUTHENTICATE, then CONNECT_ONLY hands over the socket.
-    private static func open(endpoint: MailEndpoint, username: String, password: String, caFile: String?,
-                             connectTimeout: Double, timeout: Double) throws
+    private static func open(endpoint: MailEndpoint, username: String, password: String, bearer: MailBearer?,
+                             caFile: String?, connectTimeout: Double, timeout: Double) throws
         -> (UnsafeMutableRawPointer, curl_socket_t, UnsafeMutablePointer<CChar>) {
         ensureCurlGlobalInit()
         guard let h = curl_easy_init() else { throw IMAPError.connectionFailed("curl_easy_init failed") }
@@ -105,7 +113,7 @@ final class IMAPConnection {
         _ = ccurl_setopt_pointer(h, CURLOPT_ERRORBUFFER, errbuf)
         _ = ccurl_setopt_string(h, CURLOPT_URL, endpoint.curlURL + "/")
         _ = ccurl_setopt_string(h, CURLOPT_USERNAME, username)
-        _ = ccurl_setopt_string(h, CURLOPT_PASSWORD, password)
+        if let bearer { bearer.apply(h) } else { _ = ccurl_setopt_string(h, CURLOPT_PASSWORD, password) }
         _ = ccurl_setopt_long(h, CURLOPT_CONNECT_ONLY, 1)
         _ = ccurl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
         _ = ccurl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Int(connectTimeout * 1000))

@@ -19,22 +19,47 @@ public enum BusinessTimeFormat {
         return "\(date.iso)T\(hhmm(minute)):\(s < 10 ? "0" : "")\(s)\(offsetText(zone.secondsFromGMT(for: instant)))"
     }
 
-    /// A deadline as a customer reads it, with weekday, in "da", "de", "nl", else English:
+    /// A deadline with weekday, as staff notices and the CLI show it; "da", "de", "nl", else English:
     /// da "mandag den 30. marts 2026 kl. 09:00", en "Monday 30 March 2026 at 09:00 CEST",
     /// de "Montag, 30. März 2026, 09:00 Uhr", nl "maandag 30 maart 2026 om 09:00".
     public static func deadline(_ instant: Date, in zone: TimeZone, language: String) -> String {
-        let (d, minute) = local(instant, zone)
-        let w = d.weekday - 1, m = d.month - 1, t = hhmm(minute)
+        let day = day(instant, in: zone, language: language), t = clock(instant, in: zone)
         switch language.lowercased().prefix(2) {
-        case "da": return "\(weekdayNames["da"]![w]) den \(d.day). \(monthNames["da"]![m]) \(d.year) kl. \(t)"
-        case "de": return "\(weekdayNames["de"]![w]), \(d.day). \(monthNames["de"]![m]) \(d.year), \(t) Uhr"
-        case "nl": return "\(weekdayNames["nl"]![w]) \(d.day) \(monthNames["nl"]![m]) \(d.year) om \(t)"
-        default: return "\(weekdayNames["en"]![w]) \(d.day) \(monthNames["en"]![m]) \(d.year) at \(t) \(abbreviation(instant, zone))"
+        case "da": return "\(day) kl. \(t)"
+        case "de": return "\(day), \(t) Uhr"
+        case "nl": return "\(day) om \(t)"
+        default: return "\(day) at \(t) \(abbreviation(instant, zone))"
         }
     }
 
-    /// Opening hours as a customer reads them: da "mandag–fredag 09:00–17:00", en "Monday–Friday 09:00–17:00", …
-    /// (lists the open weekdays as a range when contiguous).
+    /// The day of an instant as a sentence names it: da "torsdag den 3. december 2026", de "Mittwoch, 2. Dezember
+    /// 2026", nl "dinsdag 1 december 2026", else English "Thursday 3 December 2026".
+    public static func day(_ instant: Date, in zone: TimeZone, language: String) -> String {
+        let (d, _) = local(instant, zone)
+        let lang = String(language.lowercased().prefix(2))
+        let key = weekdayNames[lang] == nil ? "en" : lang
+        let weekday = weekdayNames[key]![d.weekday - 1], month = monthNames[key]![d.month - 1]
+        switch key {
+        case "da": return "\(weekday) den \(d.day). \(month) \(d.year)"
+        case "de": return "\(weekday), \(d.day). \(month) \(d.year)"
+        default: return "\(weekday) \(d.day) \(month) \(d.year)"
+        }
+    }
+
+    /// "13:00": the local time of day, 24-hour clock (all four languages).
+    public static func clock(_ instant: Date, in zone: TimeZone) -> String {
+        hhmm(local(instant, zone).1)
+    }
+
+    /// "Mon 16 Nov 10:05": short, for the lines of a staff notice's history.
+    public static func short(_ instant: Date, in zone: TimeZone) -> String {
+        let (d, minute) = local(instant, zone)
+        return "\(englishShort[d.weekday - 1]) \(d.day) \(monthNames["en"]![d.month - 1].prefix(3)) \(hhmm(minute))"
+    }
+
+    /// Opening hours as a customer reads them: da "mandag–fredag kl. 09:00–17:00", en "Monday–Friday
+    /// 09:00–17:00", de "Montag–Freitag, 09:00–17:00 Uhr", nl "maandag–vrijdag 09:00–17:00 uur" (the open weekdays
+    /// as a range when contiguous).
     public static func openingHours(_ calendar: BusinessCalendar, language: String) -> String {
         let lang = weekdayNames[String(language.lowercased().prefix(2))] != nil ? String(language.lowercased().prefix(2)) : "en"
         let names = weekdayNames[lang]!
@@ -45,7 +70,14 @@ public enum BusinessTimeFormat {
         else if order.count > 2, positions.last! - positions.first! == order.count - 1 {
             days = "\(names[order.first! - 1])–\(names[order.last! - 1])"
         } else { days = order.map { names[$0 - 1] }.joined(separator: ", ") }
-        return "\(days) \(hhmm(calendar.opensAt))–\(hhmm(calendar.closesAt))"
+        let hours = "\(hhmm(calendar.opensAt))–\(hhmm(calendar.closesAt))"
+        // A no-break space keeps "kl." and "Uhr" with the time when a mail is wrapped.
+        switch lang {
+        case "da": return "\(days) kl.\u{A0}\(hours)"
+        case "de": return "\(days), \(hours)\u{A0}Uhr"
+        case "nl": return "\(days) \(hours)\u{A0}uur"
+        default: return "\(days) \(hours)"
+        }
     }
 
     /// "2 h 15 min" style durations for staff notices.

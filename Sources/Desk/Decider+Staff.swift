@@ -106,8 +106,8 @@ extension Decider {
     func closingNote(on t: TicketState, context: IncomingContext) -> QueuedMail? {
         let customers = t.participants.filter { !policy.isStaff($0.email) }
         guard !customers.isEmpty else { return nil }
-        let body = Templates.closingNote(to: t.requester, reference: t.reference, reopenDays: policy.reopenDays,
-                                         language: t.language, policy: policy)
+        let to = Addressee(t.requester, language: t.language, customer: policy.customer(id: t.customerID))
+        let body = Templates.closingNote(to: to, reference: t.reference, reopenDays: policy.reopenDays, policy: policy)
         return QueuedMail(.closingNote, OutgoingMail(
             from: policy.supportAddress, to: [t.requester], cc: customers.filter { $0.normalized != t.requester.normalized },
             subject: SubjectLine.tagged(t.subject, reference: t.reference), messageID: context.makeMessageID(),

@@ -19,6 +19,8 @@ public struct Decider: Sendable {
             if case .newTicket(var t) = decision.outcome { t.clock = nil; decision.outcome = .newTicket(t) }
             if case .update(var t) = decision.outcome { t.clock = nil; decision.outcome = .update(t) }
         }
+        // The Date header in the configured zone's offset, so clients quote the time the mail states.
+        for i in decision.mails.indices { decision.mails[i].mail.timeZone = policy.timeZone }
         return decision
     }
 
@@ -66,14 +68,14 @@ public struct Decider: Sendable {
         case .administrator(let customer):
             return openTicket(from: from, customer: customer, newText: newText, automatic: automatic, context: context)
         case .customerUser(let customer):
-            return refuse(from: from, administratorsOnly: true, language: customer.language, newText: newText,
+            return refuse(from: from, administratorsOnly: true, customer: customer, newText: newText,
                           automatic: automatic, context: context, reason: "not an administrator of \(customer.name)")
         case .unknown:
             switch policy.unknownSenders {
             case .open:
                 return openTicket(from: from, customer: nil, newText: newText, automatic: automatic, context: context)
             case .reply:
-                return refuse(from: from, administratorsOnly: false, language: nil, newText: newText,
+                return refuse(from: from, administratorsOnly: false, customer: nil, newText: newText,
                               automatic: automatic, context: context, reason: "unknown sender")
             case .quarantine:
                 return Decision(outcome: .quarantined("unknown sender \(from.email)"), role: .quarantined,
@@ -113,7 +115,8 @@ public struct Decider: Sendable {
             }
             if answer {
                 let language = customer?.language ?? LanguageDetector.detect(m.subject + "\n" + String(m.bodyText.prefix(4000))) ?? "en"
-                let body = Templates.oversized(to: from, size: context.size, limit: policy.maxMessageBytes, language: language, policy: policy)
+                let body = Templates.oversized(to: Addressee(from, language: language, customer: customer),
+                                               size: context.size, limit: policy.maxMessageBytes, policy: policy)
                 mails.append(QueuedMail(.refusal, OutgoingMail(
                     from: policy.supportAddress, to: [from], subject: "Re: " + SubjectLine.clean(m.subject, prefix: policy.referencePrefix),
                     messageID: context.makeMessageID(), inReplyTo: m.messageID, references: m.references + [m.messageID].compactMap { $0 },
@@ -168,15 +171,16 @@ public struct Decider: Sendable {
             rootMessageID: m.messageID, lastMessageID: m.messageID, linkedTicketID: linkedTo?.id, claimedReference: claimed)
         var mails: [QueuedMail] = []
         if automatic == nil, context.automaticMailsToSender < policy.autoReplyLimitPerHour {
-            let body = Templates.acknowledgement(to: from, reference: reference, priority: priority, deadline: ticket.clock?.dueAt,
-                                                 plan: plan, language: language, policy: policy)
+            let body = Templates.acknowledgement(to: Addressee(from, language: language, customer: customer),
+                                                 reference: reference, priority: priority.priority,
+                                                 deadline: ticket.clock?.dueAt, plan: plan, policy: policy)
             var ack = reply(to: m, ticket: ticket, recipients: [from], body: body, auto: "auto-replied", context: context)
             ack.cc = copied.added
             if staff != nil { ack.inReplyTo = nil; ack.references = [] }   // the customer never saw the staff mail
             mails.append(QueuedMail(.acknowledgement, ack))
         }
         mails += staffNotification(ticket: ticket, customer: customer, plan: plan, newText: newText,
-                                   headline: staff.map { "Opened by \($0.email) for" }, context: context,
+                                   event: staff.map { .openedByStaff($0) } ?? .newTicket, context: context,
                                    notAdded: copied.notAdded)
         var summary = "opened \(reference) \(priority.priority.rawValue) (\(priority.reason))"
         if let claimed { summary += "; claimed \(claimed) not trusted" }
@@ -184,7 +188,8 @@ public struct Decider: Sendable {
         return Decision(outcome: .newTicket(ticket), role: .customer, newText: newText, mails: mails, summary: summary)
     }
 
-    func refuse(from: Address, administratorsOnly: Bool, language: String?, newText: String, automatic: AutomaticMail?,
+    func refuse(from: Address, administratorsOnly: Bool, customer: Customer?, newText: String,
+                automatic: AutomaticMail?,
                 context: IncomingContext, reason: String) -> Decision {
         var mails: [QueuedMail] = []
         // Loop guard: an answer to one of our automatic mails gets no second one, so a responder without
@@ -195,8 +200,9 @@ public struct Decider: Sendable {
         }
         if automatic == nil, context.automaticMailsToSender < policy.autoReplyLimitPerHour,
            context.refusalsLastHour < policy.refusalLimitPerHour {
-            let lang = language ?? self.language(for: nil, context: context, newText: newText)
-            let body = Templates.refusal(to: from, administratorsOnly: administratorsOnly, language: lang, policy: policy)
+            let lang = customer?.language ?? self.language(for: nil, context: context, newText: newText)
+            let body = Templates.refusal(to: Addressee(from, language: lang, customer: customer),
+                                         administratorsOnly: administratorsOnly, policy: policy)
             let m = context.message
             let mail = OutgoingMail(
                 from: policy.supportAddress, to: [from], subject: "Re: " + SubjectLine.clean(m.subject, prefix: policy.referencePrefix),
@@ -242,33 +248,39 @@ public struct Decider: Sendable {
         let copied = copiedColleagues(of: policy.customer(id: t.customerID), in: context.message, besides: from)
         for colleague in copied.added where !t.isParticipant(colleague) { t.participants.append(colleague) }
         t.lastMessageID = context.message.messageID ?? t.lastMessageID
-        let headline = ticket.status == .resolved ? "Reopened by the customer" : "Customer follow-up"
         let mails = staffNotification(ticket: t, customer: policy.customer(id: t.customerID), plan: plan, newText: newText,
-                                      headline: headline, context: context, notAdded: copied.notAdded)
+                                      event: ticket.status == .resolved ? .reopened : .followUp, context: context,
+                                      notAdded: copied.notAdded)
         return Decision(outcome: .update(t), role: .customer, newText: newText, mails: mails, summary: note)
     }
 
-    func staffNotification(ticket: TicketState, customer: Customer?, plan: SupportPlan, newText: String, headline: String?,
-                           context: IncomingContext, notAdded: [Address] = []) -> [QueuedMail] {
+    func staffNotification(ticket: TicketState, customer: Customer?, plan: SupportPlan, newText: String,
+                           event: StaffNotificationFacts.Event, context: IncomingContext,
+                           notAdded: [Address] = []) -> [QueuedMail] {
         guard !policy.staffNotify.isEmpty else { return [] }
         let m = context.message
         let files = NotificationAttachments.choose(m.attachments, limit: policy.notificationAttachmentLimit)
-        var body = Templates.staffNotification(ticket: ticket, customer: customer, deadline: ticket.clock?.dueAt, plan: plan,
-                                               newText: CustomerText.block(newText),
-                                               attachments: m.attachments.compactMap { $0.displayName.map { CustomerText.line($0, limit: 200) } })
-        if let headline { body = headline + " on " + body.dropFirst("New ticket ".count) }
-        var extra: [String] = []
-        if !m.cc.isEmpty { extra.append("Cc: " + m.cc.map(\.email).joined(separator: ", ")) }
-        if !notAdded.isEmpty {
-            extra.append("Not added to the ticket (outside the customer): "
-                         + notAdded.map(\.email).joined(separator: ", "))
+        let leftOut = Set(files.leftOut.map(\.0))
+        // Numbered as stored, so `postdesk attachment REF N` finds the same one; unnamed inline parts (a logo in a
+        // signature) are listed only when they were left out.
+        let attachments = m.attachments.enumerated().compactMap { i, a -> StaffNotificationFacts.Attachment? in
+            guard a.filename != nil || leftOut.contains(i + 1) else { return nil }
+            return StaffNotificationFacts.Attachment(number: i + 1,
+                                                     filename: CustomerText.line(a.displayName ?? "file \(i + 1)", limit: 200),
+                                                     size: a.size, attached: !leftOut.contains(i + 1))
         }
-        for (number, file) in files.leftOut {
-            extra.append("Not attached (over \(policy.notificationAttachmentLimit / 1_048_576) MB in all): "
-                         + "\(file.filename ?? "file \(number)") — postdesk attachment \(ticket.reference) \(number) -o FILE")
+        let body = Templates.staffNotification(StaffNotificationFacts(
+            event: event, reference: ticket.reference, subject: ticket.subject, priority: ticket.priority,
+            from: ticket.requester, cc: m.cc, notAdded: notAdded, customerName: customer?.name, planName: plan.name,
+            deadline: ticket.clock?.dueAt, timeZone: plan.calendar.timeZone, attachments: attachments,
+            claimedReference: ticket.claimedReference, text: CustomerText.block(newText)))
+        let label: String
+        switch event {
+        case .newTicket: label = "New \(ticket.priority.priority.rawValue)"
+        case .openedByStaff(let staff): label = "New \(ticket.priority.priority.rawValue), opened by \(staff.email)"
+        case .followUp: label = "Customer follow-up"
+        case .reopened: label = "Reopened by the customer"
         }
-        if !extra.isEmpty { body += "\n\n" + extra.joined(separator: "\n") }
-        let label = headline == nil ? "New \(ticket.priority.priority.rawValue)" : (headline ?? "")
         let mail = OutgoingMail(
             from: policy.supportAddress, to: policy.staffNotify, replyTo: policy.supportAddress,
             subject: "\(ticket.reference.tag) \(label): \(ticket.subject)", messageID: context.makeMessageID(),

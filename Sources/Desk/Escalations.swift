@@ -4,7 +4,9 @@ import MIME
 /// Warnings before a reaction target and breach notices after it, each once per clock.
 public enum Escalations {
     /// The notice due for this ticket at `now`, with the ticket marked so it is not sent again; nil when none is due.
-    public static func due(_ ticket: TicketState, policy: Policy, now: Date, makeMessageID: () -> String) -> (ticket: TicketState, mail: QueuedMail?)? {
+    /// `history` is what the store knows of the ticket (the request's text, the acknowledgement, who was told).
+    public static func due(_ ticket: TicketState, policy: Policy, now: Date, history: TicketHistory = TicketHistory(),
+                           makeMessageID: () -> String) -> (ticket: TicketState, mail: QueuedMail?)? {
         guard ticket.status == .open, let clock = ticket.clock else { return nil }
         let kind: EscalationKind
         if now >= clock.dueAt, !clock.breachSent {
@@ -26,11 +28,12 @@ public enum Escalations {
         if kind == .breach { marked.clock?.breachSent = true }
         // With nobody configured to tell, the clock is still marked so the check does not repeat.
         guard !recipients.isEmpty else { return (marked, nil) }
-        let text = Templates.escalation(kind, ticket: ticket, customer: customer, plan: plan, now: now)
+        let text = Templates.escalation(EscalationFacts(kind, ticket: ticket, customer: customer, plan: plan, now: now,
+                                                        history: history))
         let mail = OutgoingMail(
             from: policy.supportAddress, to: recipients, replyTo: policy.supportAddress, subject: text.subject,
             messageID: makeMessageID(), inReplyTo: ticket.lastMessageID, references: ticket.referenceChain(parent: nil),
-            date: now, autoSubmitted: "auto-generated",
+            date: now, timeZone: policy.timeZone, autoSubmitted: "auto-generated",
             extraHeaders: [.init("X-Postdesk-Escalation", kind.rawValue), .init("X-Postdesk-Ticket", ticket.reference.description)],
             body: text.body)
         return (marked, QueuedMail(kind == .breach ? .escalationBreach : .escalationWarning, mail))

@@ -66,9 +66,14 @@ public struct Customer: Sendable, Equatable {
     public var csm: Address?
     /// Preferred language for mails ("da", "en", "de", "nl"); nil = detect from the mail.
     public var language: String?
+    /// `du`/`De`, `Sie`/`du`, `u`/`je` in mails to this customer; nil = the language's usual form (`Formality.usual`).
+    public var formality: Formality?
+    /// Known salutations by lower-cased address, for "Guten Tag Herr Wagner,"; without one the greeting is neutral.
+    public var salutations: [String: Salutation]
 
     public init(id: String, name: String, domains: [String], administrators: [String], plan: String,
-                csm: Address? = nil, language: String? = nil) {
+                csm: Address? = nil, language: String? = nil, formality: Formality? = nil,
+                salutations: [String: Salutation] = [:]) {
         self.id = id
         self.name = name
         self.domains = domains.map { $0.lowercased() }
@@ -76,6 +81,8 @@ public struct Customer: Sendable, Equatable {
         self.plan = plan
         self.csm = csm
         self.language = language
+        self.formality = formality
+        self.salutations = Dictionary(salutations.map { ($0.key.lowercased(), $0.value) }) { a, _ in a }
     }
 }
 
@@ -113,14 +120,17 @@ public struct Policy: Sendable {
     /// When set, staff mail counts only with DKIM or SPF pass for the staff domain in an
     /// Authentication-Results header from this authserv-id (our receiving server).
     public var staffAuthservID: String?
+    /// The configured zone: times in mails and the offset of their Date header.
+    public var timeZone: TimeZone
 
     public init(supportAddress: Address, referencePrefix: String = "PD", plans: [String: SupportPlan],
                 customers: [Customer] = [], staffAddresses: [String] = [], staffDomains: [String] = [],
                 staffNotify: [Address] = [], teamLead: Address? = nil, unknownSenders: UnknownSenderPolicy = .reply,
                 defaultPlan: String = "standard", defaultPriority: Priority = .p3, reopenDays: Int = 14,
                 restartClockOnFollowUp: Bool = true, knowledgeBaseURL: String? = nil,
-                maxMessageBytes: Int = 25 * 1024 * 1024, autoReplyLimitPerHour: Int = 10, staffAuthservID: String? = nil,
-                refusalLimitPerHour: Int = 60, notificationAttachmentLimit: Int = 10 * 1024 * 1024) {
+                maxMessageBytes: Int = 25 * 1024 * 1024, autoReplyLimitPerHour: Int = 10,
+                staffAuthservID: String? = nil, refusalLimitPerHour: Int = 60,
+                notificationAttachmentLimit: Int = 10 * 1024 * 1024, timeZone: TimeZone? = nil) {
         self.supportAddress = supportAddress
         self.referencePrefix = referencePrefix
         self.plans = plans
@@ -140,6 +150,8 @@ public struct Policy: Sendable {
         self.staffAuthservID = staffAuthservID
         self.refusalLimitPerHour = refusalLimitPerHour
         self.notificationAttachmentLimit = notificationAttachmentLimit
+        // Every plan's calendar is in the configured zone; without plans there is nothing to show times for.
+        self.timeZone = timeZone ?? plans.values.first?.calendar.timeZone ?? TimeZone(identifier: "UTC")!
     }
 
     public func plan(named name: String) -> SupportPlan? { plans[name] }

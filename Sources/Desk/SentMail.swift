@@ -41,13 +41,12 @@ public struct DeliveryFailure: Sendable, Equatable {
                           makeMessageID: () -> String) -> DeliveryFailure {
         var notice: QueuedMail?
         if mail.kind != .deliveryFailure, !policy.staffNotify.isEmpty {
-            let subject = (mail.ticketReference.map { $0.tag + " " } ?? "") + "Delivery failed: " + mail.subject
-            let body = Templates.deliveryFailure(recipients: mail.recipients, subject: mail.subject,
-                                                 messageID: mail.messageID, why: why)
+            let text = Templates.deliveryFailure(reference: mail.ticketReference, recipients: mail.recipients,
+                                                 subject: mail.subject, messageID: mail.messageID, serverSaid: why)
             notice = QueuedMail(.deliveryFailure, OutgoingMail(
-                from: policy.supportAddress, to: policy.staffNotify, replyTo: policy.supportAddress, subject: subject,
-                messageID: makeMessageID(), inReplyTo: mail.messageID, date: at, autoSubmitted: "auto-generated",
-                body: body))
+                from: policy.supportAddress, to: policy.staffNotify, replyTo: policy.supportAddress,
+                subject: text.subject, messageID: makeMessageID(), inReplyTo: mail.messageID, date: at,
+                timeZone: policy.timeZone, autoSubmitted: "auto-generated", body: text.body))
         }
         return DeliveryFailure(outboxID: mail.outboxID, why: why, ticketID: mail.ticketID, notice: notice)
     }

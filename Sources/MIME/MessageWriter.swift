@@ -13,7 +13,7 @@ public enum MessageWriter {
             appendFolded(name + ": " + value, to: &out)
             out.append(13); out.append(10)
         }
-        add("Date", rfc5322Date(mail.date))
+        add("Date", rfc5322Date(mail.date, offsetSeconds: mail.timeZone?.secondsFromGMT(for: mail.date) ?? 0))
         add("From", address(mail.from))
         if !mail.to.isEmpty { add("To", mail.to.map(address).joined(separator: ", ")) }
         if !mail.cc.isEmpty { add("Cc", mail.cc.map(address).joined(separator: ", ")) }
@@ -159,12 +159,17 @@ public enum MessageWriter {
         }
     }
 
-    /// "Sun, 22 Nov 2026 02:42:22 +0000" — formatted by hand: a DateFormatter per mail cost more than the rest of rendering.
-    public static func rfc5322Date(_ date: Date) -> String {
-        let t = UTCTime(date)
+    /// "Sun, 22 Nov 2026 03:42:22 +0100" — formatted by hand: a DateFormatter per mail cost more than the rest of
+    /// rendering. The wall-clock time is the instant moved by the offset, then broken down as UTC.
+    public static func rfc5322Date(_ date: Date, offsetSeconds: Int = 0) -> String {
+        let t = UTCTime(date.addingTimeInterval(Double(offsetSeconds)))
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return "\(days[t.weekday]), \(t.day) \(months[t.monthIndex]) \(t.year) \(t.hour):\(t.minute):\(t.second) +0000"
+        let minutes = abs(offsetSeconds) / 60
+        let offset = (offsetSeconds < 0 ? "-" : "+") + String(minutes / 60).leftPadded(to: 2)
+            + String(minutes % 60).leftPadded(to: 2)
+        return "\(days[t.weekday]), \(t.day) \(months[t.monthIndex]) \(t.year) \(t.hour):\(t.minute):\(t.second) "
+            + offset
     }
 }
 

@@ -12,6 +12,9 @@ public struct OutgoingMail: Sendable, Equatable, Codable {
     public var inReplyTo: String?
     public var references: [String]
     public var date: Date
+    /// The zone whose offset the Date header carries (nil: +0000); the configured zone, so a client quoting the mail
+    /// shows the time its text states.
+    public var timeZone: TimeZone?
     /// RFC 3834: `auto-replied` for acknowledgements, `auto-generated` for notices; nil for relayed human replies.
     public var autoSubmitted: String?
     public var extraHeaders: [ExtraHeader]
@@ -30,8 +33,8 @@ public struct OutgoingMail: Sendable, Equatable, Codable {
 
     public init(from: Address, to: [Address], cc: [Address] = [], replyTo: Address? = nil, subject: String,
                 messageID: String, inReplyTo: String? = nil, references: [String] = [], date: Date,
-                autoSubmitted: String? = nil, extraHeaders: [ExtraHeader] = [], body: String,
-                attachments: [Attachment] = []) {
+                timeZone: TimeZone? = nil, autoSubmitted: String? = nil, extraHeaders: [ExtraHeader] = [],
+                body: String, attachments: [Attachment] = []) {
         self.from = from
         self.to = to
         self.cc = cc
@@ -41,6 +44,7 @@ public struct OutgoingMail: Sendable, Equatable, Codable {
         self.inReplyTo = inReplyTo
         self.references = references
         self.date = date
+        self.timeZone = timeZone
         self.autoSubmitted = autoSubmitted
         self.extraHeaders = extraHeaders
         self.body = body

@@ -287,7 +287,7 @@ let extended = BusinessCalendar.extended()
         #expect(BusinessTimeFormat.deadline(d, in: z, language: "de") == "Montag, 30. März 2026, 09:00 Uhr")
         #expect(BusinessTimeFormat.deadline(d, in: z, language: "nl") == "maandag 30 maart 2026 om 09:00")
         #expect(BusinessTimeFormat.iso(d, in: z) == "2026-03-30T09:00:00+02:00")
-        #expect(BusinessTimeFormat.openingHours(standard, language: "da") == "mandag–fredag 09:00–17:00")
+        #expect(BusinessTimeFormat.openingHours(standard, language: "da") == "mandag–fredag kl.\u{A0}09:00–17:00")
         #expect(BusinessTimeFormat.openingHours(extended, language: "en") == "Monday–Friday 08:00–22:00")
     }
 }

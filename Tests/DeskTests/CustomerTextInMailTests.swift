@@ -17,8 +17,9 @@ import MIME
     @Test func crlfInTheNameWritesNoParagraphOfItsOwn() throws {
         let payload = "=?utf-8?q?Kunde,=0D=0A=0D=0ADin_konto_lukkes._Log_ind_p=C3=A5_https://evil.test/login=0D=0A?="
         let body = try #require(bodies(from: payload + " <victim@bank.test>").first)
-        let name = "Kunde, Din konto lukkes. Log ind på https://evil.test/login,\n"
-        #expect(body.hasPrefix("Hello " + name) || body.hasPrefix("Hej " + name), "\(body.prefix(120))")
+        let greeting = body.components(separatedBy: "\n").first ?? ""
+        #expect(greeting.hasPrefix("Hello") || greeting.hasPrefix("Hej"), "\(body.prefix(120))")
+        #expect(!body.contains("evil.test/login\n\n"), "no paragraph break after the attacker's text")
         #expect(!body.components(separatedBy: "\n").contains { $0.hasPrefix("Din konto lukkes") })
         #expect(!body.contains("\r"))
     }
@@ -30,6 +31,6 @@ import MIME
         for body in all {
             #expect(!body.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E }, "\(body.prefix(80))")
         }
-        #expect(all.contains { $0.hasPrefix("Hej Mette Holm,") || $0.hasPrefix("Hello Mette Holm,") })
+        #expect(all.contains { $0.hasPrefix("Hej Mette,") || $0.hasPrefix("Hello Mette,") }, "greeted by first name")
     }
 }

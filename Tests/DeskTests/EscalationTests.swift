@@ -39,6 +39,49 @@ import MIME
         #expect(Escalations.due(t, policy: policy, now: start.addingTimeInterval(300 * 60), makeMessageID: ids) == nil)
     }
 
+    /// Time left is rounded up: 2 min 59 s reads "3 min"; overdue time is rounded down.
+    @Test func timeLeftRoundsUp() {
+        let t = extendedTicket(.p1).state
+        let due = t.clock!.dueAt
+        func headline(_ kind: EscalationKind, _ now: Date) -> String {
+            Templates.escalation(EscalationFacts(kind, ticket: t, customer: nil, plan: TestDesk.extended, now: now))
+                .body
+        }
+        #expect(headline(.warning, due.addingTimeInterval(-179)).hasPrefix("Reaction due in 3 min of business time,"))
+        #expect(headline(.warning, due.addingTimeInterval(-180)).hasPrefix("Reaction due in 3 min of business time,"))
+        #expect(headline(.warning, due.addingTimeInterval(-181)).hasPrefix("Reaction due in 4 min of business time,"))
+        #expect(headline(.warning, due.addingTimeInterval(-3600)).hasPrefix("Reaction due in 1 h of business time, by"))
+        #expect(headline(.breach, due.addingTimeInterval(119)).hasPrefix("Reaction target missed, overdue by 1 min"))
+        #expect(headline(.breach, due.addingTimeInterval(59)).hasPrefix("Reaction target missed (it was"))
+        #expect(headline(.breach, due.addingTimeInterval(121)).hasPrefix("Reaction target missed, overdue by 2 min"))
+    }
+
+    /// What the store knows shows in the notice; what it does not know is left out rather than guessed.
+    @Test func historyFactsAppearOnlyWhenKnown() {
+        let t = extendedTicket(.p1).state
+        let bare = Templates.escalation(EscalationFacts(.warning, ticket: t, customer: nil, plan: TestDesk.extended,
+                                                        now: t.clock!.warnAt)).body
+        #expect(!bare.contains("Acknowledged:") && !bare.contains("Phone:") && !bare.contains("The request:"))
+        #expect(bare.contains("Came in:      Monday 16 November 2026 at 10:00 CET"))
+        #expect(!bare.contains("Clock from:"))
+        var reopened = t
+        reopened.clock = ReactionClock.start(at: start.addingTimeInterval(86_400), priority: .p1,
+                                             plan: TestDesk.extended)
+        let history = TicketHistory(requestText: "Alles steht.\n\nGruß\nOliver\nTel. 040 1234567", requestedAt: start,
+                                    acknowledgement: .withheld("hourly cap reached"))
+        let full = Templates.escalation(EscalationFacts(.breach, ticket: reopened, customer: nil,
+                                                        plan: TestDesk.extended,
+                                                        now: reopened.clock!.dueAt, history: history)).body
+        #expect(full.contains("Came in:      Monday 16 November 2026 at 10:00 CET"))
+        #expect(full.contains("Clock from:   Tuesday 17 November 2026 at 10:00 CET"))
+        #expect(full.contains("Acknowledged: no — hourly cap reached"))
+        #expect(full.contains("Phone:        040 1234567"))
+        #expect(full.contains("Requester:    Oliver <admin@bergmann.test> (name from the signature)"))
+        #expect(full.contains("----\nAlles steht.\n----"))
+        #expect(full.contains("  nothing: no reply and no note"))
+        #expect(full.contains("Start it with #reply to answer the customer."))
+    }
+
     @Test func standardPlanWarnsTeamLead() throws {
         var t = extendedTicket(.p3).state
         t.customerID = "nordlys"

@@ -106,7 +106,9 @@ import Testing
         let d = Decider(policy: policy).decide(TestDesk.context(MessageParser.parse(raw), at: monday10))
         let note = try #require(d.mails.first { $0.kind == .staffNotification })
         #expect(note.mail.attachments.map(\.filename) == ["a.log"])
-        #expect(note.mail.body.contains("b.log — postdesk attachment PD-2026-000001 2 -o FILE"))
+        #expect(note.mail.body.contains("2. b.log (")
+                && note.mail.body.contains("not attached; save it with\n"
+                                           + "     postdesk attachment PD-2026-000001 2 -o FILE"))
     }
 
     @Test func copiedColleaguesJoinAndGetTheAcknowledgementOutsidersDoNot() throws {
@@ -120,8 +122,8 @@ import Testing
         #expect(ack.mail.to.map(\.email) == ["mette@nordlys.test"])
         #expect(ack.mail.cc.map(\.email) == ["lars@nordlys.test"])
         let note = try #require(d.mails.first { $0.kind == .staffNotification })
-        #expect(note.mail.body.contains("Cc: lars@nordlys.test, friend@other.test"))
-        #expect(note.mail.body.contains("Not added to the ticket (outside the customer): friend@other.test"))
+        #expect(note.mail.body.contains("Cc:        Lars <lars@nordlys.test>, friend@other.test"))
+        #expect(note.mail.body.contains("Not added: friend@other.test (outside the customer)"))
         // A later relay goes To the requester with the colleague in Cc.
         var stored = ticket
         stored.id = 7

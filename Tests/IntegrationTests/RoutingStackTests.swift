@@ -100,7 +100,7 @@ struct RoutingStackTests {
         let agent = try StackIMAP(stack, user: "agent1@example.test")
         let notes = try agent.waitFor("INBOX", "SUBJECT \(StackIMAP.q(desk.token)) FROM \"support@example.test\"")
         try #require(notes.count == 1)
-        #expect(try agent.fetch("INBOX", uid: notes[0]).contains("Cc: customer2@customer.test"))
+        #expect(try agent.fetch("INBOX", uid: notes[0]).contains("Cc:        Customer Two <customer2@customer.test>"))
     }
 
     /// After a phone call agent1 writes `#open customer2@customer.test`: a ticket opens for customer2, who receives

@@ -86,6 +86,30 @@ import Testing
         }
     }
 
+    /// The Date header carries the mail's zone offset, winter and summer, and still names the same instant.
+    @Test func dateHeaderUsesTheMailsZoneOffset() {
+        let zone = TimeZone(identifier: "Europe/Copenhagen")!
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        for seconds in [1_796_205_600.0, 1_782_900_000, 1_774_746_000, 1_774_742_399] {   // Dec, Jul, the DST switch
+            let date = Date(timeIntervalSince1970: seconds)
+            var mail = OutgoingMail(from: Address(email: "support@example.test"), to: [Address(email: "a@b.test")],
+                                    subject: "x", messageID: "id@example.test", date: date, timeZone: zone, body: "x")
+            let header = String(decoding: MessageWriter.render(mail), as: UTF8.self).components(separatedBy: "\r\n")[0]
+            #expect(header == "Date: " + formatter.string(from: date))
+            #expect(header.hasSuffix(zone.isDaylightSavingTime(for: date) ? "+0200" : "+0100"))
+            let wholeSeconds = date.timeIntervalSince1970.rounded(.down)
+            #expect(RFC5322Date.parse(String(header.dropFirst(6))) == Date(timeIntervalSince1970: wholeSeconds))
+            mail.timeZone = nil
+            #expect(String(decoding: MessageWriter.render(mail), as: UTF8.self).hasPrefix("Date: "
+                + MessageWriter.rfc5322Date(date) + "\r\n"))
+        }
+        #expect(MessageWriter.rfc5322Date(Date(timeIntervalSince1970: 0), offsetSeconds: -(3 * 3600 + 30 * 60))
+                == "Wed, 31 Dec 1969 20:30:00 -0330")
+    }
+
     @Test func quotedPrintableRoundTripsLongLines() {
         let body = String(repeating: "æøå ", count: 60) + "\nend="
         let encoded = QuotedPrintable.encode(body)

@@ -47,7 +47,7 @@ import MIME
         let parsedAck = MessageParser.parse(Array(ack.utf8))
         #expect(parsedAck.subject.hasPrefix("[PD-2026-000001] "))
         #expect(parsedAck.bodyText.contains("PD-2026-000001"))
-        #expect(parsedAck.bodyText.contains("Prioritet:"))
+        #expect(parsedAck.bodyText.replacingOccurrences(of: "\n", with: " ").contains("med prioritet P"))
         #expect(parsedAck.bodyText.contains("https://kb.example.test"))
 
         // The staff reply reached the customer from the support address, quoted history removed.

@@ -113,6 +113,13 @@ public struct Policy: Sendable {
     /// When set, staff mail counts only with DKIM or SPF pass for the staff domain in an
     /// Authentication-Results header from this authserv-id (our receiving server).
     public var staffAuthservID: String?
+    /// Staff away by configuration (normalized); `#away` by mail adds to these. An away owner's follow-ups go to
+    /// the notify list.
+    public var awayStaff: [String] = []
+    /// The short "answered by" note to the notify list: each, gathered daily, or off.
+    public var answeredNotes: AnsweredNotes = .each
+    /// Notices to one person within this many seconds go out as one digest (0: each alone).
+    public var noticeDigestSeconds: Double = 300
 
     public init(supportAddress: Address, referencePrefix: String = "PD", plans: [String: SupportPlan],
                 customers: [Customer] = [], staffAddresses: [String] = [], staffDomains: [String] = [],

@@ -38,9 +38,11 @@ public enum PostdeskCommand {
                 details: "Prints the reaction deadline as RFC 3339 with offset, or an empty line when the plan sets no target.\n"
                     + "--at takes RFC 3339 (e.g. 2026-12-02T09:30:00+01:00), years 1970–9999.", run: due),
         Command(name: "tickets",
-                synopsis: "tickets [--open] [--mine ADDR] [--customer ID] [--overdue] [--priority P] [--json] [--config FILE]",
+                synopsis: "tickets [--open] [--mine ADDR] [--customer ID] [--overdue] [--priority P] [--json] "
+                    + "[--config FILE]",
                 summary: "list tickets (filters combine)",
-                details: "Reference, status, priority, owner, requester, subject, created, reaction due, first response.\n"
+                details: "Reference, status, priority, owner, requester, subject, created, reaction due, "
+                    + "first response.\n"
                     + "--open: not resolved; --mine ADDR: owned by ADDR; --customer ID: of that customer;\n"
                     + "--overdue: waiting for staff past the reaction target; --priority P1…P5.", run: tickets),
         Command(name: "show", synopsis: "show REF [--config FILE]", summary: "one ticket and its messages",
@@ -235,11 +237,13 @@ public enum PostdeskCommand {
             print(json(list))
             return 0
         }
-        let header = ["REFERENCE", "STATUS", "PRIO", "OWNER", "REQUESTER", "SUBJECT", "CREATED", "REACT BY", "FIRST RESPONSE"]
+        let header = ["REFERENCE", "STATUS", "PRIO", "OWNER", "REQUESTER", "SUBJECT", "CREATED", "REACT BY",
+                      "FIRST RESPONSE"]
         let table = rows.map { r -> [String] in
             let t = r.state
             let subject = t.subject.count > 40 ? String(t.subject.prefix(39)) + "…" : t.subject
-            return [t.reference.description, t.status.rawValue, t.priority.priority.rawValue, t.owner ?? "-", t.requester.email, subject,
+            return [t.reference.description, t.status.rawValue, t.priority.priority.rawValue, t.owner ?? "-",
+                    t.requester.email, subject,
                     local(t.createdAt), local(t.clock?.dueAt), local(t.firstResponseAt)]
         }
         print(TextTable.render(header: header, rows: table))
@@ -336,7 +340,8 @@ public enum PostdeskCommand {
             try args.finish()
             guard let n = Int64(id), let q = try store.quarantined(id: n) else { throw FailureError("no quarantined mail \(id)") }
             // One writer: `print` is buffered, so mixed with a direct write the Reason line landed after the mail.
-            FileHandle.standardOutput.write(Data("Reason: \(q.reason)\nSource: \(q.source) \(q.key)\n\n".utf8) + Data(q.raw))
+            let head = Data("Reason: \(q.reason)\nSource: \(q.source) \(q.key)\n\n".utf8)
+            FileHandle.standardOutput.write(head + Data(q.raw))
         case "retry":
             let id = try args.positional("ID")
             try args.finish()

@@ -28,7 +28,8 @@ extension ConfigReader {
         if answered == nil {
             issue("staff.answeredNotes", "\"\(answeredText)\" is not a choice", "use each, daily or off")
         }
-        let digestMinutes = number(root, "noticeDigestMinutes", path: "noticeDigestMinutes", default: 5, range: 0...1440)
+        let digestMinutes = number(root, "noticeDigestMinutes", path: "noticeDigestMinutes", default: 5,
+                                   range: 0...1440)
         let authserv = optionalString(staff, "requireAuthenticationFrom", path: "staff.requireAuthenticationFrom",
                                       example: "\"mx.example.com\"")
         let unknownText = string(root, "unknownSenders", path: "unknownSenders", default: "reply",

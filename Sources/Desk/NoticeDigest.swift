@@ -18,9 +18,8 @@ public enum NoticeDigest {
         var tickets: [String] = []
         var sections: [String] = [OwnershipTexts.digestIntro(notices.count)]
         for notice in notices {
-            for id in notice.mail.references + [notice.mail.inReplyTo].compactMap({ $0 }) where !references.contains(id) {
-                references.append(id)
-            }
+            let thread = notice.mail.references + [notice.mail.inReplyTo].compactMap { $0 }
+            for id in thread where !references.contains(id) { references.append(id) }
             let ticket = notice.mail.extraHeaders.first { $0.name == "X-Postdesk-Ticket" }?.value
             if let ticket, !tickets.contains(ticket) { tickets.append(ticket) }
             sections.append("── " + notice.mail.subject + "\n\n" + notice.mail.body)
@@ -28,7 +27,8 @@ public enum NoticeDigest {
         return QueuedMail(.noticeDigest, OutgoingMail(
             from: policy.supportAddress, to: [recipient], replyTo: policy.supportAddress,
             subject: OwnershipTexts.digestSubject(tickets), messageID: messageID, references: references, date: now,
-            autoSubmitted: "auto-generated", extraHeaders: [.init("X-Postdesk-Ticket", tickets.joined(separator: ", "))],
+            autoSubmitted: "auto-generated",
+            extraHeaders: [.init("X-Postdesk-Ticket", tickets.joined(separator: ", "))],
             body: sections.joined(separator: "\n\n")))
     }
 }

@@ -33,7 +33,8 @@ public struct StaffCommands: Sendable, Equatable {
 
     /// Whether the first lines held any command.
     public var isEmpty: Bool {
-        priority == nil && !note && !reply && !close && !reopen && open == nil && !take && assign == nil && !away && !back
+        priority == nil && !note && !reply && !close && !reopen && open == nil
+            && !take && assign == nil && !away && !back
     }
 
     public static func parse(_ body: String) -> StaffCommands {

@@ -22,9 +22,9 @@ extension Pipeline {
                     log.info("outbox.recovered", [("message_id", item.messageID)])
                 }
                 // "Did the customer's acknowledgement go out?" is answered from the log.
+                let ref = try item.ticketID.flatMap { try store.ticket(id: $0) }?.reference.description ?? ""
                 log.info("mail.sent", [("kind", item.kind.rawValue), ("to", item.recipients.joined(separator: ",")),
-                                       ("ref", try item.ticketID.flatMap { try store.ticket(id: $0) }?.reference.description
-                                            ?? ""), ("message_id", item.messageID)])
+                                       ("ref", ref), ("message_id", item.messageID)])
             } catch let error as SendError {
                 summary.sendFailures += 1
                 switch error {

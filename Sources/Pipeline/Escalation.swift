@@ -68,8 +68,8 @@ extension Pipeline {
                   let mail = NoticeDigest.mail(group.map(\.notice), to: first.recipient, policy: policy, now: instant,
                                                messageID: makeMessageID()) else { continue }
             try store.transaction {
-                try store.enqueue(mail, raw: MessageWriter.render(mail.mail), ticketID: group.count == 1 ? first.ticketID : nil,
-                                  at: instant)
+                try store.enqueue(mail, raw: MessageWriter.render(mail.mail),
+                                  ticketID: group.count == 1 ? first.ticketID : nil, at: instant)
                 try store.markNoticesSent(group.map(\.id), at: instant)
             }
             if group.count > 1 {

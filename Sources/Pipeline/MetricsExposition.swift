@@ -13,12 +13,15 @@ struct MetricsExposition {
         family(name, help, "gauge", samples.map { ($0.0, Self.number($0.1)) })
     }
 
-    private mutating func family(_ name: String, _ help: String, _ type: String, _ samples: [([(String, String)], String)]) {
+    private mutating func family(_ name: String, _ help: String, _ type: String,
+                                 _ samples: [([(String, String)], String)]) {
         let full = "postdesk_" + name
-        text += "# HELP \(full) \(help.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n"))\n"
+        let helpText = help.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
+        text += "# HELP \(full) \(helpText)\n"
         text += "# TYPE \(full) \(type)\n"
         for (labels, value) in samples {
-            let rendered = labels.isEmpty ? "" : "{" + labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
+            let pairs = labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }
+            let rendered = labels.isEmpty ? "" : "{" + pairs.joined(separator: ",") + "}"
             text += full + rendered + " " + value + "\n"
         }
     }

@@ -80,7 +80,8 @@ extension Pipeline {
                   metrics.counters.sorted { $0.key < $1.key }.map { ([("kind", $0.key)], $0.value) })
         m.gauge("open_tickets", "Tickets not resolved, by priority and plan.",
                 f.openTickets.sorted { $0.key < $1.key }.flatMap { priority, plans in
-                    plans.sorted { $0.key < $1.key }.map { ([("priority", priority), ("plan", $0.key)], Double($0.value)) }
+                    plans.sorted { $0.key < $1.key }
+                        .map { ([("priority", priority), ("plan", $0.key)], Double($0.value)) }
                 })
         m.gauge("tickets_past_due", "Tickets waiting for staff past their reaction target.", [([], Double(f.pastDue))])
         m.gauge("oldest_unanswered_request_age_seconds", "Age of the oldest request waiting for staff.",

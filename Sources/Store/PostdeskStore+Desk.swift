@@ -52,7 +52,8 @@ extension PostdeskStore {
     }
 
     public func acknowledgementWithheld(ticketID: Int64) throws -> String? {
-        try db.query("SELECT acknowledgement_withheld AS w FROM tickets WHERE id = ?", [.int(ticketID)]).first?.text("w")
+        try db.query("SELECT acknowledgement_withheld AS w FROM tickets WHERE id = ?", [.int(ticketID)])
+            .first?.text("w")
     }
 
     // MARK: repeated texts
@@ -94,7 +95,8 @@ extension PostdeskStore {
                   AND d.grouping = n.grouping AND d.due_at <= ?)
             ORDER BY n.recipient, n.grouping, n.id
             """, [SQLValue(now)]).compactMap { row in
-            guard let id = row.int("id"), let email = row.text("recipient"), let kind = MailKind(rawValue: row.text("kind") ?? ""),
+            guard let id = row.int("id"), let email = row.text("recipient"),
+                  let kind = MailKind(rawValue: row.text("kind") ?? ""),
                   let mail = try? JSONDecoder().decode(OutgoingMail.self, from: Data((row.text("mail") ?? "").utf8))
             else { return nil }
             return HeldNotice(id: id, recipient: Address(name: row.text("recipient_name"), email: email),
@@ -137,7 +139,9 @@ extension PostdeskStore {
         for row in try db.query("SELECT outcome, COUNT(*) AS n FROM intake GROUP BY outcome") {
             f.mailsTaken[row.text("outcome") ?? ""] = Int(row.int("n") ?? 0)
         }
-        for row in try db.query("SELECT kind, status, COUNT(*) AS n FROM outbox WHERE status != 'pending' GROUP BY kind, status") {
+        for row in try db.query("""
+            SELECT kind, status, COUNT(*) AS n FROM outbox WHERE status != 'pending' GROUP BY kind, status
+            """) {
             let n = Int(row.int("n") ?? 0), kind = row.text("kind") ?? ""
             if row.text("status") == "sent" { f.mailsSent[kind] = n } else { f.mailsFailed[kind] = n }
         }

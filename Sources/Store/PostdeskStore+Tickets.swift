@@ -47,8 +47,8 @@ extension PostdeskStore {
         try db.query("""
             INSERT INTO tickets (reference, status, priority, priority_reason, customer_id, plan, requester_email, requester_name,
                 participants, subject, language, created_at, resolved_at, first_response_at, clock_started_at, due_at, warn_at,
-                warning_sent, breach_sent, root_message_id, last_message_id, linked_ticket_id, claimed_reference, owner, updated_at,
-                first_due_at)
+                warning_sent, breach_sent, root_message_id, last_message_id, linked_ticket_id, claimed_reference, owner,
+                updated_at, first_due_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, ticketValues(t) + [SQLValue(at), SQLValue(t.clock?.dueAt)])
         return db.lastInsertID

@@ -9,8 +9,9 @@ struct OwnershipTests {
     let monday10 = TestDesk.at(2026, 11, 16, 10)
 
     func owned(by owner: String?) -> TicketState {
-        var t = TestDesk.open(TestDesk.mail(from: "Mette <mette@nordlys.test>", subject: "Printer problem",
-                                            body: "Printer in the office does not work.", id: "m1@nordlys.test"), at: monday10)
+        let first = TestDesk.mail(from: "Mette <mette@nordlys.test>", subject: "Printer problem",
+                                  body: "Printer in the office does not work.", id: "m1@nordlys.test")
+        var t = TestDesk.open(first, at: monday10)
         t.owner = owner
         t.status = .answered
         return t
@@ -32,11 +33,12 @@ struct OwnershipTests {
 
     @Test func aFollowUpGoesToTheOwnerAndToTheNotifyListWhileTheOwnerIsAway() {
         let ticket = owned(by: "agent1@example.test")
-        let present = decider.decide(TestDesk.context(followUp(), at: monday10.addingTimeInterval(600), byHeader: ticket))
+        let later = monday10.addingTimeInterval(600)
+        let present = decider.decide(TestDesk.context(followUp(), at: later, byHeader: ticket))
         #expect(present.mails.map(\.kind) == [.staffNotification])
         #expect(present.mails.first?.mail.to.map(\.email) == ["agent1@example.test"])
 
-        var context = TestDesk.context(followUp(), at: monday10.addingTimeInterval(600), byHeader: ticket)
+        var context = TestDesk.context(followUp(), at: later, byHeader: ticket)
         context.awayStaff = ["agent1@example.test"]
         let away = decider.decide(context)
         #expect(away.mails.first?.mail.to.map(\.email) == ["agents@example.test"])
@@ -62,7 +64,8 @@ struct OwnershipTests {
         #expect(taken.mails.isEmpty, "a bare #take writes to nobody")
         let assign = TestDesk.mail(from: "agent2@example.test", subject: "Re: [PD-2026-000001] Printer problem",
                                    body: "#assign agent1@example.test", id: "s2@example.test")
-        #expect(d.decide(TestDesk.context(assign, at: monday10, bySubject: ticket)).ticket?.owner == "agent1@example.test")
+        let assigned = d.decide(TestDesk.context(assign, at: monday10, bySubject: ticket))
+        #expect(assigned.ticket?.owner == "agent1@example.test")
         let outsider = TestDesk.mail(from: "agent2@example.test", subject: "Re: [PD-2026-000001] Printer problem",
                                      body: "#assign mette@nordlys.test", id: "s3@example.test")
         let refused = d.decide(TestDesk.context(outsider, at: monday10, bySubject: ticket))
@@ -80,8 +83,9 @@ struct OwnershipTests {
     @Test func theAnsweredNoteNamesWhoHasTheTicketAndCanBeSwitchedOff() {
         let ticket = TestDesk.open(TestDesk.mail(from: "Mette <mette@nordlys.test>", subject: "Printer problem",
                                                  body: "Broken.", id: "m1@nordlys.test"), at: monday10)
-        let reply = TestDesk.mail(from: "Anna Jensen <agent1@example.test>", subject: "Re: [PD-2026-000001] Printer problem",
-                                  body: "Restart it, please.", id: "a1@example.test")
+        let reply = TestDesk.mail(from: "Anna Jensen <agent1@example.test>",
+                                  subject: "Re: [PD-2026-000001] Printer problem", body: "Restart it, please.",
+                                  id: "a1@example.test")
         let d = decider.decide(TestDesk.context(reply, at: monday10, bySubject: ticket))
         let note = d.mails.first { $0.kind == .answeredNote }?.mail
         #expect(note?.subject == "[PD-2026-000001] Answered by Anna Jensen: Printer problem")
@@ -100,11 +104,13 @@ struct OwnershipTests {
         let policy = TestDesk.policy()
         func notice(_ n: Int) -> QueuedMail {
             QueuedMail(.escalationWarning, OutgoingMail(
-                from: policy.supportAddress, to: [TestDesk.lead, TestDesk.csm], subject: "[PD-2026-00000\(n)] Warning: due soon",
-                messageID: "w\(n)@example.test", inReplyTo: "last\(n)@customer.test", references: ["root\(n)@customer.test"],
-                date: monday10, extraHeaders: [.init("X-Postdesk-Ticket", "PD-2026-00000\(n)")], body: "Ticket \(n) body"))
+                from: policy.supportAddress, to: [TestDesk.lead, TestDesk.csm],
+                subject: "[PD-2026-00000\(n)] Warning: due soon", messageID: "w\(n)@example.test",
+                inReplyTo: "last\(n)@customer.test", references: ["root\(n)@customer.test"], date: monday10,
+                extraHeaders: [.init("X-Postdesk-Ticket", "PD-2026-00000\(n)")], body: "Ticket \(n) body"))
         }
-        let one = NoticeDigest.mail([notice(1)], to: TestDesk.lead, policy: policy, now: monday10, messageID: "x@example.test")
+        let one = NoticeDigest.mail([notice(1)], to: TestDesk.lead, policy: policy, now: monday10,
+                                    messageID: "x@example.test")
         #expect(one?.kind == .escalationWarning)
         #expect(one?.mail.to == [TestDesk.lead])
         #expect(one?.mail.messageID == "x@example.test")

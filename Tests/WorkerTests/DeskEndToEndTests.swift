@@ -118,6 +118,65 @@ import MIME
         #expect(String(decoding: none.out, as: UTF8.self).contains("0 tickets"))
     }
 
+    @Test func theNewFieldsAreReadAndCheckedByTheOneReader() throws {
+        let box = try Sandbox(now: monday) { json in
+            var staff = json["staff"] as! [String: Any]
+            staff["away"] = ["Agent1@example.test"]
+            staff["answeredNotes"] = "daily"
+            json["staff"] = staff
+            json["noticeDigestMinutes"] = 10
+        }
+        #expect(box.config.policy.awayStaff == ["agent1@example.test"])
+        #expect(box.config.policy.answeredNotes == .daily)
+        #expect(box.config.policy.noticeDigestSeconds == 600)
+        let bad = try Sandbox(now: monday)
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: bad.configPath)))
+            as! [String: Any]
+        var staff = json["staff"] as! [String: Any]
+        staff["answeredNotes"] = "weekly"
+        staff["awayList"] = ["x@example.test"]
+        json["staff"] = staff
+        json["noticeDigestMinutes"] = -1
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: bad.configPath))
+        do {
+            _ = try Configuration.load(path: bad.configPath)
+            Issue.record("expected problems")
+        } catch let error as ConfigErrors {
+            for field in ["staff.answeredNotes", "staff.awayList", "noticeDigestMinutes"] {
+                #expect(error.description.contains(": \(field): "), "no issue for \(field) in:\n\(error)")
+            }
+        }
+    }
+
+    @Test func dailyAnsweredNotesGoFirstAtOnceThenGatheredADayLater() throws {
+        let box = try Sandbox(now: monday) { json in
+            var staff = json["staff"] as! [String: Any]
+            staff["answeredNotes"] = "daily"
+            json["staff"] = staff
+        }
+        let p = try box.pipeline()
+        for i in 1...3 {
+            try box.deliver(mail(from: "it@nordlys.test", subject: "Sag \(i)", id: "d\(i)@nordlys.test",
+                                 body: "Problem nummer \(i)."))
+        }
+        _ = try p.runOnce()
+        for i in 1...3 {
+            box.now = monday.addingTimeInterval(Double(i) * 600)
+            try box.deliver(mail(from: "Anna Jensen <agent1@example.test>", subject: "Re: [PD-2026-00000\(i)] Sag \(i)",
+                                 id: "da\(i)@example.test", body: "Svar på sag \(i)."))
+            _ = try p.runOnce()
+        }
+        func notes() throws -> [OutboxItem] {
+            try p.store.outbox().filter { $0.kind == .answeredNote || $0.kind == .noticeDigest }
+        }
+        #expect(try notes().map(\.kind) == [.answeredNote], "the first at once, the others wait")
+        box.now = monday.addingTimeInterval(600 + 86_400)
+        _ = try p.runOnce()
+        let all = try notes()
+        #expect(all.map(\.kind) == [.answeredNote, .noticeDigest])
+        #expect(all.last?.subject == "2 notices: PD-2026-000002, PD-2026-000003")
+    }
+
     @Test func overdueAndPriorityFilters() throws {
         let t = TicketState(id: 1, reference: TicketReference(prefix: "PD", year: 2026, number: 1), status: .open,
                             priority: PriorityDecision(.p1, reason: "test"), customerID: "bergmann", plan: "extended",

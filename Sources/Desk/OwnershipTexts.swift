@@ -19,7 +19,7 @@ public enum OwnershipTexts {
     }
 
     public static func digestIntro(_ count: Int) -> String {
-        "\(count) notices came due within a few minutes of each other. One section per ticket; "
-            + "to act on one, reply to its own thread or write its reference in the subject."
+        "\(count) notices in one mail, one section per ticket. To act on one, reply to its own thread "
+            + "or write its reference in the subject."
     }
 }

@@ -30,9 +30,10 @@ extension Pipeline {
     }
 
     /// Which held group a notice gathers in, and for how long after the last one sent; nil: it is sent at once.
+    /// Warnings and breaches gather apart, so a breach never waits behind its own ticket's warning.
     func digestWindow(_ kind: MailKind) -> (grouping: String, seconds: Double)? {
         switch kind {
-        case .escalationWarning, .escalationBreach: return ("escalation", policy.noticeDigestSeconds)
+        case .escalationWarning, .escalationBreach: return (kind.rawValue, policy.noticeDigestSeconds)
         case .answeredNote where policy.answeredNotes == .daily: return ("answered", 86_400)
         default: return nil
         }

@@ -40,6 +40,10 @@ public struct Decider: Sendable {
         }
         let automatic = context.analysis.map(\.automatic) ?? AutomaticMail.classify(m)
         if case .bounce(let why)? = automatic { return bounce(why, context: context) }
+        if automatic != nil, OtherDesk.wrote(m) {
+            return Decision(outcome: .ignored("automatic mail from another Postdesk"), role: .ignored,
+                            summary: "another desk's notice kept as ignored (no answer, no notice: no loop)")
+        }
         let analysis = context.analysis ?? MessageAnalysis(m, classifier: classifier)
         let newText = analysis.newText
 
@@ -257,7 +261,8 @@ public struct Decider: Sendable {
         let m = context.message
         let files = NotificationAttachments.choose(m.attachments, limit: policy.notificationAttachmentLimit)
         var body = Templates.staffNotification(ticket: ticket, customer: customer, deadline: ticket.clock?.dueAt, plan: plan,
-                                               newText: newText, attachments: m.attachments.compactMap(\.filename))
+                                               newText: CustomerText.block(newText),
+                                               attachments: m.attachments.compactMap { $0.displayName.map { CustomerText.line($0, limit: 200) } })
         if let headline { body = headline + " on " + body.dropFirst("New ticket ".count) }
         var extra: [String] = []
         if !m.cc.isEmpty { extra.append("Cc: " + m.cc.map(\.email).joined(separator: ", ")) }

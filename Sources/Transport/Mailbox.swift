@@ -21,11 +21,19 @@ public struct IncomingMail: Sendable {
     public var bytes: [UInt8]
     /// The checkpoint to commit with this mail (nil for sources that keep state in the mailbox itself).
     public var checkpoint: MailboxCheckpoint?
+    /// The mail's full size: more than `bytes.count` when only the head of an oversized mail was read.
+    public var size: Int
+    /// Why this mailbox entry is no mail that can be read (a FIFO, a symlink, a folder, an unreadable file); it
+    /// is quarantined with this reason and set aside, never opened again.
+    public var unreadable: String?
 
-    public init(key: String, bytes: [UInt8], checkpoint: MailboxCheckpoint? = nil) {
+    public init(key: String, bytes: [UInt8], checkpoint: MailboxCheckpoint? = nil, size: Int? = nil,
+                unreadable: String? = nil) {
         self.key = key
         self.bytes = bytes
         self.checkpoint = checkpoint
+        self.size = size ?? bytes.count
+        self.unreadable = unreadable
     }
 }
 

@@ -233,3 +233,21 @@ enum MIMEBuilder {
         return Array(lines.joined(separator: "\r\n").utf8)
     }
 }
+
+@Suite struct OtherDeskTests {
+    @Test func anotherDesksNoticeIsNeitherAnsweredNorPassedOn() {
+        let decider = Decider(policy: TestDesk.policy())
+        // Another desk's staff notification reaching us from an address that is one of our administrators.
+        let notice = TestDesk.mail(from: "it@nordlys.test", subject: "[NX-2026-000004] New P3: Printer", body: "A new ticket.",
+                                   id: "pd.0196b2c3d4e.0123456789abcdef0123456789abcdef@nordlys.test",
+                                   extra: ["Auto-Submitted: auto-generated", "X-Postdesk-Ticket: NX-2026-000004"])
+        let d = decider.decide(TestDesk.context(notice, at: TestDesk.at(2026, 11, 16, 10)))
+        #expect(d.mails.isEmpty)
+        guard case .ignored = d.outcome else { Issue.record("expected ignored, got \(d.outcome)"); return }
+        // The same desk's relayed human answer (no Auto-Submitted) is a mail like any other.
+        let relay = TestDesk.mail(from: "it@nordlys.test", subject: "Printer", body: "Vi har skiftet toneren.",
+                                  id: "pd.0196b2c3d4f.0123456789abcdef0123456789abcdee@nordlys.test")
+        #expect(decider.decide(TestDesk.context(relay, at: TestDesk.at(2026, 11, 16, 10))).ticket != nil)
+        #expect(!OtherDesk.isOurMessageIDShape("pd.123@x.test"))
+    }
+}

@@ -20,15 +20,20 @@ extension Decider {
             t.clock = retimed(t.clock, priority: p, plan: plan, ticket: ticket, at: context.receivedAt)
             notes.append("priority \(p.rawValue)")
         }
+        notes += applyOwnership(commands, to: &t, from: from, answers: false)
+        let presence = presence(commands, from: from)
+        if let presence { notes.append(presence.away ? "\(presence.email) away" : "\(presence.email) back") }
         let answersNotice = context.answersKind.map { kind in
-            kind == .escalationWarning || kind == .escalationBreach || (kind == .staffNotification && !policy.isAgent(from.email))
+            (kind.isNotice && kind != .staffNotification) || (kind == .staffNotification && !policy.isAgent(from.email))
         } ?? false
         let internalByDefault = answersNotice || !policy.isAgent(from.email)
         if commands.note || (internalByDefault && !commands.reply) {
             notes.append("internal note")
             if !commands.note { notes.append(answersNotice ? "a reply to our notice" : "from \(from.email), not an agent") }
-            return Decision(outcome: .update(t), role: .staffNote, newText: commands.text,
-                            summary: "\(ticket.reference): " + notes.joined(separator: ", "))
+            var decision = Decision(outcome: .update(t), role: .staffNote, newText: commands.text,
+                                    summary: "\(ticket.reference): " + notes.joined(separator: ", "))
+            decision.presence = presence
+            return decision
         }
         var mails: [QueuedMail] = []
         let customers = t.participants.filter { !policy.isStaff($0.email) }
@@ -42,6 +47,10 @@ extension Decider {
                 mails.append(QueuedMail(.relay, relay(commands.text, on: t, to: to.isEmpty ? cc : to,
                                                       cc: to.isEmpty ? [] : cc, from: from, context: context)))
                 notes.append("relayed to \(customers.map(\.email).joined(separator: ", "))")
+            }
+            notes += applyOwnership(StaffCommands(text: ""), to: &t, from: from, answers: true)
+            if ticket.firstResponseAt == nil, let note = answeredNote(on: t, by: from, context: context) {
+                mails.append(note)
             }
             t.firstResponseAt = t.firstResponseAt ?? context.receivedAt
             t.clock = nil
@@ -68,8 +77,11 @@ extension Decider {
         }
         t.lastMessageID = mails.last(where: { $0.kind == .relay || $0.kind == .closingNote })?.mail.messageID
             ?? t.lastMessageID
-        return Decision(outcome: .update(t), role: .staffReply, newText: commands.text, mails: mails,
-                        summary: "staff reply on \(ticket.reference)" + (notes.isEmpty ? "" : ": " + notes.joined(separator: ", ")))
+        var decision = Decision(outcome: .update(t), role: .staffReply, newText: commands.text, mails: mails,
+                                summary: "staff reply on \(ticket.reference)"
+                                    + (notes.isEmpty ? "" : ": " + notes.joined(separator: ", ")))
+        decision.presence = presence
+        return decision
     }
 
     /// A priority change re-times the running clock from its start; a ticket without one (best effort, or answered)
@@ -141,6 +153,12 @@ extension Decider {
             case .unknown:
                 return staffOpens(for: requester, customer: nil, by: from, text: commands.text, context: context)
             }
+        }
+        if let presence = presence(commands, from: from) {
+            var decision = Decision(outcome: .ignored("staff presence"), role: .ignored, newText: newText,
+                                    summary: "\(presence.email) " + (presence.away ? "away" : "back"))
+            decision.presence = presence
+            return decision
         }
         let reason: Templates.StaffHelpReason = commands.open.map { .cannotOpen($0.email) } ?? .namesNoTicket
         var mails: [QueuedMail] = []

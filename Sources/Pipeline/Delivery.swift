@@ -26,7 +26,10 @@ extension Pipeline {
                         try store.makePendingDue(now: now())
                         log.info("outbox.recovered", [("message_id", item.messageID)])
                     }
-                    metrics.count("mails_sent_total", label: item.kind.rawValue)
+                    // "Did the customer's acknowledgement go out?" is answered from the log.
+                    let ref = try item.ticketID.flatMap { try store.ticket(id: $0) }?.reference.description ?? ""
+                    log.info("mail.sent", [("kind", item.kind.rawValue), ("to", item.recipients.joined(separator: ",")),
+                                           ("ref", ref), ("message_id", item.messageID)])
                 } catch let error as SendError {
                     summary.sendFailures += 1
                     switch error {
@@ -44,7 +47,7 @@ extension Pipeline {
                                                          makeMessageID: makeMessageID)
                         try store.transaction { try record(failure) }
                         log.error("outbox.failed", [("message_id", item.messageID), ("error", why)])
-                        metrics.count("errors_total", label: "delivery")
+                        metrics.countError("delivery")
                     }
                 }
             }

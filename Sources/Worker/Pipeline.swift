@@ -17,6 +17,8 @@ public struct PassSummary: Sendable, Equatable {
     public var escalations = 0
     public var sent = 0
     public var sendFailures = 0
+    /// The last send failure's text, for `run --once`'s summary.
+    public var lastSendError: String?
 
     public init() {}
 }
@@ -110,12 +112,16 @@ public final class Pipeline {
             log.debug("intake.batch", [("mails", "\(batch.count)"), ("fetch_ms", timing.fetch), ("analyse_ms", timing.analyse),
                                        ("commit_ms", committed), ("wait_ms", timing.wait), ("settle_ms", lane.lastSettleMilliseconds)])
             progress?(summary)
-            guard let ahead else { return }
+            guard let ahead else { break }
             let next = try ahead.wait()
             batch = next.mails
             prepared = next.prepared
             timing = BatchTiming(fetch: next.fetchMilliseconds, analyse: next.analyseMilliseconds, wait: stopwatch.lap())
         }
+        // issue 16: a move that failed must not pass as done; the pass fails, so the worker says so and backs off.
+        lane.drain()
+        try lane.settleFailure.map { throw $0 }
+        try source.flushSettled()
     }
 
     /// Milliseconds per step of one batch, for the `intake.batch` debug line.
@@ -180,18 +186,25 @@ public final class Pipeline {
             summary.alreadyDone += 1
             return outcome == "quarantined" ? .quarantined(reason: "already quarantined") : .processed
         }
+        // issue 16: the server would not return this mail; keep its trace and move it to the quarantine folder.
+        if let why = mail.fetchError { return try quarantineWhole(mail, reason: why, label: "fetch", summary: &summary) }
         do {
             return try store.savepoint { try decideAndStore(mail, prepared: prepared, mailbox: mailbox, summary: &summary) }
         } catch {
-            let reason = "internal error: \(error)"
-            try store.quarantine(source: mailbox, key: mail.key, reason: reason, raw: mail.bytes, at: now())
-            try store.recordIntake(source: mailbox, key: mail.key, messageID: nil, contentHash: SHA256.hex(mail.bytes),
-                                   outcome: "quarantined", reason: reason, ticketID: nil, messageRow: nil, at: now())
-            log.error("mail.quarantined", [("mailbox", mailbox), ("key", mail.key), ("reason", reason)])
-            summary.quarantined += 1
-            metrics.count("errors_total", label: "internal")
-            return .quarantined(reason: reason)
+            return try quarantineWhole(mail, reason: "internal error: \(error)", label: "internal", summary: &summary)
         }
+    }
+
+    /// Quarantines a mail the pipeline could not take (raw bytes and reason kept), inside the open transaction.
+    func quarantineWhole(_ mail: IncomingMail, reason: String, label: String, summary: inout PassSummary) throws -> Disposition {
+        let mailbox = source.mailboxName
+        try store.quarantine(source: mailbox, key: mail.key, reason: reason, raw: mail.bytes, at: now())
+        try store.recordIntake(source: mailbox, key: mail.key, messageID: nil, contentHash: SHA256.hex(mail.bytes),
+                               outcome: "quarantined", reason: reason, ticketID: nil, messageRow: nil, at: now())
+        log.error("mail.quarantined", [("mailbox", mailbox), ("key", mail.key), ("reason", reason)])
+        summary.quarantined += 1
+        metrics.count("errors_total", label: label)
+        return .quarantined(reason: reason)
     }
 
     func decideAndStore(_ mail: IncomingMail, prepared: Prepared?, mailbox: String, summary: inout PassSummary) throws -> Disposition {
@@ -345,6 +358,9 @@ public final class Pipeline {
                 try sender.send(item.raw, envelopeFrom: item.envelopeFrom, recipients: item.recipients, messageID: item.messageID)
                 try store.markSent(item.id, at: now())
                 sent += 1
+                if sent == 1, try store.state(Self.accountRefusedState).map({ !$0.value.isEmpty }) == true {
+                    try store.setState(Self.accountRefusedState, "", at: now())
+                }
                 if deliveryFailing {
                     // The server is back: what was deferred during the outage goes now, not after its own backoff.
                     deliveryFailing = false
@@ -355,8 +371,11 @@ public final class Pipeline {
                 metrics.count("mails_sent_total", label: item.kind)
             } catch let error as SendError {
                 summary.sendFailures += 1
+                summary.lastSendError = "\(error)"
                 switch error {
-                case .temporary(let why):
+                case .temporary(let why), .account(let why):
+                    // issue 16: an account refusal is a configuration problem; `health` shows the server's words.
+                    if case .account = error { try store.setState(Self.accountRefusedState, why, at: now()) }
                     let delay = min(3600, 30 * pow(2, Double(min(item.attempts, 7)))) * Double.random(in: 0.8...1.2)
                     try store.markRetry(item.id, error: why, next: now().addingTimeInterval(delay))
                     // Once per state change at warning level; each further deferral of the same outage at debug.
@@ -378,6 +397,9 @@ public final class Pipeline {
         summary.sent += sent
         return sent
     }
+
+    /// worker_state key: the SMTP server's words while it refuses our account ("" once a send went through).
+    public static let accountRefusedState = "smtp_account_refused"
 
     /// Tells staff that a mail could not be delivered (never for a failure notice itself, so it cannot loop).
     func queueDeliveryFailure(_ item: OutboxItem, why: String) throws {
@@ -412,11 +434,15 @@ public final class Pipeline {
 }
 
 /// Only after the commit is durable may the mailbox forget a mail; a failed settle is retried by the next run.
-func settle(_ mail: IncomingMail, _ disposition: Disposition, in source: MailboxSource, log: Log) {
+/// Returns the failure, which ends the intake pass (after the other settles of the batch were tried).
+@discardableResult
+func settle(_ mail: IncomingMail, _ disposition: Disposition, in source: MailboxSource, log: Log) -> Error? {
     do {
         try source.settle(mail, as: disposition)
+        return nil
     } catch {
         log.warning("mailbox.settle_failed", [("mailbox", source.mailboxName), ("key", mail.key), ("error", "\(error)")])
+        return error
     }
 }
 
@@ -431,6 +457,10 @@ final class MailboxLane: @unchecked Sendable {
     private let queue = DispatchQueue(label: "postdesk.mailbox")
     private let lock = NSLock()
     private var settleMilliseconds = "0.0"
+    private var firstSettleFailure: Error?
+
+    /// The first settle that failed since the lane started (read after `drain()`).
+    var settleFailure: Error? { lock.withLock { firstSettleFailure } }
 
     init(_ source: MailboxSource, log: Log, checkpoints: Database? = nil) {
         self.source = source
@@ -462,7 +492,11 @@ final class MailboxLane: @unchecked Sendable {
     func settle(_ dispositions: [(IncomingMail, Disposition)]) {
         queue.async {
             var stopwatch = Stopwatch()
-            for (mail, disposition) in dispositions { Worker.settle(mail, disposition, in: self.source, log: self.log) }
+            for (mail, disposition) in dispositions {
+                if let failure = Worker.settle(mail, disposition, in: self.source, log: self.log) {
+                    self.lock.withLock { if self.firstSettleFailure == nil { self.firstSettleFailure = failure } }
+                }
+            }
             do {
                 try self.checkpoints?.checkpoint()
             } catch {

@@ -228,3 +228,68 @@ struct IMAPScriptedServerTests {
         #expect(!server.commands.contains { $0.contains("UID MOVE") })
     }
 }
+
+/// A slow and a cut link between the source and the real Dovecot (FaultProxy from StackTestSupport).
+@Suite("IMAP over a slow or cut link", .serialized, .enabled(if: MailStack.isUp, Comment(rawValue: MailStack.skipReason)))
+struct IMAPSlowLinkTests {
+    let stack = MailStack.current!
+    let user = "lead@example.test"
+
+    func seeded(_ n: Int, bytes: Int, _ imap: StackIMAP) throws -> (String, [String]) {
+        let box = "T/\(stackToken("slow"))"
+        try imap.create(box)
+        var ids: [String] = []
+        for _ in 0..<n {
+            let id = stackToken("m")
+            try imap.append(box, testMessage(id: id, bodyBytes: bytes))
+            ids.append(id)
+        }
+        return (box, ids)
+    }
+
+    func settings(_ box: String, proxy: FaultProxy) -> IMAPSettings {
+        var s = IMAPSettings(url: "imap://127.0.0.1:\(proxy.port)", username: user, password: stack.password,
+                             tls: TLSMode.none, mailbox: box, connectTimeout: 5, commandTimeout: 1)
+        s.processedFolder = box + "-done"
+        return s
+    }
+
+    /// 300 KB at 100 KB/s takes 3 s, three times the 1 s timeout: it completes because bytes keep coming.
+    @Test func aLargeFetchOverASlowLinkCompletesWhileBytesFlow() throws {
+        let imap = try StackIMAP(stack, user: user)
+        let (box, ids) = try seeded(3, bytes: 100_000, imap)
+        let proxy = try FaultProxy(target: stack.imapPort)
+        defer { proxy.shutdown() }
+        let src = try IMAPSource(settings: settings(box, proxy: proxy), log: { _ in })
+        try src.connect()
+        proxy.bytesPerSecond = 100_000
+        let mails = try src.fetch(after: nil, limit: 10)
+        #expect(mails.map(IMAPStackTests.messageID) == ids)
+        #expect(mails.allSatisfy { $0.fetchError == nil && $0.bytes.count > 100_000 })
+    }
+
+    /// Each mail comes in a command of its own (150 KB at 100 KB/s, every read paced): the first has arrived after
+    /// about 2.2 s, the second would after about 3.9 s; the link is cut at 3 s: the first is kept.
+    @Test func aCutLinkKeepsWhatArrived() throws {
+        let imap = try StackIMAP(stack, user: user)
+        let (box, ids) = try seeded(3, bytes: 150_000, imap)
+        let proxy = try FaultProxy(target: stack.imapPort)
+        defer { proxy.shutdown() }
+        var s = settings(box, proxy: proxy)
+        s.fetchChunkBytes = 50_000
+        let lines = LogLines()
+        let src = try IMAPSource(settings: s, log: lines.add)
+        src.backoffBase = 0.05
+        try src.connect()
+        proxy.bytesPerSecond = 100_000
+        DispatchQueue.global().asyncAfter(deadline: .now() + 3.0) { proxy.down() }
+        let first = try src.fetch(after: nil, limit: 10)
+        #expect(first.map(IMAPStackTests.messageID) == [ids[0]])
+        #expect(lines.all.contains { $0.contains("keeping those, fetching the rest next time") })
+        proxy.bytesPerSecond = nil
+        proxy.up()
+        Thread.sleep(forTimeInterval: 0.2)
+        let rest = try src.fetch(after: first.last?.checkpoint, limit: 10)
+        #expect(rest.map(IMAPStackTests.messageID) == Array(ids[1...]))
+    }
+}

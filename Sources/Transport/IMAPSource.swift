@@ -19,6 +19,8 @@ public struct IMAPSettings: Sendable, Equatable {
     public var commandTimeout: Double
     /// The SASL mechanism; nil = libcurl's choice with a fallback to PLAIN/LOGIN (see `AuthMechanism`).
     public var mechanism: AuthMechanism?
+    /// What the first start does with mail already in the mailbox (see `StartAt`).
+    public var startAt: StartAt = .all
     /// Bodies are fetched in commands of at most this many bytes (by RFC822.SIZE); a larger mail comes alone.
     public var fetchChunkBytes: Int = 2 * 1024 * 1024
 
@@ -65,6 +67,13 @@ public struct IMAPSettings: Sendable, Equatable {
     }
 }
 
+/// The first start on a mailbox that already holds mail: take `all` of it as new mail (acknowledgements, clocks),
+/// or only mail that arrives from now on as `new` and import what was there as backfill.
+public enum StartAt: String, Sendable, Equatable, CaseIterable {
+    case all
+    case new
+}
+
 /// Reads a mailbox over IMAP on one kept connection: libcurl connects, does TLS/STARTTLS and logs in
 /// (CURLOPT_CONNECT_ONLY), then raw IMAP: `UID FETCH … BODY.PEEK[]` (never sets \Seen), `UID MOVE`
 /// (COPY + \Deleted + UID EXPUNGE without MOVE), IDLE. Reconnects with exponential backoff and jitter.
@@ -95,6 +104,11 @@ public final class IMAPSource: MailboxSource {
     public var busyBackoffBase: Double = 30
     public var busyBackoffMax: Double = 900
     private var busyStreak = 0
+    /// With `startAt: new`: mail of this UIDVALIDITY below this UID was there at the first start (backfill).
+    /// Set by the first fetch without a checkpoint, which reports it to `onStartBoundary` so that it can be kept
+    /// across restarts and given back here.
+    public var backfillBelow: (validity: UInt64, uid: UInt64)?
+    public var onStartBoundary: ((_ validity: UInt64, _ uid: UInt64) -> Void)?
     /// IDLE is ended and re-issued within this time (RFC 2177 asks for less than 29 minutes).
     public var idleRenewSeconds: Double = 25 * 60
     /// Processed mails whose UID MOVE is still to be sent, with their UIDVALIDITY.
@@ -144,6 +158,12 @@ public final class IMAPSource: MailboxSource {
                 } else {
                     self.log("IMAP \(self.settings.mailbox): UIDVALIDITY changed \(cp.validity) → \(validity); rescanning the whole mailbox")
                 }
+            }
+            if checkpoint == nil && self.settings.startAt == .new && self.backfillBelow == nil {
+                let below = try uidNext ?? ((self.searchUIDs(c, "ALL").last ?? 0) + 1)
+                self.backfillBelow = (validity, below)
+                self.onStartBoundary?(validity, below)
+                self.log("IMAP \(self.settings.mailbox): first start with startAt new: mail below UID \(below) is imported as backfill")
             }
             try self.flushPending(c, validity: validity)
             // Mail at or below a committed checkpoint that is still here (and not flagged \Deleted by our own
@@ -204,8 +224,10 @@ public final class IMAPSource: MailboxSource {
         }
         var mails: [IncomingMail] = []
         func mail(_ uid: UInt64, _ bytes: [UInt8], _ error: String? = nil) -> IncomingMail {
-            IncomingMail(key: "\(validity)/\(uid)", bytes: bytes, checkpoint: MailboxCheckpoint(
+            var m = IncomingMail(key: "\(validity)/\(uid)", bytes: bytes, checkpoint: MailboxCheckpoint(
                 mailbox: settings.mailbox, validity: validity, lastUID: checkpointUID(uid)), fetchError: error)
+            m.backfill = backfillBelow.map { $0.validity == validity && uid < $0.uid } ?? false
+            return m
         }
         for chunk in IMAPSource.chunks(uids, sizes: sizes, maxBytes: settings.fetchChunkBytes) {
             do {

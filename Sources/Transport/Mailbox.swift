@@ -24,6 +24,9 @@ public struct IncomingMail: Sendable {
     /// The server would not return this mail ("UID 7 could not be fetched: server said …"); `bytes` is empty.
     /// The pipeline quarantines it with this reason, so the mail is neither lost nor passed over unprocessed.
     public var fetchError: String?
+    /// The mail was already in the mailbox when the worker first started on it (`startAt: new`): it is imported
+    /// as backfill — a ticket, no mails sent, no reaction clock.
+    public var backfill = false
 
     public init(key: String, bytes: [UInt8], checkpoint: MailboxCheckpoint? = nil, fetchError: String? = nil) {
         self.key = key

@@ -209,6 +209,7 @@ public final class Pipeline {
 
     func decideAndStore(_ mail: IncomingMail, prepared: Prepared?, mailbox: String, summary: inout PassSummary) throws -> Disposition {
         let message = prepared?.message ?? MessageParser.parse(mail.bytes)
+        let backfill = self.backfill || mail.backfill   // issue 16: startAt new imports what was there as backfill
         let received = backfill ? (message.date ?? now()) : now()
         let hash = prepared?.hash ?? Self.contentHash(mail.bytes, of: message)
         if !skipDuplicateCheck, let earlier = try store.duplicateOf(messageID: message.messageID, contentHash: hash) {

@@ -119,4 +119,19 @@ struct FieldServerTests {
         let quiet = try Sandbox(now: Date())
         #expect(PostdeskCommand.main(["run", "--once", "--config", quiet.configPath]) == 0)
     }
+
+    @Test func backfillMailOpensATicketWithoutMailsOrClock() throws {
+        let box = try Sandbox(now: monday)
+        var old = Self.mail(8)
+        old.backfill = true
+        let p = try pipeline(box, ScriptedSource([[old, Self.mail(9)]]))
+        var summary = PassSummary()
+        try p.intakeAll(into: &summary)
+        #expect(summary.opened == 2)
+        let tickets = try p.store.tickets()
+        #expect(tickets.filter { $0.state.clock == nil }.count == 1)
+        // Only the new mail is acknowledged.
+        #expect(try p.store.outbox().filter { $0.kind == "acknowledgement" }.map(\.subject).allSatisfy { $0.contains("Drucker 9") })
+        #expect(try p.store.outbox().filter { $0.kind == "acknowledgement" }.count == 1)
+    }
 }

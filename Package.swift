@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Data flows one way: Transport (mailbox) → MIME (parse) → Desk (decide) → Store (commit) → Transport (send).
-// MIME and Desk are pure; Store, Transport and Worker do the I/O.
+// MIME and Desk are pure; Store, Transport, Configuration, Pipeline and CLI do the I/O.
 let package = Package(
     name: "Postdesk",
     products: [.executable(name: "postdesk", targets: ["postdesk"])],
@@ -12,10 +12,15 @@ let package = Package(
         .target(name: "MIME"),
         .target(name: "Desk", dependencies: ["MIME"]),
         .target(name: "Store", dependencies: ["CSQLite", "Desk", "MIME"]),
-        .target(name: "Transport", dependencies: ["CCurl", "MIME"]),
-        .target(name: "Worker", dependencies: ["MIME", "Desk", "Store", "Transport"]),
-        .executableTarget(name: "postdesk", dependencies: ["Worker"]),
-        .executableTarget(name: "postdesk-bench", dependencies: ["MIME", "Desk", "Worker"]),
+        .target(name: "Transport", dependencies: ["CCurl"]),
+        // The configuration file → typed settings, every problem collected; shared by `check-config` and `run`.
+        .target(name: "Configuration", dependencies: ["Desk", "MIME", "Store", "Transport"]),
+        // The worker: intake, the mailbox lane, escalation, delivery and the service loop.
+        .target(name: "Pipeline", dependencies: ["Configuration", "Desk", "MIME", "Store", "Transport"]),
+        // The command line: one command table for usage, --help and dispatch.
+        .target(name: "CLI", dependencies: ["Configuration", "Pipeline", "Desk", "MIME", "Store", "Transport"]),
+        .executableTarget(name: "postdesk", dependencies: ["CLI"]),
+        .executableTarget(name: "postdesk-bench", dependencies: ["MIME", "Desk", "Store", "Transport", "Configuration", "Pipeline"]),
         .testTarget(name: "MIMETests", dependencies: ["MIME"]),
         .testTarget(name: "DeskTests", dependencies: ["Desk"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
@@ -24,8 +29,8 @@ let package = Package(
         // one another); its IMAP client is compiled in debug builds only (it needs `@testable import Transport`).
         .target(name: "StackTestSupport", dependencies: ["Transport"], path: "Tests/StackTestSupport"),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "StackTestSupport"]),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker"]),
+        .testTarget(name: "WorkerTests", dependencies: ["Configuration", "Pipeline", "CLI"]),
         // The whole worker against the real Dovecot and Postfix started by Scripts/mailstack.
-        .testTarget(name: "IntegrationTests", dependencies: ["Worker", "StackTestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Configuration", "Pipeline", "CLI", "StackTestSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import MIME
 
 /// Opening hours in one time zone, closed on holidays. Minute precision, DST-correct.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import MIME
 
 /// Text forms of instants in a calendar's zone, without DateFormatter (fixed tables, no locale data needed).
 public enum BusinessTimeFormat {

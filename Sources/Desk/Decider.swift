@@ -1,38 +1,6 @@
 import Foundation
 import MIME
 
-/// What the store found for a message before the desk decides.
-public struct IncomingContext {
-    public var message: ParsedMessage
-    public var size: Int
-    public var receivedAt: Date
-    /// The ticket holding a message named by In-Reply-To/References.
-    public var ticketByHeader: TicketState?
-    /// The ticket named by a `[PD-…]` tag in the subject.
-    public var ticketBySubject: TicketState?
-    /// Automatic mails sent to this address in the last hour (loop protection).
-    public var automaticMailsLastHour: (String) -> Int
-    /// Reserves the next reference; called only when a ticket is opened.
-    public var reserveReference: () -> TicketReference
-    /// A fresh Message-ID (128 random bits) without brackets.
-    public var makeMessageID: () -> String
-    /// The text analysis when the caller computed it ahead (in parallel); else the decider does it.
-    public var analysis: MessageAnalysis?
-
-    public init(message: ParsedMessage, size: Int, receivedAt: Date, ticketByHeader: TicketState? = nil,
-                ticketBySubject: TicketState? = nil, automaticMailsLastHour: @escaping (String) -> Int = { _ in 0 },
-                reserveReference: @escaping () -> TicketReference, makeMessageID: @escaping () -> String) {
-        self.message = message
-        self.size = size
-        self.receivedAt = receivedAt
-        self.ticketByHeader = ticketByHeader
-        self.ticketBySubject = ticketBySubject
-        self.automaticMailsLastHour = automaticMailsLastHour
-        self.reserveReference = reserveReference
-        self.makeMessageID = makeMessageID
-    }
-}
-
 /// The ticket rules: threading, roles, priority, clocks and the mails that follow. Pure: the clock comes in `receivedAt`.
 public struct Decider: Sendable {
     public var policy: Policy
@@ -44,6 +12,17 @@ public struct Decider: Sendable {
     }
 
     public func decide(_ context: IncomingContext) -> Decision {
+        var decision = verdict(context)
+        if context.backfill {
+            // Old mail: its tickets exist for the record; nobody is written to and no clock runs.
+            decision.mails = []
+            if case .newTicket(var t) = decision.outcome { t.clock = nil; decision.outcome = .newTicket(t) }
+            if case .update(var t) = decision.outcome { t.clock = nil; decision.outcome = .update(t) }
+        }
+        return decision
+    }
+
+    func verdict(_ context: IncomingContext) -> Decision {
         let m = context.message
         guard context.size <= policy.maxMessageBytes else { return oversized(context) }
         guard let from = m.from, from.email.contains("@") else {
@@ -60,9 +39,7 @@ public struct Decider: Sendable {
             return Decision(outcome: .ignored("our own mail came back"), role: .ignored, summary: "ignored our own mail")
         }
         let automatic = context.analysis.map(\.automatic) ?? AutomaticMail.classify(m)
-        if case .bounce(let why)? = automatic {
-            return Decision(outcome: .ignored("bounce: \(why)"), role: .ignored, summary: "bounce kept as ignored")
-        }
+        if case .bounce(let why)? = automatic { return bounce(why, context: context) }
         let analysis = context.analysis ?? MessageAnalysis(m, classifier: classifier)
         let newText = analysis.newText
 
@@ -81,8 +58,7 @@ public struct Decider: Sendable {
         case .ourselves:
             return Decision(outcome: .ignored("our own mail came back"), role: .ignored, summary: "ignored our own mail")
         case .staff:
-            return Decision(outcome: .ignored("staff mail that names no ticket"), role: .ignored, newText: newText,
-                            summary: "staff mail without ticket kept as ignored")
+            return staffMailWithoutTicket(from: from, newText: newText, context: context)
         case .administrator(let customer):
             return openTicket(from: from, customer: customer, newText: newText, automatic: automatic, context: context)
         case .customerUser(let customer):
@@ -102,13 +78,26 @@ public struct Decider: Sendable {
         }
     }
 
+    /// A delivery report: our mails it names (with their random part intact) are marked failed and staff are
+    /// told; no ticket opens.
+    func bounce(_ why: String, context: IncomingContext) -> Decision {
+        let failures = context.bouncedMails.filter { !$0.failed }.map {
+            DeliveryFailure.of($0, why: "bounced: delivery status report received", policy: policy, at: context.receivedAt,
+                               makeMessageID: context.makeMessageID)
+        }
+        let summary = failures.isEmpty ? "bounce kept as ignored"
+            : "bounce marks \(failures.count) of our mails failed"
+        return Decision(outcome: .bounce(why), role: .ignored, summary: summary, deliveryFailures: failures)
+    }
+
     /// Too large to take: kept in the quarantine, and the sender (a person we would answer) is told once, politely.
     func oversized(_ context: IncomingContext) -> Decision {
         let m = context.message
         let reason = "oversized: \(context.size) bytes > \(policy.maxMessageBytes)"
         var mails: [QueuedMail] = []
         if let from = m.from, from.email.contains("@"), AutomaticMail.classify(m) == nil,
-           context.automaticMailsLastHour(from.normalized) < policy.autoReplyLimitPerHour {
+           context.automaticMailsToSender < policy.autoReplyLimitPerHour,
+           context.refusalsLastHour < policy.refusalLimitPerHour {
             let role = policy.role(of: from)
             var customer: Customer?
             var answer = true
@@ -131,9 +120,11 @@ public struct Decider: Sendable {
                         summary: "quarantined oversized mail" + (mails.isEmpty ? "" : "; the sender is told"))
     }
 
-    /// Header match first; a subject reference only from someone entitled to that ticket.
+    /// Header match on one of our Message-IDs first; a match on a received Message-ID (which a stranger may have
+    /// seen, e.g. in a Cc) or a subject reference only from someone entitled to that ticket.
     func thread(from: Address, role: SenderRole, context: IncomingContext) -> TicketState? {
-        if let byHeader = context.ticketByHeader { return byHeader }
+        if let byHeader = context.ticketByHeader,
+           context.headerMatchIsOurs || mayUseSubjectReference(from: from, role: role, ticket: byHeader) { return byHeader }
         guard let candidate = context.ticketBySubject else { return nil }
         return mayUseSubjectReference(from: from, role: role, ticket: candidate) ? candidate : nil
     }
@@ -156,28 +147,33 @@ public struct Decider: Sendable {
     }
 
     func openTicket(from: Address, customer: Customer?, newText: String, automatic: AutomaticMail?,
-                    context: IncomingContext, linkedTo: TicketState? = nil) -> Decision {
+                    context: IncomingContext, linkedTo: TicketState? = nil, openedBy staff: Address? = nil) -> Decision {
         let m = context.message
+        let copied = copiedColleagues(of: customer, in: m, besides: from)
         let plan = planFor(customer)
         let priority = context.analysis?.priority ?? classifier.classify(m, newText: newText)
-        let reference = context.reserveReference()
+        let reference = context.nextReference
         let subject = SubjectLine.clean(m.subject, prefix: policy.referencePrefix)
         let language = self.language(for: customer, context: context, newText: newText)
         let claimed = context.ticketBySubject.flatMap { $0.id == linkedTo?.id ? nil : $0.reference.description }
             ?? TicketReference.all(in: m.subject, prefix: policy.referencePrefix).first.flatMap { $0 == linkedTo?.reference ? nil : $0.description }
         let ticket = TicketState(
             id: 0, reference: reference, status: .open, priority: priority, customerID: customer?.id, plan: plan.name,
-            requester: from, participants: [from], subject: subject.isEmpty ? "(no subject)" : subject, language: language,
+            requester: from, participants: [from] + copied.added, subject: subject.isEmpty ? "(no subject)" : subject, language: language,
             createdAt: context.receivedAt, clock: ReactionClock.start(at: context.receivedAt, priority: priority.priority, plan: plan),
             rootMessageID: m.messageID, lastMessageID: m.messageID, linkedTicketID: linkedTo?.id, claimedReference: claimed)
         var mails: [QueuedMail] = []
-        if automatic == nil, context.automaticMailsLastHour(from.normalized) < policy.autoReplyLimitPerHour {
+        if automatic == nil, context.automaticMailsToSender < policy.autoReplyLimitPerHour {
             let body = Templates.acknowledgement(to: from, reference: reference, priority: priority, deadline: ticket.clock?.dueAt,
                                                  plan: plan, language: language, policy: policy)
-            mails.append(QueuedMail(.acknowledgement, reply(to: m, ticket: ticket, recipients: [from], body: body,
-                                                            auto: "auto-replied", context: context)))
+            var ack = reply(to: m, ticket: ticket, recipients: [from], body: body, auto: "auto-replied", context: context)
+            ack.cc = copied.added
+            if staff != nil { ack.inReplyTo = nil; ack.references = [] }   // the customer never saw the staff mail
+            mails.append(QueuedMail(.acknowledgement, ack))
         }
-        mails += staffNotification(ticket: ticket, customer: customer, plan: plan, newText: newText, headline: nil, context: context)
+        mails += staffNotification(ticket: ticket, customer: customer, plan: plan, newText: newText,
+                                   headline: staff.map { "Opened by \($0.email) for" }, context: context,
+                                   notAdded: copied.notAdded)
         var summary = "opened \(reference) \(priority.priority.rawValue) (\(priority.reason))"
         if let claimed { summary += "; claimed \(claimed) not trusted" }
         if let automatic { summary += "; no acknowledgement: \(automatic.reason)" }
@@ -187,7 +183,14 @@ public struct Decider: Sendable {
     func refuse(from: Address, administratorsOnly: Bool, language: String?, newText: String, automatic: AutomaticMail?,
                 context: IncomingContext, reason: String) -> Decision {
         var mails: [QueuedMail] = []
-        if automatic == nil, context.automaticMailsLastHour(from.normalized) < policy.autoReplyLimitPerHour {
+        // Loop guard: an answer to one of our automatic mails gets no second one, so a responder without
+        // RFC 3834 headers stops after one round.
+        if context.answersOurAutomaticMail {
+            return Decision(outcome: .rejected(reason), role: .rejected, newText: newText,
+                            summary: "rejected: \(reason); no refusal: it answers our automatic mail")
+        }
+        if automatic == nil, context.automaticMailsToSender < policy.autoReplyLimitPerHour,
+           context.refusalsLastHour < policy.refusalLimitPerHour {
             let lang = language ?? self.language(for: nil, context: context, newText: newText)
             let body = Templates.refusal(to: from, administratorsOnly: administratorsOnly, language: lang, policy: policy)
             let m = context.message
@@ -206,6 +209,12 @@ public struct Decider: Sendable {
         let plan = planFor(policy.customer(id: ticket.customerID))
         let now = context.receivedAt
         var note = "follow-up on \(ticket.reference)"
+        if ticket.status == .resolved, Gratitude.isOnlyThanks(newText) {
+            // A thank-you after the close is recorded; it does not reopen the ticket or wake anyone.
+            t.lastMessageID = context.message.messageID ?? t.lastMessageID
+            return Decision(outcome: .update(t), role: .customer, newText: newText,
+                            summary: "thank-you recorded on resolved \(ticket.reference)")
+        }
         if ticket.status == .resolved {
             let resolvedAt = ticket.resolvedAt ?? ticket.createdAt
             if now.timeIntervalSince(resolvedAt) > Double(policy.reopenDays) * 86_400 {
@@ -226,89 +235,40 @@ public struct Decider: Sendable {
             }
         }
         if !t.isParticipant(from) { t.participants.append(from) }
+        let copied = copiedColleagues(of: policy.customer(id: t.customerID), in: context.message, besides: from)
+        for colleague in copied.added where !t.isParticipant(colleague) { t.participants.append(colleague) }
         t.lastMessageID = context.message.messageID ?? t.lastMessageID
         let headline = ticket.status == .resolved ? "Reopened by the customer" : "Customer follow-up"
         let mails = staffNotification(ticket: t, customer: policy.customer(id: t.customerID), plan: plan, newText: newText,
-                                      headline: headline, context: context)
+                                      headline: headline, context: context, notAdded: copied.notAdded)
         return Decision(outcome: .update(t), role: .customer, newText: newText, mails: mails, summary: note)
     }
 
-    func staffReply(on ticket: TicketState, from: Address, newText: String, context: IncomingContext) -> Decision {
-        let m = context.message
-        let commands = StaffCommands.parse(newText)
-        var t = ticket
-        let plan = planFor(policy.customer(id: ticket.customerID))
-        var notes: [String] = []
-        if let p = commands.priority, p != t.priority.priority {
-            t.priority = PriorityDecision(p, reason: "set by \(from.email) (was \(ticket.priority.priority.rawValue))")
-            if let clock = t.clock {
-                // Re-timed from the same start; a notice already sent stays sent only if still past its new instant.
-                if var retimed = ReactionClock.start(at: clock.startedAt, priority: p, plan: plan) {
-                    retimed.warningSent = clock.warningSent && retimed.warnAt <= context.receivedAt
-                    retimed.breachSent = clock.breachSent && retimed.dueAt <= context.receivedAt
-                    t.clock = retimed
-                } else {
-                    t.clock = nil
-                }
-            }
-            notes.append("priority \(p.rawValue)")
-        }
-        if commands.note {
-            notes.append("internal note")
-            t.lastMessageID = m.messageID ?? t.lastMessageID
-            return Decision(outcome: .update(t), role: .staffNote, newText: commands.text, summary: "\(ticket.reference): " + notes.joined(separator: ", "))
-        }
-        var mails: [QueuedMail] = []
-        let customerRecipients = t.participants.filter { !policy.isStaff($0.email) }
-        if !commands.text.isEmpty {
-            let direct = Set((m.to + m.cc).map(\.normalized))
-            let alreadySent = customerRecipients.contains { direct.contains($0.normalized) }
-            if alreadySent {
-                notes.append("reply went to the customer directly")
-            } else {
-                let staffName = from.name.flatMap { $0.isEmpty ? nil : $0 } ?? from.email
-                var sender = policy.supportAddress
-                sender.name = "\(staffName) (\(policy.supportAddress.name ?? "Support"))"
-                let mail = OutgoingMail(
-                    from: sender, to: customerRecipients, replyTo: policy.supportAddress,
-                    subject: SubjectLine.tagged(t.subject, reference: t.reference), messageID: context.makeMessageID(),
-                    inReplyTo: t.lastCustomerParent(fallback: m.inReplyTo.first), references: t.referenceChain(parent: nil),
-                    date: context.receivedAt, body: Templates.relay(text: commands.text, staff: from, policy: policy))
-                mails.append(QueuedMail(.relay, mail))
-                notes.append("relayed to \(customerRecipients.map(\.email).joined(separator: ", "))")
-            }
-            t.firstResponseAt = t.firstResponseAt ?? context.receivedAt
-            t.clock = nil
-            t.status = .answered
-        }
-        if commands.close {
-            t.status = .resolved
-            t.resolvedAt = context.receivedAt
-            t.clock = nil
-            notes.append("closed")
-        } else if commands.reopen, t.status == .resolved {
-            t.status = .open
-            t.resolvedAt = nil
-            t.clock = ReactionClock.start(at: context.receivedAt, priority: t.priority.priority, plan: plan)
-            notes.append("reopened")
-        }
-        t.lastMessageID = mails.first?.mail.messageID ?? m.messageID ?? t.lastMessageID
-        return Decision(outcome: .update(t), role: .staffReply, newText: commands.text, mails: mails,
-                        summary: "staff reply on \(ticket.reference)" + (notes.isEmpty ? "" : ": " + notes.joined(separator: ", ")))
-    }
-
     func staffNotification(ticket: TicketState, customer: Customer?, plan: SupportPlan, newText: String, headline: String?,
-                           context: IncomingContext) -> [QueuedMail] {
+                           context: IncomingContext, notAdded: [Address] = []) -> [QueuedMail] {
         guard !policy.staffNotify.isEmpty else { return [] }
+        let m = context.message
+        let files = NotificationAttachments.choose(m.attachments, limit: policy.notificationAttachmentLimit)
         var body = Templates.staffNotification(ticket: ticket, customer: customer, deadline: ticket.clock?.dueAt, plan: plan,
-                                               newText: newText, attachments: context.message.attachments.compactMap(\.filename))
+                                               newText: newText, attachments: m.attachments.compactMap(\.filename))
         if let headline { body = headline + " on " + body.dropFirst("New ticket ".count) }
+        var extra: [String] = []
+        if !m.cc.isEmpty { extra.append("Cc: " + m.cc.map(\.email).joined(separator: ", ")) }
+        if !notAdded.isEmpty {
+            extra.append("Not added to the ticket (outside the customer): "
+                         + notAdded.map(\.email).joined(separator: ", "))
+        }
+        for (number, file) in files.leftOut {
+            extra.append("Not attached (over \(policy.notificationAttachmentLimit / 1_048_576) MB in all): "
+                         + "\(file.filename ?? "file \(number)") — postdesk attachment \(ticket.reference) \(number) -o FILE")
+        }
+        if !extra.isEmpty { body += "\n\n" + extra.joined(separator: "\n") }
         let label = headline == nil ? "New \(ticket.priority.priority.rawValue)" : (headline ?? "")
         let mail = OutgoingMail(
             from: policy.supportAddress, to: policy.staffNotify, replyTo: policy.supportAddress,
             subject: "\(ticket.reference.tag) \(label): \(ticket.subject)", messageID: context.makeMessageID(),
             inReplyTo: context.message.messageID, references: ticket.referenceChain(parent: context.message.messageID),
-            date: context.receivedAt, autoSubmitted: "auto-generated", body: body)
+            date: context.receivedAt, autoSubmitted: "auto-generated", body: body, attachments: files.attached)
         return [QueuedMail(.staffNotification, mail)]
     }
 
@@ -321,7 +281,21 @@ public struct Decider: Sendable {
     }
 }
 
-extension TicketState {
-    /// The message our relay answers: the customer's last one when known.
-    func lastCustomerParent(fallback: String?) -> String? { lastMessageID ?? fallback }
+extension Decider {
+    /// Addresses a customer copied (To/Cc besides us and the sender): colleagues of the same customer join the ticket,
+    /// anyone else does not (staff are told).
+    func copiedColleagues(of customer: Customer?, in m: ParsedMessage, besides sender: Address)
+        -> (added: [Address], notAdded: [Address]) {
+        var added: [Address] = [], notAdded: [Address] = []
+        var seen: Set<String> = [sender.normalized, policy.supportAddress.normalized]
+        for address in m.to + m.cc where address.email.contains("@") && seen.insert(address.normalized).inserted {
+            if policy.isStaff(address.email) { continue }
+            if let customer, customer.domains.contains(address.domain) || customer.administrators.contains(address.normalized) {
+                added.append(address)
+            } else {
+                notAdded.append(address)
+            }
+        }
+        return (added, notAdded)
+    }
 }

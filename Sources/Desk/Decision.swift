@@ -11,9 +11,19 @@ public enum MessageRole: String, Sendable, Codable {
 public enum MailKind: String, Sendable, Codable {
     case acknowledgement, staffNotification = "staff-notification", relay, refusal
     case escalationWarning = "escalation-warning", escalationBreach = "escalation-breach", deliveryFailure = "delivery-failure"
+    /// To the customer when staff close a ticket.
+    case closingNote = "closing-note"
+    /// To a staff member whose mail did nothing (it named no ticket, or relayed no text), saying why.
+    case staffHelp = "staff-help"
 
-    /// Automatic mails to customers count against the per-recipient hourly cap (loop protection).
-    public var isAutomaticToCustomer: Bool { self == .acknowledgement || self == .refusal }
+    /// Notices to CSMs, the team lead or staff about a ticket: a reply to one stays internal unless it says `#reply`.
+    public var isNotice: Bool { self == .escalationWarning || self == .escalationBreach || self == .staffNotification }
+
+    /// Automatic mails to customers: they count against the per-recipient hourly cap (loop protection), and an
+    /// answer to one of them gets no second one. The store's queries read this list too.
+    public static let automaticToCustomer: [MailKind] = [.acknowledgement, .refusal]
+
+    public var isAutomaticToCustomer: Bool { Self.automaticToCustomer.contains(self) }
 }
 
 public struct QueuedMail: Sendable, Equatable {
@@ -35,6 +45,8 @@ public struct Decision: Sendable {
         case update(TicketState)
         case rejected(String)
         case ignored(String)
+        /// A delivery report about our mail; kept like an ignored mail.
+        case bounce(String)
         case quarantined(String)
     }
 
@@ -45,13 +57,17 @@ public struct Decision: Sendable {
     public var mails: [QueuedMail]
     /// One line for the log.
     public var summary: String
+    /// Our mails that a delivery report says failed, with the notices to staff.
+    public var deliveryFailures: [DeliveryFailure]
 
-    public init(outcome: Outcome, role: MessageRole, newText: String = "", mails: [QueuedMail] = [], summary: String) {
+    public init(outcome: Outcome, role: MessageRole, newText: String = "", mails: [QueuedMail] = [], summary: String,
+                deliveryFailures: [DeliveryFailure] = []) {
         self.outcome = outcome
         self.role = role
         self.newText = newText
         self.mails = mails
         self.summary = summary
+        self.deliveryFailures = deliveryFailures
     }
 
     public var ticket: TicketState? {

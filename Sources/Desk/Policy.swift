@@ -106,6 +106,10 @@ public struct Policy: Sendable {
     public var knowledgeBaseURL: String?
     public var maxMessageBytes: Int
     public var autoReplyLimitPerHour: Int
+    /// Refusals and oversized notices to anyone per hour: forged senders must not turn us into a mailer.
+    public var refusalLimitPerHour: Int
+    /// Customer attachments sent with a staff notification, in bytes in all; the rest are named with the command.
+    public var notificationAttachmentLimit: Int
     /// When set, staff mail counts only with DKIM or SPF pass for the staff domain in an
     /// Authentication-Results header from this authserv-id (our receiving server).
     public var staffAuthservID: String?
@@ -115,7 +119,8 @@ public struct Policy: Sendable {
                 staffNotify: [Address] = [], teamLead: Address? = nil, unknownSenders: UnknownSenderPolicy = .reply,
                 defaultPlan: String = "standard", defaultPriority: Priority = .p3, reopenDays: Int = 14,
                 restartClockOnFollowUp: Bool = true, knowledgeBaseURL: String? = nil,
-                maxMessageBytes: Int = 25 * 1024 * 1024, autoReplyLimitPerHour: Int = 10, staffAuthservID: String? = nil) {
+                maxMessageBytes: Int = 25 * 1024 * 1024, autoReplyLimitPerHour: Int = 10, staffAuthservID: String? = nil,
+                refusalLimitPerHour: Int = 60, notificationAttachmentLimit: Int = 10 * 1024 * 1024) {
         self.supportAddress = supportAddress
         self.referencePrefix = referencePrefix
         self.plans = plans
@@ -133,6 +138,8 @@ public struct Policy: Sendable {
         self.maxMessageBytes = maxMessageBytes
         self.autoReplyLimitPerHour = autoReplyLimitPerHour
         self.staffAuthservID = staffAuthservID
+        self.refusalLimitPerHour = refusalLimitPerHour
+        self.notificationAttachmentLimit = notificationAttachmentLimit
     }
 
     public func plan(named name: String) -> SupportPlan? { plans[name] }
@@ -140,6 +147,14 @@ public struct Policy: Sendable {
     public func customer(id: String?) -> Customer? {
         guard let id else { return nil }
         return customers.first { $0.id == id }
+    }
+
+    /// Support agents: the configured staff addresses and domains. Only their answers reach customers by default.
+    public func isAgent(_ email: String) -> Bool {
+        let e = email.lowercased()
+        if staffAddresses.contains(e) { return true }
+        let domain = Address(email: e).domain
+        return !domain.isEmpty && staffDomains.contains(domain)
     }
 
     /// Staff: configured addresses and domains, plus the team lead and every CSM (they answer escalations).

@@ -1,10 +1,18 @@
-/// `#priority P2`, `#note`, `#close`, `#reopen` on lines of their own at the top of a staff reply.
+import MIME
+
+/// Commands on lines of their own at the top of a staff mail: `#priority P2`, `#note` (internal), `#reply` (answer
+/// the customer even from a reply to a notice), `#close` / `#close silent`, `#reopen`, `#open customer@domain`.
 public struct StaffCommands: Sendable, Equatable {
     public var priority: Priority?
     public var note = false
+    public var reply = false
     public var close = false
+    /// `#close silent`: the customer is not told.
+    public var closeSilently = false
     public var reopen = false
-    /// The reply without the command lines.
+    /// `#open ADDRESS`: a ticket for this customer (after a phone call).
+    public var open: Address?
+    /// The mail without the command lines.
     public var text: String
 
     public init(priority: Priority? = nil, note: Bool = false, close: Bool = false, reopen: Bool = false, text: String) {
@@ -15,6 +23,9 @@ public struct StaffCommands: Sendable, Equatable {
         self.text = text
     }
 
+    /// Whether the first lines held any command.
+    public var isEmpty: Bool { priority == nil && !note && !reply && !close && !reopen && open == nil }
+
     public static func parse(_ body: String) -> StaffCommands {
         var commands = StaffCommands(text: "")
         var lines = body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -22,11 +33,17 @@ public struct StaffCommands: Sendable, Equatable {
             let line = first.trimmingCharacters(in: .whitespaces)
             if line.isEmpty, lines.count > 1 { lines.removeFirst(); continue }
             let lowered = line.lowercased()
+            let words = lowered.split(separator: " ", omittingEmptySubsequences: true)
             if lowered == "#note" { commands.note = true }
+            else if lowered == "#reply" { commands.reply = true }
             else if lowered == "#close" { commands.close = true }
+            else if words == ["#close", "silent"] { commands.close = true; commands.closeSilently = true }
             else if lowered == "#reopen" { commands.reopen = true }
             else if lowered.hasPrefix("#priority"), let p = Priority(text: String(line.dropFirst("#priority".count))) {
                 commands.priority = p
+            } else if words.first == "#open", words.count == 2,
+                      let address = AddressList.parse(String(line.dropFirst(5))).first, address.email.contains("@") {
+                commands.open = address
             } else { break }
             lines.removeFirst()
         }

@@ -172,7 +172,9 @@ public enum Templates {
 
     static let staffHelp = """
         Reply to this mail to answer the customer: your reply is sent on from the support address.
-        Commands on lines of their own at the top of your reply: #priority P1..P5, #note (internal, not sent), #close, #reopen.
+        Commands on lines of their own at the top of your reply: #priority P1..P5, #note (internal, not sent),
+        #close (#close silent: the customer is not told), #reopen. CSMs and the team lead: a reply stays internal
+        unless it starts with #reply.
         """
 
     /// The staff member's reply as the customer receives it.
@@ -202,7 +204,7 @@ public enum Templates {
             "Received:  \(BusinessTimeFormat.deadline(ticket.clock?.startedAt ?? ticket.createdAt, in: plan.calendar.timeZone, language: "en"))",
             "Deadline:  \(BusinessTimeFormat.deadline(due, in: plan.calendar.timeZone, language: "en"))",
             "",
-            "Replying to this mail adds to the ticket; it is sent to the customer like any staff reply.",
+            "A reply (or reply-all) to this notice stays internal, a note on the ticket; start it with #reply to answer the customer.",
         ].joined(separator: "\n")
         return (subject, body)
     }

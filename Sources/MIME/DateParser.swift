@@ -61,18 +61,8 @@ public enum RFC5322Date {
         }
         guard let d = day, let m = month, let y = year, (1...31).contains(d), (0...23).contains(hour),
               (0...59).contains(minute), (0...60).contains(second), y >= 1000, y < 10000 else { return nil }
-        let days = daysFromCivil(y, m, d)
+        let days = CivilDate(year: y, month: m, day: d).dayNumber
         let seconds = days * 86400 + hour * 3600 + minute * 60 + second - (offset ?? 0)
         return Date(timeIntervalSince1970: TimeInterval(seconds))
-    }
-
-    /// Howard Hinnant's days_from_civil.
-    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
     }
 }

@@ -32,7 +32,7 @@ public struct HeaderField: Sendable, Equatable {
 }
 
 /// A named or non-text part of a message.
-public struct Attachment: Sendable, Equatable {
+public struct Attachment: Sendable, Equatable, Codable {
     public var filename: String?
     public var contentType: String
     public var contentID: String?

@@ -30,10 +30,7 @@ public enum MessageWriter {
             add(header.name, encodeText(header.value))
         }
         add("MIME-Version", "1.0")
-        add("Content-Type", "text/plain; charset=utf-8")
-        add("Content-Transfer-Encoding", "quoted-printable")
-        out.append(13); out.append(10)
-        QuotedPrintable.encode(mail.body, into: &out)
+        appendBody(of: mail, to: &out)
         return out
     }
 

@@ -16,6 +16,8 @@ public struct OutgoingMail: Sendable, Equatable, Codable {
     public var autoSubmitted: String?
     public var extraHeaders: [ExtraHeader]
     public var body: String
+    /// Files sent with the text (a staff member's attachments relayed, a customer's in the staff notification).
+    public var attachments: [Attachment]
 
     public struct ExtraHeader: Sendable, Equatable, Codable {
         public var name: String
@@ -28,7 +30,8 @@ public struct OutgoingMail: Sendable, Equatable, Codable {
 
     public init(from: Address, to: [Address], cc: [Address] = [], replyTo: Address? = nil, subject: String,
                 messageID: String, inReplyTo: String? = nil, references: [String] = [], date: Date,
-                autoSubmitted: String? = nil, extraHeaders: [ExtraHeader] = [], body: String) {
+                autoSubmitted: String? = nil, extraHeaders: [ExtraHeader] = [], body: String,
+                attachments: [Attachment] = []) {
         self.from = from
         self.to = to
         self.cc = cc
@@ -41,6 +44,7 @@ public struct OutgoingMail: Sendable, Equatable, Codable {
         self.autoSubmitted = autoSubmitted
         self.extraHeaders = extraHeaders
         self.body = body
+        self.attachments = attachments
     }
 
     /// Envelope recipients: To then Cc, each address once.

@@ -117,5 +117,10 @@ enum Schema {
         CREATE INDEX escalation_log_ticket ON escalation_log(ticket_id, kind);
         CREATE TABLE worker_state (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at REAL NOT NULL);
         """,
+        // 3: the global refusal cap counts by kind and time; subject tags are looked up case-blind by index.
+        """
+        CREATE INDEX outbox_kind_time ON outbox(kind, created_at);
+        CREATE INDEX tickets_reference_nocase ON tickets(reference COLLATE NOCASE);
+        """,
     ]
 }

@@ -51,7 +51,10 @@ struct MailEndpoint: Equatable {
                       plainPort: Int, tlsPort: Int, what: String) throws -> MailEndpoint {
         guard let comps = URLComponents(string: url), let scheme = comps.scheme?.lowercased(),
               let host = comps.host, !host.isEmpty
-        else { throw TransportConfigError("\(what) url '\(url)' is not a valid \(plainScheme)://host:port or \(tlsScheme)://host:port URL") }
+        else {
+            throw TransportConfigError(field: "url", "\(what) url '\(url)' is not a valid \(plainScheme)://host:port "
+                                       + "or \(tlsScheme)://host:port URL")
+        }
         let port: Int
         let tls: TLSMode
         switch scheme {
@@ -59,30 +62,48 @@ struct MailEndpoint: Equatable {
             port = comps.port ?? tlsPort
             tls = wanted ?? .implicit
             guard tls == .implicit else {
-                throw TransportConfigError("\(what) url '\(url)' uses \(tlsScheme):// (implicit TLS) but tls is '\(tls.rawValue)'; use \(plainScheme):// for STARTTLS or plain")
+                throw TransportConfigError(field: "tls", "\(what) url '\(url)' uses \(tlsScheme):// (implicit TLS) but "
+                                           + "tls is '\(tls.rawValue)'; use \(plainScheme):// for STARTTLS or plain")
             }
         case plainScheme:
             port = comps.port ?? plainPort
             tls = wanted ?? .starttls
             guard tls != .implicit else {
-                throw TransportConfigError("\(what) url '\(url)' uses \(plainScheme):// but tls is 'implicit'; use \(tlsScheme)://host:port for implicit TLS")
+                throw TransportConfigError(field: "tls", "\(what) url '\(url)' uses \(plainScheme):// but tls is "
+                                           + "'implicit'; use \(tlsScheme)://host:port for implicit TLS")
             }
         default:
-            throw TransportConfigError("\(what) url '\(url)' must start with \(plainScheme):// or \(tlsScheme)://")
+            throw TransportConfigError(field: "url",
+                                       "\(what) url '\(url)' must start with \(plainScheme):// or \(tlsScheme)://")
         }
         let ep = MailEndpoint(scheme: scheme, host: host, port: port, tls: tls)
         if tls == .none && !ep.isLoopback {
-            throw TransportConfigError("\(what): tls 'none' is only allowed for loopback hosts (localhost, 127.0.0.1, ::1), not '\(host)'; use starttls or implicit TLS")
+            throw TransportConfigError(field: "tls", "\(what): tls 'none' is only allowed for loopback hosts "
+                                       + "(localhost, 127.0.0.1, ::1), not '\(host)'; use starttls or implicit TLS")
         }
         return ep
     }
 }
 
-/// A settings mistake found before any connection is made.
+/// A settings mistake found before any connection is made, with the settings field it is about
+/// (`url`, `tls`, `username`, `password`, `caFile`, `heloName`, `mailbox`, …) so a config reader can point at it.
 public struct TransportConfigError: Error, CustomStringConvertible, Equatable {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    public var field: String
+    public init(field: String = "", _ message: String) {
+        self.field = field
+        self.message = message
+    }
     public var description: String { message }
+}
+
+/// A CA file that is named but cannot be read (a directory counts as unreadable).
+func caFileProblem(_ caFile: String?) -> TransportConfigError? {
+    guard let caFile, !caFile.isEmpty else { return nil }
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: caFile, isDirectory: &isDirectory), !isDirectory.boolValue,
+       FileManager.default.isReadableFile(atPath: caFile) { return nil }
+    return TransportConfigError(field: "caFile", "caFile '\(caFile)' is not a readable file")
 }
 
 /// Text for a failed libcurl call: the error buffer when it says more than curl_easy_strerror.

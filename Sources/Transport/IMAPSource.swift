@@ -40,30 +40,37 @@ public struct IMAPSettings: Sendable, Equatable {
         self.commandTimeout = commandTimeout
     }
 
-    /// Checks the settings without connecting; returns the parsed endpoint.
-    func validated() throws -> MailEndpoint {
-        let ep: MailEndpoint
-        do {
-            ep = try MailEndpoint.parse(url, tls: tls, plainScheme: "imap", tlsScheme: "imaps",
-                                        plainPort: 143, tlsPort: 993, what: "IMAP")
-        } catch let e as TransportConfigError {
-            throw IMAPError.invalidSettings(e.message)
-        }
-        if username.isEmpty { throw IMAPError.invalidSettings("username is empty") }
-        for (name, value) in [("mailbox", mailbox), ("processedFolder", processedFolder), ("quarantineFolder", quarantineFolder)] {
-            if value.isEmpty { throw IMAPError.invalidSettings("\(name) is empty") }
+    /// Every mistake in the settings, found without connecting.
+    public func problems() -> [TransportConfigError] {
+        var found: [TransportConfigError] = []
+        do { _ = try endpoint() } catch let e as TransportConfigError { found.append(e) } catch {}
+        if username.isEmpty { found.append(TransportConfigError(field: "username", "username is empty")) }
+        let folders = [("mailbox", mailbox), ("processedFolder", processedFolder), ("quarantineFolder", quarantineFolder)]
+        for (name, value) in folders {
+            if value.isEmpty { found.append(TransportConfigError(field: name, "\(name) is empty")) }
             // Logical names: '/' separates levels, non-ASCII is fine (sent in modified UTF-7).
             if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\"" || $0 == "\\" }) {
-                throw IMAPError.invalidSettings("\(name) '\(value)' contains a control character, a quote or a backslash")
+                found.append(TransportConfigError(field: name, "\(name) '\(value)' contains a control character, a quote or a backslash"))
             }
         }
         if processedFolder == mailbox || quarantineFolder == mailbox {
-            throw IMAPError.invalidSettings("processedFolder and quarantineFolder must differ from mailbox '\(mailbox)'")
+            let field = processedFolder == mailbox ? "processedFolder" : "quarantineFolder"
+            let text = "processedFolder and quarantineFolder must differ from mailbox '\(mailbox)'"
+            found.append(TransportConfigError(field: field, text))
         }
-        if let caFile, !caFile.isEmpty, !FileManager.default.isReadableFile(atPath: caFile) {
-            throw IMAPError.invalidSettings("caFile '\(caFile)' is not a readable file")
-        }
-        return ep
+        if let problem = caFileProblem(caFile) { found.append(problem) }
+        return found
+    }
+
+    func endpoint() throws -> MailEndpoint {
+        try MailEndpoint.parse(url, tls: tls, plainScheme: "imap", tlsScheme: "imaps", plainPort: 143, tlsPort: 993,
+                               what: "IMAP")
+    }
+
+    /// Checks the settings without connecting; returns the parsed endpoint.
+    func validated() throws -> MailEndpoint {
+        if let first = problems().first { throw IMAPError.invalidSettings(first.message) }
+        return try endpoint()
     }
 }
 

@@ -33,19 +33,30 @@ public struct SMTPSettings: Sendable, Equatable {
         self.timeout = timeout
     }
 
-    func validated() throws -> MailEndpoint {
-        let ep = try MailEndpoint.parse(url, tls: tls, plainScheme: "smtp", tlsScheme: "smtps",
-                                        plainPort: 587, tlsPort: 465, what: "SMTP")
+    /// Every mistake in the settings, found without connecting.
+    public func problems() -> [TransportConfigError] {
+        var found: [TransportConfigError] = []
+        do { _ = try endpoint() } catch let e as TransportConfigError { found.append(e) } catch {}
         if heloName.isEmpty || heloName.utf8.contains(where: { $0 <= 0x20 || $0 > 0x7E || $0 == UInt8(ascii: "/") }) {
-            throw TransportConfigError("SMTP heloName '\(heloName)' must be a plain host name")
+            found.append(TransportConfigError(field: "heloName",
+                                              "SMTP heloName '\(heloName)' must be a plain host name"))
         }
         if (username == nil) != (password == nil) {
-            throw TransportConfigError("SMTP username and password must be given together")
+            found.append(TransportConfigError(field: username == nil ? "username" : "password",
+                                              "SMTP username and password must be given together"))
         }
-        if let caFile, !caFile.isEmpty, !FileManager.default.isReadableFile(atPath: caFile) {
-            throw TransportConfigError("SMTP caFile '\(caFile)' is not a readable file")
-        }
-        return ep
+        if let problem = caFileProblem(caFile) { found.append(problem) }
+        return found
+    }
+
+    func endpoint() throws -> MailEndpoint {
+        try MailEndpoint.parse(url, tls: tls, plainScheme: "smtp", tlsScheme: "smtps", plainPort: 587, tlsPort: 465,
+                               what: "SMTP")
+    }
+
+    func validated() throws -> MailEndpoint {
+        if let first = problems().first { throw first }
+        return try endpoint()
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Store
-import Worker
+import Configuration
+import Pipeline
 
 /// `postdesk-bench intake CONFIG` — what `postdesk run --once` does, with its two halves timed apart:
 ///   intake:   fetch (IMAP) + parse + decide + commit (tickets, messages, outbox rows, checkpoint) for every
@@ -18,7 +19,7 @@ func intakeBench(configPath: String) -> Int32 {
         try pipeline.intakeAll(into: &intake) { _ in batches += 1 }
         pipeline.source.close()  // sends the last batched UID MOVEs to the processed folder
         let t1 = now()
-        let queued = try pipeline.store.outbox(status: "pending").count
+        let queued = try pipeline.store.outbox(status: .pending).count
         let outcomes = try pipeline.store.intakeCounts().sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         var delivery = PassSummary()
         let t2 = now()
@@ -26,7 +27,7 @@ func intakeBench(configPath: String) -> Int32 {
         let deliver = ProcessInfo.processInfo.environment["POSTDESK_BENCH_INTAKE_ONLY"] != "1"
         while try deliver && pipeline.deliver(into: &delivery) > 0 {}
         let t3 = now()
-        let left = try pipeline.store.outbox(status: "pending").count
+        let left = try pipeline.store.outbox(status: .pending).count
         let intakeSeconds = t1 - t0, deliverySeconds = t3 - t2
         print(String(format: "intake:   %d mails in %.2f s = %.0f msg/s  (%d batches of ≤%d; fetch+parse+commit incl. %d outbox rows + MOVE to processed)",
                      intake.taken, intakeSeconds, Double(intake.taken) / max(intakeSeconds, 1e-9), batches, config.batchSize, queued))

@@ -50,7 +50,7 @@ func now() -> Double {
 
 let args = CommandLine.arguments
 guard args.count >= 3 else {
-    FileHandle.standardError.write(Data("usage: postdesk-bench parse FILE | bench N PATH... | big FILE | intake CONFIG\n".utf8))
+    FileHandle.standardError.write(Data("usage: postdesk-bench parse FILE | bench N PATH... | big FILE | intake CONFIG | imap URL USER PASSWORD CAFILE FOLDER\n".utf8))
     exit(2)
 }
 switch args[1] {
@@ -103,6 +103,11 @@ case "dump":
     dumpText(messageFiles(Array(args.dropFirst(2))))
 case "intake":
     exit(intakeBench(configPath: args[2]))
+case "imap":
+    do { try IMAPBench.main(Array(args.dropFirst(2))) } catch {
+        print("benchmark failed: \(error)")
+        exit(1)
+    }
 default:
     FileHandle.standardError.write(Data("unknown command \(args[1])\n".utf8))
     exit(2)

@@ -1,4 +1,5 @@
 import Foundation
+import MIME
 import Testing
 @testable import Desk
 
@@ -288,5 +289,19 @@ let extended = BusinessCalendar.extended()
         #expect(BusinessTimeFormat.iso(d, in: z) == "2026-03-30T09:00:00+02:00")
         #expect(BusinessTimeFormat.openingHours(standard, language: "da") == "mandag–fredag 09:00–17:00")
         #expect(BusinessTimeFormat.openingHours(extended, language: "en") == "Monday–Friday 08:00–22:00")
+    }
+}
+
+/// Grundlovsdag switched off must not open Whit Monday when it falls on 5 June (next in 2028).
+@Suite struct WhitMondayOnConstitutionDayTests {
+    @Test func whitMondayOnFifthOfJuneStaysClosed() {
+        let open = DanishHolidays(grundlovsdag: false)
+        #expect(open.holidayName(year: 2028, month: 6, day: 5) == "2. pinsedag")
+        #expect(open.isClosed(year: 2028, month: 6, day: 5))
+        #expect(DanishHolidays().holidayName(year: 2028, month: 6, day: 5) == "Grundlovsdag")
+        #expect(!open.isClosed(year: 2026, month: 6, day: 5))   // a Friday, and only Grundlovsdag
+        let calendar = BusinessCalendar.standard(holidays: open)
+        #expect(!calendar.isWorkingDay(CivilDate(iso: "2028-06-05")!))
+        #expect(calendar.isWorkingDay(CivilDate(iso: "2028-06-06")!))
     }
 }

@@ -54,11 +54,14 @@ enum TestDesk {
     }
 
     static func context(_ m: ParsedMessage, at: Date, byHeader: TicketState? = nil, bySubject: TicketState? = nil,
-                        counter: Counter = Counter(), autoCount: Int = 0) -> IncomingContext {
-        IncomingContext(message: m, size: 1000, receivedAt: at, ticketByHeader: byHeader, ticketBySubject: bySubject,
-                        automaticMailsLastHour: { _ in autoCount },
-                        reserveReference: { counter.references += 1; return TicketReference(prefix: "PD", year: 2026, number: counter.references) },
-                        makeMessageID: { counter.ids += 1; return "pd.test\(counter.ids)@example.test" })
+                        counter: Counter = Counter(), autoCount: Int = 0, ours: Bool = true, answers: MailKind? = nil,
+                        refusals: Int = 0) -> IncomingContext {
+        counter.references += 1
+        return IncomingContext(message: m, size: 1000, receivedAt: at, ticketByHeader: byHeader, headerMatchIsOurs: ours,
+                               answersKind: answers, ticketBySubject: bySubject,
+                               automaticMailsToSender: autoCount, refusalsLastHour: refusals,
+                               nextReference: TicketReference(prefix: "PD", year: 2026, number: counter.references),
+                               makeMessageID: { counter.ids += 1; return "pd.test\(counter.ids)@example.test" })
     }
 
     /// Opens a ticket the way the worker would, giving it an id.

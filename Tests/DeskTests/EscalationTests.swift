@@ -64,7 +64,7 @@ import MIME
 }
 
 @Suite struct EscalationReplyTests {
-    @Test func csmAnsweringAnEscalationIsStaffNotACustomer() {
+    @Test func csmAnsweringAnEscalationStaysInternal() {
         let policy = TestDesk.policy()
         #expect(policy.role(of: TestDesk.csm) == .staff)
         #expect(policy.role(of: TestDesk.lead) == .staff)
@@ -72,8 +72,11 @@ import MIME
                                    at: TestDesk.at(2026, 11, 16, 10))
         let reply = TestDesk.mail(from: "Clara CSM <csm@example.test>", subject: "Re: [PD-2026-000001] Warning", body: "Calling the customer now.",
                                   id: "csm1@example.test", inReplyTo: "pd.escalation@example.test")
-        let d = Decider(policy: policy).decide(TestDesk.context(reply, at: TestDesk.at(2026, 11, 16, 11), byHeader: ticket))
-        #expect(d.role == .staffReply)
-        #expect(d.mails.first?.mail.to.map(\.email) == ["mette@nordlys.test"])
+        let d = Decider(policy: policy).decide(TestDesk.context(reply, at: TestDesk.at(2026, 11, 16, 11), byHeader: ticket,
+                                                                answers: .escalationWarning))
+        #expect(d.role == .staffNote)
+        #expect(d.mails.isEmpty)
+        #expect(d.ticket?.clock == ticket.clock)
+        #expect(d.ticket?.firstResponseAt == nil)
     }
 }

@@ -149,7 +149,7 @@ struct ReliabilityCrashTests {
         let cp = try store.checkpoint(mailbox: box)
         let checkpointOK = cp?.validity == st.validity && cp?.lastUID == st.uidNext - 1
         let outbox = try store.outbox()
-        let failed = outbox.filter { $0.status == "failed" }.count
+        let failed = outbox.filter { $0.status == .failed }.count
 
         relReport("crash mails=\(n) kills survived \(killed), mails lost \(lost), duplicate tickets \(duplicateTickets), duplicate acknowledgements \(duplicateAcks)")
         relReport("crash detail: starts=\(worker.starts) intake-twice=\(doubleIntake) quarantined=\(quarantined) left-in-box=\(leftInBox) "

@@ -103,7 +103,7 @@ struct ReliabilitySecurityTests {
         #expect(second.claimedReference == ref)
         let after = try #require(try store.ticket(reference: ref))
         #expect(after.participants.map(\.email) == ["customer1@customer.test"])
-        let incoming = try store.messages(ticketID: original.id).filter { $0.direction == "in" }
+        let incoming = try store.messages(ticketID: original.id).filter { $0.direction == .incoming }
         #expect(incoming.count == 1)
         let outgoing = try store.outbox().filter { $0.ticketID == original.id }
         #expect(outgoing.allSatisfy { !$0.recipients.contains("stranger@other.test") && !$0.recipients.contains("someone@unknown.test") })
@@ -112,16 +112,21 @@ struct ReliabilitySecurityTests {
     }
 }
 
-/// SQL only with bound parameters: every interpolation inside an SQL string of Sources/Store must be one of
-/// the known constants (no user data). Runs without the stack.
+/// SQL only with bound parameters: every interpolation inside an SQL string anywhere in Sources/ must be one of
+/// the known constants (no user data), and only the Store runs SQL. Runs without the stack.
 @Suite struct ReliabilitySQLTests {
     @Test func storeSQLInterpolatesNoUserData() throws {
-        let dir = packageRoot.appendingPathComponent("Sources/Store")
+        let dir = packageRoot.appendingPathComponent("Sources")
         let allowed: Set<String> = ["\\(Self.ticketColumns)", "\\(index + 1)"]
         var found: [String] = []
+        var outsideStore: [String] = []
         var statements = 0
-        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where name.hasSuffix(".swift") {
+        let names = (FileManager.default.enumerator(atPath: dir.path)?.allObjects as? [String] ?? [])
+        for name in names where name.hasSuffix(".swift") {
             let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+            if !name.hasPrefix("Store/"), text.range(of: #"\.(query|execute)\(\s*""#, options: .regularExpression) != nil {
+                outsideStore.append(name)
+            }
             // Every string literal passed to query(/execute( (single-line or triple-quoted).
             let pattern = try NSRegularExpression(pattern: #"(?:query|execute)\(\s*(\"\"\"[\s\S]*?\"\"\"|\"(?:[^\"\\]|\\.)*\")"#)
             for m in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
@@ -137,5 +142,6 @@ struct ReliabilitySecurityTests {
         relReport("sql: \(statements) SQL statements in Sources/Store, interpolations other than constants: \(found.count) \(found)")
         #expect(statements > 30)
         #expect(found.isEmpty)
+        #expect(outsideStore.isEmpty, "SQL outside Sources/Store: \(outsideStore)")
     }
 }

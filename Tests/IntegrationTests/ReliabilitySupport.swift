@@ -48,7 +48,8 @@ final class RelWorker: @unchecked Sendable {
         json["metricsFile"] = dir.appendingPathComponent("postdesk.prom").path
         json["mailbox"] = ["kind": "imap", "url": "imap://127.0.0.1:\(stack.imapPort)", "username": "support@example.test",
                            "passwordEnv": "PD_REL_IMAP_PASSWORD", "tls": "starttls", "caFile": stack.cacert,
-                           "mailbox": box, "processedFolder": processed, "quarantineFolder": quarantine]
+                           "mailbox": box, "processedFolder": processed, "quarantineFolder": quarantine,
+                           "startAt": "all"]   // mail is delivered before the first start
         json["outbox"] = ["kind": "smtp", "url": "smtp://127.0.0.1:\(stack.submissionPort)", "username": "support@example.test",
                           "passwordEnv": "PD_REL_SMTP_PASSWORD", "tls": "starttls", "caFile": stack.cacert, "heloName": "postdesk.test"]
         json["pollSeconds"] = 0.5

@@ -3,7 +3,9 @@ import StackTestSupport
 import Testing
 @testable import Store
 @testable import Transport
-@testable import Worker
+@testable import CLI
+@testable import Configuration
+@testable import Pipeline
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -110,6 +112,7 @@ final class Desk {
                 "kind": "imap", "url": "imap://\(stack.host):\(stack.imapPort)", "tls": "starttls", "caFile": stack.cacert,
                 "username": "support@example.test", "passwordEnv": Desk.passwordVariable,
                 "mailbox": folder, "processedFolder": processedFolder, "quarantineFolder": quarantineFolder,
+                "startAt": "all",   // some tests deliver before the first start
             ],
             "outbox": [
                 "kind": "smtp", "url": "smtp://\(stack.host):\(stack.submissionPort)", "tls": "starttls", "caFile": stack.cacert,
@@ -190,8 +193,8 @@ final class Desk {
     }
 
     /// `postdesk run --once` (the real binary); returns the exit status and stderr.
-    func runOnce(config: String? = nil, timeout: Double = 120) throws -> (status: Int32, log: String) {
-        let child = try Child(try postdeskBinary(), ["run", "--once", "--config", config ?? configPath], dir: dir,
+    func runOnce(config: String? = nil, timeout: Double = 120, extra: [String] = []) throws -> (status: Int32, log: String) {
+        let child = try Child(try postdeskBinary(), ["run", "--once", "--config", config ?? configPath] + extra, dir: dir,
                               name: "run-once-\(UInt32.random(in: 0...UInt32.max))", env: [Desk.passwordVariable: stack.password])
         let status = try child.wait(timeout: timeout)
         return (status, child.stderr)

@@ -3,7 +3,9 @@ import StackTestSupport
 import Testing
 @testable import Store
 @testable import Transport
-@testable import Worker
+@testable import CLI
+@testable import Configuration
+@testable import Pipeline
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,7 +43,7 @@ struct WorkerStackTests {
         #expect(subject.contains(desk.token))
         #expect(header("In-Reply-To", in: ack) == "<\(id)>")
         #expect(header("Auto-Submitted", in: ack) == "auto-replied", "RFC 3834")
-        #expect(try store.outbox(status: "pending").isEmpty, "everything queued was sent")
+        #expect(try store.outbox(status: .pending).isEmpty, "everything queued was sent")
 
         // The customer mail left the worker's folder for the processed folder, and was not marked \Seen.
         #expect(try desk.support.count(desk.folder) == 0)
@@ -125,7 +127,7 @@ struct WorkerStackTests {
         let tickets = try store.tickets()
         #expect(tickets.count == 1, "no second ticket: \(tickets.map(\.state.reference.description))")
         #expect(try store.intakeCounts() == ["ticket": 1, "follow-up": 1])
-        let incoming = try store.messages(ticketID: ticket.id).filter { $0.direction == "in" }
+        let incoming = try store.messages(ticketID: ticket.id).filter { $0.direction == .incoming }
         #expect(incoming.count == 2)
         #expect(incoming.last?.newText.contains("all laptops") == true, "new text: \(incoming.last?.newText ?? "")")
         #expect(incoming.last?.from?.email == "customer1@customer.test")
@@ -235,7 +237,7 @@ struct WorkerStackTests {
         #expect(badSMTP.log.contains("certificate verification failed"), "\(badSMTP.log)")
         let store = try desk.store()
         #expect(try store.tickets().count == 2)
-        let pending = try store.outbox(status: "pending")
+        let pending = try store.outbox(status: .pending)
         #expect(pending.count == 2, "acknowledgement and staff notification kept for retry: \(pending.map(\.kind))")
         // The first attempt failed and stopped the pass (the server is not usable); its reason is recorded.
         #expect(pending.contains { ($0.lastError ?? "").contains("certificate verification failed") }, "\(pending.map(\.lastError))")
@@ -281,7 +283,7 @@ struct WorkerStackTests {
         #expect(processed == taken, "each committed mail moved to \(desk.processedFolder): \(processed) vs \(taken) committed")
         #expect(left + processed == total, "nothing lost: \(left) left + \(processed) processed of \(total)")
         #expect(try store.intakeCounts().keys.allSatisfy { $0 == "ticket" || $0 == "follow-up" })
-        let incoming = try store.tickets().reduce(0) { n, t in n + (try store.messages(ticketID: t.state.id).filter { $0.direction == "in" }.count) }
+        let incoming = try store.tickets().reduce(0) { n, t in n + (try store.messages(ticketID: t.state.id).filter { $0.direction == .incoming }.count) }
         #expect(incoming == taken, "one stored incoming message per mail taken")
 
         // A restart finishes the rest: no duplicates, nothing left.

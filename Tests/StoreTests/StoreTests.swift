@@ -50,11 +50,11 @@ import MIME
         let newText = ReplyExtractor.newText(body)
         #expect(newText == "Printer is down.")
         let id = try store.insertTicket(ticket(), at: Date())
-        try store.insertMessage(ticketID: id, direction: "in", role: "customer", messageID: nil, from: nil, subject: "Hi", at: Date(),
+        try store.insertMessage(ticketID: id, direction: .incoming, role: "customer", messageID: nil, from: nil, subject: "Hi", at: Date(),
                                 newText: newText, bodyText: body, raw: raw, newTextFromRaw: true)
-        try store.insertMessage(ticketID: id, direction: "in", role: "staff", messageID: nil, from: nil, subject: "Re", at: Date(),
+        try store.insertMessage(ticketID: id, direction: .incoming, role: "staff", messageID: nil, from: nil, subject: "Re", at: Date(),
                                 newText: "edited by a command", bodyText: body, raw: raw, newTextFromRaw: false)
-        try store.insertMessage(ticketID: id, direction: "out", role: "acknowledgement", messageID: nil, from: nil, subject: "Ack", at: Date(),
+        try store.insertMessage(ticketID: id, direction: .outgoing, role: "acknowledgement", messageID: nil, from: nil, subject: "Ack", at: Date(),
                                 newText: "Thanks", bodyText: "Thanks", raw: nil)
         // A queued mail's text lives in its outbox row only.
         let ackBody = "Tak for din henvendelse – vi kigger på det.\n\nReference: PD-2026-000001\nLinje med = og lang tekst " + String(repeating: "ø", count: 90)
@@ -72,7 +72,7 @@ import MIME
         let store = try PostdeskStore(path: tempPath())
         let at = Date(timeIntervalSince1970: 1_795_000_100)
         let id = try store.insertTicket(ticket(), at: at)
-        try store.insertMessage(ticketID: id, direction: "in", role: "customer", messageID: "m1@nordlys.test", from: nil, subject: "Printer",
+        try store.insertMessage(ticketID: id, direction: .incoming, role: "customer", messageID: "m1@nordlys.test", from: nil, subject: "Printer",
                                 at: at, newText: "x", bodyText: "x", raw: Array("raw".utf8))
         var loaded = try #require(try store.ticket(id: id))
         var expected = ticket()
@@ -161,7 +161,7 @@ import MIME
         #expect(try store.pendingOutbox(now: at).isEmpty)
         #expect(try store.pendingOutbox(now: at.addingTimeInterval(61)).first?.attempts == 1)
         try store.markSent(pending[0].id, at: at)
-        #expect(try store.outbox(status: "sent").count == 1)
+        #expect(try store.outbox(status: .sent).count == 1)
         // Our outgoing Message-ID is remembered for threading.
         #expect(try store.db.query("SELECT COUNT(*) AS n FROM messages WHERE message_id = 'pd.1@example.test'").first?.int("n") == 1)
     }
@@ -169,7 +169,7 @@ import MIME
     @Test func attachmentsAreContentAddressed() throws {
         let store = try PostdeskStore(path: tempPath())
         let at = Date()
-        let row = try store.insertMessage(ticketID: nil, direction: "in", role: "customer", messageID: nil, from: nil, subject: "",
+        let row = try store.insertMessage(ticketID: nil, direction: .incoming, role: "customer", messageID: nil, from: nil, subject: "",
                                           at: at, newText: "", bodyText: "", raw: nil)
         let a = Attachment(filename: "log.txt", contentType: "text/plain", data: Array("hello".utf8))
         try store.storeAttachments([a, a], messageRow: row)

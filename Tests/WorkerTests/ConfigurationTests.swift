@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Worker
+@testable import CLI
+@testable import Configuration
+@testable import Pipeline
 
 @Suite struct ConfigurationTests {
     func load(_ json: String) -> Result<Configuration, Error> {
@@ -48,7 +50,10 @@ import Testing
         #expect(PostdeskCommand.main(["check-config", "--config", "/nonexistent.json"]) == 2)
         #expect(PostdeskCommand.main(["due", "--config", Sandbox.repo.appendingPathComponent("Config/postdesk.json").path,
                                       "--plan", "extended", "--priority", "P9", "--at", "2026-01-01T00:00:00Z"]) == 2)
-        for command in PostdeskCommand.commandHelp.keys { #expect(PostdeskCommand.main([command, "--help"]) == 0) }
+        for command in PostdeskCommand.commands.map(\.name) {
+            #expect(PostdeskCommand.main([command, "--help"]) == 0)
+            #expect(PostdeskCommand.usage.contains("  " + command + " "), "usage lists \(command)")
+        }
     }
 }
 

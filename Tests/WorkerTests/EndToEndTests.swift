@@ -1,9 +1,11 @@
 import Foundation
 import Testing
-@testable import Worker
+@testable import CLI
+@testable import Configuration
+@testable import Pipeline
 import Desk
 import MIME
-import Store
+@testable import Store
 
 /// Maildir → SQLite → outbox over the demo fixtures, with the clock held still.
 @Suite(.serialized) struct EndToEndTests {
@@ -32,7 +34,7 @@ import Store
         #expect(first.status == .answered)
         #expect(first.firstResponseAt == monday)
         #expect(first.clock == nil)
-        let roles = try store.messages(ticketID: first.id).map { "\($0.direction):\($0.role)" }
+        let roles = try store.messages(ticketID: first.id).map { "\($0.direction.rawValue):\($0.role)" }
         #expect(roles == ["in:customer", "out:acknowledgement", "out:staff-notification", "in:customer", "out:staff-notification",
                           "in:staff-reply", "out:relay"])
 

@@ -1,8 +1,10 @@
 import Foundation
-import Store
 import Testing
+@testable import CLI
+@testable import Configuration
+@testable import Pipeline
+@testable import Store
 import Transport
-@testable import Worker
 
 /// A mailbox whose mail and settle failures the test chooses, recording every settle (issue 16).
 final class ScriptedSource: MailboxSource {
@@ -97,7 +99,7 @@ struct FieldServerTests {
         let first = try p.runOnce()
         #expect(first.sent == 0 && first.sendFailures == 1)
         #expect(first.lastSendError?.contains("5.7.139") == true)
-        #expect(try p.store.outbox().allSatisfy { $0.status == "pending" })
+        #expect(try p.store.outbox().allSatisfy { $0.status == .pending })
         #expect(try p.store.state(Pipeline.accountRefusedState)?.value.contains("SmtpClientAuthentication is disabled") == true)
         #expect(PostdeskCommand.main(["health", "--config", box.configPath]) == 1)
         sender.refuse = false
@@ -131,7 +133,7 @@ struct FieldServerTests {
         let tickets = try p.store.tickets()
         #expect(tickets.filter { $0.state.clock == nil }.count == 1)
         // Only the new mail is acknowledged.
-        #expect(try p.store.outbox().filter { $0.kind == "acknowledgement" }.map(\.subject).allSatisfy { $0.contains("Drucker 9") })
-        #expect(try p.store.outbox().filter { $0.kind == "acknowledgement" }.count == 1)
+        #expect(try p.store.outbox().filter { $0.kind == .acknowledgement }.map(\.subject).allSatisfy { $0.contains("Drucker 9") })
+        #expect(try p.store.outbox().filter { $0.kind == .acknowledgement }.count == 1)
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Worker
+@testable import CLI
+@testable import Configuration
+@testable import Pipeline
 
 @Suite struct LogTests {
     @Test func timestampMatchesISO8601InUTC() {

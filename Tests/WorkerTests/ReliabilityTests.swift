@@ -1,9 +1,11 @@
 import Foundation
 import Testing
-@testable import Worker
+@testable import CLI
+@testable import Configuration
+@testable import Pipeline
 import Desk
 import MIME
-import Store
+@testable import Store
 
 /// Issue 6 at Maildir level: the RFC 3834 no-acknowledgement matrix, loops, the per-recipient cap,
 /// bad input that must neither stop the loop nor vanish, and file modes.
@@ -21,7 +23,7 @@ import Store
     }
 
     func acks(_ store: PostdeskStore, to address: String? = nil) throws -> [OutboxItem] {
-        try store.outbox().filter { ($0.kind == "acknowledgement" || $0.kind == "refusal")
+        try store.outbox().filter { ($0.kind == .acknowledgement || $0.kind == .refusal)
             && (address == nil || $0.recipients.contains { $0.lowercased() == address!.lowercased() }) }
     }
 
@@ -272,7 +274,7 @@ import Store
         #expect(tickets[1].state.customerID == "bergmann")
         let first = try #require(try p.store.ticket(reference: "PD-2026-000001"))
         #expect(first.participants.map(\.email) == [Self.admin])
-        #expect(try p.store.messages(ticketID: first.id).filter { $0.direction == "in" }.count == 1)
+        #expect(try p.store.messages(ticketID: first.id).filter { $0.direction == .incoming }.count == 1)
     }
 
     @Test func databaseWALAndFolderModes() throws {

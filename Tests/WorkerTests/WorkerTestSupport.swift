@@ -1,5 +1,7 @@
 import Foundation
-@testable import Worker
+@testable import CLI
+@testable import Configuration
+@testable import Pipeline
 import Store
 import Transport
 

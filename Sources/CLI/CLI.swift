@@ -1,88 +1,114 @@
+import Configuration
 import Desk
 import Foundation
 import MIME
 import Store
+import Pipeline
 import Transport
 
 /// `postdesk COMMAND …`. Exit codes: 0 ok, 1 failure, 2 usage or config error.
 public enum PostdeskCommand {
-    static let usage = """
-        postdesk — turns a support mailbox into a ticket desk
+    /// One row per command: what `usage`, each `--help` and dispatch are made from, so they cannot drift apart.
+    struct Command: Sendable {
+        var name: String
+        /// The synopsis (`run [--config FILE] …`), without "postdesk ".
+        var synopsis: String
+        /// One line for the usage list.
+        var summary: String
+        /// What `--help` adds below the synopsis.
+        var details: String
+        var run: @Sendable (inout Arguments) throws -> Int32
+    }
 
-        Usage: postdesk COMMAND [options]
-
-        Commands:
-          run [--config FILE] [--once] [--log-level L]   the worker; --once processes what is waiting and exits
-          parse FILE                                     print the parsed message as JSON
-          classify FILE [--config FILE]                  print {priority, reason} for a message
-          due --plan NAME --priority P1..P5 --at ISO8601 [--config FILE]
-                                                         print the reaction deadline (empty line: no target)
-          tickets [--config FILE] [--json]               list tickets
-          show REF [--config FILE]                       one ticket and its messages
-          quarantine list|show ID|retry ID|release ID [--config FILE]
-                                                         mail the worker could not take
-          report --month YYYY-MM [--json|--csv] [--config FILE]
-                                                         reaction times per customer and priority
-          health [--config FILE]                         exit 1 when polling stopped or the outbox is stuck
-          import PATH [--config FILE]                    backfill from an mbox file or a Maildir (idempotent)
-          check-config [--config FILE]                   validate the configuration
-          backup FILE [--config FILE]                    online copy of the database
-
-        Config: --config FILE, else $POSTDESK_CONFIG, else Config/postdesk.json.
-        Exit codes: 0 ok, 1 failure, 2 usage or configuration error.
-        Run `postdesk COMMAND --help` for one command.
-        """
-
-    static let commandHelp: [String: String] = [
-        "run": "postdesk run [--config FILE] [--once] [--log-level debug|info|warning|error]\n  Reads the mailbox, opens and threads tickets, sends acknowledgements, notices and escalations.\n  --once: process everything waiting, send, escalate, exit 0. Otherwise run until SIGTERM/SIGINT.",
-        "parse": "postdesk parse FILE\n  Prints one JSON object: from, from_name, subject, message_id, in_reply_to, references,\n  content_type, body_text, attachments [{filename, size, content_type, sha256}]. Needs no config.",
-        "classify": "postdesk classify FILE [--config FILE]\n  Prints {\"priority\": \"P1\"…\"P5\", \"reason\": …} as the desk would classify the message.",
-        "due": "postdesk due --plan NAME --priority P1..P5 --at ISO8601 [--config FILE]\n  Prints the reaction deadline as ISO 8601 with offset, or an empty line when the plan sets no target.",
-        "tickets": "postdesk tickets [--config FILE] [--json]\n  Reference, status, priority, requester, subject, created, reaction due, first response.",
-        "show": "postdesk show REF [--config FILE]\n  One ticket: its fields, then each message (who, when, new text, attachments).",
-        "quarantine": "postdesk quarantine list|show ID|retry ID|release ID [--config FILE]\n  list: held mail with reasons; show: the raw mail; retry: run it through the pipeline again now;\n  release: deliver it back into the Maildir as a new mail.",
-        "report": "postdesk report --month YYYY-MM [--json|--csv] [--config FILE]\n  Per customer and priority: tickets, answered, median and 90th-percentile reaction time in business\n  minutes, share answered within target, breaches. Tickets are counted in the month they were opened.",
-        "health": "postdesk health [--config FILE]\n  Exit 0 when the worker polled within healthMaxPollAgeSeconds and the outbox moves; else exit 1 and say why.",
-        "import": "postdesk import PATH [--config FILE] [--send]\n  Backfills tickets from an mbox file or a Maildir (read only). Idempotent: mail already imported is skipped.\n  Sends nothing and starts no reaction clocks unless --send is given. Shows progress on a terminal.",
-        "check-config": "postdesk check-config [--config FILE]\n  Exit 0 when valid; exit 2 listing each problem as FILE: FIELD: problem. Fix: …",
-        "backup": "postdesk backup FILE [--config FILE]\n  Copies the database with SQLite's online backup API; safe while the worker runs.",
+    static let commands: [Command] = [
+        Command(name: "run", synopsis: "run [--config FILE] [--once] [--log-level debug|info|warning|error]",
+                summary: "the worker; --once processes what is waiting and exits",
+                details: "Reads the mailbox, opens and threads tickets, sends acknowledgements, notices and escalations.\n"
+                    + "--once: process everything waiting, send, escalate, exit 0. Otherwise run until SIGTERM/SIGINT;\n"
+                    + "SIGHUP reloads the policy from the file.", run: run),
+        Command(name: "parse", synopsis: "parse FILE", summary: "print the parsed message as JSON",
+                details: "Prints one JSON object: from, from_name, subject, message_id, in_reply_to, references,\n"
+                    + "content_type, body_text, new_text, attachments [{filename, size, content_type, sha256}]. Needs no config.",
+                run: parse),
+        Command(name: "classify", synopsis: "classify FILE [--config FILE]", summary: "print {priority, reason} for a message",
+                details: "Prints {\"priority\": \"P1\"…\"P5\", \"reason\": …} as the desk would classify the message.",
+                run: classify),
+        Command(name: "due", synopsis: "due --plan NAME --priority P1..P5 --at RFC3339 [--config FILE]",
+                summary: "print the reaction deadline (empty line: no target)",
+                details: "Prints the reaction deadline as RFC 3339 with offset, or an empty line when the plan sets no target.\n"
+                    + "--at takes RFC 3339 (e.g. 2026-12-02T09:30:00+01:00), years 1970–9999.", run: due),
+        Command(name: "tickets", synopsis: "tickets [--config FILE] [--json]", summary: "list tickets",
+                details: "Reference, status, priority, requester, subject, created, reaction due, first response.", run: tickets),
+        Command(name: "show", synopsis: "show REF [--config FILE]", summary: "one ticket and its messages",
+                details: "One ticket: its fields, then each message (who, when, new text, attachments numbered for\n"
+                    + "`postdesk attachment`).", run: show),
+        Command(name: "attachment", synopsis: "attachment REF [N] [-o FILE] [--config FILE]",
+                summary: "list a ticket's files, or write file N out",
+                details: "Without N: the ticket's files, numbered in the order they arrived. With N: file N to FILE\n"
+                    + "(created 0600, never overwritten), or to standard output without -o.", run: attachment),
+        Command(name: "quarantine", synopsis: "quarantine list|show ID|retry ID|release ID [--config FILE]",
+                summary: "mail the worker could not take",
+                details: "list: held mail with reasons; show: the raw mail; retry: run it through the pipeline again now;\n"
+                    + "release: deliver it back into the Maildir as a new mail.", run: quarantine),
+        Command(name: "report", synopsis: "report --month YYYY-MM [--json|--csv] [--config FILE]",
+                summary: "reaction times per customer and priority",
+                details: "Per customer and priority: tickets, answered, median and 90th-percentile reaction time in business\n"
+                    + "minutes, share answered within target, breaches. Tickets are counted in the month they were opened.",
+                run: report),
+        Command(name: "health", synopsis: "health [--config FILE]",
+                summary: "exit 1 when polling stopped or the outbox is stuck",
+                details: "Exit 0 when the worker polled within healthMaxPollAgeSeconds and the outbox moves; else exit 1\n"
+                    + "and say why.", run: health),
+        Command(name: "import", synopsis: "import PATH [--config FILE] [--send]",
+                summary: "backfill from an mbox file or a Maildir (idempotent)",
+                details: "Backfills tickets from an mbox file or a Maildir (read only). Idempotent: mail already imported is\n"
+                    + "skipped. Sends nothing and starts no reaction clocks unless --send is given. Shows progress on a\n"
+                    + "terminal.", run: importMail),
+        Command(name: "check-config", synopsis: "check-config [--config FILE]", summary: "validate the configuration",
+                details: "Exit 0 when valid; exit 2 listing each problem as FILE: FIELD: problem. Fix: …", run: checkConfig),
+        Command(name: "backup", synopsis: "backup FILE [--config FILE]", summary: "online copy of the database",
+                details: "Copies the database with SQLite's online backup API; safe while the worker runs.", run: backup),
     ]
+
+    static func command(_ name: String) -> Command? { commands.first { $0.name == name } }
+
+    static var usage: String {
+        var lines = ["postdesk — turns a support mailbox into a ticket desk", "", "Usage: postdesk COMMAND [options]", "",
+                     "Commands:"]
+        for c in commands {
+            if c.synopsis.count <= 46 {
+                lines.append("  " + c.synopsis.padding(toLength: 47, withPad: " ", startingAt: 0) + c.summary)
+            } else {
+                lines.append("  " + c.synopsis)
+                lines.append(String(repeating: " ", count: 49) + c.summary)
+            }
+        }
+        lines += ["", "Config: --config FILE, else $POSTDESK_CONFIG, else Config/postdesk.json.",
+                  "Exit codes: 0 ok, 1 failure, 2 usage or configuration error.",
+                  "Run `postdesk COMMAND --help` for one command."]
+        return lines.joined(separator: "\n")
+    }
+
+    static func help(_ c: Command) -> String {
+        "postdesk " + c.synopsis + "\n" + c.details.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+    }
 
     public static func main(_ arguments: [String]) -> Int32 {
         var args = Arguments(arguments)
-        guard let command = args.next() else { print(usage); return 2 }
-        if command == "--help" || command == "-h" || command == "help" { print(usage); return 0 }
-        if args.flag("--help") || args.flag("-h") {
-            guard let help = commandHelp[command] else { err("unknown command \(command)\n\n\(usage)"); return 2 }
-            print(help)
-            return 0
-        }
+        guard let name = args.next() else { print(usage); return 2 }
+        if name == "--help" || name == "-h" || name == "help" { print(usage); return 0 }
+        guard let command = command(name) else { err("unknown command \(name)\n\n\(usage)"); return 2 }
+        if args.flag("--help") || args.flag("-h") { print(help(command)); return 0 }
         do {
-            switch command {
-            case "parse": return try parse(&args)
-            case "run": return try run(&args)
-            case "classify": return try classify(&args)
-            case "due": return try due(&args)
-            case "tickets": return try tickets(&args)
-            case "show": return try show(&args)
-            case "quarantine": return try quarantine(&args)
-            case "check-config": return try checkConfig(&args)
-            case "report": return try report(&args)
-            case "health": return try health(&args)
-            case "import": return try importMail(&args)
-            case "backup": return try backup(&args)
-            default:
-                err("unknown command \(command)\n\n\(usage)")
-                return 2
-            }
+            return try command.run(&args)
         } catch let error as ConfigErrors {
             err(error.description)
             return 2
         } catch let error as UsageError {
-            err("\(error.message)\n\n\(commandHelp[command] ?? usage)")
+            err("\(error.message)\n\n\(help(command))")
             return 2
         } catch {
-            err("postdesk \(command): \(error)")
+            err("postdesk \(name): \(error)")
             return 1
         }
     }
@@ -119,31 +145,29 @@ public enum PostdeskCommand {
         let config = try loadConfig(&args)
         guard let planName = args.option("--plan") else { throw UsageError("--plan NAME is required") }
         guard let priorityText = args.option("--priority"), let priority = Priority(text: priorityText) else { throw UsageError("--priority P1..P5 is required") }
-        guard let atText = args.option("--at"), let at = parseISO(atText) else { throw UsageError("--at needs an ISO 8601 instant, e.g. 2026-03-27T21:00:00+01:00") }
+        guard let atText = args.option("--at"), let at = parseISO(atText) else {
+            throw UsageError("--at needs an RFC 3339 instant in the years 1970–9999, e.g. 2026-03-27T21:00:00+01:00")
+        }
         try args.finish()
         guard let plan = config.policy.plan(named: planName) else {
             throw UsageError("no plan \"\(planName)\" in \(config.file); plans: \(config.policy.plans.keys.sorted().joined(separator: ", "))")
         }
-        print(plan.deadline(for: priority, from: at).map { BusinessTimeFormat.iso($0, in: plan.calendar.timeZone) } ?? "")
+        print(plan.deadline(for: priority, from: at).map { BusinessTimeFormat.iso($0, in: config.timeZone) } ?? "")
         return 0
     }
 
-    static func parseISO(_ text: String) -> Date? {
-        let f = ISO8601DateFormatter()
-        if let d = f.date(from: text) { return d }
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.date(from: text)
-    }
+    static func parseISO(_ text: String) -> Date? { RFC3339Date.parse(text) }
 
     static func run(_ args: inout Arguments) throws -> Int32 {
         let config = try loadConfig(&args)
         let once = args.flag("--once")
         let level = args.option("--log-level")
-        if let level, Log.Level(rawValue: level) == nil { throw UsageError("--log-level must be debug, info, warning or error") }
+        let override = level.flatMap(LogLevel.init(rawValue:))
+        if level != nil, override == nil { throw UsageError("--log-level must be debug, info, warning or error") }
         // Hidden: a fixed clock for demonstrations and tests of time-dependent behaviour.
         let fixedNow = args.option("--now").flatMap(parseISO)
         try args.finish()
-        let log = Runtime.makeLog(config, override: level)
+        let log = Runtime.makeLog(config, override: override)
         let pipeline = try Runtime.makePipeline(config, log: log, now: fixedNow.map { d in { d } } ?? Date.init)
         if once {
             let s = try pipeline.runOnce()
@@ -163,8 +187,10 @@ public enum PostdeskCommand {
         }
         let stop = StopSignal()
         let sources = stop.install()
-        pipeline.run(until: stop)
-        withExtendedLifetime(sources) {}
+        let reload = ReloadSignal()
+        let hangUp = reload.install()
+        pipeline.run(until: stop, reload: reload)
+        withExtendedLifetime((sources, hangUp)) {}
         return 0
     }
 
@@ -173,7 +199,7 @@ public enum PostdeskCommand {
         let asJSON = args.flag("--json")
         try args.finish()
         let store = try PostdeskStore(path: config.database)
-        let zone = config.policy.plans.values.first?.calendar.timeZone ?? TimeZone(identifier: "Europe/Copenhagen")!
+        let zone = config.timeZone
         let rows = try store.tickets()
         func local(_ d: Date?) -> String {
             guard let d else { return "" }
@@ -214,7 +240,7 @@ public enum PostdeskCommand {
         try args.finish()
         let store = try PostdeskStore(path: config.database)
         guard let t = try store.ticket(reference: ref) else { throw FailureError("no ticket \(ref)") }
-        let zone = config.policy.plan(named: t.plan)?.calendar.timeZone ?? TimeZone(identifier: "Europe/Copenhagen")!
+        let zone = config.timeZone
         var out = [
             "\(t.reference)  \(t.subject)",
             "Status:     \(t.status.rawValue)",
@@ -227,16 +253,52 @@ public enum PostdeskCommand {
         if let first = t.firstResponseAt { out.append("Answered:   \(BusinessTimeFormat.deadline(first, in: zone, language: "en"))") }
         if let claimed = t.claimedReference { out.append("Claimed:    \(claimed) (subject reference not trusted from this sender)") }
         if let linked = t.linkedTicketID, let old = try store.ticket(id: linked) { out.append("Continues:  \(old.reference)") }
+        var fileNumber = 0
         for m in try store.messages(ticketID: t.id) {
             let who = m.from.map(MessageWriter.address) ?? "?"
             out.append("")
-            out.append("── \(m.direction == "in" ? "from" : "sent by") \(who) · \(m.role) · \(BusinessTimeFormat.deadline(m.createdAt, in: zone, language: "en"))")
+            out.append("── \(m.direction == .incoming ? "from" : "sent by") \(who) · \(m.role) · \(BusinessTimeFormat.deadline(m.createdAt, in: zone, language: "en"))")
             out.append(m.newText.isEmpty ? "(no new text)" : m.newText)
             for a in m.attachments {
-                out.append("  📎 \(a.filename ?? "(unnamed)")  \(a.contentType)  \(a.size) bytes  sha256:\(a.sha256.prefix(16))…")
+                fileNumber += 1
+                out.append("  📎 \(fileNumber). \(a.filename ?? "(unnamed)")  \(a.contentType)  \(a.size) bytes  "
+                           + "sha256:\(a.sha256.prefix(16))…")
             }
         }
         print(out.joined(separator: "\n"))
+        return 0
+    }
+
+    /// The files of a ticket's messages, numbered in the order they arrived (as `show` numbers them).
+    static func attachment(_ args: inout Arguments) throws -> Int32 {
+        let config = try loadConfig(&args)
+        let output = args.option("-o")
+        let ref = try args.positional("REF")
+        let number = args.next()
+        try args.finish()
+        let store = try PostdeskStore(path: config.database)
+        guard let t = try store.ticket(reference: ref) else { throw FailureError("no ticket \(ref)") }
+        let files = try store.messages(ticketID: t.id).flatMap(\.attachments)
+        guard let number else {
+            for (i, a) in files.enumerated() {
+                print("\(i + 1)\t\(a.filename ?? "(unnamed)")\t\(a.contentType)\t\(a.size)")
+            }
+            return 0
+        }
+        guard let n = Int(number), n >= 1 else { throw UsageError("N must be a file number from `postdesk attachment \(ref)`") }
+        guard n <= files.count else { throw FailureError("\(ref) has \(files.count) file(s), not \(n)") }
+        guard let data = try store.blob(sha256: files[n - 1].sha256) else { throw FailureError("file \(n) is not stored") }
+        guard let output else {
+            FileHandle.standardOutput.write(Data(data))
+            return 0
+        }
+        // 0600 and never over an existing file: attachments are customers' data.
+        let fd = open(output, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw FailureError("cannot create \(output): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == data.count else { throw FailureError("writing \(output) failed") }
+        err("wrote \(output) (\(files[n - 1].filename ?? "file \(n)"), \(data.count) bytes)")
         return 0
     }
 
@@ -248,7 +310,7 @@ public enum PostdeskCommand {
         case "list":
             try args.finish()
             let rows = try store.quarantineList().map { q in
-                [String(q.id), q.status, ISO8601DateFormatter().string(from: q.receivedAt), q.key, q.reason]
+                [String(q.id), q.status.rawValue, ISO8601DateFormatter().string(from: q.receivedAt), q.key, q.reason]
             }
             print(TextTable.render(header: ["ID", "STATUS", "RECEIVED", "KEY", "REASON"], rows: rows))
         case "show":
@@ -274,7 +336,7 @@ public enum PostdeskCommand {
                 print("retried \(id): quarantined again (see postdesk quarantine list)")
                 return 1
             }
-            try store.setQuarantineStatus(n, "retried")
+            try store.setQuarantineStatus(n, .retried)
             print("retried \(id): \(summary.opened > 0 ? "opened a ticket" : summary.followUps > 0 ? "joined a ticket" : summary.duplicates > 0 ? "already known" : "processed")")
         case "release":
             let id = try args.positional("ID")
@@ -286,7 +348,7 @@ public enum PostdeskCommand {
             let tmp = URL(fileURLWithPath: path).appendingPathComponent("tmp").appendingPathComponent(name)
             FileManager.default.createFile(atPath: tmp.path, contents: Data(q.raw))
             rename(tmp.path, URL(fileURLWithPath: path).appendingPathComponent("new").appendingPathComponent(name).path)
-            try store.setQuarantineStatus(n, "released")
+            try store.setQuarantineStatus(n, .released)
             print("released \(id) into \(path)/new as \(name)")
         default:
             throw UsageError("unknown quarantine action \(action)")
@@ -299,11 +361,12 @@ public enum PostdeskCommand {
         guard let month = args.option("--month") else { throw UsageError("--month YYYY-MM is required") }
         let asJSON = args.flag("--json"), asCSV = args.flag("--csv")
         try args.finish()
-        let parts = month.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 2, (1...12).contains(parts[1]) else { throw UsageError("--month must look like 2026-11") }
+        guard let first = RFC3339Date.month(month) else {
+            throw UsageError("--month must look like 2026-11 (1970–9999)")
+        }
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Copenhagen")!
-        let from = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: 1))!
+        calendar.timeZone = config.timeZone
+        let from = calendar.date(from: DateComponents(year: first.year, month: first.month, day: 1))!
         let to = calendar.date(byAdding: .month, value: 1, to: from)!
         let store = try PostdeskStore(path: config.database)
         let report = ReactionReport(records: try store.reportRows(from: from, to: to), policy: config.policy, now: Date())
@@ -365,7 +428,7 @@ public enum PostdeskCommand {
         let path = try args.positional("PATH")
         try args.finish()
         let source = try ImportSource(path: path)
-        let log = Runtime.makeLog(config, override: "warning")
+        let log = Runtime.makeLog(config, override: .warning)
         let pipeline = Pipeline(config: config, store: try PostdeskStore(path: config.database), source: source,
                                 sender: try Runtime.makeSender(config, log: log), log: log)
         pipeline.backfill = !send
@@ -400,7 +463,7 @@ public enum PostdeskCommand {
         let target = try args.positional("FILE")
         try args.finish()
         let store = try PostdeskStore(path: config.database)
-        try store.db.backup(to: target)
+        try store.backup(to: target)
         print("backed up \(config.database) to \(target)")
         return 0
     }

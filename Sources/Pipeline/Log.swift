@@ -1,13 +1,10 @@
+import Configuration
 import Foundation
 import MIME
 
 /// One line per event on stderr, logfmt or JSON. Callers pass values, never secrets.
 public final class Log: @unchecked Sendable {
-    public enum Level: String, Comparable, Sendable {
-        case debug, info, warning, error
-        var rank: Int { [.debug: 0, .info: 1, .warning: 2, .error: 3][self]! }
-        public static func < (a: Level, b: Level) -> Bool { a.rank < b.rank }
-    }
+    public typealias Level = LogLevel
 
     public let level: Level
     public let json: Bool

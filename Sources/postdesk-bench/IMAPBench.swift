@@ -1,22 +1,23 @@
 import Foundation
+import Transport
 
 /// Figures from `IMAPSource.benchmark`.
-public struct IMAPBenchmarkResult: Sendable, CustomStringConvertible {
-    public var messages: Int
-    public var bytes: Int
+struct IMAPBenchmarkResult: Sendable, CustomStringConvertible {
+    var messages: Int
+    var bytes: Int
     /// First pass: includes the server indexing freshly dropped Maildir files.
-    public var coldFetchSeconds: Double
+    var coldFetchSeconds: Double
     /// Second pass over the same messages (server index warm).
-    public var fetchSeconds: Double
+    var fetchSeconds: Double
     /// nil when settling was not measured.
-    public var settleSeconds: Double?
-    public var batch: Int
-    public var settleBatch: Int
+    var settleSeconds: Double?
+    var batch: Int
+    var settleBatch: Int
 
-    public var fetchPerSecond: Double { Double(messages) / max(fetchSeconds, 1e-9) }
-    public var settlePerSecond: Double? { settleSeconds.map { Double(messages) / max($0, 1e-9) } }
+    var fetchPerSecond: Double { Double(messages) / max(fetchSeconds, 1e-9) }
+    var settlePerSecond: Double? { settleSeconds.map { Double(messages) / max($0, 1e-9) } }
 
-    public var description: String {
+    var description: String {
         var s = String(format: "IMAP fetch, first pass (server indexes the new files): %d messages in %.3f s = %.0f msg/s\n",
                        messages, coldFetchSeconds, Double(messages) / max(coldFetchSeconds, 1e-9))
         s += String(format: "IMAP fetch: %d messages, %.1f MB in %.3f s = %.0f msg/s, %.1f MB/s (batches of %d, BODY.PEEK[])",
@@ -30,12 +31,12 @@ public struct IMAPBenchmarkResult: Sendable, CustomStringConvertible {
     }
 }
 
-extension IMAPSource {
+enum IMAPBench {
     /// Measures raw intake over one connection: (1) `fetch` in batches until the mailbox is exhausted, twice
     /// (cold, then with the server's index warm), (2) when `settle` is true, a second pass that fetches again and settles every message as processed
-    /// (one UID MOVE each, which empties the mailbox). Used by `Scripts/bench-imap`.
-    public static func benchmark(settings: IMAPSettings, batch: Int = 500, settle: Bool = true, settleBatch: Int = 100,
-                                 log: @escaping TransportLog = transportLogToStandardError) throws -> IMAPBenchmarkResult {
+    /// (one UID MOVE each, which empties the mailbox). Used by `postdesk-bench imap` (`Scripts/bench-imap`).
+    static func run(settings: IMAPSettings, batch: Int = 500, settle: Bool = true, settleBatch: Int = 100,
+                    log: @escaping TransportLog = transportLogToStandardError) throws -> IMAPBenchmarkResult {
         let src = try IMAPSource(settings: settings, log: log)
         src.settleBatchSize = settleBatch
         try src.connect()
@@ -77,5 +78,20 @@ extension IMAPSource {
             result.messages = max(result.messages, settled)
         }
         return result
+    }
+}
+
+extension IMAPBench {
+    /// `postdesk-bench imap URL USER PASSWORD CAFILE FOLDER [BATCH] [SETTLE_BATCH]`
+    static func main(_ a: [String]) throws {
+        guard a.count >= 5 else {
+            print("usage: postdesk-bench imap URL USER PASSWORD CAFILE FOLDER [BATCH] [SETTLE_BATCH]")
+            exit(2)
+        }
+        let settings = IMAPSettings(url: a[0], username: a[1], password: a[2], tls: a[0].hasPrefix("imaps") ? nil : TLSMode.none,
+                                    caFile: a[3], mailbox: a[4], processedFolder: a[4] + "-done")
+        let batch = a.count > 5 ? Int(a[5]) ?? 500 : 500
+        let settleBatch = a.count > 6 ? Int(a[6]) ?? 100 : 100
+        print(try run(settings: settings, batch: batch, settle: true, settleBatch: settleBatch))
     }
 }

@@ -1,0 +1,259 @@
+import Configuration
+import Desk
+import Foundation
+import MIME
+import Store
+import Transport
+
+extension Pipeline {
+    /// Takes everything waiting, batch by batch, until the mailbox is empty or `stop` is requested (the batch in
+    /// hand still commits). The commit is serial and is this thread's only job: the mailbox side (fetching the
+    /// next batch, settling the last one) runs on a lane of its own, and parsing and analysis on the other cores,
+    /// all while a batch commits. `progress` is called after each batch.
+    public func intakeAll(into summary: inout PassSummary, until stop: StopSignal? = nil, progress: ((PassSummary) -> Void)? = nil) throws {
+        var stopwatch = Stopwatch()
+        var batch = try source.fetch(after: try storedCheckpoint(), limit: config.batchSize)
+        let fetched = stopwatch.lap()
+        var prepared = Self.prepare(batch, classifier: decider.classifier)
+        var timing = BatchTiming(fetch: fetched, analyse: stopwatch.lap(), wait: "0.0")
+        // The lane also checkpoints the WAL after each batch, on a connection of its own, so the commit thread does not.
+        let checkpoints = checkpointConnection
+        if checkpoints != nil { try store.setAutoCheckpoint(false) }
+        let lane = MailboxLane(source, log: log, checkpoints: checkpoints)
+        defer {
+            lane.drain()   // settles still queued are done before the source is used here again
+            if checkpoints != nil { try? store.setAutoCheckpoint(true) }
+        }
+        while !batch.isEmpty {
+            let stopping = stop?.isRequested ?? false
+            let ahead = stopping ? nil : lane.fetchAhead(following: batch, limit: config.batchSize, classifier: decider.classifier)
+            let dispositions: [(IncomingMail, Disposition)]
+            do {
+                _ = stopwatch.lap()
+                dispositions = try commit(batch, prepared, into: &summary)
+            } catch {
+                _ = try? ahead?.wait()   // leave nothing running behind a failed pass
+                throw error
+            }
+            let committed = stopwatch.lap()
+            lane.settle(dispositions)
+            log.debug("intake.batch", [("mails", "\(batch.count)"), ("fetch_ms", timing.fetch), ("analyse_ms", timing.analyse),
+                                       ("commit_ms", committed), ("wait_ms", timing.wait), ("settle_ms", lane.lastSettleMilliseconds)])
+            progress?(summary)
+            guard let ahead else { break }
+            let next = try ahead.wait()
+            batch = next.mails
+            prepared = next.prepared
+            timing = BatchTiming(fetch: next.fetchMilliseconds, analyse: next.analyseMilliseconds, wait: stopwatch.lap())
+        }
+        // issue 16: a move that failed must not pass as done; the pass fails, so the worker says so and backs off.
+        lane.drain()
+        try lane.settleFailure.map { throw $0 }
+        try source.flushSettled()
+    }
+
+    /// Milliseconds per step of one batch, for the `intake.batch` debug line.
+    struct BatchTiming {
+        var fetch: String
+        var analyse: String
+        /// How long the commit thread waited for this batch after committing the one before.
+        var wait: String
+    }
+
+    func storedCheckpoint() throws -> MailboxCheckpoint? {
+        try store.checkpoint(mailbox: source.mailboxName).map {
+            MailboxCheckpoint(mailbox: source.mailboxName, validity: $0.validity, lastUID: $0.lastUID)
+        }
+    }
+
+    /// Decides and stores a batch in one transaction (with each mail's checkpoint); returns what became of each.
+    func commit(_ mails: [IncomingMail], _ prepared: [Prepared], into summary: inout PassSummary) throws -> [(IncomingMail, Disposition)] {
+        var dispositions: [(IncomingMail, Disposition)] = []
+        try store.transaction {
+            for (mail, ready) in zip(mails, prepared) {
+                dispositions.append((mail, try process(mail, prepared: ready, summary: &summary)))
+                if let cp = mail.checkpoint {
+                    try store.saveCheckpoint(mailbox: cp.mailbox, validity: cp.validity, lastUID: cp.lastUID, at: now())
+                }
+            }
+        }
+        summary.taken += mails.count
+        return dispositions
+    }
+
+    /// What can be worked out of a mail without the store: parsed message, content hash, text analysis.
+    struct Prepared: Sendable {
+        var message: ParsedMessage
+        /// See `contentHash`.
+        var hash: String
+        var analysis: MessageAnalysis
+    }
+
+    /// What recognizes a second delivery of a mail without a Message-ID; a mail with one is recognized by it, so its
+    /// hash is not worked out ("" is stored): hashing every mail cost more than storing it.
+    static func contentHash(_ bytes: [UInt8], of message: ParsedMessage) -> String {
+        message.messageID.map { !$0.isEmpty } == true ? "" : SHA256.hex(bytes)
+    }
+
+    /// Parsing and text analysis are pure and the dearest steps, so a batch runs them on every core;
+    /// the decisions that read and write the store then run in order, in one transaction.
+    static func prepare(_ mails: [IncomingMail], classifier: PriorityClassifier) -> [Prepared] {
+        let results = PreparedSlots(count: mails.count)
+        DispatchQueue.concurrentPerform(iterations: mails.count) { i in
+            let message = MessageParser.parse(mails[i].bytes)
+            results.set(i, Prepared(message: message, hash: contentHash(mails[i].bytes, of: message), analysis: MessageAnalysis(message, classifier: classifier)))
+        }
+        return results.values
+    }
+
+    /// Decides and stores one mail inside the open transaction; a failure quarantines just this mail.
+    func process(_ mail: IncomingMail, prepared: Prepared? = nil, summary: inout PassSummary) throws -> Disposition {
+        let mailbox = source.mailboxName
+        if let outcome = try store.intakeOutcome(source: mailbox, key: mail.key) {
+            // Committed before a crash, not yet settled: settle only.
+            summary.alreadyDone += 1
+            return outcome == .quarantined ? .quarantined(reason: "already quarantined") : .processed
+        }
+        // issue 16: the server would not return this mail; keep its trace and move it to the quarantine folder.
+        if let why = mail.fetchError { return try quarantineWhole(mail, reason: why, label: "fetch", summary: &summary) }
+        do {
+            return try store.savepoint { try decideAndStore(mail, prepared: prepared, mailbox: mailbox, summary: &summary) }
+        } catch {
+            return try quarantineWhole(mail, reason: "internal error: \(error)", label: "internal", summary: &summary)
+        }
+    }
+
+    /// Quarantines a mail the pipeline could not take (raw bytes and reason kept), inside the open transaction.
+    func quarantineWhole(_ mail: IncomingMail, reason: String, label: String, summary: inout PassSummary) throws -> Disposition {
+        let mailbox = source.mailboxName
+        try store.quarantine(source: mailbox, key: mail.key, reason: reason, raw: mail.bytes, at: now())
+        try store.recordIntake(source: mailbox, key: mail.key, messageID: nil, contentHash: SHA256.hex(mail.bytes),
+                               outcome: .quarantined, reason: reason, ticketID: nil, messageRow: nil, at: now())
+        log.error("mail.quarantined", [("mailbox", mailbox), ("key", mail.key), ("reason", reason)])
+        summary.quarantined += 1
+        metrics.count("errors_total", label: label)
+        return .quarantined(reason: reason)
+    }
+
+    /// gather → decide → apply: the store's facts about the mail, the desk's pure verdict, then the writes.
+    func decideAndStore(_ mail: IncomingMail, prepared: Prepared?, mailbox: String,
+                        summary: inout PassSummary) throws -> Disposition {
+        let message = prepared?.message ?? MessageParser.parse(mail.bytes)
+        let backfill = self.backfill || mail.backfill   // issue 16: startAt new imports what was there as backfill
+        let received = backfill ? (message.date ?? now()) : now()
+        let hash = prepared?.hash ?? Self.contentHash(mail.bytes, of: message)
+        if !skipDuplicateCheck, let earlier = try store.duplicateOf(messageID: message.messageID, contentHash: hash) {
+            try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
+                                   outcome: .duplicate, reason: "same mail as \(earlier)", ticketID: nil, messageRow: nil,
+                                   at: received)
+            log.info("mail.duplicate", [("mailbox", mailbox), ("message_id", message.messageID ?? ""), ("first", earlier)])
+            summary.duplicates += 1
+            return .processed
+        }
+        let context = try facts(about: mail, message, receivedAt: received, analysis: prepared?.analysis)
+        let decision = decider.decide(context)
+        return try apply(decision, to: mail, message, hash: hash, receivedAt: received, mailbox: mailbox,
+                         analysis: prepared?.analysis, summary: &summary)
+    }
+
+    /// Everything the desk needs from the store, read inside the open transaction.
+    func facts(about mail: IncomingMail, _ message: ParsedMessage, receivedAt: Date,
+               analysis: MessageAnalysis?) throws -> IncomingContext {
+        let threadIDs = message.references + message.inReplyTo   // matched newest first: In-Reply-To, then back
+        let match = try store.headerMatch(threadIDs)
+        // A match on one of our Message-IDs decides the thread; only without one is the subject tag looked up.
+        let bySubject = match?.ours == true ? nil : TicketReference.all(in: message.subject, prefix: policy.referencePrefix)
+            .prefix(5).lazy.compactMap { try? self.store.ticket(reference: $0.description) }.first
+        let sender = message.from?.normalized ?? ""
+        let automaticCount = sender.isEmpty ? 0 : try store.automaticMailCount(
+            to: sender, since: receivedAt.addingTimeInterval(-3600), atMost: policy.autoReplyLimitPerHour)
+        let isBounce: Bool = {
+            if case .bounce? = analysis?.automatic ?? AutomaticMail.classify(message) { return true }
+            return false
+        }()
+        let bounced = isBounce ? try BounceReport.ourMessageIDs(in: mail.bytes).compactMap { try store.sentMail(messageID: $0) } : []
+        let refusals = try store.mailCount(of: .refusal, since: receivedAt.addingTimeInterval(-3600),
+                                           atMost: policy.refusalLimitPerHour)
+        return IncomingContext(
+            message: message, size: mail.bytes.count, receivedAt: receivedAt,
+            ticketByHeader: match?.ticket, headerMatchIsOurs: match?.ours ?? false, answersKind: match?.kind,
+            ticketBySubject: bySubject, automaticMailsToSender: automaticCount, refusalsLastHour: refusals,
+            answersOurAutomaticMail: try store.namesAutomaticMail(threadIDs),
+            nextReference: try store.peekReference(prefix: policy.referencePrefix, year: referenceYear(receivedAt)),
+            bouncedMails: bounced, backfill: backfill, makeMessageID: makeMessageID, analysis: analysis)
+    }
+
+    /// Writes what the desk decided: the ticket, the message, its attachments, the mails and the intake record.
+    func apply(_ decision: Decision, to mail: IncomingMail, _ message: ParsedMessage, hash: String, receivedAt received: Date,
+               mailbox: String, analysis: MessageAnalysis?, summary: inout PassSummary) throws -> Disposition {
+        var ticketID: Int64?
+        let outcome: IntakeOutcome
+        var reason: String?
+        var fields: [(String, String)] = [("mailbox", mailbox), ("message_id", message.messageID ?? "")]
+        switch decision.outcome {
+        case .newTicket(let ticket):
+            try store.takeReference(ticket.reference)
+            ticketID = try store.insertTicket(ticket, at: received)
+            outcome = .ticket
+            summary.opened += 1
+            metrics.count("tickets_opened_total")
+            fields.append(("ref", ticket.reference.description))
+        case .update(let ticket):
+            try store.updateTicket(ticket, at: received)
+            ticketID = ticket.id
+            outcome = .followUp
+            summary.followUps += 1
+            metrics.count("follow_ups_total")
+            fields.append(("ref", ticket.reference.description))
+        case .rejected(let why):
+            outcome = .rejected
+            reason = why
+            summary.rejected += 1
+        case .ignored(let why), .bounce(let why):
+            outcome = .ignored
+            reason = why
+            summary.ignored += 1
+        case .quarantined(let why):
+            try store.quarantine(source: mailbox, key: mail.key, reason: why, raw: mail.bytes, at: received)
+            try enqueue(decision.mails, ticketID: nil, at: received)   // the oversized mail's polite answer
+            try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
+                                   outcome: .quarantined, reason: why, ticketID: nil, messageRow: nil, at: received)
+            summary.quarantined += 1
+            metrics.count("quarantined_total")
+            log.warning("mail.quarantined", fields + [("reason", why)])
+            return .quarantined(reason: why)
+        }
+        for failure in decision.deliveryFailures {
+            try record(failure)
+            metrics.count("bounces_total")
+            log.warning("outbox.bounced", fields + [("outbox_id", "\(failure.outboxID)")])
+        }
+        let newTextFromRaw = decision.newText == (analysis?.newText ?? ReplyExtractor.newText(message.bodyText))
+        let row = try store.insertMessage(ticketID: ticketID, direction: .incoming, role: decision.role,
+                                          messageID: message.messageID, from: message.from, subject: message.subject,
+                                          at: received, newText: decision.newText, bodyText: message.bodyText,
+                                          raw: mail.bytes, newTextFromRaw: newTextFromRaw)
+        try store.storeAttachments(message.attachments, messageRow: row)
+        try enqueue(decision.mails, ticketID: ticketID, at: received)
+        try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
+                               outcome: outcome, reason: reason, ticketID: ticketID, messageRow: row, at: received)
+        metrics.count("messages_processed_total")
+        if let sent = message.date { metrics.intakeLagSeconds = max(0, received.timeIntervalSince(sent)) }
+        log.info("mail.\(outcome.rawValue)", fields + [("summary", decision.summary)])
+        return .processed
+    }
+
+    /// Renders and queues mails the desk wrote (a mail with no recipients is not queued).
+    func enqueue(_ mails: [QueuedMail], ticketID: Int64?, at: Date) throws {
+        for queued in mails where !queued.mail.recipients.isEmpty {
+            try store.enqueue(queued, raw: MessageWriter.render(queued.mail), ticketID: ticketID, at: at)
+            metrics.count("mails_queued_total", label: queued.kind.rawValue)
+        }
+    }
+
+    /// A mail of ours that will not be delivered: marked failed, and staff told when the desk said so.
+    func record(_ failure: DeliveryFailure) throws {
+        try store.markFailed(failure.outboxID, error: failure.why)
+        if let notice = failure.notice { try enqueue([notice], ticketID: failure.ticketID, at: now()) }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+extension PostdeskStore {
+    /// Whether this mailbox item was already processed (a crash between commit and settle leaves it in the mailbox).
+    public func intakeOutcome(source: String, key: String) throws -> IntakeOutcome? {
+        try db.query("SELECT outcome FROM intake WHERE source = ? AND key = ?", [.text(source), .text(key)]).first?
+            .text("outcome").map { IntakeOutcome(rawValue: $0) ?? .ignored }
+    }
+
+    /// An earlier intake of the same mail (same Message-ID, else same bytes), from any mailbox. Intake rows of
+    /// mails with a Message-ID store "" for the hash, so a hash only ever meets hashes of mails without one.
+    public func duplicateOf(messageID: String?, contentHash: String) throws -> String? {
+        if let messageID, !messageID.isEmpty {
+            if let row = try db.query("SELECT source, key FROM intake WHERE message_id = ? AND outcome != 'duplicate' LIMIT 1", [.text(messageID)]).first {
+                return "\(row.text("source") ?? "")/\(row.text("key") ?? "")"
+            }
+            // Our own outgoing mail coming back is not a duplicate of an intake; the desk ignores it by sender.
+            return nil
+        }
+        return try db.query("SELECT source, key FROM intake WHERE content_hash = ? AND outcome != 'duplicate' LIMIT 1", [.text(contentHash)])
+            .first.map { "\($0.text("source") ?? "")/\($0.text("key") ?? "")" }
+    }
+
+    public func recordIntake(source: String, key: String, messageID: String?, contentHash: String, outcome: IntakeOutcome,
+                             reason: String?, ticketID: Int64?, messageRow: Int64?, at: Date) throws {
+        try db.query("""
+            INSERT OR REPLACE INTO intake (source, key, message_id, content_hash, outcome, reason, ticket_id, message_row, processed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(source), .text(key), SQLValue(messageID), .text(contentHash), .text(outcome.rawValue), SQLValue(reason),
+                  SQLValue(ticketID), SQLValue(messageRow), SQLValue(at)])
+    }
+
+    public func intakeCounts() throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try db.query("SELECT outcome, COUNT(*) AS n FROM intake GROUP BY outcome") {
+            counts[row.text("outcome") ?? "?"] = Int(row.int("n") ?? 0)
+        }
+        return counts
+    }
+
+    // MARK: checkpoints
+
+    public func checkpoint(mailbox: String) throws -> (validity: UInt64, lastUID: UInt64)? {
+        try db.query("SELECT validity, last_uid FROM checkpoints WHERE mailbox = ?", [.text(mailbox)]).first.map {
+            (UInt64($0.int("validity") ?? 0), UInt64($0.int("last_uid") ?? 0))
+        }
+    }
+
+    public func saveCheckpoint(mailbox: String, validity: UInt64, lastUID: UInt64, at: Date) throws {
+        try db.query("INSERT OR REPLACE INTO checkpoints (mailbox, validity, last_uid, updated_at) VALUES (?, ?, ?, ?)",
+                     [.text(mailbox), .int(Int64(validity)), .int(Int64(lastUID)), SQLValue(at)])
+    }
+}

@@ -1,0 +1,155 @@
+import Desk
+import Foundation
+import MIME
+
+extension PostdeskStore {
+    /// The reference the next ticket of the year gets, without taking it: the desk decides first whether a ticket
+    /// opens at all, and `takeReference` then records it inside the same transaction.
+    public func peekReference(prefix: String, year: Int) throws -> TicketReference {
+        let last = try db.query("SELECT last FROM reference_sequence WHERE prefix = ? AND year = ?",
+                                [.text(prefix), .int(Int64(year))]).first?.int("last") ?? 0
+        return TicketReference(prefix: prefix, year: year, number: Int(last) + 1)
+    }
+
+    /// Records a reference as issued. Numbers are never reused: a later peek gives the next one, even when the
+    /// transaction that took one rolls back and a later one takes the same number (nothing was sent with it).
+    public func takeReference(_ reference: TicketReference) throws {
+        try db.query("""
+            INSERT INTO reference_sequence (prefix, year, last) VALUES (?, ?, ?)
+            ON CONFLICT (prefix, year) DO UPDATE SET last = MAX(last, excluded.last)
+            """, [.text(reference.prefix), .int(Int64(reference.year)), .int(Int64(reference.number))])
+    }
+
+    /// Peeks and takes the next reference at once.
+    public func reserveReference(prefix: String, year: Int) throws -> TicketReference {
+        let reference = try peekReference(prefix: prefix, year: year)
+        try takeReference(reference)
+        return reference
+    }
+
+    static let ticketColumns = """
+        id, reference, status, priority, priority_reason, customer_id, plan, requester_email, requester_name, participants,
+        subject, language, created_at, resolved_at, first_response_at, clock_started_at, due_at, warn_at, warning_sent,
+        breach_sent, root_message_id, last_message_id, linked_ticket_id, claimed_reference
+        """
+
+    func ticketValues(_ t: TicketState) -> [SQLValue] {
+        [.text(t.reference.description), .text(t.status.rawValue), .text(t.priority.priority.rawValue), .text(t.priority.reason),
+         SQLValue(t.customerID), .text(t.plan), .text(t.requester.email), SQLValue(t.requester.name),
+         .text(Self.encodeParticipants(t.participants)), .text(t.subject), .text(t.language), SQLValue(t.createdAt),
+         SQLValue(t.resolvedAt), SQLValue(t.firstResponseAt), SQLValue(t.clock?.startedAt), SQLValue(t.clock?.dueAt),
+         SQLValue(t.clock?.warnAt), SQLValue(t.clock?.warningSent ?? false), SQLValue(t.clock?.breachSent ?? false),
+         SQLValue(t.rootMessageID), SQLValue(t.lastMessageID), SQLValue(t.linkedTicketID), SQLValue(t.claimedReference)]
+    }
+
+    public func insertTicket(_ t: TicketState, at: Date) throws -> Int64 {
+        try db.query("""
+            INSERT INTO tickets (reference, status, priority, priority_reason, customer_id, plan, requester_email, requester_name,
+                participants, subject, language, created_at, resolved_at, first_response_at, clock_started_at, due_at, warn_at,
+                warning_sent, breach_sent, root_message_id, last_message_id, linked_ticket_id, claimed_reference, updated_at, first_due_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, ticketValues(t) + [SQLValue(at), SQLValue(t.clock?.dueAt)])
+        return db.lastInsertID
+    }
+
+    public func updateTicket(_ t: TicketState, at: Date) throws {
+        try db.query("""
+            UPDATE tickets SET reference = ?, status = ?, priority = ?, priority_reason = ?, customer_id = ?, plan = ?,
+                requester_email = ?, requester_name = ?, participants = ?, subject = ?, language = ?, created_at = ?,
+                resolved_at = ?, first_response_at = ?, clock_started_at = ?, due_at = ?, warn_at = ?, warning_sent = ?,
+                breach_sent = ?, root_message_id = ?, last_message_id = ?, linked_ticket_id = ?, claimed_reference = ?,
+                updated_at = ?,
+                -- Until the first response, the first deadline follows the clock (a #priority change re-times it).
+                first_due_at = CASE WHEN first_response_at IS NULL THEN COALESCE(?, first_due_at) ELSE first_due_at END
+            WHERE id = ?
+            """, ticketValues(t) + [SQLValue(at), SQLValue(t.clock?.dueAt), .int(t.id)])
+    }
+
+    func ticket(from row: Row) -> TicketState? {
+        guard let id = row.int("id"), let refText = row.text("reference"),
+              let prefix = refText.split(separator: "-").first.map(String.init),
+              let reference = TicketReference(refText, prefix: prefix) else { return nil }
+        var clock: ReactionClock?
+        if let start = row.date("clock_started_at"), let due = row.date("due_at"), let warn = row.date("warn_at") {
+            clock = ReactionClock(startedAt: start, dueAt: due, warnAt: warn, warningSent: row.int("warning_sent") == 1,
+                                  breachSent: row.int("breach_sent") == 1)
+        }
+        return TicketState(
+            id: id, reference: reference, status: TicketStatus(rawValue: row.text("status") ?? "") ?? .open,
+            priority: PriorityDecision(Priority(rawValue: row.text("priority") ?? "") ?? .p3, reason: row.text("priority_reason") ?? ""),
+            customerID: row.text("customer_id"), plan: row.text("plan") ?? "", requester: Address(name: row.text("requester_name"), email: row.text("requester_email") ?? ""),
+            participants: Self.decodeParticipants(row.text("participants") ?? ""), subject: row.text("subject") ?? "",
+            language: row.text("language") ?? "en", createdAt: row.date("created_at") ?? Date(timeIntervalSince1970: 0),
+            resolvedAt: row.date("resolved_at"), firstResponseAt: row.date("first_response_at"), clock: clock,
+            rootMessageID: row.text("root_message_id"), lastMessageID: row.text("last_message_id"),
+            linkedTicketID: row.int("linked_ticket_id"), claimedReference: row.text("claimed_reference"))
+    }
+
+    public func ticket(id: Int64) throws -> TicketState? {
+        try db.query("SELECT \(Self.ticketColumns) FROM tickets WHERE id = ?", [.int(id)]).first.flatMap(ticket(from:))
+    }
+
+    public func ticket(reference: String) throws -> TicketState? {
+        try db.query("SELECT \(Self.ticketColumns) FROM tickets WHERE reference = ? COLLATE NOCASE", [.text(reference)]).first.flatMap(ticket(from:))
+    }
+
+    /// The ticket holding any of these Message-IDs (incoming or ours), the last-named first.
+    public func ticket(forMessageIDs ids: [String]) throws -> TicketState? {
+        try headerMatch(ids)?.ticket
+    }
+
+    /// The ticket holding any of these Message-IDs, the last-named first (at most the newest 50 of a hostile list),
+    /// with whose message matched: one of ours (and its kind) or one we received.
+    public func headerMatch(_ ids: [String]) throws -> HeaderMatch? {
+        for id in ids.suffix(50).reversed() where !id.isEmpty {
+            guard let row = try db.query("""
+                SELECT ticket_id, direction, role FROM messages WHERE message_id = ? AND ticket_id IS NOT NULL
+                ORDER BY direction DESC LIMIT 1
+                """, [.text(id)]).first,
+                  let ticketID = row.int("ticket_id"), let ticket = try ticket(id: ticketID) else { continue }
+            let ours = row.text("direction") == MessageDirection.outgoing.rawValue
+            return HeaderMatch(ticket: ticket, ours: ours, kind: ours ? row.text("role").flatMap(MailKind.init) : nil)
+        }
+        return nil
+    }
+
+    public func tickets(limit: Int = 1000) throws -> [TicketSummary] {
+        try db.query("""
+            SELECT \(Self.ticketColumns), (SELECT COUNT(*) FROM messages m WHERE m.ticket_id = tickets.id) AS message_count
+            FROM tickets ORDER BY id LIMIT ?
+            """, [.int(Int64(limit))]).compactMap { row in
+            ticket(from: row).map { TicketSummary(state: $0, messageCount: Int(row.int("message_count") ?? 0)) }
+        }
+    }
+
+    /// Open tickets whose warning or breach instant has passed and whose notice is not sent.
+    public func ticketsNeedingEscalation(now: Date) throws -> [TicketState] {
+        try db.query("""
+            SELECT \(Self.ticketColumns) FROM tickets
+            WHERE status = 'open' AND clock_started_at IS NOT NULL
+              AND ((warn_at <= ? AND warning_sent = 0) OR (due_at <= ? AND breach_sent = 0))
+            ORDER BY due_at
+            """, [SQLValue(now), SQLValue(now)]).compactMap(ticket(from:))
+    }
+
+    /// The earliest future escalation instant, so the worker can wake for it.
+    public func nextEscalationTime() throws -> Date? {
+        try db.query("""
+            SELECT MIN(CASE WHEN warning_sent = 0 THEN warn_at ELSE due_at END) AS next FROM tickets
+            WHERE status = 'open' AND clock_started_at IS NOT NULL AND breach_sent = 0
+            """).first?.date("next")
+    }
+
+    static func encodeParticipants(_ list: [Address]) -> String {
+        let data = (try? JSONEncoder().encode(list)) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decodeParticipants(_ text: String) -> [Address] {
+        (try? JSONDecoder().decode([Address].self, from: Data(text.utf8))) ?? []
+    }
+
+    public func logEscalation(ticketID: Int64, kind: String, at: Date) throws {
+        try db.query("INSERT INTO escalation_log (ticket_id, kind, sent_at) VALUES (?, ?, ?)", [.int(ticketID), .text(kind), SQLValue(at)])
+    }
+}

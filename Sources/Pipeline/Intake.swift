@@ -139,8 +139,7 @@ extension Pipeline {
     func decideAndStore(_ mail: IncomingMail, prepared: Prepared?, mailbox: String,
                         summary: inout PassSummary) throws -> Disposition {
         let message = prepared?.message ?? MessageParser.parse(mail.bytes)
-        let backfill = self.backfill || mail.backfill   // issue 16: startAt new imports what was there as backfill
-        let received = backfill ? (message.date ?? now()) : now()
+        let received = backfill || mail.backfill ? (message.date ?? now()) : now()   // mail.backfill: startAt new
         let hash = prepared?.hash ?? Self.contentHash(mail.bytes, of: message)
         if !skipDuplicateCheck, let earlier = try store.duplicateOf(messageID: message.messageID, contentHash: hash) {
             try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
@@ -180,7 +179,7 @@ extension Pipeline {
             ticketBySubject: bySubject, automaticMailsToSender: automaticCount, refusalsLastHour: refusals,
             answersOurAutomaticMail: try store.namesAutomaticMail(threadIDs),
             nextReference: try store.peekReference(prefix: policy.referencePrefix, year: referenceYear(receivedAt)),
-            bouncedMails: bounced, backfill: backfill, makeMessageID: makeMessageID, analysis: analysis)
+            bouncedMails: bounced, backfill: backfill || mail.backfill, makeMessageID: makeMessageID, analysis: analysis)
     }
 
     /// Writes what the desk decided: the ticket, the message, its attachments, the mails and the intake record.

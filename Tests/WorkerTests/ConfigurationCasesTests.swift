@@ -364,7 +364,8 @@ extension Array where Element == ConfigIssue {
         let examples = Sandbox.repo.appendingPathComponent("Config/examples")
         let names = try FileManager.default.contentsOfDirectory(atPath: examples.path)
             .filter { $0.hasSuffix(".json") }.sorted()
-        #expect(names == ["dovecot-postfix-host.json", "hosted-imaps-submission.json", "maildir.json"])
+        #expect(names == ["cyrus-cpanel.json", "dovecot-postfix-host.json", "exchange-onprem.json", "hosted-imaps-submission.json",
+                          "maildir.json"])
         for name in names {
             let path = examples.appendingPathComponent(name).path
             let result = Result { try Configuration.load(path: path, environment: env) }

@@ -136,4 +136,26 @@ struct FieldServerTests {
         #expect(try p.store.outbox().filter { $0.kind == .acknowledgement }.map(\.subject).allSatisfy { $0.contains("Drucker 9") })
         #expect(try p.store.outbox().filter { $0.kind == .acknowledgement }.count == 1)
     }
+
+    @Test func mechanismAndStartAtAreRead() throws {
+        let env = ["POSTDESK_IMAP_PASSWORD": "x", "POSTDESK_SMTP_PASSWORD": "y"]
+        let path = Sandbox.repo.appendingPathComponent("Config/examples/exchange-onprem.json").path
+        let config = try Configuration.load(path: path, environment: env)
+        guard case .imap(let imap) = config.mailbox, case .smtp(let smtp) = config.outbox else {
+            Issue.record("not IMAP/SMTP"); return
+        }
+        #expect(imap.mechanism == .plain && imap.startAt == .new && smtp.mechanism == .login)
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        var mailbox = json["mailbox"] as! [String: Any]
+        mailbox["mechanism"] = "gssapi"
+        mailbox["startAt"] = "later"
+        json["mailbox"] = mailbox
+        let bad = NSTemporaryDirectory() + "pd-field-\(UUID().uuidString).json"
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: bad))
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        #expect(throws: (any Error).self) { try Configuration.load(path: bad, environment: env) }
+        do { _ = try Configuration.load(path: bad, environment: env) } catch {
+            #expect("\(error)".contains("mailbox.mechanism") && "\(error)".contains("mailbox.startAt"))
+        }
+    }
 }

@@ -421,6 +421,17 @@ final class IMAPConnection {
         }
     }
 
+    /// `UID SEARCH <criteria>` in the selected mailbox: the UIDs, ascending.
+    func uidSearch(_ criteria: String) throws -> [UInt64] {
+        var uids: [UInt64] = []
+        try command("UID SEARCH \(criteria)") { r in
+            guard r.text.hasPrefix("SEARCH") else { return false }
+            uids += r.text.dropFirst(6).split(separator: " ").compactMap { UInt64($0) }
+            return true
+        }
+        return uids.sorted()
+    }
+
     // MARK: - Helpers
 
     /// The text of the last tagged NO/BAD in a libcurl transcript ("A002 NO [AUTHENTICATIONFAILED] Invalid …").

@@ -167,7 +167,7 @@ public final class IMAPSource: MailboxSource {
                 }
             }
             if checkpoint == nil && self.settings.startAt == .new && self.backfillBelow == nil {
-                let below = try uidNext ?? ((self.searchUIDs(c, "ALL").last ?? 0) + 1)
+                let below = try uidNext ?? ((c.uidSearch("ALL").last ?? 0) + 1)
                 self.backfillBelow = (validity, below)
                 self.onStartBoundary?(validity, below)
                 self.log("IMAP \(self.settings.mailbox): first start with startAt new: mail below UID \(below) is imported as backfill")
@@ -179,7 +179,7 @@ public final class IMAPSource: MailboxSource {
             // recorded outcome and settles it as that (quarantined mail to the quarantine folder), nothing twice.
             var leftovers: [UInt64] = []
             if after > 0 && !self.sweptLeftovers {
-                leftovers = try self.searchUIDs(c, "UID 1:\(after) UNDELETED").filter { $0 <= after }
+                leftovers = try c.uidSearch("UID 1:\(after) UNDELETED").filter { $0 <= after }
                 if !leftovers.isEmpty {
                     self.log("IMAP \(self.settings.mailbox): \(leftovers.count) committed message(s) left by an earlier run; settling them now")
                 }
@@ -190,7 +190,7 @@ public final class IMAPSource: MailboxSource {
             var uids: [UInt64] = []
             if c.exists > 0, uidNext.map({ $0 > after + 1 }) ?? true, leftovers.count < limit {
                 // UIDs first (cheap), so that `limit` bounds the bodies fetched.
-                uids = try self.searchUIDs(c, "UID \(after + 1):*").filter { $0 > after }
+                uids = try c.uidSearch("UID \(after + 1):*").filter { $0 > after }
                 if uids.count > limit - leftovers.count { uids.removeSubrange((limit - leftovers.count)...) }
             }
             if leftovers.isEmpty && uids.isEmpty { return [] }
@@ -198,17 +198,6 @@ public final class IMAPSource: MailboxSource {
             if let last = mails.last?.checkpoint?.lastUID { self.seenUpTo = max(after, last) }
             return mails
         }
-    }
-
-    /// `UID SEARCH <criteria>`, sorted.
-    private func searchUIDs(_ c: IMAPConnection, _ criteria: String) throws -> [UInt64] {
-        var uids: [UInt64] = []
-        try c.command("UID SEARCH \(criteria)") { r in
-            guard r.text.hasPrefix("SEARCH") else { return false }
-            uids += r.text.dropFirst(6).split(separator: " ").compactMap { UInt64($0) }
-            return true
-        }
-        return uids.sorted()
     }
 
     /// The bodies of `uids` (ascending), in UID order. Sizes first (RFC822.SIZE), then commands of at most
@@ -271,7 +260,7 @@ public final class IMAPSource: MailboxSource {
 
     /// Why a UID the server left out of its FETCH answers was not fetched (or that it is gone).
     private func missingText(_ c: IMAPConnection, _ uid: UInt64) -> String {
-        if let still = try? searchUIDs(c, "UID \(uid)"), !still.contains(uid) {
+        if let still = try? c.uidSearch("UID \(uid)"), !still.contains(uid) {
             log("IMAP \(settings.mailbox): UID \(uid) was expunged before it could be fetched")
             return Self.vanished
         }
@@ -462,13 +451,7 @@ public final class IMAPSource: MailboxSource {
     /// IDLE until a new message arrives (EXISTS grows) or the deadline; then DONE.
     /// Any UID above the last one a fetch looked past.
     private func hasUnseenMail(_ c: IMAPConnection) throws -> Bool {
-        var found = false
-        try c.command("UID SEARCH UID \(seenUpTo + 1):*") { r in
-            guard r.text.hasPrefix("SEARCH") else { return false }
-            found = found || r.text.dropFirst(6).split(separator: " ").contains { (UInt64($0) ?? 0) > self.seenUpTo }
-            return true
-        }
-        return found
+        try c.uidSearch("UID \(seenUpTo + 1):*").contains { $0 > seenUpTo }
     }
 
     private func idle(_ c: IMAPConnection, deadline: Date, baseline: Int, interrupted: () -> Bool) throws {
@@ -636,7 +619,6 @@ public final class IMAPSource: MailboxSource {
                 + "'\(namespace.delimiter.map(String.init) ?? "none")': folders \(names.mailbox), \(names.processed), \(names.quarantine)")
         }
         serverNames = names
-        knownFolders = [names.processed, names.quarantine]
     }
 
     private func folderExists(_ c: IMAPConnection, _ folder: String) throws -> Bool {

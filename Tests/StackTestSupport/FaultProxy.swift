@@ -3,8 +3,8 @@ import Foundation
 import Glibc
 #endif
 
-/// Why the proxy could not start.
-public struct ProxyError: Error, CustomStringConvertible {
+/// Why a lab helper (proxy, scripted server, spawned process) could not start.
+public struct LabError: Error, CustomStringConvertible {
     public var description: String
     init(_ description: String) { self.description = description }
 }
@@ -38,7 +38,7 @@ public final class FaultProxy: @unchecked Sendable {
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        guard ok == 0, Glibc.listen(fd, 64) == 0 else { close(fd); throw ProxyError("proxy: cannot listen: \(String(cString: strerror(errno)))") }
+        guard ok == 0, Glibc.listen(fd, 64) == 0 else { close(fd); throw LabError("proxy: cannot listen: \(String(cString: strerror(errno)))") }
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
         port = Int(UInt16(bigEndian: addr.sin_port))
         lock.lock(); listener = fd; lock.unlock()

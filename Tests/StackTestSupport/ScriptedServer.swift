@@ -19,22 +19,7 @@ public final class ScriptedServer {
             .appendingPathComponent("Lab/scripted_server.py").path
         scenarioPath = NSTemporaryDirectory() + "lab-\(UUID().uuidString).json"
         try JSONSerialization.data(withJSONObject: scenario).write(to: URL(fileURLWithPath: scenarioPath))
-        // posix_spawn with default signal handling (the test process may block or ignore some), so SIGTERM stops it.
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attr, &none)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let args = ["/usr/bin/python3", script, kind, scenarioPath]
-        var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
-        defer { for a in argv { free(a) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, args[0], nil, &attr, &argv, environ)
-        guard rc == 0 else { throw ProxyError("cannot start the scripted server: \(String(cString: strerror(rc)))") }
+        let child = try spawnDetached(["/usr/bin/python3", script, kind, scenarioPath])
         pid = child
         let end = Date().addingTimeInterval(10)
         var found: Int?
@@ -47,7 +32,7 @@ public final class ScriptedServer {
             kill(child, SIGKILL)
             var status: Int32 = 0
             _ = waitpid(child, &status, 0)
-            throw ProxyError("the scripted server wrote no port within 10 s")
+            throw LabError("the scripted server wrote no port within 10 s")
         }
         port = found
     }

@@ -27,7 +27,7 @@ let package = Package(
         // Test support shared by the test targets that use the mail stack of Scripts/mailstack: its env.sh,
         // an IMAP client for setup and inspection, waiting. A regular target (test targets cannot depend on
         // one another); its IMAP client is compiled in debug builds only (it needs `@testable import Transport`).
-        .target(name: "StackTestSupport", dependencies: ["Transport"], path: "Tests/StackTestSupport"),
+        .target(name: "StackTestSupport", dependencies: ["Transport", "MIME"], path: "Tests/StackTestSupport"),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "StackTestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: ["Configuration", "Pipeline", "CLI"]),
         // The whole worker against the real Dovecot and Postfix started by Scripts/mailstack.

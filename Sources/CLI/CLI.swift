@@ -68,6 +68,12 @@ public enum PostdeskCommand {
                 details: "Exit 0 when valid; exit 2 listing each problem as FILE: FIELD: problem. Fix: …", run: checkConfig),
         Command(name: "backup", synopsis: "backup FILE [--config FILE]", summary: "online copy of the database",
                 details: "Copies the database with SQLite's online backup API; safe while the worker runs.", run: backup),
+        Command(name: "auth", synopsis: "auth login --mailbox|--outbox | check [--config FILE]",
+                summary: "connect an OAuth2 account; can a token be had, for whom",
+                details: "login: device-code sign-in for the endpoint's oauth2 settings: prints a URL and a code,\n"
+                    + "waits, stores the refresh token in refreshTokenFile (0600).\n"
+                    + "check: for each OAuth2 endpoint, whether a token can be had, for which account and until when\n"
+                    + "(the mailbox also logs in). Exit 1 when one fails.", run: auth),
     ]
 
     static func command(_ name: String) -> Command? { commands.first { $0.name == name } }
@@ -170,7 +176,14 @@ public enum PostdeskCommand {
         let log = Runtime.makeLog(config, override: override)
         let pipeline = try Runtime.makePipeline(config, log: log, now: fixedNow.map { d in { d } } ?? Date.init)
         if once {
-            let s = try pipeline.runOnce()
+            let s: PassSummary
+            do {
+                s = try pipeline.runOnce()
+                LoginHealth.note(nil, store: pipeline.store, now: Date())
+            } catch {
+                LoginHealth.note(error, store: pipeline.store, now: Date())
+                throw error
+            }
             pipeline.source.close()
             pipeline.writeMetrics()
             log.info("run.once", [("taken", "\(s.taken)"), ("opened", "\(s.opened)"), ("follow_ups", "\(s.followUps)"),
@@ -407,6 +420,7 @@ public enum PostdeskCommand {
         } else {
             problems.append("the worker has never completed a poll")
         }
+        if let refused = LoginHealth.problem(store) { problems.append(refused) }
         let backlog = try store.outboxBacklog()
         if let oldest = backlog.oldest, now.timeIntervalSince(oldest) > config.healthMaxPollAgeSeconds, backlog.maxAttempts > 0 {
             problems.append("outbox stuck: \(backlog.count) mail(s) waiting, oldest \(Int(now.timeIntervalSince(oldest))) s, up to \(backlog.maxAttempts) attempts")

@@ -70,9 +70,11 @@ extension ConfigReader {
             checkFolder(path, field: "mailbox.path")
             return .maildir(path: path)
         case "imap":
-            let passwordEnv = string(m, "passwordEnv", path: "mailbox.passwordEnv",
-                                     example: "\"POSTDESK_IMAP_PASSWORD\"")
-            let settings = IMAPSettings(
+            // With oauth2 (OAuth2Config.swift) no password is read.
+            let oauth2 = oauth2(m, path: "mailbox")
+            let passwordEnv = oauth2 != nil ? nil : string(m, "passwordEnv", path: "mailbox.passwordEnv",
+                                                           example: "\"POSTDESK_IMAP_PASSWORD\"")
+            var settings = IMAPSettings(
                 url: string(m, "url", path: "mailbox.url", example: "\"imaps://imap.example.com:993\"") ?? "",
                 username: string(m, "username", path: "mailbox.username", example: "\"support@example.com\"") ?? "",
                 password: secret(passwordEnv, field: "mailbox.passwordEnv") ?? "",
@@ -83,15 +85,15 @@ extension ConfigReader {
                                         default: "Postdesk/Processed", example: "\"Postdesk/Processed\"")!,
                 quarantineFolder: string(m, "quarantineFolder", path: "mailbox.quarantineFolder",
                                          default: "Postdesk/Quarantine", example: "\"Postdesk/Quarantine\"")!)
-            var imap = settings
-            imap.mechanism = mechanism(m, path: "mailbox.mechanism")
+            settings.oauth2 = oauth2
+            settings.mechanism = mechanism(m, path: "mailbox.mechanism")
             let start = string(m, "startAt", path: "mailbox.startAt", default: "new", example: "\"new\"")!
-            if let s = StartAt(rawValue: start) { imap.startAt = s } else {
+            if let s = StartAt(rawValue: start) { settings.startAt = s } else {
                 issue("mailbox.startAt", "\"\(start)\" is not a choice",
                       "use new (mail already there is imported without replies) or all")
             }
-            report(imap.problems(), section: "mailbox")
-            return .imap(imap)
+            report(settings.problems(), section: "mailbox")
+            return .imap(settings)
         case let other?:
             issue("mailbox.kind", "\"\(other)\" is not a mailbox kind", "use \"maildir\" or \"imap\"")
             return nil
@@ -108,9 +110,10 @@ extension ConfigReader {
             checkFolder(path, field: "outbox.path")
             return .files(path: path)
         case "smtp":
-            let passwordEnv = optionalString(o, "passwordEnv", path: "outbox.passwordEnv",
-                                             example: "\"POSTDESK_SMTP_PASSWORD\"")
-            let settings = SMTPSettings(
+            let oauth2 = oauth2(o, path: "outbox")
+            let passwordEnv = oauth2 != nil ? nil : optionalString(o, "passwordEnv", path: "outbox.passwordEnv",
+                                                                   example: "\"POSTDESK_SMTP_PASSWORD\"")
+            var settings = SMTPSettings(
                 url: string(o, "url", path: "outbox.url", example: "\"smtp://smtp.example.com:587\"") ?? "",
                 username: optionalString(o, "username", path: "outbox.username", example: "\"support@example.com\""),
                 password: secret(passwordEnv, field: "outbox.passwordEnv"),
@@ -118,10 +121,10 @@ extension ConfigReader {
                 caFile: optionalString(o, "caFile", path: "outbox.caFile", example: "\"/etc/ssl/certs/ca.pem\""),
                 heloName: string(o, "heloName", path: "outbox.heloName", default: "postdesk.localdomain",
                                  example: "\"postdesk.example.com\"")!)
-            var smtp = settings
-            smtp.mechanism = mechanism(o, path: "outbox.mechanism")
-            report(smtp.problems(), section: "outbox")
-            return .smtp(smtp)
+            settings.oauth2 = oauth2
+            settings.mechanism = mechanism(o, path: "outbox.mechanism")
+            report(settings.problems(), section: "outbox")
+            return .smtp(settings)
         case let other?:
             issue("outbox.kind", "\"\(other)\" is not an outbox kind", "use \"files\" or \"smtp\"")
             return nil

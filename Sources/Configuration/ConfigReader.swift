@@ -12,6 +12,8 @@ final class ConfigReader {
     var issues: [ConfigIssue] = []
     /// Field paths read, e.g. "staff.teamLead", "customers[0].id", "plans.standard".
     var known: Set<String> = []
+    /// Off for `auth login`, which is what stores the refresh token (see OAuth2Config.swift).
+    var requireRefreshTokens = true
 
     init(file: String, root: Any, environment: [String: String]) {
         self.file = file

@@ -67,8 +67,9 @@ public struct Configuration: @unchecked Sendable {
 
     /// Reads and checks the file; throws `ConfigErrors` with every issue found. Passwords are read from
     /// `environment` here, so a missing one is a config issue and not a failure after the database is created.
-    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws -> Configuration {
+    /// `requireRefreshTokens: false` for `auth login`, which is what stores them.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            requireRefreshTokens: Bool = true) throws -> Configuration {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigErrors(issues: [ConfigIssue(file: path, field: "(file)", problem: "cannot be read",
                                                     fix: "create it (see Config/postdesk.json) or pass --config FILE")])
@@ -82,6 +83,7 @@ public struct Configuration: @unchecked Sendable {
                                                     fix: "correct the JSON syntax")])
         }
         let reader = ConfigReader(file: path, root: json, environment: environment)
+        reader.requireRefreshTokens = requireRefreshTokens
         let config = reader.configuration()
         guard let config, reader.issues.isEmpty else { throw ConfigErrors(issues: reader.issues) }
         return config

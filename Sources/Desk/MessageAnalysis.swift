@@ -4,6 +4,9 @@ import MIME
 /// Pure and Sendable, so the worker computes it for a whole batch on all cores before its transaction.
 public struct MessageAnalysis: Sendable {
     public var newText: String
+    /// The reply rules left nothing of a body that holds text, so `newText` is the whole body
+    /// (`ReplyExtraction.fellBack`): a staff mail like that relays nothing new.
+    public var newTextIsWholeBody: Bool
     public var priority: PriorityDecision
     public var detectedLanguage: String?
     /// Whether a program sent it (RFC 3834 and common practice); nil for a person.
@@ -11,7 +14,9 @@ public struct MessageAnalysis: Sendable {
 
     public init(_ message: ParsedMessage, classifier: PriorityClassifier) {
         automatic = AutomaticMail.classify(message)
-        newText = ReplyExtractor.newText(message.bodyText)
+        let extraction = ReplyExtractor.extract(message)
+        newText = extraction.text
+        newTextIsWholeBody = extraction.fellBack
         priority = classifier.classify(message, newText: newText)
         detectedLanguage = LanguageDetector.detect(String((message.subject + "\n" + newText).prefix(PriorityClassifier.readLimit)))
     }

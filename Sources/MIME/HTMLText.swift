@@ -18,10 +18,20 @@ public enum HTMLText {
         var bytes: [UInt8] = []
         var pendingSpace = false
         var newlines = 2 // at start: treat as after a paragraph (no leading breaks)
+        /// Open `<blockquote>`s: their lines start with `> ` per level, so quoted history reads as quoted.
+        var quoteDepth = 0
+        var ruleEnd = -1
+
+        @inline(__always) mutating func quotePrefix() {
+            guard quoteDepth > 0, bytes.last == nil || bytes.last == 10 else { return }
+            for _ in 0..<quoteDepth { bytes.append(62) }
+            bytes.append(32)
+        }
 
         mutating func text(_ b: UInt8, pre: Bool) {
             if pre {
                 if b == 13 { return }
+                if b != 10 { quotePrefix() }
                 bytes.append(b)
                 newlines = b == 10 ? newlines + 1 : 0
                 pendingSpace = false
@@ -32,8 +42,19 @@ public enum HTMLText {
                 return
             }
             if pendingSpace { bytes.append(32); pendingSpace = false }
+            quotePrefix()
             bytes.append(b)
             newlines = 0
+        }
+
+        /// Outlook's rule above the quoted header block, for `<hr>` and the reply-header divs.
+        mutating func rule() {
+            guard bytes.count != ruleEnd else { return }   // <hr> inside Outlook's header div: one rule
+            breakLine(1)
+            bytes.append(contentsOf: Array(repeating: 95, count: 32))
+            newlines = 0
+            breakLine(1)
+            ruleEnd = bytes.count
         }
 
         mutating func scalar(_ v: UInt32, pre: Bool) {
@@ -160,6 +181,13 @@ public enum HTMLText {
                 case "ul", "ol":
                     listDepth += closing ? (listDepth > 0 ? -1 : 0) : 1
                     out.breakLine(listDepth > 1 ? 1 : 2)
+                case "blockquote":
+                    out.breakLine(2)
+                    out.quoteDepth = closing ? max(0, out.quoteDepth - 1) : min(out.quoteDepth + 1, 20)
+                case "hr":
+                    out.rule()
+                case "div" where !closing && startsReplyHeader(s, attrStart, attrEnd):
+                    out.rule()
                 case "td", "th":
                     if !closing, out.newlines == 0 { out.pendingSpace = true; out.text(UInt8(ascii: " "), pre: false) }
                 case "a":
@@ -201,6 +229,18 @@ public enum HTMLText {
         }
         while let last = out.bytes.last, last == 10 || last == 32 { out.bytes.removeLast() }
         return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    /// Outlook's `divRplyFwdMsg` and `appendonsend` divs and its `border-top` header box start the quoted history.
+    static func startsReplyHeader(_ s: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard end > start else { return false }
+        if let id = attribute("id", s, start, end)?.lowercased(),
+           id == "divrplyfwdmsg" || id == "appendonsend" || id == "appendonly" { return true }
+        guard let style = attribute("style", s, start, end)?.lowercased(), style.contains("border-top") else {
+            return false
+        }
+        let compact = style.filter { $0 != " " }
+        return compact.contains("border:none;border-top:solid") || compact.hasPrefix("border-top:solid")
     }
 
     /// The value of attribute `name` in `s[start..<end]`.

@@ -98,6 +98,36 @@ enum HeaderReader {
         var fields: [HeaderField]
         var bodyStart: Int
         var defects: [String]
+        /// Raw bytes of the values that are 8-bit but not UTF-8 (read as windows-1252 for now), by field index:
+        /// the parser tries the charsets the message declares elsewhere on them.
+        var nonUTF8: [(field: Int, bytes: [UInt8])] = []
+    }
+
+    /// Header names a continuation without leading white space may be followed by: a broken fold, not the body.
+    static let knownNames: Set<String> = [
+        "from", "to", "cc", "subject", "date", "message-id", "in-reply-to", "references", "reply-to", "sender",
+        "mime-version", "content-type", "content-transfer-encoding", "content-disposition", "received", "return-path",
+    ]
+
+    /// Whether a header line with a known name follows before the next blank line (a few lines ahead at most).
+    static func knownHeaderFollows(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, end: Int) -> Bool {
+        var pos = start
+        for _ in 0..<8 {
+            guard pos < end else { return false }
+            var e = pos
+            while e < end, buf[e] != 10 { e += 1 }
+            var ce = e
+            while ce > pos, buf[ce - 1] == 13 { ce -= 1 }
+            if ce == pos { return false }
+            var i = pos
+            while i < ce, i - pos < 40, buf[i] != UInt8(ascii: ":"), buf[i] > 32, buf[i] < 127 { i += 1 }
+            if i < ce, buf[i] == UInt8(ascii: ":"), i > pos {
+                let name = String(decoding: UnsafeBufferPointer(rebasing: buf[pos..<i]), as: UTF8.self).lowercased()
+                if knownNames.contains(name) { return true }
+            }
+            pos = e + 1
+        }
+        return false
     }
 
     @inline(__always) static func isBlank(_ c: UInt8) -> Bool { c == 32 || c == 9 }
@@ -110,10 +140,13 @@ enum HeaderReader {
         var currentName: String? = nil
         var currentValue: [UInt8] = []
         var first = true
+        var nonUTF8: [(field: Int, bytes: [UInt8])] = []
 
         func finish() {
             if let name = currentName {
-                fields.append(HeaderField(name: name, value: valueString(currentValue)))
+                let (value, raw) = valueAndRaw(currentValue)
+                if let raw { nonUTF8.append((fields.count, raw)) }
+                fields.append(HeaderField(name: name, value: value))
             }
             currentName = nil
             currentValue.removeAll(keepingCapacity: true)
@@ -132,7 +165,7 @@ enum HeaderReader {
             if contentEnd == pos {
                 // Blank line: end of header block.
                 finish()
-                return Block(fields: fields, bodyStart: next, defects: defects)
+                return Block(fields: fields, bodyStart: next, defects: defects, nonUTF8: nonUTF8)
             }
             let c0 = buf[pos]
             if isBlank(c0) {
@@ -169,10 +202,18 @@ enum HeaderReader {
             let nameEnd = i
             while i < contentEnd, isBlank(buf[i]) { i += 1 }
             guard i < contentEnd, buf[i] == UInt8(ascii: ":"), nameEnd > pos else {
+                // A value continued without leading white space (a broken fold) when known headers follow: join it.
+                if currentName != nil, knownHeaderFollows(buf, from: next, end: end) {
+                    currentValue.append(32)
+                    currentValue.append(contentsOf: UnsafeBufferPointer(rebasing: buf[pos..<contentEnd]))
+                    defects.append("header continuation without leading white space")
+                    pos = next
+                    continue
+                }
                 // Not a header: the body starts here.
                 finish()
                 defects.append("missing blank line between header and body")
-                return Block(fields: fields, bodyStart: pos, defects: defects)
+                return Block(fields: fields, bodyStart: pos, defects: defects, nonUTF8: nonUTF8)
             }
             finish()
             currentName = String(decoding: UnsafeBufferPointer(rebasing: buf[pos..<nameEnd]), as: UTF8.self)
@@ -182,17 +223,24 @@ enum HeaderReader {
             pos = next
         }
         finish()
-        return Block(fields: fields, bodyStart: end, defects: defects)
+        return Block(fields: fields, bodyStart: end, defects: defects, nonUTF8: nonUTF8)
     }
 
     /// Header bytes → text: UTF-8 when valid (RFC 6532), else windows-1252; CR/LF dropped; trimmed.
-    static func valueString(_ bytes: [UInt8]) -> String {
+    static func valueString(_ bytes: [UInt8]) -> String { valueAndRaw(bytes).value }
+
+    /// The value, and its trimmed bytes when they are 8-bit but not UTF-8.
+    static func valueAndRaw(_ bytes: [UInt8]) -> (value: String, raw: [UInt8]?) {
         var b = bytes
         if b.contains(13) || b.contains(10) { b.removeAll { $0 == 13 || $0 == 10 } }
         var lo = 0, hi = b.count
         while lo < hi, isBlank(b[lo]) { lo += 1 }
         while hi > lo, isBlank(b[hi - 1]) || b[hi - 1] == 0 { hi -= 1 }
-        return b[lo..<hi].withUnsafeBufferPointer { Charset.utf8OrWindows1252($0) }
+        return b[lo..<hi].withUnsafeBufferPointer { p in
+            if Charset.isASCII(p) { return (String(decoding: p, as: UTF8.self), nil) }
+            if let s = String(validating: Charset.stripBOM(p), as: UTF8.self) { return (s, nil) }
+            return (Charset.windows1252(p), Array(p))
+        }
     }
 }
 
@@ -324,7 +372,9 @@ public struct ContentHeader: Sendable, Equatable {
                 if ext[base] == nil { ext[base] = Ext(); order.append(base) }
                 if ext[base]!.sections[section] == nil { ext[base]!.sections[section] = (bytes, encoded) }
             } else if plain[name] == nil {
-                plain[name] = HeaderReader.valueString(bytes)
+                // A quoted boundary keeps its blanks: the parser matches it as declared first.
+                plain[name] = name == "boundary" && bytes.last == 32
+                    ? String(decoding: bytes, as: UTF8.self) : HeaderReader.valueString(bytes)
             }
         }
         var result: [String: String] = [:]

@@ -13,10 +13,13 @@ public enum MessageParser {
     public static func parse(buffer: UnsafeBufferPointer<UInt8>) -> ParsedMessage {
         var ctx = Context(buf: buffer)
         let root = ctx.entity(start: 0, end: buffer.count, depth: 0, defaultType: "text/plain")
+        if !ctx.rootNonUTF8.isEmpty { redecodeHeaders(root, ctx.rootNonUTF8) }
         var message = ParsedMessage(headers: root.headers)
         message.defects = ctx.defects
 
-        message.from = AddressList.parse(message.header("From") ?? "").first
+        // Two From fields (`From: [??????]` then the real one): the first that holds an address.
+        message.from = message.headers(named: "From").lazy.compactMap { AddressList.parse($0).first }
+            .first { $0.email.contains("@") } ?? AddressList.parse(message.header("From") ?? "").first
         message.sender = AddressList.parse(message.header("Sender") ?? "").first
         message.replyTo = AddressList.parse(message.headers(named: "Reply-To").joined(separator: ", "))
         message.to = AddressList.parse(message.headers(named: "To").joined(separator: ", "))
@@ -48,7 +51,8 @@ public enum MessageParser {
             htmls.append(ctx.text(of: leaf))
         }
         message.bodyHTML = htmls.isEmpty ? nil : htmls.joined(separator: "\n")
-        if texts.allSatisfy({ $0.isEmpty }), !htmls.isEmpty {
+        // A text alternative of blank lines only says nothing: read the HTML.
+        if texts.allSatisfy({ $0.utf8.allSatisfy { $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 } }), !htmls.isEmpty {
             texts = htmls.map(HTMLText.render)
         }
         message.bodyText = texts.joined(separator: "\n")
@@ -72,6 +76,43 @@ public enum MessageParser {
         message.attachments = attachments
         message.defects = ctx.defects
         return message
+    }
+
+    /// Raw 8-bit header values that are not UTF-8 (Shift_JIS, GB2312/GBK…) in the first charset the message
+    /// declares elsewhere (Content-Type parameters, encoded words) that reads them without error; else they
+    /// stay windows-1252.
+    static func redecodeHeaders(_ root: Node, _ raws: [(field: Int, bytes: [UInt8])]) {
+        var hints: [String] = []
+        func add(_ label: String) {
+            let l = label.lowercased()
+            // A few: a crafted mail could declare a charset per part.
+            guard hints.count < 8, !l.isEmpty, !["utf-8", "utf8", "us-ascii", "ascii"].contains(l), !hints.contains(l)
+            else { return }
+            hints.append(l)
+        }
+        func walk(_ node: Node) {
+            if let c = node.params["charset"] { add(c) }
+            node.children.forEach(walk)
+        }
+        walk(root)
+        for field in root.headers {
+            var rest = Substring(field.value)
+            while let r = rest.range(of: "=?") {
+                let after = rest[r.upperBound...]
+                guard let q = after.firstIndex(of: "?") else { break }
+                if after.distance(from: after.startIndex, to: q) <= 40 { add(String(after[..<q])) }
+                rest = after[q...]
+            }
+        }
+        for (index, bytes) in raws {
+            for hint in hints {
+                let (text, known) = Charset.decode(bytes, label: hint)
+                if known, !text.unicodeScalars.contains("\u{FFFD}") {
+                    root.headers[index].value = text
+                    break
+                }
+            }
+        }
     }
 
     static func cleanText(_ s: String) -> String {
@@ -102,6 +143,7 @@ public enum MessageParser {
         let buf: UnsafeBufferPointer<UInt8>
         var defects: [String] = []
         var nextID = 0
+        var rootNonUTF8: [(field: Int, bytes: [UInt8])] = []
 
         init(buf: UnsafeBufferPointer<UInt8>) { self.buf = buf }
 
@@ -122,6 +164,7 @@ public enum MessageParser {
             nextID += 1
             let block = HeaderReader.read(buf, start: start, end: end, topLevel: depth == 0)
             for d in block.defects { defect(d) }
+            if depth == 0 { rootNonUTF8 = block.nonUTF8 }
             node.headers = block.fields
             node.bodyStart = block.bodyStart
             node.bodyEnd = end
@@ -159,7 +202,8 @@ public enum MessageParser {
 
             if type.hasPrefix("multipart/") {
                 let boundaryParam = node.params["boundary"] ?? ""
-                var boundary = Array(boundaryParam.utf8)
+                let declared = Array(boundaryParam.utf8)
+                var boundary = declared
                 while let l = boundary.last, l == 32 || l == 9 { boundary.removeLast() }
                 if boundary.isEmpty {
                     defect("multipart without boundary")
@@ -171,7 +215,10 @@ public enum MessageParser {
                     node.type = "application/octet-stream"
                     return node
                 }
-                let ranges = split(start: node.bodyStart, end: end, boundary: boundary)
+                // The boundary as declared first (trailing blanks and all), so a body line that only starts like
+                // it does not split the part; trimmed when the sender's delimiters lost the blanks.
+                let ranges = (declared != boundary ? split(start: node.bodyStart, end: end, boundary: declared) : nil)
+                    ?? split(start: node.bodyStart, end: end, boundary: boundary)
                 if ranges == nil {
                     defect("multipart boundary not found")
                     node.type = "text/plain"
@@ -259,7 +306,9 @@ public enum MessageParser {
                 for x in d { defect(x) }
                 return data
             case "x-uuencode", "uuencode", "x-uue", "uue":
-                if let data = TransferEncoding.decodeUU(raw) { return data }
+                if let data = TransferEncoding.decodeUU(raw) ?? TransferEncoding.decodeUU(raw, requireBegin: false) {
+                    return data
+                }
                 defect("uuencoded part without begin line")
                 return Array(raw)
             case "", "7bit", "8bit", "binary", "7-bit", "8-bit", "none":
@@ -375,5 +424,15 @@ extension Attachment {
         let t = contentType.lowercased()
         guard t == "message/rfc822" || t == "message/global" || t == "message/news" else { return nil }
         return MessageParser.parse(data)
+    }
+}
+
+extension Attachment {
+    /// The name to show: the file name, else for an attached mail its subject (a forward as attachment has no
+    /// file name but says what it is about).
+    public var displayName: String? {
+        if let filename { return filename }
+        guard let subject = embeddedMessage?.subject, !subject.isEmpty else { return nil }
+        return subject + ".eml"
     }
 }

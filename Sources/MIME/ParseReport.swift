@@ -3,6 +3,7 @@ import Foundation
 /// The JSON object `postdesk parse FILE` prints (format read by shared/tools/corpus_check.py).
 public enum ParseReport {
     public static func json(for m: ParsedMessage) -> String {
+        let extraction = ReplyExtractor.extract(m)
         func address(_ a: Address) -> [String: Any] { ["email": a.email, "name": a.name as Any? ?? NSNull()] }
         var object: [String: Any] = [
             "from": m.from?.email as Any? ?? NSNull(),
@@ -13,6 +14,9 @@ public enum ParseReport {
             "references": m.references,
             "content_type": m.contentType,
             "body_text": m.bodyText,
+            // What the desk stores as the new text, so extraction can be checked from the command line.
+            "new_text": extraction.text,
+            "new_text_is_whole_body": extraction.fellBack,
             "attachments": m.attachments.map { a -> [String: Any] in
                 ["filename": a.filename as Any? ?? NSNull(), "size": a.size, "content_type": a.contentType, "sha256": a.sha256,
                  "inline": a.isInline, "content_id": a.contentID as Any? ?? NSNull()]

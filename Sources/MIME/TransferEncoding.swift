@@ -160,11 +160,13 @@ public enum TransferEncoding {
         return out
     }
 
-    /// uuencode (`begin 644 name` … `end`): decodes the first block found; nil when there is none.
-    static func decodeUU(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    /// uuencode (`begin 644 name` … `end`): decodes the first block found; nil when there is none. Without
+    /// `requireBegin` (some senders leave the `begin` line out) the lines are decoded from the start when every
+    /// one up to `end` is a well-formed uuencoded line, nil otherwise.
+    static func decodeUU(_ input: UnsafeBufferPointer<UInt8>, requireBegin: Bool = true) -> [UInt8]? {
         let n = input.count
-        var i = 0
-        var started = false
+        var i = 0, lines = 0
+        var started = !requireBegin
         var out = [UInt8]()
         while i < n {
             var e = i
@@ -172,26 +174,40 @@ public enum TransferEncoding {
             var le = e
             if le > i, input[le - 1] == 13 { le -= 1 }
             let line = UnsafeBufferPointer(rebasing: input[i..<le])
+            i = e + 1
             if !started {
                 if line.count >= 6, line.starts(with: Array("begin ".utf8)) { started = true }
-            } else {
-                if line.count >= 3, line.starts(with: Array("end".utf8)) { return out }
-                if let first = line.first, first > 32, first < 97 {
-                    let count = Int((first - 32) & 63)
-                    var bytes: [UInt8] = []
-                    var j = 1
-                    while j + 4 <= line.count, bytes.count < count {
-                        let a = (line[j] &- 32) & 63, b = (line[j + 1] &- 32) & 63, c = (line[j + 2] &- 32) & 63, d = (line[j + 3] &- 32) & 63
-                        bytes.append(a << 2 | b >> 4)
-                        bytes.append((b & 15) << 4 | c >> 2)
-                        bytes.append((c & 3) << 6 | d)
-                        j += 4
-                    }
-                    out.append(contentsOf: bytes.prefix(count))
-                }
+                continue
             }
-            i = e + 1
+            if line.count >= 3, line.starts(with: Array("end".utf8)) { return out }
+            if requireBegin {
+                if let first = line.first, first > 32, first < 97 { appendUULine(line, to: &out) }
+                continue
+            }
+            guard let first = line.first else { continue }
+            let count = Int((first &- 32) & 63)
+            // (Trailing blanks, which stand for zero bits, may have been stripped in transit.)
+            guard first >= 32, first <= 96, line.count + 2 >= (count + 2) / 3 * 4,
+                  line.allSatisfy({ $0 >= 32 && $0 <= 96 }) else { return nil }
+            appendUULine(line, to: &out)
+            lines += 1
         }
-        return started ? out : nil
+        return requireBegin ? (started ? out : nil) : (lines > 0 ? out : nil)
+    }
+
+    /// One uuencoded line: a length character, then groups of four characters for three bytes.
+    static func appendUULine(_ line: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let count = Int((line[0] &- 32) & 63)
+        var bytes: [UInt8] = []
+        var j = 1
+        @inline(__always) func six(_ k: Int) -> UInt8 { k < line.count ? (line[k] &- 32) & 63 : 0 }   // stripped blanks
+        while j < line.count, bytes.count < count {
+            let a = six(j), b = six(j + 1), c = six(j + 2), d = six(j + 3)
+            bytes.append(a << 2 | b >> 4)
+            bytes.append((b & 15) << 4 | c >> 2)
+            bytes.append((c & 3) << 6 | d)
+            j += 4
+        }
+        out.append(contentsOf: bytes.prefix(count))
     }
 }

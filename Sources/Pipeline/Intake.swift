@@ -227,7 +227,7 @@ extension Pipeline {
             metrics.count("bounces_total")
             log.warning("outbox.bounced", fields + [("outbox_id", "\(failure.outboxID)")])
         }
-        let newTextFromRaw = decision.newText == (analysis?.newText ?? ReplyExtractor.newText(message.bodyText))
+        let newTextFromRaw = decision.newText == (analysis?.newText ?? ReplyExtractor.newText(of: message))
         let row = try store.insertMessage(ticketID: ticketID, direction: .incoming, role: decision.role,
                                           messageID: message.messageID, from: message.from, subject: message.subject,
                                           at: received, newText: decision.newText, bodyText: message.bodyText,

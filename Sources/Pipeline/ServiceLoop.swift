@@ -21,7 +21,11 @@ extension Pipeline {
                     try intakeAll(into: &summary, until: stop)
                     metrics.lastPoll = now()
                     try store.setState("last_poll", source.mailboxName, at: now())
-                } catch { intakeError = error }
+                    LoginHealth.note(nil, store: store, now: now())
+                } catch {
+                    intakeError = error
+                    LoginHealth.note(error, store: store, now: now())
+                }
                 // The outbox and the escalations do not need the mailbox: an IMAP outage must not hold back
                 // acknowledgements already committed, or a breach notice.
                 try escalate(into: &summary)

@@ -37,7 +37,8 @@ extension PostdeskStore {
             let hash = a.sha256
             try db.query("INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", [.text(hash), .blob(a.data)])
             try db.query("INSERT INTO attachments (message_id, filename, content_type, size, sha256) VALUES (?, ?, ?, ?, ?)",
-                         [.int(messageRow), SQLValue(a.filename), .text(a.contentType), .int(Int64(a.size)), .text(hash)])
+                         [.int(messageRow), SQLValue(a.displayName), .text(a.contentType), .int(Int64(a.size)),
+                          .text(hash)])
         }
     }
 
@@ -73,8 +74,9 @@ extension PostdeskStore {
             return (text, text)
         }
         guard let raw = row.blob("raw") else { return (newText, bodyText.isEmpty ? newText : bodyText) }
-        let body = bodyText.isEmpty ? MessageParser.parse(raw).bodyText : bodyText
-        return (newText.isEmpty ? ReplyExtractor.newText(body) : newText, body)
+        let parsed = MessageParser.parse(raw)   // the new text includes attached forwards: derived from the mail
+        return (newText.isEmpty ? ReplyExtractor.newText(of: parsed) : newText,
+                bodyText.isEmpty ? parsed.bodyText : bodyText)
     }
 
     public func blob(sha256: String) throws -> [UInt8]? {

@@ -13,10 +13,12 @@ public final class PostdeskStore {
         try migrate()
     }
 
+    /// Each migration in a write transaction that reads the version itself: two processes opening a new database
+    /// at once (a worker and a CLI command) must not both apply the same one.
     func migrate() throws {
-        let current = db.userVersion
-        for (index, sql) in Schema.migrations.enumerated() where index >= current {
+        for (index, sql) in Schema.migrations.enumerated() {
             try db.transaction {
+                guard db.userVersion == index else { return }
                 try db.execute(sql)
                 try db.execute("PRAGMA user_version = \(index + 1)")
             }

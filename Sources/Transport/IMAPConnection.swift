@@ -43,6 +43,12 @@ public enum IMAPError: Error, CustomStringConvertible, Equatable {
         }
     }
 
+    /// The server refused the credentials (a token to renew, with OAuth2).
+    var isLoginRefusal: Bool {
+        if case .authenticationFailed = self { return true }
+        return false
+    }
+
     /// Errors after which the connection is no longer usable.
     var losesConnection: Bool {
         switch self {
@@ -81,22 +87,26 @@ final class IMAPConnection {
 
     /// `timeout`: the longest time without a byte from the server while an answer is awaited (not a limit on a
     /// whole command, so a large FETCH over a slow link goes on as long as data flows).
-    /// `log` hears of a mechanism fallback (mechanism nil: GSSAPI/NTLM could not start → PLAIN → LOGIN).
-    init(endpoint: MailEndpoint, username: String, password: String, caFile: String?, mechanism: AuthMechanism? = nil,
-         connectTimeout: Double, timeout: Double, log: TransportLog? = nil) throws {
+    /// With `bearer`, SASL XOAUTH2/OAUTHBEARER instead of the password. Without, `mechanism`; when that is nil and
+    /// the mechanism libcurl picks cannot start (GSSAPI/NTLM: curl error 94), PLAIN, then LOGIN (told to `log`).
+    init(endpoint: MailEndpoint, username: String, password: String, bearer: MailBearer? = nil, caFile: String?,
+         mechanism: AuthMechanism? = nil, connectTimeout: Double, timeout: Double, log: TransportLog? = nil) throws {
         func open(_ m: AuthMechanism?) throws -> (UnsafeMutableRawPointer, curl_socket_t, UnsafeMutablePointer<CChar>) {
-            try IMAPConnection.open(endpoint: endpoint, username: username, password: password, caFile: caFile,
-                                    mechanism: m, connectTimeout: connectTimeout, timeout: timeout)
+            try IMAPConnection.open(endpoint: endpoint, username: username, password: password, bearer: bearer,
+                                    caFile: caFile, mechanism: m, connectTimeout: connectTimeout, timeout: timeout)
         }
         let opened: (UnsafeMutableRawPointer, curl_socket_t, UnsafeMutablePointer<CChar>)
         do {
             opened = try open(mechanism)
-        } catch IMAPError.mechanismCannotStart(let why) where mechanism == nil {
-            log?("IMAP \(endpoint.curlURL): the mechanism libcurl chose cannot start here (\(why)); trying PLAIN, then LOGIN")
+        } catch IMAPError.mechanismCannotStart(let why) where mechanism == nil && bearer == nil {
+            log?("IMAP \(endpoint.curlURL): the mechanism libcurl chose cannot start here (\(why)); "
+                 + "trying PLAIN, then LOGIN")
             do {
                 opened = try open(.plain)
             } catch IMAPError.authenticationFailed(let plainRefused) {
-                do { opened = try open(.login) } catch IMAPError.authenticationFailed { throw IMAPError.authenticationFailed(plainRefused) }
+                do { opened = try open(.login) } catch IMAPError.authenticationFailed {
+                    throw IMAPError.authenticationFailed(plainRefused)
+                }
             }
         } catch IMAPError.mechanismCannotStart(let why) {
             throw IMAPError.authenticationFailed(why)
@@ -114,8 +124,9 @@ final class IMAPConnection {
     }
 
     /// libcurl connect + TLS/STARTTLS + AUTHENTICATE, then CONNECT_ONLY hands over the socket.
-    private static func open(endpoint: MailEndpoint, username: String, password: String, caFile: String?,
-                             mechanism: AuthMechanism?, connectTimeout: Double, timeout: Double) throws
+    private static func open(endpoint: MailEndpoint, username: String, password: String, bearer: MailBearer?,
+                             caFile: String?, mechanism: AuthMechanism?, connectTimeout: Double,
+                             timeout: Double) throws
         -> (UnsafeMutableRawPointer, curl_socket_t, UnsafeMutablePointer<CChar>) {
         ensureCurlGlobalInit()
         guard let h = curl_easy_init() else { throw IMAPError.connectionFailed("curl_easy_init failed") }
@@ -131,14 +142,15 @@ final class IMAPConnection {
         _ = ccurl_setopt_pointer(h, CURLOPT_ERRORBUFFER, errbuf)
         _ = ccurl_setopt_string(h, CURLOPT_URL, endpoint.curlURL + "/")
         _ = ccurl_setopt_string(h, CURLOPT_USERNAME, username)
-        _ = ccurl_setopt_string(h, CURLOPT_PASSWORD, password)
+        if let bearer { bearer.apply(h) } else { _ = ccurl_setopt_string(h, CURLOPT_PASSWORD, password) }
         _ = ccurl_setopt_long(h, CURLOPT_CONNECT_ONLY, 1)
         _ = ccurl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
         _ = ccurl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Int(connectTimeout * 1000))
         _ = ccurl_setopt_long(h, CURLOPT_TIMEOUT_MS, Int(max(connectTimeout, timeout) * 1000))
         curlApplyTLS(h, endpoint: endpoint, caFile: caFile)
         curlApplyLinkOptions(h, inactivity: timeout)
-        if let mechanism { _ = ccurl_setopt_string(h, CURLOPT_LOGIN_OPTIONS, mechanism.curlLoginOptions) }
+        // The bearer's mechanism (set by bearer.apply) stays; `mechanism` chooses among password mechanisms.
+        if let mechanism, bearer == nil { _ = ccurl_setopt_string(h, CURLOPT_LOGIN_OPTIONS, mechanism.curlLoginOptions) }
         let transcript = CurlTranscript()
         let transcriptRef = Unmanaged.passRetained(transcript)
         _ = ccurl_setopt_data_function(h, CURLOPT_HEADERFUNCTION, curlTranscriptCallback)

@@ -23,6 +23,8 @@ public struct IMAPSettings: Sendable, Equatable {
     public var startAt: StartAt = .all
     /// Bodies are fetched in commands of at most this many bytes (by RFC822.SIZE); a larger mail comes alone.
     public var fetchChunkBytes: Int = 2 * 1024 * 1024
+    /// OAuth2 (XOAUTH2/OAUTHBEARER) instead of the password; see Transport/OAuth.
+    public var oauth2: OAuth2Settings? = nil
 
     public init(url: String, username: String, password: String, tls: TLSMode? = nil, caFile: String? = nil,
                 mailbox: String = "INBOX", processedFolder: String = "Postdesk/Processed",
@@ -91,6 +93,8 @@ public final class IMAPSource: MailboxSource {
     let endpoint: MailEndpoint
     private let log: TransportLog
     private var conn: IMAPConnection?
+    /// Set when the settings ask for OAuth2.
+    private let tokens: OAuth2TokenProvider?
 
     // reconnect state
     private enum LinkState { case never, up, down }
@@ -131,10 +135,13 @@ public final class IMAPSource: MailboxSource {
     public var settleBatchSize = 100
 
     /// Validates the settings; does not connect (the first fetch/settle/wait does).
-    public init(settings: IMAPSettings, log: @escaping TransportLog = transportLogToStandardError) throws {
+    /// `tokens` overrides the provider `settings.oauth2` would get (tests inject one with their own clock).
+    public init(settings: IMAPSettings, log: @escaping TransportLog = transportLogToStandardError,
+                tokens: OAuth2TokenProvider? = nil) throws {
         self.settings = settings
         self.endpoint = try settings.validated()
         self.log = log
+        self.tokens = tokens ?? settings.oauth2.map { OAuth2TokenProvider.shared($0, log: log) }
     }
 
     deinit {
@@ -503,9 +510,14 @@ public final class IMAPSource: MailboxSource {
             throw IMAPError.unavailable("\(lastError); next attempt in \(String(format: "%.1f", nextAttempt.timeIntervalSince(now))) s")
         }
         do {
-            let c = try IMAPConnection(endpoint: endpoint, username: settings.username, password: settings.password,
-                                       caFile: settings.caFile, mechanism: settings.mechanism,
-                                       connectTimeout: settings.connectTimeout, timeout: settings.commandTimeout, log: log)
+            // OAuth2: a bearer token instead of the password, renewed once when the server refuses it.
+            let c = try OAuth2TokenProvider.login(tokens, mapError: { IMAPError.authenticationFailed("\($0)") },
+                                                  isRefusal: { ($0 as? IMAPError)?.isLoginRefusal ?? false }) {
+                bearer in
+                try IMAPConnection(endpoint: endpoint, username: settings.username, password: settings.password,
+                                   bearer: bearer, caFile: settings.caFile, mechanism: settings.mechanism,
+                                   connectTimeout: settings.connectTimeout, timeout: settings.commandTimeout, log: log)
+            }
             do {
                 try prepareFolders(c)
             } catch {

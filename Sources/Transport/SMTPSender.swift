@@ -19,6 +19,8 @@ public struct SMTPSettings: Sendable, Equatable {
     public var timeout: Double
     /// The SASL mechanism; nil = libcurl's choice.
     public var mechanism: AuthMechanism?
+    /// OAuth2 (XOAUTH2/OAUTHBEARER) for AUTH instead of the password (needs `username`); see Transport/OAuth.
+    public var oauth2: OAuth2Settings? = nil
 
     public init(url: String, username: String? = nil, password: String? = nil, tls: TLSMode? = nil,
                 caFile: String? = nil, heloName: String = "localhost",
@@ -33,15 +35,18 @@ public struct SMTPSettings: Sendable, Equatable {
         self.timeout = timeout
     }
 
-    /// Every mistake in the settings, found without connecting.
-    public func problems() -> [TransportConfigError] {
+    /// Every mistake in the settings, found without connecting. `usingTokens`: the sender was handed a token
+    /// provider directly (no password needed).
+    public func problems(usingTokens: Bool = false) -> [TransportConfigError] {
         var found: [TransportConfigError] = []
         do { _ = try endpoint() } catch let e as TransportConfigError { found.append(e) } catch {}
         if heloName.isEmpty || heloName.utf8.contains(where: { $0 <= 0x20 || $0 > 0x7E || $0 == UInt8(ascii: "/") }) {
             found.append(TransportConfigError(field: "heloName",
                                               "SMTP heloName '\(heloName)' must be a plain host name"))
         }
-        if (username == nil) != (password == nil) {
+        if oauth2 != nil || usingTokens {
+            if username == nil { found.append(TransportConfigError(field: "username", "SMTP OAuth2 needs a username")) }
+        } else if (username == nil) != (password == nil) {
             found.append(TransportConfigError(field: username == nil ? "username" : "password",
                                               "SMTP username and password must be given together"))
         }
@@ -54,8 +59,8 @@ public struct SMTPSettings: Sendable, Equatable {
                                what: "SMTP")
     }
 
-    func validated() throws -> MailEndpoint {
-        if let first = problems().first { throw first }
+    func validated(usingTokens: Bool = false) throws -> MailEndpoint {
+        if let first = problems(usingTokens: usingTokens).first { throw first }
         return try endpoint()
     }
 }
@@ -93,11 +98,16 @@ public final class SMTPSender: MailSender {
     /// Connections opened by the last send (0 = the previous connection was reused).
     public private(set) var lastSendNewConnections = 0
     private var failing = false
+    /// Set when the settings ask for OAuth2.
+    private let tokens: OAuth2TokenProvider?
 
-    public init(settings: SMTPSettings, log: @escaping TransportLog = transportLogToStandardError) throws {
+    /// `tokens` overrides the provider `settings.oauth2` would get (tests inject one with their own clock).
+    public init(settings: SMTPSettings, log: @escaping TransportLog = transportLogToStandardError,
+                tokens: OAuth2TokenProvider? = nil) throws {
         self.settings = settings
-        self.endpoint = try settings.validated()
+        self.endpoint = try settings.validated(usingTokens: tokens != nil)
         self.log = log
+        self.tokens = tokens ?? settings.oauth2.map { OAuth2TokenProvider.shared($0, log: log) }
         errbuf = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errbuf.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         ensureCurlGlobalInit()
@@ -119,9 +129,11 @@ public final class SMTPSender: MailSender {
         guard let h = curl_easy_init() else { throw SendError.temporary("curl_easy_init failed") }
         _ = ccurl_setopt_pointer(h, CURLOPT_ERRORBUFFER, errbuf)
         _ = ccurl_setopt_string(h, CURLOPT_URL, "\(endpoint.curlURL)/\(settings.heloName)")
-        if let u = settings.username, let p = settings.password {
+        if let u = settings.username, let p = settings.password, tokens == nil {
             _ = ccurl_setopt_string(h, CURLOPT_USERNAME, u)
             _ = ccurl_setopt_string(h, CURLOPT_PASSWORD, p)
+        } else if let u = settings.username, tokens != nil {
+            _ = ccurl_setopt_string(h, CURLOPT_USERNAME, u)
         }
         _ = ccurl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
         _ = ccurl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout * 1000))
@@ -169,7 +181,20 @@ public final class SMTPSender: MailSender {
         _ = ccurl_setopt_long(h, CURLOPT_INFILESIZE_LARGE, upload.bytes.count)
         errbuf.pointee = 0
 
-        let rc = curl_easy_perform(h)
+        // OAuth2: the current token on every send (libcurl opens a new connection when it changed); a refused
+        // token is renewed and the send tried once more.
+        let rc: CURLcode
+        do {
+            rc = try OAuth2TokenProvider.login(tokens, mapError: { SendError.temporary("SMTP: \($0)") },
+                                               isRefusal: { $0 is SMTPLoginRefused }) { bearer in
+                bearer?.apply(h)
+                upload.pos = 0
+                transcript.bytes.removeAll()
+                let rc = curl_easy_perform(h)
+                if rc == CURLE_LOGIN_DENIED && bearer != nil { throw SMTPLoginRefused(code: rc) }
+                return rc
+            }
+        } catch let refused as SMTPLoginRefused { rc = refused.code }
         var connects = 0
         _ = ccurl_getinfo_long(h, CURLINFO_NUM_CONNECTS, &connects)
         lastSendNewConnections = connects

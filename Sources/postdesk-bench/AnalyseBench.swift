@@ -18,11 +18,11 @@ func analyseBench(_ messages: [[UInt8]]) {
         print(String(format: "%-12@ %8.1f µs/mail", name as NSString, best * 1e6 / Double(messages.count)))
     }
     let parsed = messages.map { MessageParser.parse($0) }
-    let texts = parsed.map { ReplyExtractor.newText($0.bodyText) }
+    let texts = parsed.map { ReplyExtractor.newText(of: $0) }
     print("\(messages.count) messages, \(messages.reduce(0) { $0 + $1.count } / messages.count) bytes on average")
     time("parse") { messages.reduce(0) { $0 &+ MessageParser.parse($1).bodyText.utf8.count } }
     time("sha256") { messages.reduce(0) { $0 &+ SHA256.hex($1).utf8.count } }
-    time("newText") { parsed.reduce(0) { $0 &+ ReplyExtractor.newText($1.bodyText).utf8.count } }
+    time("newText") { parsed.reduce(0) { $0 &+ ReplyExtractor.newText(of: $1).utf8.count } }
     time("classify") { zip(parsed, texts).reduce(0) { $0 &+ classifier.classify($1.0, newText: $1.1).reason.utf8.count } }
     time("language") {
         zip(parsed, texts).reduce(0) { $0 &+ (LanguageDetector.detect(String(($1.0.subject + "\n" + $1.1).prefix(PriorityClassifier.readLimit)))?.utf8.count ?? 0) }

@@ -209,7 +209,8 @@ final class Desk {
     /// A real mail client: s-nail in batch mode as `user`, replying (reply-all) to message 1 of `box`
     /// in that user's mailbox over IMAP STARTTLS, sending through submission (STARTTLS + AUTH).
     /// s-nail checks DNS names only in the certificate, hence `localhost`.
-    func snailReply(as user: String, fullName: String, box: String, text: String) throws {
+    /// `options`: more `-S` settings (`quote`, `indentprefix=> ` for a reply under the quoted mail).
+    func snailReply(as user: String, fullName: String, box: String, text: String, options: [String] = []) throws {
         let u = user.replacingOccurrences(of: "@", with: "%40")
         let script = "reply 1\n\(text)\n~.\nquit\n"
         let (status, output) = try shell([
@@ -218,6 +219,7 @@ final class Desk {
             "-S", "tls-ca-file=\(stack.cacert)", "-S", "tls-ca-no-defaults", "-S", "imap-use-starttls",
             "-S", "mta=smtp://\(u):\(stack.password)@localhost:\(stack.submissionPort)", "-S", "smtp-use-starttls", "-S", "smtp-auth=plain",
             "-S", "sendwait",
+        ] + options.flatMap { ["-S", $0] } + [
             "-f", "imap://\(u):\(stack.password)@localhost:\(stack.imapPort)/\(box)",
         ], input: script)
         guard status == 0 else { throw ITError.failed("s-nail as \(user) exited \(status): \(output)") }

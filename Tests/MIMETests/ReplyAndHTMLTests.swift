@@ -15,7 +15,7 @@ import Testing
         ("Ny tekst\n\nFra: Support <s@x.dk>\nSendt: 1. januar 2024 10:00\nTil: mig\nEmne: SV: x\n\ngammel", "Ny tekst"),
         ("Neuer Text\n\nVon: Support <s@x.de>\nGesendet: Montag, 1. Januar 2024 10:00\nAn: mich\nBetreff: AW: x\n\nalt", "Neuer Text"),
         ("Nieuwe tekst\n\nVan: Support <s@x.nl>\nVerzonden: maandag 1 januari 2024 10:00\nAan: mij\nOnderwerp: RE: x\n\noud", "Nieuwe tekst"),
-        ("*From:* Support\n*Sent:* Monday", ""),
+        ("*From:* Support\n*Sent:* Monday", "*From:* Support\n*Sent:* Monday"),   // nothing new: the whole body
         // Attribution lines
         ("Sounds good.\n\nOn Mon, Jan 1, 2024 at 10:00 AM Support <s@x.com> wrote:\n> old\n> text", "Sounds good."),
         ("Wrapped.\n\nOn Mon, Jan 1, 2024 at 10:00 AM Some Very Long Name <\nsupport@example.com> wrote:\n\n> old", "Wrapped."),
@@ -130,6 +130,7 @@ import Testing
         let json = ParseReport.json(for: m)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         for key in ["from", "from_name", "subject", "message_id", "in_reply_to", "references", "content_type", "body_text",
+                    "new_text", "new_text_is_whole_body",
                     "attachments", "to", "cc", "date", "defects"] {
             #expect(object[key] != nil, "\(key)")
         }

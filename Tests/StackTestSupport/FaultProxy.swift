@@ -29,18 +29,10 @@ public final class FaultProxy: @unchecked Sendable {
     }
 
     private func listen() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        guard ok == 0, Glibc.listen(fd, 64) == 0 else { close(fd); throw LabError("proxy: cannot listen: \(String(cString: strerror(errno)))") }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        port = Int(UInt16(bigEndian: addr.sin_port))
+        guard let (fd, bound) = listenOnLoopback(port: port) else {
+            throw LabError("proxy: cannot listen: \(String(cString: strerror(errno)))")
+        }
+        port = bound
         lock.lock(); listener = fd; lock.unlock()
         Thread { [self] in acceptLoop(fd) }.start()
     }

@@ -199,3 +199,26 @@ import MIME
         #expect(try restored.ticket(reference: "PD-2026-000001")?.subject == "Printer")
     }
 }
+
+/// A worker and a CLI command opening a new database at once both migrate it: neither may fail.
+@Suite struct ConcurrentMigrationTests {
+    @Test func storesOpeningANewDatabaseAtOnceAllSucceed() throws {
+        for round in 0..<5 {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("mig-\(round)-\(UUID().uuidString).sqlite").path
+            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+            let failures = FailureCount()
+            DispatchQueue.concurrentPerform(iterations: 6) { _ in
+                do { _ = try PostdeskStore(path: path) } catch { failures.add("\(error)") }
+            }
+            #expect(failures.all.isEmpty, "\(failures.all)")
+            #expect(try PostdeskStore(path: path).db.userVersion == Schema.migrations.count)
+        }
+    }
+}
+
+final class FailureCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func add(_ s: String) { lock.withLock { items.append(s) } }
+    var all: [String] { lock.withLock { items } }
+}

@@ -360,12 +360,15 @@ extension Array where Element == ConfigIssue {
     @Test func shippedAndExampleConfigsAreValid() throws {
         let shipped = Sandbox.repo.appendingPathComponent("Config/postdesk.json").path
         #expect(try Configuration.load(path: shipped, environment: [:]).policy.customers.count == 4)
-        let env = ["POSTDESK_IMAP_PASSWORD": "x", "POSTDESK_SMTP_PASSWORD": "y"]
+        let env = ["POSTDESK_IMAP_PASSWORD": "x", "POSTDESK_SMTP_PASSWORD": "y", "POSTDESK_M365_CLIENT_SECRET": "z",
+                   "POSTDESK_M365_REFRESH_TOKEN": "r", "POSTDESK_GOOGLE_CLIENT_SECRET": "g",
+                   "POSTDESK_GOOGLE_REFRESH_TOKEN": "t"]
         let examples = Sandbox.repo.appendingPathComponent("Config/examples")
         let names = try FileManager.default.contentsOfDirectory(atPath: examples.path)
             .filter { $0.hasSuffix(".json") }.sorted()
-        #expect(names == ["cyrus-cpanel.json", "dovecot-postfix-host.json", "exchange-onprem.json", "hosted-imaps-submission.json",
-                          "maildir.json"])
+        #expect(names == ["cyrus-cpanel.json", "dovecot-postfix-host.json", "exchange-onprem.json", "google-workspace.json",
+                          "hosted-imaps-submission.json", "maildir.json", "microsoft-365-delegated.json",
+                          "microsoft-365.json"])
         for name in names {
             let path = examples.appendingPathComponent(name).path
             let result = Result { try Configuration.load(path: path, environment: env) }

@@ -231,7 +231,7 @@ struct IMAPScriptedServerTests {
 
 /// A slow and a cut link between the source and the real Dovecot (FaultProxy from StackTestSupport).
 @Suite("IMAP over a slow or cut link", .serialized, .enabled(if: MailStack.isUp, Comment(rawValue: MailStack.skipReason)))
-struct IMAPSlowLinkTests {
+struct IMAPSlowLinkStackTests {
     let stack = MailStack.current!
     let user = "lead@example.test"
 
@@ -296,7 +296,7 @@ struct IMAPSlowLinkTests {
 
 /// The first start on a mailbox that already holds mail (`startAt`), against the real Dovecot.
 @Suite("IMAP first start", .serialized, .enabled(if: MailStack.isUp, Comment(rawValue: MailStack.skipReason)))
-struct IMAPFirstStartTests {
+struct IMAPFirstStartStackTests {
     let stack = MailStack.current!
     let user = "lead@example.test"
 

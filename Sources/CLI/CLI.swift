@@ -271,6 +271,7 @@ public enum PostdeskCommand {
             let who = m.from.map(MessageWriter.address) ?? "?"
             out.append("")
             out.append("── \(m.direction == .incoming ? "from" : "sent by") \(who) · \(m.role) · \(BusinessTimeFormat.deadline(m.createdAt, in: zone, language: "en"))")
+            if m.newTextIsWholeBody { out.append("(no new text found above or below the quotes: the whole body is kept)") }
             out.append(m.newText.isEmpty ? "(no new text)" : m.newText)
             for a in m.attachments {
                 fileNumber += 1

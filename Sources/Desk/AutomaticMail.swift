@@ -15,11 +15,26 @@ public enum AutomaticMail: Sendable, Equatable {
         }
     }
 
-    static let outOfOfficeSubjects = [
-        "out of office", "automatic reply", "auto-reply", "autoreply", "auto reply",
-        "abwesenheitsnotiz", "automatische antwort", "fraværende", "fravær", "autosvar", "automatisk svar",
-        "afwezig", "automatisch antwoord", "out of the office",
+    /// How auto-responders label the subject they answer: "Automatic reply: …". Words alone prove nothing
+    /// ("Auto reply rule broken in Outlook", "Fraværsregistrering virker ikke" are requests).
+    static let autoReplyLabels = [
+        "automatic reply:", "auto-reply:", "autoreply:", "auto reply:", "out of office:", "out of the office:",
+        "autosvar:", "automatisk svar:", "fraværende:", "fraværsmeddelelse:", "abwesenheitsnotiz:",
+        "automatische antwort:", "abwesend:", "automatisch antwoord:", "afwezig:", "afwezigheidsmelding:",
     ]
+    /// First-person absence, as an out-of-office text states it near its top.
+    static let absenceWords = [
+        "i am out of the office", "i'm out of the office", "i am currently out of", "i am away", "i'm away",
+        "i am on holiday", "i am on vacation", "i am on leave", "i am on annual leave", "i will be back",
+        "i will return", "i'll be back", "back in the office on",
+        "jeg er ikke på kontoret", "jeg er på ferie", "jeg holder ferie", "jeg er fraværende", "jeg er tilbage",
+        "jeg er ude af huset", "jeg er på kursus", "jeg er på barsel",
+        "ich bin bis", "ich bin derzeit nicht", "ich bin ab dem", "ich bin im urlaub", "ich bin nicht im büro",
+        "bin ich wieder", "ich bin außer haus",
+        "ik ben afwezig", "ik ben niet op kantoor", "ik ben met vakantie", "ik ben op vakantie", "ik ben weer",
+        "ben ik weer", "ik ben niet aanwezig",
+    ]
+
     static let noReplyLocals = ["mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply", "bounce", "bounces"]
 
     /// Classifies a message, or nil for mail a person wrote.
@@ -47,8 +62,7 @@ public enum AutomaticMail: Sendable, Equatable {
             let lowered = suppress.lowercased()
             if lowered.containsBytes("oof") || lowered.containsBytes("autoreply") || lowered.containsBytes("all") {
                 // Exchange sets this on its own automatic replies and notifications.
-                let subject = m.subject.lowercased()
-                if outOfOfficeSubjects.contains(where: subject.containsBytes) { return .autoReply("out-of-office subject") }
+                if hasAutoReplyLabel(m) { return .autoReply("out-of-office subject") }
                 return .bulk("X-Auto-Response-Suppress: \(suppress)")
             }
         }
@@ -62,10 +76,18 @@ public enum AutomaticMail: Sendable, Equatable {
         if noReplyLocals.contains(fromLocal) {
             return .bulk("sender \(m.from?.email ?? "")")
         }
-        let subject = m.subject.lowercased()
-        if outOfOfficeSubjects.contains(where: { subject.hasPrefix($0) || subject.containsBytes($0 + ":") }) {
-            return .autoReply("out-of-office subject")
+        // No header says a program sent it. Only the form auto-responders give their subject, with an absence
+        // notice at the top of the text, makes an auto-reply; the label alone opens a ticket without an answer.
+        if hasAutoReplyLabel(m) {
+            let top = CustomerText.head(m.bodyText, characters: 600).lowercased()
+            if absenceWords.contains(where: top.containsBytes) { return .autoReply("out-of-office subject and text") }
+            return .bulk("auto-reply subject")
         }
         return nil
+    }
+
+    static func hasAutoReplyLabel(_ m: ParsedMessage) -> Bool {
+        let subject = CustomerText.head(m.subject, characters: 100).lowercased().trimmingBlanks()
+        return autoReplyLabels.contains(where: subject.hasPrefix)
     }
 }

@@ -8,7 +8,10 @@ extension Decider {
     /// stops the clock.
     func staffReply(on ticket: TicketState, from: Address, newText: String, context: IncomingContext) -> Decision {
         let m = context.message
-        let commands = StaffCommands.parse(newText)
+        var commands = StaffCommands.parse(newText)
+        // Extraction found nothing of the staff member's own: relaying the whole body would send the quoted history.
+        let wholeBody = context.analysis?.newTextIsWholeBody ?? ReplyExtractor.extract(m).fellBack
+        if wholeBody, commands.isEmpty { commands.text = "" }
         var t = ticket
         let plan = planFor(policy.customer(id: ticket.customerID))
         var notes: [String] = []

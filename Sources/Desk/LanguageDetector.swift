@@ -4,14 +4,24 @@ import MIME
 ///
 /// Only words that belong to exactly one of the four lists count (so "de", "en", "er", "die", "van" decide nothing),
 /// plus letters typical of one language (æ ø å → da; ä ö ü ß → de; the "ij" digraph → nl). Returns nil for
-/// too little evidence or a tie.
+/// too little evidence or a tie. Reads at most `maxScalars` scalars: the evidence is in the first lines, and the work
+/// stays bounded whatever the caller passes.
 public enum LanguageDetector {
+    public static let maxScalars = 16_384
+
     public static func detect(_ text: String) -> String? {
+        var work = 0
+        return detect(text, work: &work)
+    }
+
+    /// `detect`, adding to `work` the scalars read and the bytes of the words looked up.
+    static func detect(_ text: String, work: inout Int) -> String? {
         var da = 0, en = 0, de = 0, nl = 0
         var word: [UInt8] = []
         func finish() {
             defer { word.removeAll(keepingCapacity: true) }
             guard !word.isEmpty else { return }
+            work += word.count
             // No listed word is longer than 15 bytes, so longer ones need no lookup (nor a String).
             if word.count <= 15, let lang = unique[String(decoding: word, as: UTF8.self)] {
                 switch lang {
@@ -23,7 +33,8 @@ public enum LanguageDetector {
             }
             if word.count >= 2, zip(word, word.dropFirst()).contains(where: { $0 == 0x69 && $1 == 0x6A }) { nl += 1 }   // "ij"
         }
-        for scalar in text.unicodeScalars {
+        for scalar in text.unicodeScalars.prefix(maxScalars) {
+            work += 1
             // Letters as Character.isLetter sees them: a combining mark continues the letter before it.
             let lower = ScalarText.lowercase(scalar) ?? scalar
             if lower == "'" || lower == "’" {

@@ -84,19 +84,38 @@ struct PhraseMatcher: Sendable {
 
     /// Non-overlapping matches, leftmost first, as byte ranges into `text`.
     func matches(in text: [UInt8]) -> [Range<Int>] {
+        var steps = 0
+        return matches(in: text, steps: &steps)
+    }
+
+    /// Steps allowed per byte of text (and per call) before matching gives up: a bound on the work whatever the
+    /// patterns, far above what the lexicon needs (tests hold the lexicon to a small fraction of it).
+    static let stepsPerByte = 4096
+
+    /// `matches(in:)`, adding the instructions executed to `steps`.
+    ///
+    /// Why the work is linear in the text: a match starts only at a word start; `\w` never crosses a space, so
+    /// each group of a pattern consumes its words in one way only, and a failed `\w+`/`\w*` gives back one scalar
+    /// per step; lookaheads are literal. So the work from one start is bounded by the pattern's size times the
+    /// bytes of the few words the pattern can span, and every word lies within reach of a bounded number of starts.
+    /// `stepsPerByte` caps it all the same, so a future pattern that breaks this argument costs time linear in the
+    /// text, not more (it then misses matches instead: `PhraseMatcherTests` would tell).
+    func matches(in text: [UInt8], steps: inout Int) -> [Range<Int>] {
         var out: [Range<Int>] = []
         var stack = BacktrackStack()
         defer { stack.free() }
+        let limit = steps &+ Self.stepsPerByte &* (text.count &+ 1)
         text.withUnsafeBufferPointer { t in
             var p = 0
             let n = t.count
-            while p < n {
+            scan: while p < n {
                 if p == 0 || t[p - 1] == 0x20 {
                     let second: UInt8 = p + 1 < n ? t[p + 1] : 0x20   // the end reads as a word end
                     for candidate in byFirstByte[Int(t[p])] where candidate.allows(second) {
                         let end = alternatives[candidate.index].code.withUnsafeBufferPointer {
-                            Self.run($0, from: 0, at: p, text: t, stack: &stack)
+                            Self.run($0, from: 0, at: p, text: t, stack: &stack, steps: &steps, limit: limit)
                         }
+                        if steps > limit { break scan }
                         if let end {
                             out.append(p..<end)
                             p = end
@@ -106,6 +125,7 @@ struct PhraseMatcher: Sendable {
                 }
                 p += 1
             }
+            steps &+= n   // the scan itself
         }
         return out
     }
@@ -138,15 +158,18 @@ struct PhraseMatcher: Sendable {
     }
 
     /// The end of the first match of `code` from `pc` at `pos`, trying branches in order.
+    /// Counts each instruction in `steps` and gives up (nil) once it passes `limit`.
     static func run(_ code: UnsafeBufferPointer<Instruction>, from pc0: Int, at pos0: Int, text t: UnsafeBufferPointer<UInt8>,
-                    stack: inout BacktrackStack) -> Int? {
+                    stack: inout BacktrackStack, steps: inout Int, limit: Int) -> Int? {
         let base = stack.count
         defer { stack.truncate(to: base) }
         stack.push(pc0, pos0)
         let n = t.count
         while stack.count > base {
             var (pc, p) = stack.pop()
+            if steps > limit { return nil }
             thread: while true {
+                steps &+= 1
                 switch code[pc] {
                 case .byte(let b):
                     guard p < n, t[p] == b else { break thread }
@@ -167,7 +190,8 @@ struct PhraseMatcher: Sendable {
                 case .jump(let target):
                     pc = target
                 case .notAhead(let next):
-                    if run(code, from: pc + 1, at: p, text: t, stack: &stack) != nil { break thread }
+                    let inner = run(code, from: pc + 1, at: p, text: t, stack: &stack, steps: &steps, limit: limit)
+                    if inner != nil { break thread }
                     pc = next
                 case .wordEnd:
                     guard p == n || t[p] == 0x20 || t[p] == 0x27 else { break thread }
@@ -220,17 +244,33 @@ struct PatternParser {
 
     mutating func sequence() -> PatternNode {
         var items: [PatternNode] = []
+        var run: [UInt8] = []   // adjacent literal bytes, merged into one run (appending, not copying per byte)
         while i < s.count, s[i] != UInt8(ascii: "|"), s[i] != UInt8(ascii: ")") {
-            var atom = self.atom()
-            atom = quantified(atom)
-            // Merge adjacent literal bytes into one run.
-            if case .bytes(let b) = atom, case .bytes(let a)? = items.last {
-                items[items.count - 1] = .bytes(a + b)
+            // A plain ASCII literal with no quantifier after it goes straight into the run: most of a pattern, and
+            // building an atom for each byte was most of the lexicon's build.
+            if Self.isPlain(s[i]), i + 1 >= s.count || !Self.isQuantifier(s[i + 1]) {
+                run.append(s[i])
+                i += 1
+                continue
+            }
+            let atom = quantified(self.atom())
+            if case .bytes(let b) = atom {
+                run += b
             } else {
+                if !run.isEmpty { items.append(.bytes(run)); run = [] }
                 items.append(atom)
             }
         }
+        if !run.isEmpty { items.append(.bytes(run)) }
         return items.count == 1 ? items[0] : .sequence(items)
+    }
+
+    static func isPlain(_ c: UInt8) -> Bool {
+        c < 0x80 && !"()[]\\|?*+{.^$".utf8.contains(c)
+    }
+
+    static func isQuantifier(_ c: UInt8) -> Bool {
+        c == UInt8(ascii: "?") || c == UInt8(ascii: "*") || c == UInt8(ascii: "+") || c == UInt8(ascii: "{")
     }
 
     mutating func atom() -> PatternNode {

@@ -40,11 +40,20 @@ public struct PriorityClassifier: Sendable {
 
     /// Classifies already-extracted new text (no quoted history). `headers`: name → value, any case.
     public func classify(subject: String, newText fullText: String, headers: [String: String] = [:]) -> PriorityDecision {
-        // Bounded index walk: `count` would walk the whole (possibly long) text.
-        let newText = fullText.index(fullText.startIndex, offsetBy: Self.readLimit, limitedBy: fullText.endIndex)
-            .map { String(fullText[..<$0]) } ?? fullText
-        if let marker = PriorityClassifier.marker(subject: subject, newText: newText, lines: markerLines) { return marker }
-        let wording = PriorityClassifier.wording(subject: subject, text: newText)
+        var work = TextWork()
+        return classify(subject: subject, newText: fullText, headers: headers, work: &work)
+    }
+
+    /// `classify`, counting its work: every step reads at most `readLimit` characters of the subject and of the
+    /// text, so the work is bounded whatever the mail's size (a test holds it to that).
+    func classify(subject fullSubject: String, newText fullText: String, headers: [String: String],
+                  work: inout TextWork) -> PriorityDecision {
+        let subject = Self.head(fullSubject), newText = Self.head(fullText)
+        work.bytes += subject.utf8.count + newText.utf8.count
+        if let marker = PriorityClassifier.marker(subject: subject, newText: newText, lines: markerLines, work: &work) {
+            return marker
+        }
+        let wording = PriorityClassifier.wording(subject: subject, text: newText, work: &work)
         var decision = wording ?? PriorityDecision(defaultPriority, reason: "default")
         if decision.priority > .p3, let raise = PriorityClassifier.raisingHeader(headers) {
             let was = decision.reason == "default" ? "default" : "was \(decision.reason)"
@@ -53,19 +62,26 @@ public struct PriorityClassifier: Sendable {
         return decision
     }
 
+    /// The first `readLimit` characters (at most 4 bytes each): all that any rule reads.
+    static func head(_ text: String) -> String { CustomerText.head(text, characters: readLimit) }
+
     // MARK: Rule 1: markers
 
     static let numericMarker = try! NSRegularExpression(pattern:
-        "\\[\\s*p([1-5])\\s*\\]|\\(\\s*p([1-5])\\s*\\)|(?<![\\p{L}\\p{N}])p([1-5])\\s*:|(?<![\\p{L}\\p{N}])(?:prioritet|priority|priorität|prioritaet|prioriteit|prioritát|prio)\\s*[:=#-]?\\s*p?([1-5])(?![\\p{L}\\p{N}])",
+        "\\[\\s*p([1-5])\\s*\\]|\\(\\s*p([1-5])\\s*\\)|(?<![\\p{L}\\p{N}])p([1-5])\\s*:|(?<![\\p{L}\\p{N}])"
+            // One optional separator with its blanks: `\\s*[:=#-]?\\s*` backtracked quadratically over a run of blanks.
+            + "(?:prioritet|priority|priorität|prioritaet|prioriteit|prioritát|prio)"
+            + "\\s*(?:[:=#-]\\s*)?p?([1-5])(?![\\p{L}\\p{N}])",
         options: [.caseInsensitive])
     static let criticalWord = try! NSRegularExpression(pattern:
         "(?<![\\p{L}\\p{N}-])(?:critical|kritisk|kritiske|kritisch|kritische[nmrs]?|kritiek|kritieke)(?![\\p{L}\\p{N}])",
         options: [.caseInsensitive])
 
-    static func marker(subject: String, newText: String, lines count: Int) -> PriorityDecision? {
+    static func marker(subject: String, newText: String, lines count: Int, work: inout TextWork) -> PriorityDecision? {
         let places = [("subject", subject)] + firstLines(of: newText, count).map { ("first lines", $0) }
         // Cheap, sound tests first: a numeric marker needs a digit 1–5, every critical word contains "riti".
         for (place, text) in places where text.utf8.contains(where: { $0 >= 0x31 && $0 <= 0x35 }) {
+            work.bytes += 2 * text.utf8.count
             let ns = text as NSString
             if let m = numericMarker.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) {
                 for g in 1...4 where m.range(at: g).location != NSNotFound {
@@ -76,15 +92,23 @@ public struct PriorityClassifier: Sendable {
         }
         let lex = PriorityLexicon.shared
         for (place, text) in places where containsRiti(text) {
+            work.bytes += 2 * text.utf8.count
             let ns = text as NSString
             for m in criticalWord.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
-                let before = normalize(ns.substring(to: m.range.location))
-                if isNegated(before: before, lexicon: lex) { continue }
+                // Only the words right before the match decide; normalizing all of them per match was quadratic.
+                let from = max(0, m.range.location - tailUnits)
+                let before = ns.substring(with: NSRange(location: from, length: m.range.location - from))
+                let tail = Array(normalize(before).utf8)
+                work.bytes += tail.count + tailUnits
+                if isNegated(tail, before: tail.count, partialFirstWord: from > 0, lexicon: lex) { continue }
                 return PriorityDecision(.p1, reason: "marker \"\(ns.substring(with: m.range))\" in \(place)")
             }
         }
         return nil
     }
+
+    /// UTF-16 units before a marker that are read for its negation: two words of a negation or filler fit.
+    static let tailUnits = 64
 
     /// The first `count` non-blank lines, trimmed; the rest of the text is not split (it can be long). Walks
     /// scalars, not Characters: a newline is always a Character of its own (CR LF aside, whose empty middle line
@@ -119,48 +143,57 @@ public struct PriorityClassifier: Sendable {
         var words: [String]
     }
 
-    static func wording(subject: String, text: String) -> PriorityDecision? {
+    static func wording(subject: String, text: String, work: inout TextWork) -> PriorityDecision? {
         let lex = PriorityLexicon.shared
         var best: Candidate?
-        var negated: [String] = []
+        var negated: String?
         func offer(_ p: Priority, _ words: [String]) {
             if best == nil || p < best!.priority { best = Candidate(priority: p, words: words) }
         }
+        work.bytes += text.utf8.count
         for sentence in [subject] + sentences(text) {
             let s = normalize(sentence)
+            work.bytes += sentence.utf8.count + 2 * s.utf8.count   // normalizing, the prefilter
             if s.isEmpty { continue }
             let bytes = Array(s.utf8)
             // Only sets whose necessary literals occur in the sentence are matched.
             let mask = lex.prefilter.candidates(bytes)
             if mask == 0 { continue }
             func run(_ set: PhraseSet) -> [PhraseMatch] {
-                mask & lex.bit(set) == 0 ? [] : set.matches(in: bytes)
+                mask & lex.bit(set) == 0 ? [] : set.matches(in: bytes, steps: &work.matcherSteps)
             }
             func live(_ set: PhraseSet) -> [PhraseMatch] {
                 run(set).filter { m in
-                    let before = String(decoding: bytes[..<m.range.lowerBound], as: UTF8.self)
-                    if isNegated(before: before, lexicon: lex) {
-                        negated.append(lastWords(before, 2) + m.text)
-                        return false
+                    work.bytes += 2 * (Self.longestShortWord + 1)
+                    let at = m.range.lowerBound
+                    let restricts = lex.restrictors.contains(String(m.text.prefix { $0 != " " }))
+                    guard isNegated(bytes, before: at, partialFirstWord: false, directOnly: restricts, lexicon: lex)
+                    else { return true }
+                    if negated == nil {
+                        negated = (wordsBefore(bytes, at, 2, longest: .max) + [m.text]).joined(separator: " ")
                     }
-                    return true
+                    return false
                 }
             }
             let dept = live(lex.department)
-            if let m = live(lex.stopped).first {
+            let inverted = live(lex.inverted).filter { m in
+                !lex.subjectPronouns.contains(wordsBefore(bytes, m.range.lowerBound, 1).last ?? "")
+            }
+            if let m = (live(lex.stopped) + inverted).min(by: { $0.range.lowerBound < $1.range.lowerBound }) {
                 // "nobody in the accounting department can …" stops a department, not the business.
                 let scoped = dept.contains { $0.range.overlaps(m.range) }
                 offer(scoped ? .p2 : .p1, [m.text])
             }
-            let everyone = live(lex.everyone).filter { e in !dept.contains { $0.range.overlaps(e.range) } }
+            let everyone = excluding(live(lex.everyone), overlapping: dept)
             let few = live(lex.few)
-            let single = live(lex.single).filter { o in !few.contains { $0.range.overlaps(o.range) } }
+            let single = excluding(live(lex.single), overlapping: few)
             let calm = run(lex.reassurance)
-            let minor = run(lex.minor).filter { m in !calm.contains { $0.range.overlaps(m.range) } }
-            let soft = minor + calm
-            let hard = run(lex.hard).filter { h in !soft.contains { $0.range.overlaps(h.range) } }
+            let minor = excluding(run(lex.minor), overlapping: calm)
+            let soft = (minor + calm).sorted { $0.range.lowerBound < $1.range.lowerBound }
+            let hard = excluding(run(lex.hard), overlapping: soft)
+            work.bytes += dept.count + everyone.count + few.count + single.count + 3 * soft.count + hard.count
             let impact = minor.first ?? hard.first
-            let mild = soft.min { $0.range.lowerBound < $1.range.lowerBound }
+            let mild = soft.first
             if let e = everyone.first, let i = impact { offer(mild == nil ? .p1 : .p3, [e.text, (mild ?? i).text]) }
             if let d = dept.first, let i = impact { offer(mild == nil ? .p2 : .p3, [d.text, (mild ?? i).text]) }
             if let f = few.first, let i = impact { offer(.p3, [f.text, i.text]) }
@@ -171,22 +204,75 @@ public struct PriorityClassifier: Sendable {
         }
         guard let best else { return nil }
         var reason = "wording \(best.priority.rawValue): " + best.words.map { "\"\($0)\"" }.joined(separator: " + ")
-        if !negated.isEmpty { reason += "; negated \"\(negated[0])\" ignored" }
+        if let negated { reason += "; negated \"\(negated)\" ignored" }
         return PriorityDecision(best.priority, reason: reason)
     }
 
-    /// The words before a match end with a negation, possibly followed by one filler ("not all", "ikke helt alle").
-    static func isNegated(before: String, lexicon: PriorityLexicon) -> Bool {
-        let words = before.split(separator: " ").suffix(2).map(String.init)
-        guard let last = words.last else { return false }
-        if lexicon.negators.contains(last) { return true }
-        if words.count == 2, lexicon.fillers.contains(last), lexicon.negators.contains(words[0]) { return true }
+    /// The matches of `a` that overlap none of `b`; both sorted and without overlaps of their own, as a phrase set
+    /// returns them. One pass over each (testing every pair was quadratic in the matches of a sentence).
+    static func excluding(_ a: [PhraseMatch], overlapping b: [PhraseMatch]) -> [PhraseMatch] {
+        guard !b.isEmpty else { return a }
+        var j = 0
+        return a.filter { x in
+            while j < b.count, b[j].range.upperBound <= x.range.lowerBound { j += 1 }
+            return !(j < b.count && b[j].range.lowerBound < x.range.upperBound)
+        }
+    }
+
+    /// The words before byte `end` of normalized text end with a negation, possibly followed by one filler
+    /// ("not all", "ikke helt alle") or a verb of affecting ("not affecting all users"); `directOnly`: only a
+    /// negation right before counts. `partialFirstWord`: the text was cut, so its first word may be a fragment.
+    static func isNegated(_ bytes: [UInt8], before end: Int, partialFirstWord: Bool, directOnly: Bool = false,
+                          lexicon: PriorityLexicon) -> Bool {
+        var words = wordsBefore(bytes, end, 3)
+        if partialFirstWord, let first = words.first, wordStart(bytes, end, words) == 0, !first.isEmpty {
+            words.removeFirst()
+        }
+        let n = words.count
+        guard n > 0 else { return false }
+        if lexicon.negators.contains(words[n - 1]) { return true }
+        if directOnly { return false }
+        // The negation reaches over one filler, or over the verb of affecting that carries it ("not affecting all
+        // users", "isn't happening for everyone").
+        let carries = { (w: String) in lexicon.fillers.contains(w) || lexicon.scopeVerbs.contains(w) }
+        if n >= 2, carries(words[n - 1]), lexicon.negators.contains(words[n - 2]) { return true }
+        if n >= 3, lexicon.fillers.contains(words[n - 1]), lexicon.scopeVerbs.contains(words[n - 2]),
+           lexicon.negators.contains(words[n - 3]) { return true }
         return false
     }
 
-    static func lastWords(_ text: String, _ n: Int) -> String {
-        let words = text.split(separator: " ").suffix(n)
-        return words.isEmpty ? "" : words.joined(separator: " ") + " "
+    /// No negator or filler is longer than this many bytes; a longer word ends the look back.
+    static let longestShortWord = 16
+
+    /// Up to `n` words right before byte `end` (a word start or the end of normalized text), in text order; a word
+    /// longer than `longest` shows as "" and ends the list. So negation reads a few bytes back, whatever the
+    /// length of the text before (building that text per match was quadratic).
+    static func wordsBefore(_ bytes: [UInt8], _ end: Int, _ n: Int, longest: Int = longestShortWord) -> [String] {
+        var words: [String] = []
+        var hi = end
+        while hi > 0, bytes[hi - 1] == 0x20 { hi -= 1 }
+        while words.count < n, hi > 0 {
+            var lo = hi
+            while lo > 0, bytes[lo - 1] != 0x20, hi - lo <= longest { lo -= 1 }
+            if lo > 0, bytes[lo - 1] != 0x20 {
+                words.insert("", at: 0)
+                break
+            }
+            words.insert(String(decoding: bytes[lo..<hi], as: UTF8.self), at: 0)
+            hi = lo
+            while hi > 0, bytes[hi - 1] == 0x20 { hi -= 1 }
+        }
+        return words
+    }
+
+    /// Byte offset where the first of `words` (as `wordsBefore` found them before `end`) starts.
+    static func wordStart(_ bytes: [UInt8], _ end: Int, _ words: [String]) -> Int {
+        var hi = end
+        for w in words.reversed() {
+            while hi > 0, bytes[hi - 1] == 0x20 { hi -= 1 }
+            hi -= w.utf8.count
+        }
+        return max(0, hi)
     }
 
     // MARK: Rule 3: headers
@@ -345,4 +431,12 @@ public struct PriorityClassifier: Sendable {
         }
         return out
     }
+}
+
+/// What a text step did, counted where its loops run: bytes read by the linear passes and the phrase matcher's
+/// instructions. Tests assert bounds on it (instruction counts of the process vary; these do not).
+struct TextWork {
+    var bytes = 0
+    var matcherSteps = 0
+    var total: Int { bytes + matcherSteps }
 }

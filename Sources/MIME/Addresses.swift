@@ -130,13 +130,27 @@ public enum AddressList {
             default: break
             }
         }
-        let joined = EncodedWords.decode(words.joined(separator: " "))
-        let trimmed = collapse(joined)
-        return trimmed.isEmpty ? nil : trimmed
+        let name = displayName(words.joined(separator: " "))
+        return name.isEmpty ? nil : name
     }
 
-    static func collapse(_ s: String) -> String {
-        s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }).joined(separator: " ")
+    /// Display names are this many characters at most: longer ones are noise or an attack on our templates.
+    public static let nameLimit = 100
+
+    /// A raw display name (encoded words allowed) as it may enter a header or a template: decoded, then one line
+    /// without controls, escapes or direction overrides (CR LF in an encoded word once reached our mail bodies).
+    static func displayName(_ raw: String) -> String {
+        CustomerText.line(EncodedWords.decode(raw), limit: nameLimit)
+    }
+
+    /// An address we can store, answer and show alike: no controls, no direction overrides (a NUL cut the stored
+    /// address but not the header), and no longer than SMTP allows.
+    static func isUsable(_ email: String) -> Bool {
+        email.utf8.count <= 254 && !email.unicodeScalars.contains { s in
+            let v = s.value
+            return v < 0x20 || (v >= 0x7F && v < 0xA0) || v == 0x061C || v == 0x200E || v == 0x200F
+                || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0xFEFF
+        }
     }
 
     /// addr-spec tokens → `local@domain` without comments or blanks.
@@ -167,7 +181,7 @@ public enum AddressList {
             var name = phrase(before)
             if name == nil {
                 // "addr (Name)" style comment as the name when there is no phrase.
-                for t in tokens { if case let .comment(c) = t, !c.isEmpty { name = collapse(EncodedWords.decode(c)); break } }
+                for t in tokens { if case let .comment(c) = t, !c.isEmpty { name = displayName(c); break } }
             }
             if email.isEmpty {
                 // `Name <>` or garbage: take an address-looking word from the phrase.
@@ -176,13 +190,14 @@ public enum AddressList {
                 }
                 if email.isEmpty { return nil }
             }
-            return Address(name: name, email: email)
+            guard isUsable(email) else { return nil }
+            return Address(name: name.flatMap { $0.isEmpty ? nil : $0 }, email: email)
         }
         // No angle brackets: `addr`, `addr (Name)`, or `Name addr@x` (broken).
         let hasAt = tokens.contains(.special(UInt8(ascii: "@")))
         let nonComment = tokens.filter { if case .comment = $0 { return false }; return true }
         var comment: String? = nil
-        for t in tokens { if case let .comment(c) = t { let d = collapse(EncodedWords.decode(c)); if !d.isEmpty { comment = d; break } } }
+        for t in tokens { if case let .comment(c) = t { let d = displayName(c); if !d.isEmpty { comment = d; break } } }
         if hasAt, let at = nonComment.firstIndex(of: .special(UInt8(ascii: "@"))) {
             // Local part: the word right before '@'; words before it (broken `Name addr@x`) are a name.
             var localStart = at
@@ -196,6 +211,7 @@ public enum AddressList {
                 break
             }
             let email = addrSpec(Array(nonComment[localStart..<domainEnd]))
+            guard isUsable(email) else { return nil }
             let name = localStart > 0 ? phrase(Array(nonComment[..<localStart])) : comment
             return Address(name: name ?? comment, email: email)
         }
@@ -203,7 +219,7 @@ public enum AddressList {
         let words = nonComment.compactMap { t -> String? in
             switch t { case let .atom(s): return s; case let .quoted(s): return s; default: return nil }
         }
-        guard words.count == 1, let w = words.first, !w.hasPrefix("=?") else { return nil }
+        guard words.count == 1, let w = words.first, !w.hasPrefix("=?"), isUsable(w) else { return nil }
         return Address(name: comment, email: w)
     }
 }

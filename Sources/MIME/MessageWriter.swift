@@ -1,7 +1,8 @@
 import Foundation
 
 /// OutgoingMail → RFC 5322 bytes (CRLF). Nothing a caller puts into a field can start a new header:
-/// CR, LF and NUL are removed, non-ASCII is RFC 2047-encoded, long lines are folded.
+/// CR, LF and NUL are removed, non-ASCII is RFC 2047-encoded, long lines are folded, and no line passes 998 octets
+/// (free text is cut at `maxTextOctets`, over-long Message-IDs are left out).
 public enum MessageWriter {
     public static func render(_ mail: OutgoingMail) -> [UInt8] {
         // Built as bytes: every header value is 7-bit ASCII by now (encoded, filtered or tokenized), so byte counts
@@ -19,8 +20,11 @@ public enum MessageWriter {
         if let replyTo = mail.replyTo { add("Reply-To", address(replyTo)) }
         add("Subject", encodeText(mail.subject))
         add("Message-ID", "<" + identifier(mail.messageID) + ">")
-        if let parent = mail.inReplyTo { add("In-Reply-To", "<" + identifier(parent) + ">") }
-        if !mail.references.isEmpty { add("References", mail.references.map { "<" + identifier($0) + ">" }.joined(separator: " ")) }
+        // A customer's Message-ID can be of any length and cannot be folded: one too long for a line is left out.
+        let fits = { (id: String) in !id.isEmpty && id.utf8.count <= maxTextOctets }
+        if let parent = mail.inReplyTo.map(identifier), fits(parent) { add("In-Reply-To", "<" + parent + ">") }
+        let references = mail.references.map(identifier).filter(fits)
+        if !references.isEmpty { add("References", references.map { "<" + $0 + ">" }.joined(separator: " ")) }
         if let auto = mail.autoSubmitted {
             add("Auto-Submitted", token(auto))
             // Exchange and most autoresponders honour this, not RFC 3834.
@@ -46,9 +50,37 @@ public enum MessageWriter {
         return encodeWords(name) + " <" + email + ">"
     }
 
-    /// Free text for a header: cleaned; runs of non-ASCII words RFC 2047-encoded, plain words (like `[PD-…]`) left readable.
+    /// Octets of free text in one header value at most: a 1 MB subject was echoed as one 1 MB line (RFC 5322
+    /// allows 998 per line); what passes this is cut, on a character boundary.
+    public static let maxTextOctets = 900
+
+    /// Free text for a header: cleaned; runs of non-ASCII words RFC 2047-encoded, plain words (like `[PD-…]`) left
+    /// readable; at most `maxTextOctets` octets, so every folded line fits.
     public static func encodeText(_ text: String) -> String {
-        let cleaned = clean(text)
+        var cleaned = clean(text)
+        if cleaned.utf8.count > maxTextOctets { cleaned = prefix(cleaned, maxTextOctets) }
+        var encoded = encodeCleanText(cleaned)
+        // Encoding can grow the text by up to 5/3 plus the words' frames: shorten until it fits (twice at most).
+        while encoded.utf8.count > maxTextOctets {
+            let keep = cleaned.utf8.count * maxTextOctets / encoded.utf8.count - 16
+            cleaned = prefix(cleaned, max(0, keep)).trimmingBlanks()
+            encoded = encodeCleanText(cleaned)
+        }
+        return encoded
+    }
+
+    /// The first `count` bytes of UTF-8 text or fewer, ending on a character boundary (walks no further).
+    static func prefix(_ text: String, _ count: Int) -> String {
+        var used = 0
+        for character in text {
+            let n = character.utf8.count
+            if used + n > count { break }
+            used += n
+        }
+        return String(decoding: text.utf8.prefix(used), as: UTF8.self)
+    }
+
+    static func encodeCleanText(_ cleaned: String) -> String {
         // Plain ASCII without "=?" splits into words and joins back unchanged (clean left single spaces only).
         if cleaned.utf8.allSatisfy({ $0 < 0x80 }) && !cleaned.containsBytes("=?") { return cleaned }
         var out: [String] = []
@@ -70,34 +102,8 @@ public enum MessageWriter {
         return out.joined(separator: " ")
     }
 
-    /// Removes CR, LF, NUL and other controls that would break a header; collapses runs of space.
-    static func clean(_ text: String) -> String {
-        if isClean(text.utf8) { return text }
-        var out = String.UnicodeScalarView()
-        var lastWasSpace = false
-        for scalar in text.unicodeScalars {
-            let isControl = scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
-                || scalar == "\u{2028}" || scalar == "\u{2029}"
-            let isSpace = isControl || scalar == " "
-            if isSpace {
-                if !lastWasSpace { out.append(" ") }
-            } else {
-                out.append(scalar)
-            }
-            lastWasSpace = isSpace
-        }
-        return String(out).trimmingBlanks()   // no control characters are left, so only spaces can be trimmed
-    }
-
-    /// Printable ASCII, single inner spaces, none at the ends: what `clean` would return unchanged.
-    static func isClean(_ bytes: String.UTF8View) -> Bool {
-        var previous: UInt8 = 32
-        for b in bytes {
-            guard b >= 0x20 && b < 0x7F, !(b == 32 && previous == 32) else { return false }
-            previous = b
-        }
-        return previous != 32
-    }
+    /// One line of text: controls (CR, LF, NUL …), escapes and direction overrides removed, blanks collapsed.
+    static func clean(_ text: String) -> String { CustomerText.line(text) }
 
     /// Message-IDs and addresses: printable ASCII without space, brackets or controls.
     static func identifier(_ text: String) -> String {

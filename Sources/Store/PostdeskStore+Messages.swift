@@ -49,7 +49,7 @@ extension PostdeskStore {
             """, [.int(ticketID)]).map { row in
             let id = row.int("id") ?? 0
             let direction = row.text("direction").flatMap(MessageDirection.init(rawValue:))
-            let (newText, bodyText) = try storedTexts(row)
+            let (newText, bodyText, wholeBody) = try storedTexts(row)
             let attachments = try db.query("SELECT filename, content_type, size, sha256 FROM attachments WHERE message_id = ? ORDER BY id", [.int(id)]).map {
                 StoredAttachment(filename: $0.text("filename"), contentType: $0.text("content_type") ?? "", size: Int($0.int("size") ?? 0), sha256: $0.text("sha256") ?? "")
             }
@@ -57,26 +57,28 @@ extension PostdeskStore {
                 id: id, direction: direction ?? .incoming, role: StoredRole(row.text("role") ?? "", direction: direction), messageID: row.text("message_id"),
                 from: row.text("from_email").map { Address(name: row.text("from_name"), email: $0) }, subject: row.text("subject") ?? "",
                 createdAt: row.date("created_at") ?? Date(timeIntervalSince1970: 0), newText: newText, bodyText: bodyText,
-                attachments: attachments)
+                newTextIsWholeBody: wholeBody, attachments: attachments)
         }
     }
 
-    /// A message row's texts as `insertMessage` and `enqueue` were given them, derived where not stored.
-    func storedTexts(_ row: Row) throws -> (newText: String, bodyText: String) {
+    /// A message row's texts as `insertMessage` and `enqueue` were given them, derived where not stored, and
+    /// whether reply extraction found nothing new in the kept mail (so its whole body stands as the new text).
+    func storedTexts(_ row: Row) throws -> (newText: String, bodyText: String, wholeBody: Bool) {
         let newText = row.text("new_text") ?? "", bodyText = row.text("body_text") ?? ""
         if row.text("direction") == MessageDirection.outgoing.rawValue {
             // Queued mail: the text is in the outbox row (see enqueue), less the line end rendering added.
             guard newText.isEmpty, let messageID = row.text("message_id"),
                   let raw = try db.query("SELECT raw FROM outbox WHERE message_id = ?", [.text(messageID)]).first?.blob("raw")
-            else { return (newText, bodyText.isEmpty ? newText : bodyText) }
+            else { return (newText, bodyText.isEmpty ? newText : bodyText, false) }
             var text = MessageParser.parse(raw).bodyText
             while text.hasSuffix("\n") { text.removeLast() }
-            return (text, text)
+            return (text, text, false)
         }
-        guard let raw = row.blob("raw") else { return (newText, bodyText.isEmpty ? newText : bodyText) }
+        guard let raw = row.blob("raw") else { return (newText, bodyText.isEmpty ? newText : bodyText, false) }
         let parsed = MessageParser.parse(raw)   // the new text includes attached forwards: derived from the mail
-        return (newText.isEmpty ? ReplyExtractor.newText(of: parsed) : newText,
-                bodyText.isEmpty ? parsed.bodyText : bodyText)
+        let extraction = ReplyExtractor.extract(parsed)
+        return (newText.isEmpty ? extraction.text : newText, bodyText.isEmpty ? parsed.bodyText : bodyText,
+                extraction.fellBack)
     }
 
     public func blob(sha256: String) throws -> [UInt8]? {

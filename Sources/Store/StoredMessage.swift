@@ -40,6 +40,8 @@ public struct StoredMessage: Sendable {
     public var createdAt: Date
     public var newText: String
     public var bodyText: String
+    /// Reply extraction found nothing new, so the whole body is kept as the new text (`show` says so).
+    public var newTextIsWholeBody: Bool
     public var attachments: [StoredAttachment]
 }
 

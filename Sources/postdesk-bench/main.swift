@@ -10,6 +10,7 @@ import Desk
 /// postdesk-bench analyse PATH...     — the per-mail CPU steps of intake, one core, µs per mail for each
 /// postdesk-bench dump PATH...        — per message: new text hash, priority, language (to diff two builds)
 /// postdesk-bench intake CONFIG         — the worker's intake and its SMTP delivery timed apart (IntakeBench.swift)
+/// postdesk-bench linear STEP BYTES     — one text step on hostile text, for callgrind (LinearBench.swift)
 
 func readFile(_ path: String) -> [UInt8]? {
     guard let f = fopen(path, "rb") else { return nil }
@@ -108,6 +109,8 @@ case "imap":
         print("benchmark failed: \(error)")
         exit(1)
     }
+case "linear":
+    exit(linearBench(step: args[2], bytes: Int(args.count > 3 ? args[3] : "") ?? 1 << 20))
 default:
     FileHandle.standardError.write(Data("unknown command \(args[1])\n".utf8))
     exit(2)

@@ -188,3 +188,44 @@ private func decide(_ subject: String, _ text: String, _ headers: [String: Strin
         #expect(PriorityClassifier.normalize("Vi KAN'T — “står” stille!!  Café") == "vi kan't står stille cafe")
     }
 }
+
+/// Issue 13: priority wording as natives write it. Each rule is general (word order, the scope of a negation, "only
+/// X / the others are fine"); the fixtures in `Fixtures/priority` hold ten mails per rule and language.
+@Suite struct PriorityWordingRuleTests {
+    /// Verb second: after a fronted time phrase the negative subject follows the verb.
+    @Test func verbSecondAfterATimePhrase() {
+        #expect(decide("Login", "Siden i morges kan ingen på kontoret logge på.").priority == .p1)
+        #expect(decide("Drucken", "Seit heute Morgen kann niemand im Büro drucken.").priority == .p1)
+        #expect(decide("Inloggen", "Sinds vanochtend kan niemand op kantoor inloggen.").priority == .p1)
+        #expect(decide("Anmeldung", "Nach dem Update kann sich niemand mehr anmelden.").priority == .p1)
+        // With a subject pronoun before the verb, the negative word is the object: no standstill.
+        #expect(decide("Printer", "Vi kan ingen fejl finde i loggen.").priority == .p3)
+        #expect(decide("Drucker", "Wir können keine Mitarbeiter mehr anlegen, das Formular hängt.").priority != .p1)
+    }
+
+    /// Administrators write about one of their users in the third person.
+    @Test func thirdPersonSingleUser() {
+        #expect(decide("Print", "Lars kan ikke printe fra sin pc. Alle andre kan godt.").priority == .p4)
+        #expect(decide("Outlook", "Frau Meier kann seit heute Outlook nicht mehr öffnen. Bei allen anderen geht es.")
+                .priority == .p4)
+        #expect(decide("Outlook", "Outlook crashes on start for Peter, only him, the others are fine").priority == .p4)
+        #expect(decide("Printen", "Joost kan vanaf zijn laptop niet printen. Bij de anderen werkt het gewoon.")
+                .priority == .p4)
+        // "The others" are not everyone: "all other users" and "everyone else" stay out of the P1 scope.
+        #expect(decide("VPN", "Mr Patel can't connect to the VPN. All other users are working without problems.")
+                .priority == .p4)
+        #expect(decide("Print", "Only Peter is affected, everyone else is fine.").priority == .p4)
+    }
+
+    /// A negation reaches over the verb that carries it; a restriction after it is what counts.
+    @Test func negationWithARestriction() {
+        let d = decide("Excel", "This is not affecting all users, only me")
+        #expect(d.priority == .p4)
+        #expect(d.reason.contains("negated \"not affecting all users\" ignored"))
+        #expect(decide("Revit", "It isn't happening for everyone, only for me.").priority == .p4)
+        let hende = decide("Søgning", "Søgningen virker ikke. Det er ikke alle brugere, der er ramt, kun hende.")
+        #expect(hende.priority == .p4)
+        // "Not only me" is still a negated restriction: others are affected too.
+        #expect(decide("Print", "Printeren virker ikke, og det er ikke kun mig.").priority != .p4)
+    }
+}

@@ -3,7 +3,9 @@ import StackTestSupport
 import Testing
 @testable import Desk
 @testable import Store
-@testable import Worker
+@testable import CLI
+@testable import Configuration
+@testable import Pipeline
 
 /// Replies written the way people write them reach the other side with their words (issue 13), with the real
 /// binary, s-nail, Dovecot and Postfix.

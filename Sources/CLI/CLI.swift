@@ -192,7 +192,8 @@ public enum PostdeskCommand {
             // issue 16: nothing could be sent at all: not a success.
             if s.sendFailures > 0 && s.sent == 0 {
                 let why = s.lastSendError
-                FileHandle.standardError.write(Data(("postdesk: every send failed (\(s.sendFailures) attempt(s), 0 sent)"
+                FileHandle.standardError.write(Data(("postdesk: every send failed (\(s.sendFailures) "
+                    + "attempt(s), 0 sent)"
                     + (why.map { "; last error: \($0)" } ?? "") + "\n").utf8))
                 return 1
             }

@@ -115,7 +115,8 @@ extension Pipeline {
             return outcome == .quarantined ? .quarantined(reason: "already quarantined") : .processed
         }
         // issue 16: the server would not return this mail; keep its trace and move it to the quarantine folder.
-        if let why = mail.fetchError { return try quarantineWhole(mail, reason: why, label: "fetch", summary: &summary) }
+        if let why = mail.fetchError { return try quarantineWhole(mail, reason: why, label: "fetch",
+            summary: &summary) }
         do {
             return try store.savepoint { try decideAndStore(mail, prepared: prepared, mailbox: mailbox, summary: &summary) }
         } catch {
@@ -124,7 +125,8 @@ extension Pipeline {
     }
 
     /// Quarantines a mail the pipeline could not take (raw bytes and reason kept), inside the open transaction.
-    func quarantineWhole(_ mail: IncomingMail, reason: String, label: String, summary: inout PassSummary) throws -> Disposition {
+    func quarantineWhole(_ mail: IncomingMail, reason: String, label: String,
+        summary: inout PassSummary) throws -> Disposition {
         let mailbox = source.mailboxName
         try store.quarantine(source: mailbox, key: mail.key, reason: reason, raw: mail.bytes, at: now())
         try store.recordIntake(source: mailbox, key: mail.key, messageID: nil, contentHash: SHA256.hex(mail.bytes),
@@ -179,7 +181,8 @@ extension Pipeline {
             ticketBySubject: bySubject, automaticMailsToSender: automaticCount, refusalsLastHour: refusals,
             answersOurAutomaticMail: try store.namesAutomaticMail(threadIDs),
             nextReference: try store.peekReference(prefix: policy.referencePrefix, year: referenceYear(receivedAt)),
-            bouncedMails: bounced, backfill: backfill || mail.backfill, makeMessageID: makeMessageID, analysis: analysis)
+            bouncedMails: bounced, backfill: backfill || mail.backfill, makeMessageID: makeMessageID,
+                analysis: analysis)
     }
 
     /// Writes what the desk decided: the ticket, the message, its attachments, the mails and the intake record.

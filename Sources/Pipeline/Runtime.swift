@@ -34,7 +34,8 @@ public enum Runtime {
         let store = try PostdeskStore(path: config.database)
         let source = try makeSource(config, log: log)
         if let imap = source as? IMAPSource { try keepStartBoundary(imap, in: store, now: now) }
-        return Pipeline(config: config, store: store, source: source, sender: try makeSender(config, log: log), log: log, now: now)
+        return Pipeline(config: config, store: store, source: source, sender: try makeSender(config, log: log),
+            log: log, now: now)
     }
 
     /// `startAt: new`: the UID below which mail was there at the first start, kept across restarts (issue 16).

@@ -150,7 +150,8 @@ final class IMAPConnection {
         curlApplyTLS(h, endpoint: endpoint, caFile: caFile)
         curlApplyLinkOptions(h, inactivity: timeout)
         // The bearer's mechanism (set by bearer.apply) stays; `mechanism` chooses among password mechanisms.
-        if let mechanism, bearer == nil { _ = ccurl_setopt_string(h, CURLOPT_LOGIN_OPTIONS, mechanism.curlLoginOptions) }
+        if let mechanism, bearer == nil { _ = ccurl_setopt_string(h, CURLOPT_LOGIN_OPTIONS,
+            mechanism.curlLoginOptions) }
         let transcript = CurlTranscript()
         let transcriptRef = Unmanaged.passRetained(transcript)
         _ = ccurl_setopt_data_function(h, CURLOPT_HEADERFUNCTION, curlTranscriptCallback)
@@ -164,7 +165,8 @@ final class IMAPConnection {
             // The server's own words (Gmail and Microsoft 365 say why in the NO line), not just "Login denied".
             let refusal = IMAPConnection.taggedRefusal(transcript.lines)
             if rc == CURLE_AUTH_ERROR {
-                throw IMAPError.mechanismCannotStart("\(username) at \(endpoint.curlURL): \(text) (curl \(rc.rawValue))")
+                throw IMAPError.mechanismCannotStart("\(username) at \(endpoint.curlURL): \(text) (curl "
+                    + "\(rc.rawValue))")
             }
             if let refusal, let busy = IMAPServerLimit.kind(of: refusal) {
                 throw IMAPError.serverBusy("\(endpoint.curlURL) (\(busy)): \(refusal)")
@@ -240,7 +242,8 @@ final class IMAPConnection {
         var untagged: [IMAPResponse] = []
         while true {
             guard let r = try readResponse(inactivity: timeout) else {
-                throw IMAPError.connectionFailed("no data from the server for \(Int(timeout)) s during '\(redacted(cmd))'")
+                throw IMAPError.connectionFailed("no data from the server for \(Int(timeout)) s during "
+                    + "'\(redacted(cmd))'")
             }
             if r.tag == "*" {
                 if let onUntagged, try onUntagged(r) { continue }

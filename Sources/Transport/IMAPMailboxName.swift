@@ -55,16 +55,19 @@ struct IMAPNamespace: Equatable {
         if !prefix.isEmpty && logical.hasPrefix(prefix) { return logical }
         let parts = logical.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         if parts.contains(where: \.isEmpty) {
-            throw IMAPError.invalidSettings("folder '\(logical)' has an empty part; write parts separated by single '/'")
+            throw IMAPError.invalidSettings("folder '\(logical)' has an empty part; write parts separated by "
+                + "single '/'")
         }
         guard let delimiter else {
             if parts.count > 1 {
-                throw IMAPError.invalidSettings("folder '\(logical)' has parts, but the server's namespace is flat; use one name")
+                throw IMAPError.invalidSettings("folder '\(logical)' has parts, but the server's namespace is "
+                    + "flat; use one name")
             }
             return prefix + ModifiedUTF7.encode(logical)
         }
         if let bad = parts.first(where: { $0.contains(delimiter) }) {
-            throw IMAPError.invalidSettings("folder part '\(bad)' contains the server's hierarchy delimiter '\(delimiter)'; "
+            throw IMAPError.invalidSettings("folder part '\(bad)' contains the server's hierarchy delimiter "
+                + "'\(delimiter)'; "
                                             + "separate levels with '/' in the config")
         }
         return prefix + parts.map(ModifiedUTF7.encode).joined(separator: String(delimiter))

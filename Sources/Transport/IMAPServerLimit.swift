@@ -4,7 +4,8 @@ enum IMAPServerLimit {
     /// The kind of limit a NO/BAD/BYE text names, or nil for an ordinary refusal.
     static func kind(of text: String) -> String? {
         let upper = text.uppercased()
-        for code in ["LIMIT", "OVERQUOTA", "UNAVAILABLE", "INUSE"] where upper.contains("[\(code)]") || upper.contains("[\(code) ") {
+        for code in ["LIMIT", "OVERQUOTA", "UNAVAILABLE",
+            "INUSE"] where upper.contains("[\(code)]") || upper.contains("[\(code) ") {
             return code
         }
         // Exchange: "NO Server Unavailable. 15"; Exchange Online: "NO [...] Request is throttled".

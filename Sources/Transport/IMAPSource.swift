@@ -51,8 +51,10 @@ public struct IMAPSettings: Sendable, Equatable {
         for (name, value) in folders {
             if value.isEmpty { found.append(TransportConfigError(field: name, "\(name) is empty")) }
             // Logical names: '/' separates levels, non-ASCII is fine (sent in modified UTF-7).
-            if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\"" || $0 == "\\" }) {
-                found.append(TransportConfigError(field: name, "\(name) '\(value)' contains a control character, a quote or a backslash"))
+            let unsafe: (Unicode.Scalar) -> Bool = { $0.value < 0x20 || $0.value == 0x7F || $0 == "\"" || $0 == "\\" }
+            if value.unicodeScalars.contains(where: unsafe) {
+                found.append(TransportConfigError(field: name, "\(name) '\(value)' contains a control "
+                    + "character, a quote or a backslash"))
             }
         }
         if processedFolder == mailbox || quarantineFolder == mailbox {
@@ -177,7 +179,8 @@ public final class IMAPSource: MailboxSource {
                 let below = try uidNext ?? ((c.uidSearch("ALL").last ?? 0) + 1)
                 self.backfillBelow = (validity, below)
                 self.onStartBoundary?(validity, below)
-                self.log("IMAP \(self.settings.mailbox): first start with startAt new: mail below UID \(below) is imported as backfill")
+                self.log("IMAP \(self.settings.mailbox): first start with startAt new: mail below UID \(below) "
+                    + "is imported as backfill")
             }
             try self.flushPending(c, validity: validity)
             // Mail at or below a committed checkpoint that is still here (and not flagged \Deleted by our own
@@ -188,7 +191,8 @@ public final class IMAPSource: MailboxSource {
             if after > 0 && !self.sweptLeftovers {
                 leftovers = try c.uidSearch("UID 1:\(after) UNDELETED").filter { $0 <= after }
                 if !leftovers.isEmpty {
-                    self.log("IMAP \(self.settings.mailbox): \(leftovers.count) committed message(s) left by an earlier run; settling them now")
+                    self.log("IMAP \(self.settings.mailbox): \(leftovers.count) committed message(s) left by an "
+                        + "earlier run; settling them now")
                 }
             }
             self.sweptLeftovers = leftovers.count <= limit
@@ -218,12 +222,14 @@ public final class IMAPSource: MailboxSource {
         do {
             try c.command("UID FETCH \(IMAPSource.uidSet(uids)) (UID RFC822.SIZE)") { r in
                 guard let uid = IMAPConnection.fetchUID(r.text), let size = IMAPConnection.responseCodeNumber(
-                    r.text.replacingOccurrences(of: "RFC822.SIZE ", with: "[RFC822.SIZE "), "RFC822.SIZE") else { return false }
+                    r.text.replacingOccurrences(of: "RFC822.SIZE ", with: "[RFC822.SIZE "
+                        + ""), "RFC822.SIZE") else { return false }
                 sizes[uid] = Int(size)
                 return true
             }
         } catch IMAPError.commandFailed(_, let response) {
-            log("IMAP \(settings.mailbox): the server refused the sizes of \(uids.count) message(s) (\(response)); fetching each alone")
+            log("IMAP \(settings.mailbox): the server refused the sizes of \(uids.count) message(s) "
+                + "(\(response)); fetching each alone")
         }
         var mails: [IncomingMail] = []
         func mail(_ uid: UInt64, _ bytes: [UInt8], _ error: String? = nil) -> IncomingMail {
@@ -241,7 +247,8 @@ public final class IMAPSource: MailboxSource {
                     mails.append(body.map { mail(uid, $0) } ?? mail(uid, [], missingText(c, uid)))
                 }
             } catch IMAPError.commandFailed(_, let response) where chunk.count > 1 {
-                log("IMAP \(settings.mailbox): the server refused FETCH of UIDs \(IMAPSource.uidSet(chunk)) (\(response)); fetching them one by one")
+                log("IMAP \(settings.mailbox): the server refused FETCH of UIDs \(IMAPSource.uidSet(chunk)) "
+                    + "(\(response)); fetching them one by one")
                 for uid in chunk {
                     do {
                         mails.append(try fetchAlone(c, uid).map { mail(uid, $0) } ?? mail(uid, [], missingText(c, uid)))
@@ -253,7 +260,8 @@ public final class IMAPSource: MailboxSource {
                 mails.append(mail(chunk[0], [], "UID \(chunk[0]) could not be fetched: server said \(response)"))
             } catch let e as IMAPError where e.losesConnection && !mails.isEmpty {
                 // Keep what arrived; the link is re-made by the next call.
-                log("IMAP \(settings.mailbox): \(e) after \(mails.count) message(s); keeping those, fetching the rest next time")
+                log("IMAP \(settings.mailbox): \(e) after \(mails.count) message(s); keeping those, fetching "
+                    + "the rest next time")
                 c.close()
                 break
             }
@@ -621,14 +629,16 @@ public final class IMAPSource: MailboxSource {
                     + "'\(namespace.prefix)', delimiter '\(namespace.delimiter.map(String.init) ?? "none")')")
             }
             guard try folderExists(c, folder) else {
-                throw IMAPError.commandFailed(command: "CREATE \(folder)", response: "the server said OK but does not list the folder")
+                throw IMAPError.commandFailed(command: "CREATE \(folder)", response: "the server said OK but "
+                    + "does not list the folder")
             }
             _ = try? c.command("SUBSCRIBE \(IMAPConnection.quote(folder))")
             log("IMAP created folder \(folder)")
         }
         if names != serverNames && (names.processed != settings.processedFolder || names.mailbox != settings.mailbox) {
             log("IMAP \(endpoint.curlURL): namespace prefix '\(namespace.prefix)', delimiter "
-                + "'\(namespace.delimiter.map(String.init) ?? "none")': folders \(names.mailbox), \(names.processed), \(names.quarantine)")
+                + "'\(namespace.delimiter.map(String.init) ?? "none")': folders \(names.mailbox), "
+                    + "\(names.processed), \(names.quarantine)")
         }
         serverNames = names
     }

@@ -110,7 +110,8 @@ public protocol MailSender: AnyObject {
 }
 
 extension MailSender {
-    public func deliver(_ raw: [UInt8], envelopeFrom: String, recipients: [String], messageID: String) throws -> SendResult {
+    public func deliver(_ raw: [UInt8], envelopeFrom: String, recipients: [String],
+        messageID: String) throws -> SendResult {
         try send(raw, envelopeFrom: envelopeFrom, recipients: recipients, messageID: messageID)
         return SendResult()
     }

@@ -153,7 +153,8 @@ public final class SMTPSender: MailSender {
         _ = try deliver(raw, envelopeFrom: envelopeFrom, recipients: recipients, messageID: messageID)
     }
 
-    public func deliver(_ raw: [UInt8], envelopeFrom: String, recipients: [String], messageID: String) throws -> SendResult {
+    public func deliver(_ raw: [UInt8], envelopeFrom: String, recipients: [String],
+        messageID: String) throws -> SendResult {
         guard !recipients.isEmpty else { throw SendError.permanent("no recipients for \(messageID)") }
         for a in recipients + [envelopeFrom] where a.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) {
             throw SendError.permanent("invalid address '\(a)' for \(messageID)")
@@ -205,7 +206,8 @@ public final class SMTPSender: MailSender {
             }
             let refused = SMTPSender.refusedRecipients(transcript.lines, recipients: recipients)
             if !refused.isEmpty {
-                log("SMTP \(messageID) delivered to \(recipients.count - refused.count) of \(recipients.count) recipients; refused: "
+                log("SMTP \(messageID) delivered to \(recipients.count - refused.count) of \(recipients.count) "
+                    + "recipients; refused: "
                     + refused.map { "\($0.address) (\($0.reply))" }.joined(separator: ", "))
             }
             return SendResult(refused: refused)
@@ -219,7 +221,8 @@ public final class SMTPSender: MailSender {
             error = .temporary(tlsFailureText(curlText, endpoint: endpoint, caFile: settings.caFile))
         } else if rc == CURLE_LOGIN_DENIED || SMTPSender.isAccountRefusal(code: code, text: serverText ?? "") {
             // A configuration problem, not this mail's: keep it queued.
-            error = .account("SMTP \(settings.username.map { "login as \($0)" } ?? "sending") at \(endpoint.curlURL) refused: "
+            error = .account("SMTP \(settings.username.map { "login as \($0)" } ?? "sending") at "
+                + "\(endpoint.curlURL) refused: "
                              + (serverText ?? curlText))
         } else if rc == CURLE_USE_SSL_FAILED {
             error = .temporary("\(endpoint.curlURL) does not offer STARTTLS, which the settings require: \(curlText)")
@@ -264,7 +267,8 @@ public final class SMTPSender: MailSender {
     /// Microsoft 365's 5.7.30 (basic authentication not supported) and 5.7.139 (SMTP AUTH disabled), 5.7.57.
     static func isAccountRefusal(code: Int, text: String) -> Bool {
         if code == 530 || code == 535 || code == 534 { return true }
-        return ["5.7.30", "5.7.139", "5.7.57", "5.7.8"].contains { text.contains(" \($0) ") || text.hasPrefix("\(code) \($0)") }
+        return ["5.7.30", "5.7.139", "5.7.57", "5.7.8"].contains { text.contains(" \($0) "
+            + "") || text.hasPrefix("\(code) \($0)") }
     }
 
     /// The RCPT replies of the last transaction, matched to `recipients` in order (libcurl sends one RCPT per

@@ -46,7 +46,8 @@ public final class FaultProxy: @unchecked Sendable {
             addr.sin_family = sa_family_t(AF_INET)
             addr.sin_addr.s_addr = inet_addr("127.0.0.1")
             addr.sin_port = in_port_t(UInt16(target).bigEndian)
-            let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self,
+                capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
             if rc != 0 { close(client); close(upstream); continue }
             lock.lock(); conns.insert(client); conns.insert(upstream); lock.unlock()
             Thread { [self] in pump(client, upstream) }.start()

@@ -39,7 +39,8 @@ public final class ScriptedServer {
 
     /// The command lines received so far (AUTHENTICATE/AUTH data elided by the script).
     public var commands: [String] {
-        ((try? String(contentsOfFile: scenarioPath + ".log", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        ((try? String(contentsOfFile: scenarioPath + ".log",
+            encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
     /// SIGTERM to the server's PID, then reap it.

@@ -10,7 +10,8 @@ public func spawnDetached(_ args: [String]) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    for fd: Int32 in 0...2 { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
+    for fd: Int32 in 0...2 { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null",
+        fd == 0 ? O_RDONLY : O_WRONLY, 0) }
     // glibc ignores EBADF here, so a descriptor closed meanwhile does no harm.
     let open = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }.filter { $0 > 2 }
     for fd in open { posix_spawn_file_actions_addclose(&actions, fd) }

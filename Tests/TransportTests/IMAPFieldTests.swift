@@ -20,9 +20,11 @@ struct IMAPFolderNameTests {
                 == IMAPNamespace(prefix: "INBOX.", delimiter: "."))
         #expect(IMAPNamespace.parse(namespaceResponse: #"NAMESPACE (("" "/")) (("Other Users/" "/")) NIL"#)
                 == IMAPNamespace(prefix: "", delimiter: "/"))
-        #expect(IMAPNamespace.parse(namespaceResponse: #"NAMESPACE (("" NIL)) NIL NIL"#) == IMAPNamespace(prefix: "", delimiter: nil))
+        #expect(IMAPNamespace.parse(namespaceResponse: #"NAMESPACE (("" NIL)) NIL NIL"#)
+                == IMAPNamespace(prefix: "", delimiter: nil))
         #expect(IMAPNamespace.parse(namespaceResponse: "NAMESPACE NIL NIL NIL") == nil)
-        #expect(IMAPNamespace.parse(listResponse: #"LIST (\Noselect) "." """#) == IMAPNamespace(prefix: "", delimiter: "."))
+        #expect(IMAPNamespace.parse(listResponse: #"LIST (\Noselect) "." """#)
+                == IMAPNamespace(prefix: "", delimiter: "."))
     }
 
     @Test func logicalNamesBecomeServerNames() throws {
@@ -93,7 +95,8 @@ struct IMAPScriptedServerTests {
         Dictionary(uniqueKeysWithValues: uids.map { ("\($0)", message($0)) })
     }
 
-    func source(_ server: ScriptedServer, _ lines: LogLines = LogLines(), _ edit: (inout IMAPSettings) -> Void = { _ in })
+    func source(_ server: ScriptedServer, _ lines: LogLines = LogLines(),
+        _ edit: (inout IMAPSettings) -> Void = { _ in })
         throws -> IMAPSource {
         var s = IMAPSettings(url: "imap://127.0.0.1:\(server.port)", username: "support@example.test", password: "pw",
                              tls: TLSMode.none, connectTimeout: 5, commandTimeout: 5)
@@ -104,13 +107,15 @@ struct IMAPScriptedServerTests {
     }
 
     @Test func aNoToTheBatchFetchesTheRestOneByOne() throws {
-        let server = try ScriptedServer("imap", scenario: ["messages": Self.messages([1, 2, 3, 4]), "refuse_fetch": [3]])
+        let server = try ScriptedServer("imap", scenario: ["messages": Self.messages([1, 2, 3, 4]),
+            "refuse_fetch": [3]])
         defer { server.stop() }
         let mails = try source(server).fetch(after: nil, limit: 10)
         #expect(mails.map(\.key) == ["77/1", "77/2", "77/3", "77/4"])
         #expect(mails.map { $0.checkpoint?.lastUID } == [1, 2, 3, 4])
         #expect(mails[2].bytes.isEmpty)
-        #expect(mails[2].fetchError?.contains("UID 3 could not be fetched: server said NO The requested message") == true)
+        #expect(mails[2].fetchError?.contains("UID 3 could not be fetched: server said NO The requested "
+            + "message") == true)
         for i in [0, 1, 3] {
             #expect(mails[i].fetchError == nil)
             #expect(String(decoding: mails[i].bytes, as: UTF8.self).contains("Subject: lab \(i + 1)"))
@@ -151,7 +156,8 @@ struct IMAPScriptedServerTests {
     }
 
     @Test func configuredMechanismIsUsed() throws {
-        let server = try ScriptedServer("imap", scenario: ["messages": Self.messages([1]), "caps": "AUTH=PLAIN AUTH=LOGIN IDLE"])
+        let server = try ScriptedServer("imap", scenario: ["messages": Self.messages([1]), "caps": "AUTH=PLAIN "
+            + "AUTH=LOGIN IDLE"])
         defer { server.stop() }
         _ = try source(server) { $0.mechanism = .login }.fetch(after: nil, limit: 10)
         #expect(server.commands.contains { $0.hasSuffix("AUTHENTICATE LOGIN ...") })
@@ -167,18 +173,21 @@ struct IMAPScriptedServerTests {
             Issue.record("login should fail")
         } catch let e as IMAPError {
             guard case .authenticationFailed(let why) = e else { Issue.record("got \(e)"); return }
-            #expect(why.contains("server said: NO [AUTHENTICATIONFAILED] Invalid credentials (Failure): use an app password"))
+            #expect(why.contains("server said: NO [AUTHENTICATIONFAILED] Invalid credentials (Failure): use an "
+                + "app password"))
         }
     }
 
     @Test func exchangeServerUnavailableBacksOffLongerWithOneLogLine() throws {
-        let server = try ScriptedServer("imap", scenario: ["messages": Self.messages([1]), "replies": ["SELECT": "NO Server Unavailable. 15"]])
+        let server = try ScriptedServer("imap", scenario: ["messages": Self.messages([1]),
+            "replies": ["SELECT": "NO Server Unavailable. 15"]])
         defer { server.stop() }
         let lines = LogLines()
         let src = try source(server, lines)
         src.busyBackoffBase = 30
         #expect { try src.fetch(after: nil, limit: 10) } throws: { e in
-            if case IMAPError.serverBusy(let why) = e { return why.contains("Server Unavailable. 15") } else { return false }
+            if case IMAPError.serverBusy(let why) = e { return why.contains("Server Unavailable. "
+                + "15") } else { return false }
         }
         // The next attempt waits: no reconnect now, and no further log line.
         let before = lines.all.count
@@ -212,7 +221,8 @@ struct IMAPScriptedServerTests {
         first.close()
         #expect(server.commands.filter { $0.contains("UID COPY 1:2") }.count == 1)
         // A restart with the committed checkpoint: the copied mails (flagged \Deleted, not expunged) stay done.
-        let again = try source(server).fetch(after: MailboxCheckpoint(mailbox: "INBOX", validity: 77, lastUID: 2), limit: 10)
+        let again = try source(server).fetch(after: MailboxCheckpoint(mailbox: "INBOX", validity: 77,
+            lastUID: 2), limit: 10)
         #expect(again.isEmpty)
         #expect(server.commands.filter { $0.contains("UID COPY") }.count == 1)
     }
@@ -221,7 +231,8 @@ struct IMAPScriptedServerTests {
         let server = try ScriptedServer("imap", scenario: ["messages": Self.messages([1, 2, 3])])
         defer { server.stop() }
         // Committed up to 2, but 1 and 2 were never moved (a crash, or a failed quarantine move).
-        let mails = try source(server).fetch(after: MailboxCheckpoint(mailbox: "INBOX", validity: 77, lastUID: 2), limit: 10)
+        let mails = try source(server).fetch(after: MailboxCheckpoint(mailbox: "INBOX", validity: 77,
+            lastUID: 2), limit: 10)
         #expect(mails.map(\.key) == ["77/1", "77/2", "77/3"])
         #expect(mails.map { $0.checkpoint?.lastUID } == [2, 2, 3])
         // Nothing was moved to Processed behind the pipeline's back.
@@ -230,7 +241,8 @@ struct IMAPScriptedServerTests {
 }
 
 /// A slow and a cut link between the source and the real Dovecot (FaultProxy from StackTestSupport).
-@Suite("IMAP over a slow or cut link", .serialized, .enabled(if: MailStack.isUp, Comment(rawValue: MailStack.skipReason)))
+@Suite("IMAP over a slow or cut link",
+       .serialized, .enabled(if: MailStack.isUp, Comment(rawValue: MailStack.skipReason)))
 struct IMAPSlowLinkStackTests {
     let stack = MailStack.current!
     let user = "lead@example.test"
@@ -321,7 +333,8 @@ struct IMAPFirstStartStackTests {
         // A restart mid-backfill: the kept boundary is given back, and the checkpoint is not nil.
         let restarted = try IMAPSource(settings: s, log: { _ in })
         restarted.backfillBelow = (validity, 3)
-        let again = try restarted.fetch(after: MailboxCheckpoint(mailbox: box, validity: validity, lastUID: 1), limit: 10)
+        let again = try restarted.fetch(after: MailboxCheckpoint(mailbox: box, validity: validity, lastUID: 1),
+            limit: 10)
         #expect(again.map(\.backfill) == [true, true, false])   // UID 1 (a leftover), UID 2, UID 3
         // startAt all (today's behaviour): everything is new mail.
         var all = s

@@ -20,7 +20,8 @@ final class ScriptedSource: MailboxSource {
     }
 
     func settle(_ mail: IncomingMail, as disposition: Disposition) throws {
-        if failSettles { throw IMAPError.commandFailed(command: "UID MOVE 3 \"INBOX.Postdesk.Quarantine\"", response: "NO Invalid mailbox name") }
+        if failSettles { throw IMAPError.commandFailed(command: "UID MOVE 3 "
+            + "\"INBOX.Postdesk.Quarantine\"", response: "NO Invalid mailbox name") }
         settled.append((mail.key, disposition))
     }
 
@@ -33,7 +34,8 @@ final class RefusingSender: MailSender {
     private(set) var sent = 0
 
     func send(_ raw: [UInt8], envelopeFrom: String, recipients: [String], messageID: String) throws {
-        if refuse { throw SendError.account("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.") }
+        if refuse { throw SendError.account("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication "
+            + "is disabled for the Tenant.") }
         sent += 1
     }
 }
@@ -46,18 +48,21 @@ struct FieldServerTests {
         let text = "From: Admin <admin@bergmann.test>\r\nTo: support@example.test\r\nSubject: Drucker \(uid)\r\n"
             + "Message-ID: <field\(uid)@bergmann.test>\r\n\r\n\(body)\r\n"
         return IncomingMail(key: "77/\(uid)", bytes: fetchError == nil ? Array(text.utf8) : [],
-                            checkpoint: MailboxCheckpoint(mailbox: "INBOX", validity: 77, lastUID: uid), fetchError: fetchError)
+                            checkpoint: MailboxCheckpoint(mailbox: "INBOX", validity: 77, lastUID: uid),
+                                fetchError: fetchError)
     }
 
     func pipeline(_ box: Sandbox, _ source: MailboxSource, _ sender: MailSender? = nil) throws -> Pipeline {
         Pipeline(config: box.config, store: try PostdeskStore(path: box.config.database), source: source,
-                 sender: try sender ?? FileOutbox(path: box.outbox.path), log: Log(level: .debug, write: box.logLines.append),
+                 sender: try sender ?? FileOutbox(path: box.outbox.path), log: Log(level: .debug,
+                     write: box.logLines.append),
                  now: { [unowned box] in box.now })
     }
 
     @Test func mailTheServerWouldNotReturnIsQuarantinedAndTheRestContinue() throws {
         let box = try Sandbox(now: monday)
-        let why = "UID 3 could not be fetched: server said NO The requested message could not be converted to an RFC-822 compatible format."
+        let why = "UID 3 could not be fetched: server said NO The requested message could not be converted to "
+            + "an RFC-822 compatible format."
         let source = ScriptedSource([[Self.mail(2), Self.mail(3, fetchError: why), Self.mail(4)]])
         let p = try pipeline(box, source)
         var summary = PassSummary()
@@ -78,7 +83,8 @@ struct FieldServerTests {
         let p = try pipeline(box, source)
         var summary = PassSummary()
         #expect(throws: IMAPError.self) { try p.intakeAll(into: &summary) }   // not a silent success
-        #expect(box.logLines.lines.contains { $0.contains("mailbox.settle_failed") && $0.contains("Invalid mailbox name") })
+        #expect(box.logLines.lines.contains { $0.contains("mailbox.settle_failed") && $0.contains("Invalid "
+            + "mailbox name") })
         // The source offers the committed leftover again: it goes to the quarantine folder, never to Processed.
         source.failSettles = false
         var cp = Self.mail(3)
@@ -100,7 +106,8 @@ struct FieldServerTests {
         #expect(first.sent == 0 && first.sendFailures == 1)
         #expect(first.lastSendError?.contains("5.7.139") == true)
         #expect(try p.store.outbox().allSatisfy { $0.status == .pending })
-        #expect(try p.store.state(Pipeline.accountRefusedState)?.value.contains("SmtpClientAuthentication is disabled") == true)
+        #expect(try p.store.state(Pipeline.accountRefusedState)?.value.contains("SmtpClientAuthentication is "
+            + "disabled") == true)
         #expect(PostdeskCommand.main(["health", "--config", box.configPath]) == 1)
         sender.refuse = false
         try p.store.makePendingDue(now: Date().addingTimeInterval(7200))
@@ -115,7 +122,8 @@ struct FieldServerTests {
         let box = try Sandbox(now: Date()) {
             $0["outbox"] = ["kind": "smtp", "url": "smtp://127.0.0.1:1", "tls": "none", "heloName": "postdesk.test"]
         }
-        try box.deliver(Array("From: Admin <admin@bergmann.test>\r\nTo: support@example.test\r\nSubject: Drucker\r\nMessage-ID: <once@bergmann.test>\r\n\r\nBitte helfen.\r\n".utf8))
+        try box.deliver(Array(("From: Admin <admin@bergmann.test>\r\nTo: support@example.test\r\nSubject: "
+            + "Drucker\r\nMessage-ID: <once@bergmann.test>\r\n\r\nBitte helfen.\r\n").utf8))
         #expect(PostdeskCommand.main(["run", "--once", "--config", box.configPath]) == 1)
         // Nothing to send: success again.
         let quiet = try Sandbox(now: Date())

@@ -100,6 +100,7 @@ public enum PostdeskCommand {
     }
 
     public static func main(_ arguments: [String]) -> Int32 {
+        umask(0o077)   // every file and folder Postdesk writes holds mail: 0600 in 0700
         var args = Arguments(arguments)
         guard let name = args.next() else { print(usage); return 2 }
         if name == "--help" || name == "-h" || name == "help" { print(usage); return 0 }
@@ -174,7 +175,10 @@ public enum PostdeskCommand {
         let fixedNow = args.option("--now").flatMap(parseISO)
         try args.finish()
         let log = Runtime.makeLog(config, override: override)
+        let lock = try WorkerLock(database: config.database)
+        defer { withExtendedLifetime(lock) {} }
         let pipeline = try Runtime.makePipeline(config, log: log, now: fixedNow.map { d in { d } } ?? Date.init)
+        try pipeline.restoreReferenceFloor()
         if once {
             let s: PassSummary
             do {
@@ -205,6 +209,9 @@ public enum PostdeskCommand {
         let hangUp = reload.install()
         pipeline.run(until: stop, reload: reload)
         withExtendedLifetime((sources, hangUp)) {}
+        if let lost = pipeline.stoppedBecause {
+            throw FailureError("\(lost); stopped — restore the backup before restarting")
+        }
         return 0
     }
 
@@ -243,7 +250,7 @@ public enum PostdeskCommand {
             return [t.reference.description, t.status.rawValue, t.priority.priority.rawValue, t.requester.email, subject,
                     local(t.createdAt), local(t.clock?.dueAt), local(t.firstResponseAt)]
         }
-        print(TextTable.render(header: header, rows: table))
+        print(TerminalText.printable(TextTable.render(header: header, rows: table)))
         print("\(rows.count) ticket\(rows.count == 1 ? "" : "s")")
         return 0
     }
@@ -273,14 +280,15 @@ public enum PostdeskCommand {
             out.append("")
             out.append("── \(m.direction == .incoming ? "from" : "sent by") \(who) · \(m.role) · \(BusinessTimeFormat.deadline(m.createdAt, in: zone, language: "en"))")
             if m.newTextIsWholeBody { out.append("(no new text found above or below the quotes: the whole body is kept)") }
-            out.append(m.newText.isEmpty ? "(no new text)" : m.newText)
+            // Printed to a terminal: a mail's escape sequences must not reach it.
+            out.append(m.newText.isEmpty ? "(no new text)" : CustomerText.block(m.newText))
             for a in m.attachments {
                 fileNumber += 1
                 out.append("  📎 \(fileNumber). \(a.filename ?? "(unnamed)")  \(a.contentType)  \(a.size) bytes  "
                            + "sha256:\(a.sha256.prefix(16))…")
             }
         }
-        print(out.joined(separator: "\n"))
+        print(TerminalText.printable(out.joined(separator: "\n")))   // mail text may carry terminal escapes
         return 0
     }
 
@@ -327,7 +335,8 @@ public enum PostdeskCommand {
             let rows = try store.quarantineList().map { q in
                 [String(q.id), q.status.rawValue, ISO8601DateFormatter().string(from: q.receivedAt), q.key, q.reason]
             }
-            print(TextTable.render(header: ["ID", "STATUS", "RECEIVED", "KEY", "REASON"], rows: rows))
+            let table = TextTable.render(header: ["ID", "STATUS", "RECEIVED", "KEY", "REASON"], rows: rows)
+            print(TerminalText.printable(table))
         case "show":
             let id = try args.positional("ID")
             try args.finish()
@@ -361,9 +370,9 @@ public enum PostdeskCommand {
             guard case .maildir(let path) = config.mailbox else { throw FailureError("release works with the Maildir mailbox; with IMAP use retry, or move the mail back into the inbox") }
             let name = "\(Int(Date().timeIntervalSince1970)).released-\(n).postdesk"
             let tmp = URL(fileURLWithPath: path).appendingPathComponent("tmp").appendingPathComponent(name)
-            FileManager.default.createFile(atPath: tmp.path, contents: Data(q.raw))
+            try PrivateFile.create(tmp.path, bytes: q.raw)
             rename(tmp.path, URL(fileURLWithPath: path).appendingPathComponent("new").appendingPathComponent(name).path)
-            try store.setQuarantineStatus(n, .released)
+            try store.setQuarantineStatus(n, .released)   // its intake record no longer marks copies as duplicates
             print("released \(id) into \(path)/new as \(name)")
         default:
             throw UsageError("unknown quarantine action \(action)")
@@ -415,6 +424,22 @@ public enum PostdeskCommand {
         try args.finish()
         let store = try PostdeskStore(path: config.database)
         let now = Date()
+        let problems = try healthProblems(config, store: store, now: now)
+        let backlog = try store.outboxBacklog()
+        let setAside = try store.setAsideCount()
+        if problems.isEmpty {
+            let polled = Int(now.timeIntervalSince(try store.state("last_poll")!.updatedAt))
+            let odd = setAside == 0 ? ""
+                : ", \(setAside) mailbox entr\(setAside == 1 ? "y" : "ies") set aside as no mail (quarantine list)"
+            print("ok: polled \(polled) s ago, \(backlog.count) mail(s) waiting to be sent" + odd)
+            return 0
+        }
+        print("unhealthy: " + problems.joined(separator: "; "))
+        return 1
+    }
+
+    /// What `health` reports; empty when all is well.
+    static func healthProblems(_ config: Configuration, store: PostdeskStore, now: Date) throws -> [String] {
         var problems: [String] = []
         if let poll = try store.state("last_poll") {
             let age = now.timeIntervalSince(poll.updatedAt)
@@ -430,12 +455,8 @@ public enum PostdeskCommand {
         if let refused = try store.state(Pipeline.accountRefusedState), !refused.value.isEmpty {
             problems.append("the mail server refuses our account (a configuration problem): \(refused.value)")
         }
-        if problems.isEmpty {
-            print("ok: polled \(Int(now.timeIntervalSince(try store.state("last_poll")!.updatedAt))) s ago, \(backlog.count) mail(s) waiting to be sent")
-            return 0
-        }
-        print("unhealthy: " + problems.joined(separator: "; "))
-        return 1
+        problems += StateHealth.problems(config)
+        return problems
     }
 
     static func importMail(_ args: inout Arguments) throws -> Int32 {

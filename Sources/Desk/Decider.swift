@@ -250,7 +250,8 @@ public struct Decider: Sendable {
         let m = context.message
         let files = NotificationAttachments.choose(m.attachments, limit: policy.notificationAttachmentLimit)
         var body = Templates.staffNotification(ticket: ticket, customer: customer, deadline: ticket.clock?.dueAt, plan: plan,
-                                               newText: newText, attachments: m.attachments.compactMap(\.filename))
+                                               newText: CustomerText.block(newText),
+                                               attachments: m.attachments.compactMap { $0.displayName.map { CustomerText.line($0, limit: 200) } })
         if let headline { body = headline + " on " + body.dropFirst("New ticket ".count) }
         var extra: [String] = []
         if !m.cc.isEmpty { extra.append("Cc: " + m.cc.map(\.email).joined(separator: ", ")) }

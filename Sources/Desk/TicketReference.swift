@@ -50,8 +50,10 @@ public enum SubjectLine {
     /// Reply/forward prefixes of English, Danish, German and Dutch clients.
     static let prefixes = ["re", "fwd", "fw", "sv", "vs", "aw", "wg", "antw", "doorst", "tr", "vl"]
 
-    /// Removes leading `Re:`, `SV:`, `AW: `, `Fwd[2]:` … and any `[PREFIX-…]` tag.
+    /// Removes leading `Re:`, `SV:`, `AW: `, `Fwd[2]:` … and any `[PREFIX-…]` tag; the customer's text is cleaned of
+    /// controls and cut to 250 characters first, since it reaches staff notices, escalations and our subjects.
     public static func clean(_ subject: String, prefix: String) -> String {
+        let subject = CustomerText.line(subject, limit: 250)
         // ASCII with neither ':' nor '[' has no prefix or tag to strip: only blanks are tidied (most subjects).
         if subject.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x3A && $0 != 0x5B }) {
             let words = subject.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 })

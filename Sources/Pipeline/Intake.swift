@@ -114,27 +114,34 @@ extension Pipeline {
             summary.alreadyDone += 1
             return outcome == .quarantined ? .quarantined(reason: "already quarantined") : .processed
         }
-        // issue 16: the server would not return this mail; keep its trace and move it to the quarantine folder.
-        if let why = mail.fetchError { return try quarantineWhole(mail, reason: why, label: "fetch",
-            summary: &summary) }
+        if let why = mail.unreadable { return try setAside(mail, why: why, mailbox: mailbox, summary: &summary) }
         do {
             return try store.savepoint { try decideAndStore(mail, prepared: prepared, mailbox: mailbox, summary: &summary) }
         } catch {
-            return try quarantineWhole(mail, reason: "internal error: \(error)", label: "internal", summary: &summary)
+            // A full or failing disk is no fault of the mail: the whole batch rolls back and waits for space.
+            if DatabaseError.isStorage(error) { throw error }
+            let reason = "internal error: \(error)"
+            try store.quarantine(source: mailbox, key: mail.key, reason: reason, raw: mail.bytes, at: now())
+            try store.recordIntake(source: mailbox, key: mail.key, messageID: nil, contentHash: SHA256.hex(mail.bytes),
+                                   outcome: .quarantined, reason: reason, ticketID: nil, messageRow: nil, at: now())
+            log.error("mail.quarantined", [("mailbox", mailbox), ("key", mail.key), ("reason", reason)])
+            summary.quarantined += 1
+            metrics.count("errors_total", label: "internal")
+            return .quarantined(reason: reason)
         }
     }
 
-    /// Quarantines a mail the pipeline could not take (raw bytes and reason kept), inside the open transaction.
-    func quarantineWhole(_ mail: IncomingMail, reason: String, label: String,
-        summary: inout PassSummary) throws -> Disposition {
-        let mailbox = source.mailboxName
-        try store.quarantine(source: mailbox, key: mail.key, reason: reason, raw: mail.bytes, at: now())
-        try store.recordIntake(source: mailbox, key: mail.key, messageID: nil, contentHash: SHA256.hex(mail.bytes),
-                               outcome: .quarantined, reason: reason, ticketID: nil, messageRow: nil, at: now())
-        log.error("mail.quarantined", [("mailbox", mailbox), ("key", mail.key), ("reason", reason)])
+    /// A mailbox entry that is no readable mail: on record in the quarantine (with nothing of it read), logged
+    /// once, and moved aside by the settle so no pass meets it again.
+    func setAside(_ mail: IncomingMail, why: String, mailbox: String,
+                  summary: inout PassSummary) throws -> Disposition {
+        try store.quarantine(source: mailbox, key: mail.key, reason: why, raw: [], at: now())
+        try store.recordIntake(source: mailbox, key: mail.key, messageID: nil, contentHash: "", outcome: .quarantined,
+                               reason: why, ticketID: nil, messageRow: nil, at: now())
+        log.warning("mail.not_readable", [("mailbox", mailbox), ("key", mail.key), ("reason", why)])
         summary.quarantined += 1
-        metrics.count("errors_total", label: label)
-        return .quarantined(reason: reason)
+        metrics.count("errors_total", label: "unreadable")
+        return .quarantined(reason: why)
     }
 
     /// gather → decide → apply: the store's facts about the mail, the desk's pure verdict, then the writes.
@@ -144,17 +151,30 @@ extension Pipeline {
         let received = backfill || mail.backfill ? (message.date ?? now()) : now()   // mail.backfill: startAt new
         let hash = prepared?.hash ?? Self.contentHash(mail.bytes, of: message)
         if !skipDuplicateCheck, let earlier = try store.duplicateOf(messageID: message.messageID, contentHash: hash) {
-            try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
-                                   outcome: .duplicate, reason: "same mail as \(earlier)", ticketID: nil, messageRow: nil,
-                                   at: received)
-            log.info("mail.duplicate", [("mailbox", mailbox), ("message_id", message.messageID ?? ""), ("first", earlier)])
-            summary.duplicates += 1
-            return .processed
+            if Self.isSameMail(earlier, as: message) {
+                try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
+                                       outcome: .duplicate, reason: "same mail as \(earlier.place)", ticketID: nil,
+                                       messageRow: nil, at: received)
+                log.info("mail.duplicate", [("mailbox", mailbox), ("message_id", message.messageID ?? ""),
+                                            ("first", earlier.place)])
+                summary.duplicates += 1
+                return .processed
+            }
+            log.warning("mail.message_id_reused", [("mailbox", mailbox), ("message_id", message.messageID ?? ""),
+                                                   ("first", earlier.place), ("from", message.from?.email ?? "")])
         }
         let context = try facts(about: mail, message, receivedAt: received, analysis: prepared?.analysis)
         let decision = decider.decide(context)
         return try apply(decision, to: mail, message, hash: hash, receivedAt: received, mailbox: mailbox,
                          analysis: prepared?.analysis, summary: &summary)
+    }
+
+    /// A second delivery has the first one's sender and body; the same Message-ID with another of either is a new
+    /// mail. Only a Message-ID match carries the first mail's bytes, so only then is anything parsed again.
+    static func isSameMail(_ earlier: EarlierIntake, as message: ParsedMessage) -> Bool {
+        guard let raw = earlier.raw else { return true }
+        guard (earlier.sender ?? "").lowercased() == (message.from?.email ?? "").lowercased() else { return false }
+        return MessageParser.parse(raw).bodyText == message.bodyText
     }
 
     /// Everything the desk needs from the store, read inside the open transaction.
@@ -176,7 +196,7 @@ extension Pipeline {
         let refusals = try store.mailCount(of: .refusal, since: receivedAt.addingTimeInterval(-3600),
                                            atMost: policy.refusalLimitPerHour)
         return IncomingContext(
-            message: message, size: mail.bytes.count, receivedAt: receivedAt,
+            message: message, size: mail.size, receivedAt: receivedAt,
             ticketByHeader: match?.ticket, headerMatchIsOurs: match?.ours ?? false, answersKind: match?.kind,
             ticketBySubject: bySubject, automaticMailsToSender: automaticCount, refusalsLastHour: refusals,
             answersOurAutomaticMail: try store.namesAutomaticMail(threadIDs),

@@ -45,6 +45,10 @@ public final class Pipeline {
     /// The mailbox lane's own connection for WAL checkpoints, opened at the first intake and kept (the service
     /// loop runs an intake per wake-up); only the lane uses it, and only while an intake runs.
     lazy var checkpointConnection: WALCheckpointer? = try? store.makeCheckpointer()
+    /// The database file as first seen, checked before each pass of the service loop (see DatabaseIdentity).
+    lazy var databaseIdentity = DatabaseIdentity(path: config.database)
+    /// Why the service loop stopped on its own (the database is gone); nil after a requested stop.
+    public internal(set) var stoppedBecause: String?
 
     public init(config: Configuration, store: PostdeskStore, source: MailboxSource, sender: MailSender, log: Log,
                 now: @escaping () -> Date = Date.init) {

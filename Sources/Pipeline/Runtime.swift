@@ -9,7 +9,7 @@ import Transport
 public enum Runtime {
     public static func makeSource(_ config: Configuration, log: Log) throws -> MailboxSource {
         switch config.mailbox {
-        case .maildir(let path): return try MaildirSource(path: path)
+        case .maildir(let path): return try MaildirSource(path: path, maxMessageBytes: config.policy.maxMessageBytes)
         case .imap(let settings): return try IMAPSource(settings: settings, log: transportLog(log, "imap"))
         }
     }

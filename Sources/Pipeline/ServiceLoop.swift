@@ -14,6 +14,12 @@ extension Pipeline {
         var backoff = 1.0
         while !stop.isRequested {
             if reload?.take() == true { reloadConfiguration() }
+            if let lost = databaseIdentity?.problem() {
+                // Going on would answer customers from an empty state and issue references again from 000001.
+                log.error("store.lost", [("error", lost)])
+                stoppedBecause = lost
+                break
+            }
             var summary = PassSummary()
             do {
                 var intakeError: Error?

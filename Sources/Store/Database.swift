@@ -6,7 +6,20 @@ let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 public struct DatabaseError: Error, CustomStringConvertible {
     public var message: String
+    /// The disk is full or failing (SQLITE_FULL, SQLITE_IOERR): SQLite may have rolled the open transaction back
+    /// on its own, so no statement of that transaction may go on, and no mail of the batch counts as decided.
+    public var isStorageFailure = false
     public var description: String { message }
+
+    init(message: String, code: Int32 = SQLITE_OK) {
+        self.message = message
+        isStorageFailure = Self.storageCodes.contains(code & 0xff)
+    }
+
+    static let storageCodes: Set<Int32> = [SQLITE_FULL, SQLITE_IOERR]
+
+    /// Whether `error` is a storage failure (see `isStorageFailure`).
+    public static func isStorage(_ error: Error) -> Bool { (error as? DatabaseError)?.isStorageFailure ?? false }
 }
 
 /// A value bound to or read from a statement.
@@ -61,12 +74,21 @@ public final class Database {
 
     /// Runs SQL without results (may hold several statements).
     public func execute(_ sql: String) throws {
+        try requireOpenTransaction()
         var error: UnsafeMutablePointer<CChar>?
-        if sqlite3_exec(handle, sql, nil, nil, &error) != SQLITE_OK {
+        let rc = sqlite3_exec(handle, sql, nil, nil, &error)
+        if rc != SQLITE_OK {
             let message = error.map { String(cString: $0) } ?? lastError
             sqlite3_free(error)
-            throw DatabaseError(message: "\(message) in: \(sql.prefix(120))")
+            throw DatabaseError(message: "\(message) in: \(sql.prefix(120))", code: sqlite3_extended_errcode(handle))
         }
+    }
+
+    /// Inside `transaction`, SQLite back in autocommit means it rolled the transaction back itself (after
+    /// SQLITE_FULL or an I/O error): a further statement would commit on its own, outside the batch.
+    private func requireOpenTransaction() throws {
+        guard transactionDepth > 0, sqlite3_get_autocommit(handle) != 0 else { return }
+        throw DatabaseError(message: "SQLite rolled the transaction back (disk full or I/O error)", code: SQLITE_FULL)
     }
 
     private func prepared(_ sql: String) throws -> OpaquePointer {
@@ -102,6 +124,7 @@ public final class Database {
     /// Runs one statement with bound parameters; returns the rows.
     @discardableResult
     public func query(_ sql: String, _ values: [SQLValue] = []) throws -> [Row] {
+        try requireOpenTransaction()
         let statement = try prepared(sql)
         defer { sqlite3_reset(statement) }
         try bind(values, to: statement)
@@ -109,7 +132,10 @@ public final class Database {
         while true {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { break }
-            guard rc == SQLITE_ROW else { throw DatabaseError(message: "\(lastError) in: \(sql.prefix(120))") }
+            guard rc == SQLITE_ROW else {
+                throw DatabaseError(message: "\(lastError) in: \(sql.prefix(120))",
+                                    code: sqlite3_extended_errcode(handle))
+            }
             var columns: [String: SQLValue] = [:]
             for i in 0..<sqlite3_column_count(statement) {
                 let name = String(cString: sqlite3_column_name(statement, i))
@@ -162,7 +188,7 @@ public final class Database {
             return result
         } catch {
             transactionDepth = 0
-            try? execute("ROLLBACK")
+            if sqlite3_get_autocommit(handle) == 0 { try? execute("ROLLBACK") }
             throw error
         }
     }
@@ -171,10 +197,44 @@ public final class Database {
         get { (try? query("PRAGMA user_version").first?.int("user_version")).flatMap { $0 }.map(Int.init) ?? 0 }
     }
 
-    /// Online backup to another file (consistent while writers run).
+    /// Online backup to another file (consistent while writers run). The copy is written to a 0600 file beside the
+    /// target and renamed over it only when complete, so a failed backup leaves no partial copy; a target that is
+    /// not a regular file (`/dev/full`) or is this database itself is refused before anything is written.
     public func backup(to destination: String) throws {
+        var st = stat(), live = stat()
+        if lstat(destination, &st) == 0 {
+            guard (st.st_mode & S_IFMT) == S_IFREG else {
+                throw DatabaseError(message: "backup target \(destination) is not a regular file")
+            }
+            if stat(path, &live) == 0, live.st_dev == st.st_dev, live.st_ino == st.st_ino {
+                throw DatabaseError(message: "backup target \(destination) is the live database")
+            }
+        }
+        let url = URL(fileURLWithPath: destination)
+        let temp = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).backup-\(getpid())").path
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw DatabaseError(message: "cannot create \(temp): \(String(cString: strerror(errno)))")
+        }
+        close(fd)
+        do {
+            try copy(to: temp)
+        } catch {
+            for leftover in [temp, temp + "-journal", temp + "-wal", temp + "-shm"] { unlink(leftover) }
+            throw error
+        }
+        guard rename(temp, destination) == 0 else {
+            let why = String(cString: strerror(errno))
+            unlink(temp)
+            throw DatabaseError(message: "cannot move the backup into \(destination): \(why)")
+        }
+    }
+
+    private func copy(to destination: String) throws {
         var target: OpaquePointer?
         guard sqlite3_open(destination, &target) == SQLITE_OK, let target else {
+            sqlite3_close(target)
             throw DatabaseError(message: "cannot open backup target \(destination)")
         }
         defer { sqlite3_close(target) }
@@ -187,8 +247,9 @@ public final class Database {
             if rc == SQLITE_BUSY || rc == SQLITE_LOCKED { sqlite3_sleep(50) }
         } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED
         sqlite3_backup_finish(backup)
-        guard rc == SQLITE_DONE else { throw DatabaseError(message: "backup failed: \(String(cString: sqlite3_errmsg(target)))") }
-        chmod(destination, 0o600)
+        guard rc == SQLITE_DONE else {
+            throw DatabaseError(message: "backup failed: \(String(cString: sqlite3_errmsg(target)))", code: rc)
+        }
     }
 }
 

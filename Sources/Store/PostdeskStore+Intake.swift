@@ -8,18 +8,26 @@ extension PostdeskStore {
     }
 
     /// An earlier intake of the same mail (same Message-ID, else same bytes), from any mailbox. Intake rows of
-    /// mails with a Message-ID store "" for the hash, so a hash only ever meets hashes of mails without one.
-    public func duplicateOf(messageID: String?, contentHash: String) throws -> String? {
+    /// mails with a Message-ID store "" for the hash, so a hash only ever meets hashes of mails without one. A
+    /// released quarantine record is no earlier intake: the released copy is meant to be processed.
+    public func duplicateOf(messageID: String?, contentHash: String) throws -> EarlierIntake? {
         if let messageID, !messageID.isEmpty {
-            if let row = try db.query("SELECT source, key FROM intake WHERE message_id = ? AND outcome != 'duplicate' LIMIT 1", [.text(messageID)]).first {
-                return "\(row.text("source") ?? "")/\(row.text("key") ?? "")"
-            }
             // Our own outgoing mail coming back is not a duplicate of an intake; the desk ignores it by sender.
-            return nil
+            return try db.query("""
+                SELECT source, key, m.from_email, m.raw FROM intake LEFT JOIN messages m ON m.id = intake.message_row
+                WHERE intake.message_id = ? AND outcome != 'duplicate' AND NOT EXISTS (SELECT 1 FROM quarantine q
+                WHERE q.source = intake.source AND q.key = intake.key AND q.status = 'released') LIMIT 1
+                """, [.text(messageID)]).first.map {
+                EarlierIntake(place: Self.place($0), sender: $0.text("from_email"), raw: $0.blob("raw"))
+            }
         }
-        return try db.query("SELECT source, key FROM intake WHERE content_hash = ? AND outcome != 'duplicate' LIMIT 1", [.text(contentHash)])
-            .first.map { "\($0.text("source") ?? "")/\($0.text("key") ?? "")" }
+        return try db.query("""
+            SELECT source, key FROM intake WHERE content_hash = ? AND outcome != 'duplicate' AND NOT EXISTS (SELECT 1
+            FROM quarantine q WHERE q.source = intake.source AND q.key = intake.key AND q.status = 'released') LIMIT 1
+            """, [.text(contentHash)]).first.map { EarlierIntake(place: Self.place($0), sender: nil, raw: nil) }
     }
+
+    static func place(_ row: Row) -> String { "\(row.text("source") ?? "")/\(row.text("key") ?? "")" }
 
     public func recordIntake(source: String, key: String, messageID: String?, contentHash: String, outcome: IntakeOutcome,
                              reason: String?, ticketID: Int64?, messageRow: Int64?, at: Date) throws {

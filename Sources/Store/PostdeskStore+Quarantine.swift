@@ -25,4 +25,12 @@ extension PostdeskStore {
     public func setQuarantineStatus(_ id: Int64, _ status: QuarantineStatus) throws {
         try db.query("UPDATE quarantine SET status = ? WHERE id = ?", [.text(status.rawValue), .int(id)])
     }
+
+    /// Mailbox entries quarantined as no readable mail (see `Pipeline.setAside`), still held.
+    public func setAsideCount() throws -> Int {
+        Int(try db.query("""
+            SELECT COUNT(*) AS n FROM quarantine WHERE status = 'held'
+            AND (reason LIKE 'not a mail file%' OR reason LIKE 'unreadable%')
+            """).first?.int("n") ?? 0)
+    }
 }

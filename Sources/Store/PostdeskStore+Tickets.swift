@@ -20,6 +20,11 @@ extension PostdeskStore {
             """, [.text(reference.prefix), .int(Int64(reference.year)), .int(Int64(reference.number))])
     }
 
+    /// Whether any reference with this prefix was ever issued from this database.
+    public func hasReferences(prefix: String) throws -> Bool {
+        try !db.query("SELECT 1 AS x FROM reference_sequence WHERE prefix = ? LIMIT 1", [.text(prefix)]).isEmpty
+    }
+
     /// Peeks and takes the next reference at once.
     public func reserveReference(prefix: String, year: Int) throws -> TicketReference {
         let reference = try peekReference(prefix: prefix, year: year)

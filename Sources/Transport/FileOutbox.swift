@@ -7,7 +7,7 @@ public final class FileOutbox: MailSender {
 
     public init(path: String) throws {
         directory = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try PrivateFile.folder(path)
     }
 
     static func fileName(for messageID: String) -> String {
@@ -22,8 +22,11 @@ public final class FileOutbox: MailSender {
         // The envelope goes in front, as Postfix's sendmail -t would read it back; the message itself is untouched below.
         var bytes = Array("X-Envelope-From: <\(envelopeFrom)>\r\nX-Envelope-To: \(recipients.map { "<\($0)>" }.joined(separator: ", "))\r\n".utf8)
         bytes += raw
-        guard FileManager.default.createFile(atPath: temp.path, contents: Data(bytes)) else {
-            throw SendError.temporary("cannot write \(temp.path)")
+        unlink(temp.path)   // left by a crash of this process id
+        do {
+            try PrivateFile.create(temp.path, bytes: bytes)
+        } catch {
+            throw SendError.temporary("\(error)")
         }
         if rename(temp.path, final.path) != 0 {
             throw SendError.temporary("cannot rename into \(final.path): \(String(cString: strerror(errno)))")

@@ -213,7 +213,7 @@ public final class IMAPSource: MailboxSource {
 
     /// The bodies of `uids` (ascending), in UID order. Sizes first (RFC822.SIZE), then commands of at most
     /// `fetchChunkBytes`, a large mail alone. A NO to a command of several mails: each is fetched alone; a mail the
-    /// server refuses alone, or leaves out of its answer, comes back with `fetchError` (the pipeline quarantines
+    /// server refuses alone, or leaves out of its answer, comes back with `unreadable` (the pipeline quarantines
     /// it). The result is always a prefix of `uids` in order, so a checkpoint never passes a mail not handed on:
     /// when the link breaks after some mail arrived, that mail is kept and the rest is fetched next time.
     private func fetchBodies(_ c: IMAPConnection, _ uids: [UInt64], validity: UInt64,
@@ -234,7 +234,7 @@ public final class IMAPSource: MailboxSource {
         var mails: [IncomingMail] = []
         func mail(_ uid: UInt64, _ bytes: [UInt8], _ error: String? = nil) -> IncomingMail {
             var m = IncomingMail(key: "\(validity)/\(uid)", bytes: bytes, checkpoint: MailboxCheckpoint(
-                mailbox: settings.mailbox, validity: validity, lastUID: checkpointUID(uid)), fetchError: error)
+                mailbox: settings.mailbox, validity: validity, lastUID: checkpointUID(uid)), unreadable: error)
             m.backfill = backfillBelow.map { $0.validity == validity && uid < $0.uid } ?? false
             return m
         }
@@ -267,7 +267,7 @@ public final class IMAPSource: MailboxSource {
             }
         }
         // Mail that vanished (expunged meanwhile by another client) is gone from the server: nothing to hand on.
-        return mails.filter { $0.fetchError != Self.vanished }
+        return mails.filter { $0.unreadable != Self.vanished }
     }
 
     /// Marks a UID that is no longer in the mailbox; dropped from the fetched list.

@@ -43,38 +43,7 @@ public final class ImportSource: MailboxSource {
         return "mbox-\(String(hash, radix: 16))-\(bytes.count)"
     }
 
-    /// mboxrd: messages start at lines beginning "From "; ">From " lines inside are unescaped one level.
-    static func splitMbox(_ data: [UInt8]) -> [[UInt8]] {
-        var messages: [[UInt8]] = []
-        var current: [UInt8] = []
-        var lineStart = 0
-        var started = false
-        let from = Array("From ".utf8)
-        func flush() {
-            if started { messages.append(current) }
-            current = []
-        }
-        while lineStart < data.count {
-            var lineEnd = lineStart
-            while lineEnd < data.count && data[lineEnd] != 10 { lineEnd += 1 }
-            let line = data[lineStart..<min(lineEnd + 1, data.count)]
-            if line.starts(with: from) {
-                flush()
-                started = true
-            } else if started {
-                var gt = line.startIndex
-                while gt < line.endIndex && line[gt] == UInt8(ascii: ">") { gt += 1 }
-                if gt > line.startIndex, line[gt...].starts(with: from) {
-                    current.append(contentsOf: line.dropFirst())
-                } else {
-                    current.append(contentsOf: line)
-                }
-            }
-            lineStart = lineEnd + 1
-        }
-        flush()
-        return messages
-    }
+    static func splitMbox(_ data: [UInt8]) -> [[UInt8]] { Mbox.split(data) }
 
     public func fetch(after checkpoint: MailboxCheckpoint?, limit: Int) throws -> [IncomingMail] {
         var out: [IncomingMail] = []

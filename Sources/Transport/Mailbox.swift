@@ -21,18 +21,23 @@ public struct IncomingMail: Sendable {
     public var bytes: [UInt8]
     /// The checkpoint to commit with this mail (nil for sources that keep state in the mailbox itself).
     public var checkpoint: MailboxCheckpoint?
-    /// The server would not return this mail ("UID 7 could not be fetched: server said …"); `bytes` is empty.
-    /// The pipeline quarantines it with this reason, so the mail is neither lost nor passed over unprocessed.
-    public var fetchError: String?
     /// The mail was already in the mailbox when the worker first started on it (`startAt: new`): it is imported
     /// as backfill — a ticket, no mails sent, no reaction clock.
     public var backfill = false
+    /// The mail's full size: more than `bytes.count` when only the head of an oversized mail was read.
+    public var size: Int
+    /// Why this mailbox entry is no mail that can be read (a FIFO, a symlink, a folder, an unreadable file; for
+    /// IMAP "UID 7 could not be fetched: server said …"); it
+    /// is quarantined with this reason and set aside, never opened again.
+    public var unreadable: String?
 
-    public init(key: String, bytes: [UInt8], checkpoint: MailboxCheckpoint? = nil, fetchError: String? = nil) {
+    public init(key: String, bytes: [UInt8], checkpoint: MailboxCheckpoint? = nil, size: Int? = nil,
+                unreadable: String? = nil) {
         self.key = key
         self.bytes = bytes
         self.checkpoint = checkpoint
-        self.fetchError = fetchError
+        self.size = size ?? bytes.count
+        self.unreadable = unreadable
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// The embedded default mailbox: a Maildir, as Postfix and Dovecot write it.
 /// New mail sits in `new/`; it moves to `cur/` only after its transaction committed, and quarantined mail to the
@@ -9,8 +10,18 @@ public final class MaildirSource: MailboxSource {
     /// File names of fetched, unsettled mail by key, so settling does not list new/ again (that was O(n²)).
     private var fileNames: [String: String] = [:]
 
-    public init(path: String) throws {
+    /// Larger mail is not read whole: only its head (for the sender and subject of the polite answer).
+    let maxMessageBytes: Int
+    /// A batch stops growing past this many bytes (at least one mail is always taken).
+    let batchBytes: Int
+    static let headBytes = 64 * 1024
+    /// Where entries of new/ that are no mail files go (see `settle`).
+    public static let setAsideFolder = "postdesk-set-aside"
+
+    public init(path: String, maxMessageBytes: Int = .max, batchBytes: Int = 64 * 1024 * 1024) throws {
         root = URL(fileURLWithPath: path)
+        self.maxMessageBytes = maxMessageBytes
+        self.batchBytes = batchBytes
         for sub in ["new", "cur", "tmp"] {
             try FileManager.default.createDirectory(at: root.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
@@ -32,15 +43,55 @@ public final class MaildirSource: MailboxSource {
 
     private func load<Names: Sequence<String>>(_ names: Names) -> [IncomingMail] {
         var mails: [IncomingMail] = []
+        var bytes = 0
         for name in names {
-            let url = root.appendingPathComponent("new").appendingPathComponent(name)
+            if !mails.isEmpty && bytes >= batchBytes { break }
+            let path = root.appendingPathComponent("new").appendingPathComponent(name).path
             // A file that vanished (another reader settled it) is simply skipped.
-            guard let data = FileManager.default.contents(atPath: url.path) else { continue }
-            let key = Self.key(of: name)
-            fileNames[key] = name
-            mails.append(IncomingMail(key: key, bytes: [UInt8](data)))
+            guard let mail = read(path, key: Self.key(of: name)) else { continue }
+            fileNames[mail.key] = name
+            bytes += mail.bytes.count
+            mails.append(mail)
         }
         return mails
+    }
+
+    /// One entry of new/, never following a symlink and never blocking on a FIFO; the size is known before a
+    /// byte is read, so an oversized mail costs its head only. nil when the entry is gone.
+    func read(_ path: String, key: String) -> IncomingMail? {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return nil }
+        let kind = st.st_mode & S_IFMT
+        guard kind == S_IFREG else {
+            let what = kind == S_IFLNK ? "a symbolic link" : kind == S_IFDIR ? "a folder" : kind == S_IFIFO ? "a FIFO"
+                : "a special file"
+            return IncomingMail(key: key, bytes: [],
+                                unreadable: "not a mail file: \(what) in new/ (set aside unopened)")
+        }
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }
+            return IncomingMail(key: key, bytes: [], unreadable: "unreadable: \(String(cString: strerror(errno)))")
+        }
+        defer { Glibc.close(fd) }
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            return IncomingMail(key: key, bytes: [], unreadable: "not a mail file: replaced while read")
+        }
+        let size = Int(st.st_size)
+        let wanted = size > maxMessageBytes ? min(size, Self.headBytes) : size
+        var data = [UInt8](repeating: 0, count: wanted)
+        var done = 0
+        while done < wanted {
+            let n = data.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, wanted - done, off_t(done)) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 {
+                return IncomingMail(key: key, bytes: [], unreadable: "unreadable: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            done += n
+        }
+        data.removeLast(wanted - done)
+        return IncomingMail(key: key, bytes: data, size: max(size, done))
     }
 
     /// What `fetch` returns, less `previous`: those files are still in new/ until settled.
@@ -50,9 +101,16 @@ public final class MaildirSource: MailboxSource {
     }
 
     public func settle(_ mail: IncomingMail, as disposition: Disposition) throws {
-        let fm = FileManager.default
         guard let name = fileNames.removeValue(forKey: mail.key) ?? waiting().first(where: { Self.key(of: $0) == mail.key }) else { return }
         let source = root.appendingPathComponent("new").appendingPathComponent(name)
+        if mail.unreadable != nil {
+            // Not into the Maildir++ quarantine folder: IMAP would follow a symlink there. A plain folder is no
+            // mail folder to Dovecot, and the entry is renamed, never opened.
+            let aside = root.appendingPathComponent(Self.setAsideFolder)
+            try PrivateFile.folder(aside.path)
+            try Self.move(source, to: aside.appendingPathComponent(name))
+            return
+        }
         let folder: URL
         switch disposition {
         case .processed: folder = root
@@ -60,10 +118,14 @@ public final class MaildirSource: MailboxSource {
         }
         if disposition != .processed {
             for sub in ["new", "cur", "tmp"] {
-                try fm.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
+                try PrivateFile.folder(folder.appendingPathComponent(sub).path)
             }
         }
-        let target = folder.appendingPathComponent("cur").appendingPathComponent(mail.key + ":2,")
+        try Self.move(source, to: folder.appendingPathComponent("cur").appendingPathComponent(mail.key + ":2,"))
+    }
+
+    /// rename(2): atomic, and a symlink moves as itself.
+    static func move(_ source: URL, to target: URL) throws {
         if rename(source.path, target.path) != 0 {
             throw TransportError("cannot move \(source.path) to \(target.path): \(String(cString: strerror(errno)))")
         }

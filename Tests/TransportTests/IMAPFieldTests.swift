@@ -114,10 +114,10 @@ struct IMAPScriptedServerTests {
         #expect(mails.map(\.key) == ["77/1", "77/2", "77/3", "77/4"])
         #expect(mails.map { $0.checkpoint?.lastUID } == [1, 2, 3, 4])
         #expect(mails[2].bytes.isEmpty)
-        #expect(mails[2].fetchError?.contains("UID 3 could not be fetched: server said NO The requested "
+        #expect(mails[2].unreadable?.contains("UID 3 could not be fetched: server said NO The requested "
             + "message") == true)
         for i in [0, 1, 3] {
-            #expect(mails[i].fetchError == nil)
+            #expect(mails[i].unreadable == nil)
             #expect(String(decoding: mails[i].bytes, as: UTF8.self).contains("Subject: lab \(i + 1)"))
         }
         #expect(server.commands.contains { $0.hasSuffix("UID FETCH 3 (UID BODY.PEEK[])") })
@@ -128,8 +128,8 @@ struct IMAPScriptedServerTests {
         defer { server.stop() }
         let mails = try source(server).fetch(after: nil, limit: 10)
         #expect(mails.map(\.key) == ["77/1", "77/2", "77/3"])
-        #expect(mails[1].fetchError == "UID 2 could not be fetched: the server left it out of its FETCH response")
-        #expect(mails[0].fetchError == nil && mails[2].fetchError == nil)
+        #expect(mails[1].unreadable == "UID 2 could not be fetched: the server left it out of its FETCH response")
+        #expect(mails[0].unreadable == nil && mails[2].unreadable == nil)
     }
 
     @Test func largeMailIsFetchedOnItsOwn() throws {
@@ -138,7 +138,7 @@ struct IMAPScriptedServerTests {
         let server = try ScriptedServer("imap", scenario: ["messages": msgs])
         defer { server.stop() }
         let mails = try source(server) { $0.fetchChunkBytes = 10_000 }.fetch(after: nil, limit: 10)
-        #expect(mails.count == 4 && mails.allSatisfy { $0.fetchError == nil })
+        #expect(mails.count == 4 && mails.allSatisfy { $0.unreadable == nil })
         let fetches = server.commands.filter { $0.contains("BODY.PEEK[]") }.map { $0.split(separator: " ")[3] }
         #expect(fetches == ["1:2", "3", "4"])
         #expect(server.commands.contains { $0.hasSuffix("UID FETCH 1:4 (UID RFC822.SIZE)") })
@@ -277,7 +277,7 @@ struct IMAPSlowLinkStackTests {
         proxy.bytesPerSecond = 100_000
         let mails = try src.fetch(after: nil, limit: 10)
         #expect(mails.map(IMAPStackTests.messageID) == ids)
-        #expect(mails.allSatisfy { $0.fetchError == nil && $0.bytes.count > 100_000 })
+        #expect(mails.allSatisfy { $0.unreadable == nil && $0.bytes.count > 100_000 })
     }
 
     /// Each mail comes in a command of its own (150 KB at 100 KB/s, every read paced): the first has arrived after

@@ -44,12 +44,12 @@ final class RefusingSender: MailSender {
 struct FieldServerTests {
     let monday = copenhagen(2026, 11, 16, 10)
 
-    static func mail(_ uid: UInt64, _ body: String = "Bitte helfen.", fetchError: String? = nil) -> IncomingMail {
+    static func mail(_ uid: UInt64, _ body: String = "Bitte helfen.", unreadable: String? = nil) -> IncomingMail {
         let text = "From: Admin <admin@bergmann.test>\r\nTo: support@example.test\r\nSubject: Drucker \(uid)\r\n"
             + "Message-ID: <field\(uid)@bergmann.test>\r\n\r\n\(body)\r\n"
-        return IncomingMail(key: "77/\(uid)", bytes: fetchError == nil ? Array(text.utf8) : [],
+        return IncomingMail(key: "77/\(uid)", bytes: unreadable == nil ? Array(text.utf8) : [],
                             checkpoint: MailboxCheckpoint(mailbox: "INBOX", validity: 77, lastUID: uid),
-                                fetchError: fetchError)
+                                unreadable: unreadable)
     }
 
     func pipeline(_ box: Sandbox, _ source: MailboxSource, _ sender: MailSender? = nil) throws -> Pipeline {
@@ -63,7 +63,7 @@ struct FieldServerTests {
         let box = try Sandbox(now: monday)
         let why = "UID 3 could not be fetched: server said NO The requested message could not be converted to "
             + "an RFC-822 compatible format."
-        let source = ScriptedSource([[Self.mail(2), Self.mail(3, fetchError: why), Self.mail(4)]])
+        let source = ScriptedSource([[Self.mail(2), Self.mail(3, unreadable: why), Self.mail(4)]])
         let p = try pipeline(box, source)
         var summary = PassSummary()
         try p.intakeAll(into: &summary)
@@ -78,7 +78,7 @@ struct FieldServerTests {
     @Test func aFailedMoveEndsThePassAndTheLeftoverIsSettledAsWhatItWas() throws {
         let box = try Sandbox(now: monday)
         let why = "UID 3 could not be fetched: the server left it out of its FETCH response"
-        let source = ScriptedSource([[Self.mail(3, fetchError: why)]])
+        let source = ScriptedSource([[Self.mail(3, unreadable: why)]])
         source.failSettles = true
         let p = try pipeline(box, source)
         var summary = PassSummary()
@@ -89,7 +89,7 @@ struct FieldServerTests {
         source.failSettles = false
         var cp = Self.mail(3)
         cp.bytes = []
-        cp.fetchError = why
+        cp.unreadable = why
         source.batches = [[cp]]
         var again = PassSummary()
         try p.intakeAll(into: &again)

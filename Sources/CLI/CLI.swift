@@ -199,6 +199,14 @@ public enum PostdeskCommand {
             log.info("run.once", [("taken", "\(s.taken)"), ("opened", "\(s.opened)"), ("follow_ups", "\(s.followUps)"),
                                   ("rejected", "\(s.rejected)"), ("ignored", "\(s.ignored)"), ("quarantined", "\(s.quarantined)"),
                                   ("duplicates", "\(s.duplicates)"), ("escalations", "\(s.escalations)"), ("sent", "\(s.sent)")])
+            // issue 16: nothing could be sent at all: not a success.
+            if s.sendFailures > 0 && s.sent == 0 {
+                let why = s.lastSendError
+                FileHandle.standardError.write(Data(("postdesk: every send failed (\(s.sendFailures) "
+                    + "attempt(s), 0 sent)"
+                    + (why.map { "; last error: \($0)" } ?? "") + "\n").utf8))
+                return 1
+            }
             return 0
         }
         let stop = StopSignal()
@@ -459,6 +467,9 @@ public enum PostdeskCommand {
         let backlog = try store.outboxBacklog()
         if let oldest = backlog.oldest, now.timeIntervalSince(oldest) > config.healthMaxPollAgeSeconds, backlog.maxAttempts > 0 {
             problems.append("outbox stuck: \(backlog.count) mail(s) waiting, oldest \(Int(now.timeIntervalSince(oldest))) s, up to \(backlog.maxAttempts) attempts")
+        }
+        if let refused = try store.state(Pipeline.accountRefusedState), !refused.value.isEmpty {
+            problems.append("the mail server refuses our account (a configuration problem): \(refused.value)")
         }
         problems += StateHealth.problems(config)
         return problems

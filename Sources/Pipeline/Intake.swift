@@ -40,12 +40,16 @@ extension Pipeline {
             log.debug("intake.batch", [("mails", "\(batch.count)"), ("fetch_ms", timing.fetch), ("analyse_ms", timing.analyse),
                                        ("commit_ms", committed), ("wait_ms", timing.wait), ("settle_ms", lane.lastSettleMilliseconds)])
             progress?(summary)
-            guard let ahead else { return }
+            guard let ahead else { break }
             let next = try ahead.wait()
             batch = next.mails
             prepared = next.prepared
             timing = BatchTiming(fetch: next.fetchMilliseconds, analyse: next.analyseMilliseconds, wait: stopwatch.lap())
         }
+        // issue 16: a move that failed must not pass as done; the pass fails, so the worker says so and backs off.
+        lane.drain()
+        try lane.settleFailure.map { throw $0 }
+        try source.flushSettled()
     }
 
     /// Milliseconds per step of one batch, for the `intake.batch` debug line.
@@ -144,7 +148,7 @@ extension Pipeline {
     func decideAndStore(_ mail: IncomingMail, prepared: Prepared?, mailbox: String,
                         summary: inout PassSummary) throws -> Disposition {
         let message = prepared?.message ?? MessageParser.parse(mail.bytes)
-        let received = backfill ? (message.date ?? now()) : now()
+        let received = backfill || mail.backfill ? (message.date ?? now()) : now()   // mail.backfill: startAt new
         let hash = prepared?.hash ?? Self.contentHash(mail.bytes, of: message)
         if !skipDuplicateCheck, let earlier = try store.duplicateOf(messageID: message.messageID, contentHash: hash) {
             if Self.isSameMail(earlier, as: message) {
@@ -200,7 +204,8 @@ extension Pipeline {
             ticketBySubject: bySubject, automaticMailsToSender: automaticCount, refusalsLastHour: refusals,
             answersOurAutomaticMail: try store.namesAutomaticMail(threadIDs),
             nextReference: try store.peekReference(prefix: policy.referencePrefix, year: referenceYear(receivedAt)),
-            bouncedMails: bounced, backfill: backfill, makeMessageID: makeMessageID, analysis: analysis)
+            bouncedMails: bounced, backfill: backfill || mail.backfill, makeMessageID: makeMessageID,
+            analysis: analysis)
         context.awayStaff = try store.awayStaff()
         if let hash = Self.textHash(message, analysis: analysis) {
             context.repeatsRecentText = try store.hasText(hash: hash, since: receivedAt.addingTimeInterval(-3600))

@@ -6,12 +6,25 @@
 #include <cpuid.h>
 #include <immintrin.h>
 
-int csha256_shani_supported(void) {
+static int cpu_has_shani(void) {
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
     int ssse3 = (c >> 9) & 1, sse41 = (c >> 19) & 1;
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
     return ssse3 && sse41 && ((b >> 29) & 1);
+}
+
+// cpuid is asked once: in a virtual machine it traps to the hypervisor, which costs more than hashing 16 KiB.
+// -1 until asked; a race only asks twice.
+static int shani = -1;
+
+int csha256_shani_supported(void) {
+    int known = __atomic_load_n(&shani, __ATOMIC_RELAXED);
+    if (known < 0) {
+        known = cpu_has_shani();
+        __atomic_store_n(&shani, known, __ATOMIC_RELAXED);
+    }
+    return known;
 }
 
 #define SHANI __attribute__((target("sha,sse4.1,ssse3")))

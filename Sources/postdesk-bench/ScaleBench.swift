@@ -11,7 +11,9 @@ import Transport
 /// the intake cost per mail of 1,000 new mails and of 1,000 tagged replies, the escalation pass, the query plans
 /// and the WAL's peak; then, on the empty desk, the WAL's peak over a backlog with and without the bound, and
 /// the Maildir fetch cost per mail. Set POSTDESK_BENCH_MAILS / POSTDESK_BENCH_BACKLOG to change 1,000 / 20,000.
-/// `postdesk-bench scale-intake WORKDIR KIND COUNT` runs one intake of COUNT mails (for callgrind).
+/// `postdesk-bench scale-intake CACHE SIZE KIND COUNT` runs one intake of COUNT mails of KIND (new, tagged) into
+/// the desk of SIZE (the empty desk gets 100 new mails first for the replies to answer), for callgrind: the
+/// difference of two counts over the difference of COUNT is the cost per mail, on every thread.
 struct ScaleBench {
     let cache: URL
     let repo = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
@@ -123,6 +125,24 @@ struct ScaleBench {
             + "Thank you, it still happens on floor \(i % 7).\r\n"
     }
 
+    /// See `scale-intake`.
+    func countedIntake(size: Int, kind: String, count: Int) throws {
+        let (dir, pipeline) = try workspace(try desk(size), name: "counted")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var span = size
+        var summary = PassSummary()
+        if kind == "new" {
+            try deliver(count, into: dir, newMail)
+        } else if size == 0 {
+            span = 100
+            try deliver(span, into: dir, newMail)
+            try pipeline.intakeAll(into: &summary)
+        }
+        if kind != "new" { try deliver(count, into: dir, first: 100) { i in taggedReply(1 + (i * 7919) % span, i) } }
+        try pipeline.intakeAll(into: &summary)
+        print("taken \(summary.taken): opened \(summary.opened), follow-ups \(summary.followUps)")
+    }
+
     /// One intake pass over what new/ holds: wall-clock and CPU (all threads) µs per mail, WAL peak (sampled
     /// every millisecond). The CPU figure holds still when other work loads the machine.
     func intake(_ pipeline: Pipeline) throws -> (perMail: Double, cpuPerMail: Double, walPeak: Int, summary: PassSummary) {
@@ -179,15 +199,17 @@ struct ScaleBench {
             try deliver(backlog, into: dir, newMail)
             if !bounded {
                 let source = try MaildirSource(path: dir.appendingPathComponent("Maildir").path)
-                let t0 = now()
+                let t0 = now(), c0 = processCPU()
                 var batch = try source.fetch(after: nil, limit: pipeline.config.batchSize)
                 var count = 0
                 while !batch.isEmpty {
                     count += batch.count
                     batch = try source.fetch(following: batch, limit: pipeline.config.batchSize)
                 }
-                print(String(format: "maildir fetch:  %.1f µs/mail over %d mails (%d listings of new/, files read)",
-                             (now() - t0) / Double(max(count, 1)) * 1e6, count, source.listings))
+                let n = Double(max(count, 1))
+                print(String(format: "maildir fetch:  %.1f µs/mail wall, %.1f CPU over %d mails (%d listings of new/, "
+                             + "files read)", (now() - t0) / n * 1e6, (processCPU() - c0) / n * 1e6, count,
+                             source.listings))
                 pipeline.walTruncateBytes = .max
             }
             let run = try intake(pipeline)

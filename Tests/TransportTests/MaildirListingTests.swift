@@ -40,6 +40,24 @@ import Testing
         #expect(source.waiting().isEmpty)
     }
 
+    /// A batch cut short by its byte budget leaves the rest of the listing for the next batch, not for the next pass.
+    @Test func aBatchCutByBytesLosesNothing() throws {
+        let source = try MaildirSource(path: root.path, batchBytes: 60)
+        defer { try? FileManager.default.removeItem(at: root) }
+        for n in 1...9 { try deliver(n) }
+        var batch = try source.fetch(after: nil, limit: 4)
+        var taken: [String] = []
+        while !batch.isEmpty {
+            #expect(batch.count < 4, "the byte budget cuts each batch (\(batch.count) mails)")
+            taken += batch.map(subject)
+            let next = try source.fetch(following: batch, limit: 4)
+            for mail in batch { try source.settle(mail, as: .processed) }
+            batch = next
+        }
+        #expect(taken == (1...9).map { "Subject: \($0)" })
+        #expect(source.listings == 2)
+    }
+
     /// A mail whose settle did not happen stays in new/: not fetched again in the same pass, but in the next.
     @Test func anUnsettledMailWaitsForTheNextPass() throws {
         let source = try MaildirSource(path: root.path)

@@ -98,7 +98,8 @@ struct ScaleBench {
     func deliver(_ count: Int, into dir: URL, first: Int = 0, _ make: (Int) -> String) throws {
         let maildir = dir.appendingPathComponent("Maildir")
         for sub in ["new", "cur", "tmp"] {
-            try FileManager.default.createDirectory(at: maildir.appendingPathComponent(sub), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: maildir.appendingPathComponent(sub),
+                                                    withIntermediateDirectories: true)
         }
         for i in first..<(first + count) {
             let name = String(format: "1796202000.M%08dP1.bench", i)
@@ -113,7 +114,8 @@ struct ScaleBench {
         let who = Self.senders[(i + 1) % Self.senders.count]
         return "From: \(who.email)\r\nTo: support@example.test\r\nSubject: Printer \(i) prints blank pages\r\n"
             + "Message-ID: <new\(i)@bench.test>\r\nDate: Wed, 02 Dec 2026 09:00:00 +0000\r\n\r\n"
-            + "Hello,\r\n\r\nthe printer on floor \(i % 7) prints only blank pages since this morning.\r\n\r\nRegards\r\n"
+            + "Hello,\r\n\r\nthe printer on floor \(i % 7) prints only blank pages since this morning.\r\n"
+            + "\r\nRegards\r\n"
     }
 
     /// A reply naming the ticket only in the subject tag (no In-Reply-To), so the tag is looked up.
@@ -145,7 +147,8 @@ struct ScaleBench {
 
     /// One intake pass over what new/ holds: wall-clock and CPU (all threads) µs per mail, WAL peak (sampled
     /// every millisecond). The CPU figure holds still when other work loads the machine.
-    func intake(_ pipeline: Pipeline) throws -> (perMail: Double, cpuPerMail: Double, walPeak: Int, summary: PassSummary) {
+    func intake(_ pipeline: Pipeline) throws
+        -> (perMail: Double, cpuPerMail: Double, walPeak: Int, summary: PassSummary) {
         var summary = PassSummary()
         let sampler = WALSampler(path: pipeline.config.database)
         let t0 = now(), c0 = processCPU()
@@ -174,7 +177,8 @@ struct ScaleBench {
         let span = size > 0 ? size : mails
         try deliver(mails, into: dir, first: mails) { i in taggedReply(1 + (i * 7919) % span, i) }
         let replies = try intake(pipeline)
-        print(String(format: "tagged replies: %7.1f µs/mail wall, %7.1f µs/mail CPU  (%d follow-ups; WAL peak %.1f MB)",
+        print(String(format: "tagged replies: %7.1f µs/mail wall, %7.1f µs/mail CPU  (%d follow-ups; "
+                     + "WAL peak %.1f MB)",
                      replies.perMail, replies.cpuPerMail, replies.summary.followUps, Double(replies.walPeak) / 1e6))
         var passes: [Double] = []
         for _ in 0..<50 {

@@ -10,7 +10,8 @@ head = (b"From: =?utf-8?Q?S=C3=B8ren?= <soren@example.dk>\r\nTo: support@example
         b"Subject: Stor fil\r\nMessage-ID: <big@example.dk>\r\nDate: Tue, 1 Jul 2025 10:52:37 +0200\r\n"
         b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"BIG\"\r\n\r\n"
         b"--BIG\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
-mid = b"\r\n--BIG\r\nContent-Type: application/octet-stream; name=\"data.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+mid = (b"\r\n--BIG\r\nContent-Type: application/octet-stream; name=\"data.bin\"\r\n"
+       b"Content-Transfer-Encoding: base64\r\n\r\n")
 msg = head + text + mid + b64 + b"--BIG--\r\n"
 open(sys.argv[1], "wb").write(msg)
 print("generated %.1f MB" % (len(msg) / 1e6))

@@ -99,6 +99,7 @@ extension ConfigReader {
         policy.awayStaff = away
         policy.answeredNotes = answered ?? .each
         policy.noticeDigestSeconds = digestMinutes * 60
+        if let zone { policy.timeZone = zone }   // the Date header's offset and every time in mails
         checkAdministrators(policy)
         reportUnknownKeys()
         guard issues.isEmpty, let zone, let mailbox, let outbox, let format, let level else { return nil }

@@ -179,9 +179,28 @@ extension ConfigReader {
             }
             let csm = address(optionalString(c, "csm", path: path + ".csm", example: "\"csm@example.com\""),
                               path: path + ".csm")
+            let formalityText = optionalString(c, "formality", path: path + ".formality", example: "\"formal\"")
+            let formality = formalityText.flatMap(Formality.init(rawValue:))
+            if let formalityText, formality == nil {
+                issue(path + ".formality", "\"\(formalityText)\" is not a form of address",
+                      "use formal or informal, or leave it out for the language's usual form")
+            }
+            var salutations: [String: Salutation] = [:]
+            if let written = object(c, "salutations", path: path + ".salutations", required: false) {
+                for key in written.keys.sorted() {
+                    let field = path + ".salutations." + key
+                    guard let text = string(written, key, path: field, example: "\"mr\""),
+                          let salutation = Salutation(rawValue: text) else {
+                        issue(field, "is not a salutation", "write \"mr\" or \"ms\"")
+                        continue
+                    }
+                    salutations[key] = salutation
+                }
+            }
             customers.append(Customer(
                 id: id, name: string(c, "name", path: path + ".name", default: id, example: "\"Nordlys ApS\"") ?? id,
-                domains: domainList, administrators: admins, plan: planName, csm: csm, language: language))
+                domains: domainList, administrators: admins, plan: planName, csm: csm, language: language,
+                formality: formality, salutations: salutations))
         }
         return customers
     }

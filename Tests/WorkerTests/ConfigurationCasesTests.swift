@@ -225,7 +225,7 @@ extension Array where Element == ConfigIssue {
         #expect(fix("pollSecond") == "did you mean pollSeconds?")
         #expect(fix("plans.standard.warnat") == "did you mean plans.standard.warnAt?")
         #expect(fix("customers[1].CSM") == "did you mean customers[1].csm?")
-        #expect(fix("customers[0].colour").hasPrefix("remove it; known here: administrators, csm, domains, id,"))
+        #expect(fix("customers[0].colour").hasPrefix("remove it; known here: administrators, csm, domains, formality, id,"))
         // A setting of the other mailbox kind is unknown too: a Maildir has no url.
         c.json = try ConfigCase().json
         nested(&c.json, "mailbox") { $0["url"] = "imaps://x" }
@@ -412,6 +412,29 @@ extension Array where Element == ConfigIssue {
         }
         for month in ["99999999999999-01", "2026-13", "2026-1", "1969-12", "2026-11x"] {
             #expect(PostdeskCommand.main(["report", "--config", config, "--month", month]) == 2, "\(month)")
+        }
+    }
+}
+
+@Suite struct FormalityConfigTests {
+    @Test func formalityAndSalutationsAreReadAndChecked() throws {
+        let box = try Sandbox(now: Date()) { json in
+            var customers = json["customers"] as! [[String: Any]]
+            customers[1]["formality"] = "informal"
+            customers[1]["salutations"] = ["j.wagner@bergmann.test": "mr"]
+            json["customers"] = customers
+        }
+        let bergmann = try #require(box.config.policy.customers.first { $0.id == "bergmann" })
+        #expect(bergmann.formality == .informal)
+        #expect(bergmann.salutations["j.wagner@bergmann.test"] == .mr)
+        #expect(box.config.policy.timeZone.identifier == box.config.timeZone.identifier)
+        #expect(throws: ConfigErrors.self) {
+            _ = try Sandbox(now: Date()) { json in
+                var customers = json["customers"] as! [[String: Any]]
+                customers[0]["formality"] = "casual"
+                customers[0]["salutations"] = ["x@nordlys.test": "dr"]
+                json["customers"] = customers
+            }
         }
     }
 }

@@ -16,10 +16,11 @@ extension Pipeline {
         pass: while !page.isEmpty {
             for item in page {
                 do {
-                    try sender.send(item.raw, envelopeFrom: item.envelopeFrom, recipients: item.recipients,
-                                    messageID: item.messageID)
+                    let result = try sender.deliver(item.raw, envelopeFrom: item.envelopeFrom, recipients: item.recipients,
+                                                    messageID: item.messageID)
                     try store.markSent(item.id, at: now())
                     sent += 1
+                    if !result.refused.isEmpty { try tellStaff(refused: result.refused, in: item) }
                     if sent == 1, try store.state(Self.accountRefusedState).map({ !$0.value.isEmpty }) == true {
                         try store.setState(Self.accountRefusedState, "", at: now())
                     }
@@ -61,6 +62,23 @@ extension Pipeline {
         }
         summary.sent += sent
         return sent
+    }
+
+    /// The others got the mail; staff hear once per refused address (a stale address in `staff.notify` must not
+    /// cost a notice per mail), and never about a failure notice.
+    func tellStaff(refused: [(address: String, reply: String)], in item: OutboxItem) throws {
+        for (address, reply) in refused {
+            let key = "smtp_refused:" + address.lowercased()
+            log.warning("outbox.recipient_refused", [("message_id", item.messageID), ("to", address), ("error", reply)])
+            guard try store.state(key) == nil else { continue }
+            var mail = try store.sentMail(item)
+            mail.recipients = [address]
+            let failure = DeliveryFailure.of(mail, why: reply, policy: policy, at: now(), makeMessageID: makeMessageID)
+            try store.transaction {
+                try store.setState(key, reply, at: now())
+                if let notice = failure.notice { try enqueue([notice], ticketID: failure.ticketID, at: now()) }
+            }
+        }
     }
 
     /// worker_state key: the SMTP server's words while it refuses our account ("" once a send went through).

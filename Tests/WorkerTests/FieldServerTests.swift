@@ -167,3 +167,43 @@ struct FieldServerTests {
         }
     }
 }
+
+/// A relay that accepts every recipient but one (a stale address in `staff.notify`).
+final class OneRefusedSender: MailSender {
+    let refused: String
+    private(set) var delivered: [[String]] = []
+    init(refusing address: String) { refused = address }
+
+    func send(_ raw: [UInt8], envelopeFrom: String, recipients: [String], messageID: String) throws {
+        _ = try deliver(raw, envelopeFrom: envelopeFrom, recipients: recipients, messageID: messageID)
+    }
+
+    func deliver(_ raw: [UInt8], envelopeFrom: String, recipients: [String], messageID: String) throws -> SendResult {
+        delivered.append(recipients.filter { $0 != refused })
+        return SendResult(refused: recipients.contains(refused) ? [(refused, "550 5.1.1 <\(refused)>: User unknown")] : [])
+    }
+}
+
+@Suite struct RefusedRecipientTests {
+    @Test func oneRefusedRecipientDeliversToTheOthersAndStaffHearOnce() throws {
+        let box = try Sandbox(now: copenhagen(2026, 11, 16, 10)) { json in
+            var staff = json["staff"] as! [String: Any]
+            staff["notify"] = ["Support team <agents@example.test>", "old@example.test"]
+            json["staff"] = staff
+        }
+        let sender = OneRefusedSender(refusing: "old@example.test")
+        let p = Pipeline(config: box.config, store: try PostdeskStore(path: box.config.database),
+                         source: try MaildirSource(path: box.maildir.path), sender: sender,
+                         log: Log(level: .debug, write: box.logLines.append), now: { [unowned box] in box.now })
+        for i in 1...2 {
+            try box.deliver(Array(("From: it@nordlys.test\r\nTo: support@example.test\r\nSubject: Printer \(i)\r\n"
+                + "Message-ID: <r\(i)@nordlys.test>\r\n\r\nPrinteren virker ikke.\r\n").utf8))
+        }
+        _ = try p.runOnce()
+        _ = try p.runOnce()
+        let notices = try p.store.outbox().filter { $0.kind == .deliveryFailure }
+        #expect(notices.count == 1, "staff hear once about the stale address")
+        #expect(try p.store.outbox(status: .pending).isEmpty)
+        #expect(sender.delivered.contains { $0.contains("agents@example.test") })
+    }
+}

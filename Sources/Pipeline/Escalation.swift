@@ -13,7 +13,8 @@ extension Pipeline {
         let instant = now()
         var count = 0
         for ticket in try store.ticketsNeedingEscalation(now: instant) {
-            guard let (marked, queued) = Escalations.due(ticket, policy: policy, now: instant, makeMessageID: makeMessageID) else { continue }
+            guard let (marked, queued) = Escalations.due(ticket, policy: policy, now: instant, history: try history(of: ticket),
+                                                         makeMessageID: makeMessageID) else { continue }
             try store.transaction {
                 try store.updateTicket(marked, at: instant)
                 if let queued { try enqueue([queued], ticketID: ticket.id, at: instant) }

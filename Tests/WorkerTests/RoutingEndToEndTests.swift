@@ -55,6 +55,11 @@ import MIME
         #expect(summary.escalations >= 1)
         let store = try PostdeskStore(path: box.config.database)
         let breach = try #require(try store.outbox().last { $0.kind == .escalationBreach })
+        // The notice carries what the CSM needs, gathered from the store.
+        let notice = MessageParser.parse(breach.raw).bodyText
+        #expect(notice.contains("Der Server ist für alle Benutzer ausgefallen"), "\(notice)")
+        #expect(notice.contains("Came in:") && notice.contains("Acknowledged: yes"), "\(notice)")
+        #expect(notice.contains("Staff told:") && notice.contains("agents@example.test"), "\(notice)")
         try box.deliver(Array(("From: Lena Berg <lead@example.test>\r\nTo: support@example.test\r\nCc: csm@example.test\r\n"
             + "Subject: Re: \(breach.subject)\r\nMessage-ID: <lead1@example.test>\r\nIn-Reply-To: <\(breach.messageID)>\r\n"
             + "References: <\(breach.messageID)>\r\nDate: Mon, 16 Nov 2026 16:10:00 +0100\r\n\r\n"

@@ -132,7 +132,8 @@ extension ConfigReader {
         guard let opens, let closes else { return nil }
         let calendar = BusinessCalendar(timeZone: timeZone, weekdays: weekdays, opensAt: opens, closesAt: closes,
                                         holidays: holidays)
-        return SupportPlan(name: name, calendar: calendar, targets: targets, warningShare: share, hoursText: hoursText)
+        return SupportPlan(name: name, calendar: calendar, targets: targets, warningShare: share, hoursText: hoursText,
+                           supportHoursPerMonth: supportHours(dict, path: path))
     }
 
     /// Customers as written; a customer naming a plan that failed to parse is not reported twice, so plan names
@@ -181,7 +182,8 @@ extension ConfigReader {
                               path: path + ".csm")
             customers.append(Customer(
                 id: id, name: string(c, "name", path: path + ".name", default: id, example: "\"Nordlys ApS\"") ?? id,
-                domains: domainList, administrators: admins, plan: planName, csm: csm, language: language))
+                domains: domainList, administrators: admins, plan: planName, csm: csm, language: language,
+                supportHoursPerMonth: supportHours(c, path: path)))
         }
         return customers
     }

@@ -59,6 +59,8 @@ public struct Decision: Sendable {
     public var summary: String
     /// Our mails that a delivery report says failed, with the notices to staff.
     public var deliveryFailures: [DeliveryFailure]
+    /// Staff time logged with `#time` in this message.
+    public var timeLogged: [TimeEntry] = []
 
     public init(outcome: Outcome, role: MessageRole, newText: String = "", mails: [QueuedMail] = [], summary: String,
                 deliveryFailures: [DeliveryFailure] = []) {

@@ -251,6 +251,10 @@ extension Pipeline {
                                           at: received, newText: decision.newText, bodyText: message.bodyText,
                                           raw: mail.bytes, newTextFromRaw: newTextFromRaw)
         try store.storeAttachments(message.attachments, messageRow: row)
+        if let ticketID, !decision.timeLogged.isEmpty {
+            try store.logTime(decision.timeLogged, ticketID: ticketID, messageRow: row, staff: message.from?.email ?? "",
+                              at: received)
+        }
         try enqueue(decision.mails, ticketID: ticketID, at: received)
         try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
                                outcome: outcome, reason: reason, ticketID: ticketID, messageRow: row, at: received)

@@ -122,5 +122,19 @@ enum Schema {
         CREATE INDEX outbox_kind_time ON outbox(kind, created_at);
         CREATE INDEX tickets_reference_nocase ON tickets(reference COLLATE NOCASE);
         """,
+        // 4 (wt/contracts): staff time logged with `#time`, billed against the customer's monthly bundle.
+        """
+        CREATE TABLE time_entries (
+            id INTEGER PRIMARY KEY,
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            message_row INTEGER REFERENCES messages(id),
+            staff TEXT NOT NULL,
+            minutes INTEGER NOT NULL CHECK (minutes > 0),
+            category TEXT,
+            logged_at REAL NOT NULL
+        );
+        CREATE INDEX time_entries_ticket ON time_entries(ticket_id, id);
+        CREATE INDEX time_entries_logged ON time_entries(logged_at);
+        """,
     ]
 }

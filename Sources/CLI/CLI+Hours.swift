@@ -14,7 +14,8 @@ extension PostdeskCommand {
     }
 
     /// Column order of the categories everywhere; uncategorised time is "other".
-    static let timeColumns: [(TimeCategory?, String)] = TimeCategory.allCases.map { ($0, $0.rawValue) } + [(nil, "other")]
+    static let timeColumns: [(TimeCategory?, String)] =
+        TimeCategory.allCases.map { ($0, $0.rawValue) } + [(nil, "other")]
 
     static func hours(_ minutes: Int) -> String { String(format: "%.2f", Double(minutes) / 60) }
 
@@ -25,10 +26,11 @@ extension PostdeskCommand {
             let split = timeColumns.compactMap { c, label in l.byCategory[c].map { "\(label) \(hours($0))" } }
             return [name(l.customer), l.includedMinutes.map(hours) ?? "–", hours(l.usedMinutes), balance,
                     split.joined(separator: ", "),
-                    l.tickets.map { "\($0.reference) \(TimeEntry.format(minutes: $0.minutes))" }.joined(separator: ", ")]
+                    l.tickets.map { "\($0.reference) \(TimeEntry.format(minutes: $0.minutes))" }
+                        .joined(separator: ", ")]
         }
-        return "Support hours in \(month)\n"
-            + TextTable.render(header: ["CUSTOMER", "INCLUDED", "USED", "BALANCE", "BY CATEGORY", "TICKETS"], rows: rows)
+        let header = ["CUSTOMER", "INCLUDED", "USED", "BALANCE", "BY CATEGORY", "TICKETS"]
+        return "Support hours in \(month)\n" + TextTable.render(header: header, rows: rows)
     }
 
     static func hoursCSV(_ report: SupportHoursReport, name: (String) -> String) -> String {

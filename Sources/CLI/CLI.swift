@@ -52,11 +52,21 @@ public enum PostdeskCommand {
                     + "release: deliver it back into the Maildir as a new mail.", run: quarantine),
         Command(name: "report", synopsis: "report --month YYYY-MM [--hours] [--json|--csv] [--config FILE]",
                 summary: "reaction times and support hours per customer",
-                details: "Per customer and priority: tickets, answered, median and 90th-percentile reaction time in business\n"
-                    + "minutes, share answered within target, breaches. Tickets are counted in the month they were opened.\n"
-                    + "Then (or only, with --hours) the support hours: included, used by category, remaining or overage,\n"
-                    + "and the tickets that used them, for time logged with #time in that month.",
+                details: "Per customer and priority: tickets, answered, median and 90th-percentile reaction time in\n"
+                    + "business minutes, share answered within target, breaches. Tickets are counted in the month\n"
+                    + "they were opened. Then (or only, with --hours) the support hours: included, used by category,\n"
+                    + "remaining or overage, and the tickets that used them, for time logged with #time that month.",
                 run: report),
+        Command(name: "purge", synopsis: "purge [--config FILE]", summary: "delete mail past the retention period",
+                details: "Deletes raw mail, texts and files of tickets resolved more than retention.months ago;\n"
+                    + "the tickets, their reaction figures and logged time stay. Logged (counts only); VACUUM\n"
+                    + "reclaims the space.",
+                run: purge),
+        Command(name: "forget", synopsis: "forget ADDRESS [--config FILE]", summary: "erase a person (GDPR)",
+                details: "Erases the person's mail, names and address from every ticket, message and outbox row\n"
+                    + "(replaced by [erased]) and prints what was removed. Logged (counts only); VACUUM reclaims\n"
+                    + "the space.",
+                run: forget),
         Command(name: "health", synopsis: "health [--config FILE]",
                 summary: "exit 1 when polling stopped or the outbox is stuck",
                 details: "Exit 0 when the worker polled within healthMaxPollAgeSeconds and the outbox moves; else exit 1\n"
@@ -269,6 +279,10 @@ public enum PostdeskCommand {
         if let claimed = t.claimedReference { out.append("Claimed:    \(claimed) (subject reference not trusted from this sender)") }
         if let linked = t.linkedTicketID, let old = try store.ticket(id: linked) { out.append("Continues:  \(old.reference)") }
         out += timeLines(try store.loggedTime(ticketID: t.id), zone: zone)
+        if let purged = try store.mailPurgedAt(ticketID: t.id) {
+            let when = BusinessTimeFormat.deadline(purged, in: zone, language: "en")
+            out.append("Mail:       purged \(when) (retention)")
+        }
         var fileNumber = 0
         for m in try store.messages(ticketID: t.id) {
             let who = m.from.map(MessageWriter.address) ?? "?"
@@ -395,7 +409,8 @@ public enum PostdeskCommand {
                   : hoursText(hours, month: month, name: name))
             return 0
         }
-        let report = ReactionReport(records: try store.reportRows(from: from, to: to), policy: config.policy, now: Date())
+        let report = ReactionReport(records: try store.reportRows(from: from, to: to), policy: config.policy,
+                                    now: Date())
         func share(_ d: Double?) -> String { d.map { String(format: "%.0f%%", $0 * 100) } ?? "" }
         func mins(_ m: Int?) -> String { m.map { BusinessTimeFormat.duration(minutes: $0) } ?? "" }
         if asJSON {

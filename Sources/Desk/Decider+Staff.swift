@@ -32,7 +32,9 @@ extension Decider {
         if commands.note || (internalByDefault && !commands.reply) || !time.unreadable.isEmpty {
             notes.append("internal note")
             if !time.unreadable.isEmpty { notes.append("unreadable time line; the sender is told") }
-            else if !commands.note { notes.append(answersNotice ? "a reply to our notice" : "from \(from.email), not an agent") }
+            else if !commands.note {
+                notes.append(answersNotice ? "a reply to our notice" : "from \(from.email), not an agent")
+            }
             var note = Decision(outcome: .update(t), role: .staffNote, newText: commands.text,
                                 mails: time.unreadable.first.map {
                                     [staffHelp(.unreadableTime(ticket.reference, $0.line), to: from, context: context)]

@@ -45,7 +45,8 @@ public struct TimeEntry: Sendable, Equatable {
     }
 
     /// The time lines of a staff text, and the text without them.
-    public static func extract(from text: String) -> (entries: [TimeEntry], unreadable: [UnreadableTime], text: String) {
+    public static func extract(from text: String)
+        -> (entries: [TimeEntry], unreadable: [UnreadableTime], text: String) {
         var entries: [TimeEntry] = [], unreadable: [UnreadableTime] = [], kept: [Substring] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             switch parse(line: String(line)) {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The staff help text for a `#time` line Postdesk could not read (English: staff mail is in English), as
 /// paragraphs for `Templates.staffHelp`.
 enum TimeHelpText {

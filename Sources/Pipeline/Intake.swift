@@ -252,8 +252,8 @@ extension Pipeline {
                                           raw: mail.bytes, newTextFromRaw: newTextFromRaw)
         try store.storeAttachments(message.attachments, messageRow: row)
         if let ticketID, !decision.timeLogged.isEmpty {
-            try store.logTime(decision.timeLogged, ticketID: ticketID, messageRow: row, staff: message.from?.email ?? "",
-                              at: received)
+            try store.logTime(decision.timeLogged, ticketID: ticketID, messageRow: row,
+                              staff: message.from?.email ?? "", at: received)
         }
         try enqueue(decision.mails, ticketID: ticketID, at: received)
         try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,

@@ -32,7 +32,8 @@ extension PostdeskStore {
     /// Time logged in [from, to), with the ticket's customer and reference: the month's support-hours report.
     public func timeRows(from: Date, to: Date) throws -> [TimeRecord] {
         try db.query("""
-            SELECT t.customer_id, t.reference, e.minutes, e.category FROM time_entries e JOIN tickets t ON t.id = e.ticket_id
+            SELECT t.customer_id, t.reference, e.minutes, e.category
+            FROM time_entries e JOIN tickets t ON t.id = e.ticket_id
             WHERE e.logged_at >= ? AND e.logged_at < ? ORDER BY e.id
             """, [SQLValue(from), SQLValue(to)]).map { row in
             TimeRecord(customer: row.text("customer_id") ?? "(none)", reference: row.text("reference") ?? "",

@@ -122,7 +122,8 @@ enum Schema {
         CREATE INDEX outbox_kind_time ON outbox(kind, created_at);
         CREATE INDEX tickets_reference_nocase ON tickets(reference COLLATE NOCASE);
         """,
-        // 4 (wt/contracts): staff time logged with `#time`, billed against the customer's monthly bundle.
+        // 4 (wt/contracts): staff time logged with `#time`, billed against the customer's monthly bundle; GDPR purge
+        // and erasure, logged without the erased data.
         """
         CREATE TABLE time_entries (
             id INTEGER PRIMARY KEY,
@@ -135,6 +136,8 @@ enum Schema {
         );
         CREATE INDEX time_entries_ticket ON time_entries(ticket_id, id);
         CREATE INDEX time_entries_logged ON time_entries(logged_at);
+        ALTER TABLE tickets ADD COLUMN mail_purged_at REAL;
+        CREATE TABLE erasure_log (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, summary TEXT NOT NULL, at REAL NOT NULL);
         """,
     ]
 }

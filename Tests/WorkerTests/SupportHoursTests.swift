@@ -15,6 +15,8 @@ import Store
                + (inReplyTo.map { "In-Reply-To: <\($0)>\r\n" } ?? "") + "\r\n" + body + "\r\n").utf8)
     }
 
+    let ref = "Re: [PD-2026-000001] Printer"
+
     func sandbox() throws -> Sandbox {
         try Sandbox(now: monday) { json in
             var customers = json["customers"] as! [[String: Any]]
@@ -30,7 +32,8 @@ import Store
 
     @Test func timeIsLoggedStrippedFromTheRelayAndCountedInItsMonth() throws {
         let box = try sandbox()
-        try box.deliver(mail(from: "mette.holm@nordlys.test", id: "c1@nordlys.test", subject: "Printer", "Printeren er død."))
+        try box.deliver(mail(from: "mette.holm@nordlys.test", id: "c1@nordlys.test", subject: "Printer",
+                             "Printeren er død."))
         _ = try box.pipeline().runOnce()
         box.now = monday.addingTimeInterval(3600)
         try box.deliver(mail(from: "Agent One <agent1@example.test>", id: "s1@example.test",
@@ -39,19 +42,20 @@ import Store
         _ = try box.pipeline().runOnce()
         // An internal note late on 30 November (Copenhagen) still counts in November.
         box.now = copenhagen(2026, 11, 30, 23, 50)
-        try box.deliver(mail(from: "agent1@example.test", id: "s2@example.test", subject: "Re: [PD-2026-000001] Printer",
+        try box.deliver(mail(from: "agent1@example.test", id: "s2@example.test", subject: ref,
                              "#note\n#time 1h30m phone\nRang kunden op."))
         _ = try box.pipeline().runOnce()
         // Ten minutes later it is December.
         box.now = copenhagen(2026, 12, 1, 0, 0)
-        try box.deliver(mail(from: "agent1@example.test", id: "s3@example.test", subject: "Re: [PD-2026-000001] Printer",
+        try box.deliver(mail(from: "agent1@example.test", id: "s3@example.test", subject: ref,
                              "#note\n#time 1.5h onsite"))
         _ = try box.pipeline().runOnce()
 
         let store = try PostdeskStore(path: box.config.database)
         let ticket = try #require(try store.ticket(reference: "PD-2026-000001"))
         let logged = try store.loggedTime(ticketID: ticket.id)
-        #expect(logged.map(\.entry) == [TimeEntry(minutes: 45, category: .remote), TimeEntry(minutes: 90, category: .phone),
+        #expect(logged.map(\.entry) == [TimeEntry(minutes: 45, category: .remote),
+                                       TimeEntry(minutes: 90, category: .phone),
                                        TimeEntry(minutes: 90, category: .onsite)])
         #expect(logged.map(\.staff) == ["agent1@example.test", "agent1@example.test", "agent1@example.test"])
         let relay = try #require(box.outboxTexts().first { $0.contains("X-Envelope-To: <mette.holm@nordlys.test>")
@@ -65,8 +69,8 @@ import Store
         #expect(shown[1].contains("45m remote  agent1@example.test"))
 
         func report(_ y: Int, _ m: Int) throws -> SupportHoursReport {
-            SupportHoursReport(records: try store.timeRows(from: copenhagen(y, m, 1, 0), to: copenhagen(y, m + 1, 1, 0)),
-                               policy: box.config.policy)
+            let rows = try store.timeRows(from: copenhagen(y, m, 1, 0), to: copenhagen(y, m + 1, 1, 0))
+            return SupportHoursReport(records: rows, policy: box.config.policy)
         }
         let november = try report(2026, 11)
         let nordlys = try #require(november.lines.first { $0.customer == "nordlys" })
@@ -99,10 +103,11 @@ import Store
 
     @Test func anUnreadableTimeLineLogsNothingRelaysNothingAndTellsTheSender() throws {
         let box = try sandbox()
-        try box.deliver(mail(from: "mette.holm@nordlys.test", id: "c1@nordlys.test", subject: "Printer", "Printeren er død."))
+        try box.deliver(mail(from: "mette.holm@nordlys.test", id: "c1@nordlys.test", subject: "Printer",
+                             "Printeren er død."))
         _ = try box.pipeline().runOnce()
         let before = Set(box.outboxTexts())
-        try box.deliver(mail(from: "agent1@example.test", id: "s1@example.test", subject: "Re: [PD-2026-000001] Printer",
+        try box.deliver(mail(from: "agent1@example.test", id: "s1@example.test", subject: ref,
                              inReplyTo: "c1@nordlys.test", "Den kører igen.\n#time 45m\n#time 3 kvarter"))
         _ = try box.pipeline().runOnce()
         let store = try PostdeskStore(path: box.config.database)
@@ -114,7 +119,9 @@ import Store
         let help = try #require(new.first)
         #expect(help.contains("X-Envelope-To: <agent1@example.test>"))
         #expect(MessageParser.parse(Array(help.utf8)).bodyText.contains("\"#time 3 kvarter\""))
-        #expect(try store.messages(ticketID: ticket.id).contains { "\($0.role)" == "staff-note" && $0.newText == "Den kører igen." })
+        #expect(try store.messages(ticketID: ticket.id).contains {
+            "\($0.role)" == "staff-note" && $0.newText == "Den kører igen."
+        })
     }
 
     @Test func supportHoursAreReadFromPlansAndCustomersAndChecked() throws {

@@ -28,7 +28,9 @@ extension PostdeskCommand {
         let config = try loadConfig(&args)
         let address = try args.positional("ADDRESS").trimmingCharacters(in: CharacterSet(charactersIn: "<> "))
         try args.finish()
-        guard address.contains("@"), !address.contains(" ") else { throw UsageError("ADDRESS must be an email address") }
+        guard address.contains("@"), !address.contains(" ") else {
+            throw UsageError("ADDRESS must be an email address")
+        }
         let summary = try PostdeskStore(path: config.database).forget(address, at: Date())
         print("erased from \(summary)")
         return 0

@@ -132,8 +132,11 @@ extension ConfigReader {
         guard let opens, let closes else { return nil }
         let calendar = BusinessCalendar(timeZone: timeZone, weekdays: weekdays, opensAt: opens, closesAt: closes,
                                         holidays: holidays)
-        return SupportPlan(name: name, calendar: calendar, targets: targets, warningShare: share, hoursText: hoursText,
-                           supportHoursPerMonth: supportHours(dict, path: path))
+        var plan = SupportPlan(name: name, calendar: calendar, targets: targets, warningShare: share,
+                               hoursText: hoursText, supportHoursPerMonth: supportHours(dict, path: path))
+        plan.supportHoursNoticeShare = number(dict, "supportHoursNoticeAt", path: path + ".supportHoursNoticeAt",
+                                              default: 0.8, range: 0.05...0.99)
+        return plan
     }
 
     /// Customers as written; a customer naming a plan that failed to parse is not reported twice, so plan names

@@ -13,6 +13,8 @@ public struct SupportPlan: Sendable {
     public var hoursText: [String: String]
     /// Support hours a month included in the plan (the Danish catalogue sells 2, 5 or 10); nil: none.
     public var supportHoursPerMonth: Double?
+    /// The share of the bundle at which the CSM hears first (then again at 100 %).
+    public var supportHoursNoticeShare = 0.8
 
     public init(name: String, calendar: BusinessCalendar, targets: [Priority: Int], warningShare: Double = 0.75,
                 hoursText: [String: String] = [:], supportHoursPerMonth: Double? = nil) {

@@ -254,6 +254,7 @@ extension Pipeline {
         if let ticketID, !decision.timeLogged.isEmpty {
             try store.logTime(decision.timeLogged, ticketID: ticketID, messageRow: row,
                               staff: message.from?.email ?? "", at: received)
+            try noticeSupportHours(customerID: decision.ticket?.customerID, at: received)
         }
         try enqueue(decision.mails, ticketID: ticketID, at: received)
         try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,

@@ -31,7 +31,8 @@ extension PostdeskStore {
                 SELECT id FROM tickets WHERE status = 'resolved' AND resolved_at < ? AND mail_purged_at IS NULL
                 """, [SQLValue(cutoff)]).compactMap { $0.int("id") }
             for id in ids {
-                summary.attachments += try dropAttachments("m.ticket_id = ?", [.int(id)])
+                summary.attachments += try dropAttachments(ofMessages: try db.query(
+                    "SELECT id FROM messages WHERE ticket_id = ?", [.int(id)]).compactMap { $0.int("id") })
                 summary.messages += try db.query("""
                     UPDATE messages SET raw = NULL, new_text = '', body_text = '' WHERE ticket_id = ? RETURNING id
                     """, [.int(id)]).count
@@ -56,7 +57,9 @@ extension PostdeskStore {
             let names = try personNames(email)
             let needles = [email] + names
             func scrub(_ text: String) -> String {
-                needles.reduce(text) { $0.replacingOccurrences(of: $1, with: Self.erasedMarker, options: .caseInsensitive) }
+                needles.reduce(text) {
+                    $0.replacingOccurrences(of: $1, with: Self.erasedMarker, options: .caseInsensitive)
+                }
             }
             let own = try db.query("SELECT id FROM messages WHERE lower(from_email) = ?", [.text(email)])
                 .compactMap { $0.int("id") }
@@ -71,7 +74,7 @@ extension PostdeskStore {
             summary.tickets = tickets.count
             // Their own mail goes whole, files included.
             for id in own {
-                summary.attachments += try dropAttachments("m.id = ?", [.int(id)])
+                summary.attachments += try dropAttachments(ofMessages: [id])
                 try db.query("""
                     UPDATE messages SET raw = NULL, new_text = ?, body_text = '', from_email = ?, from_name = NULL,
                         subject = ? WHERE id = ?
@@ -98,7 +101,8 @@ extension PostdeskStore {
                 }
                 summary.outboxRows += try db.query("""
                     UPDATE outbox SET raw = X'', status = CASE status WHEN 'pending' THEN 'failed' ELSE status END,
-                        last_error = CASE status WHEN 'pending' THEN 'not sent: recipient data erased' ELSE last_error END
+                        last_error = CASE status WHEN 'pending' THEN 'not sent: recipient data erased'
+                                     ELSE last_error END
                     WHERE ticket_id = ? RETURNING id
                     """, [.int(ticket)]).count
             }
@@ -126,20 +130,20 @@ extension PostdeskStore {
         let tables = try db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
             .compactMap { $0.text("name") }
         for table in tables {
-            for column in try db.query("SELECT name, type, \"notnull\" FROM pragma_table_info(?)", [.text(table)]) {
+            for column in try db.query("SELECT name, \"notnull\" FROM pragma_table_info(?)", [.text(table)]) {
                 guard let name = column.text("name") else { continue }
-                let quoted = "\"\(table)\".\"\(name)\""
-                let blobNull = column.int("notnull") == 1 ? "X''" : "NULL"
+                // Identifiers from sqlite_master, quoted; the only values (needles, cells) are bound parameters.
+                let cell = Self.identifier(table) + "." + Self.identifier(name)
+                let find = "SELECT rowid AS r, " + cell + " AS v FROM " + Self.identifier(table)
+                    + " WHERE instr(lower(CAST(" + cell + " AS TEXT)), lower(?)) > 0"
+                let update = "UPDATE " + Self.identifier(table) + " SET " + Self.identifier(name)
+                    + " = ? WHERE rowid = ?"
                 for needle in needles {
-                    let hits = try db.query("""
-                        SELECT rowid AS r, \(quoted) AS v FROM "\(table)"
-                        WHERE instr(lower(CAST(\(quoted) AS TEXT)), lower(?)) > 0
-                        """, [.text(needle)])
-                    for hit in hits {
+                    for hit in try db.query(find, [.text(needle)]) {
                         let value: SQLValue
                         if case .text(let text)? = hit.columns["v"] { value = .text(scrub(text)) }
-                        else { value = blobNull == "NULL" ? .null : .blob([]) }
-                        try db.query("UPDATE \"\(table)\" SET \"\(name)\" = ? WHERE rowid = ?", [value, SQLValue(hit.int("r"))])
+                        else { value = column.int("notnull") == 1 ? .blob([]) : .null }
+                        try db.query(update, [value, SQLValue(hit.int("r"))])
                         cells += 1
                     }
                 }
@@ -148,11 +152,14 @@ extension PostdeskStore {
         return cells
     }
 
-    /// Deletes attachment rows of the messages matched (alias m), and files no other message shares.
-    func dropAttachments(_ condition: String, _ values: [SQLValue]) throws -> Int {
-        let dropped = try db.query("""
-            DELETE FROM attachments WHERE message_id IN (SELECT m.id FROM messages m WHERE \(condition)) RETURNING id
-            """, values).count
+    static func identifier(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+
+    /// Deletes the messages' attachment rows, and files no other message shares.
+    func dropAttachments(ofMessages ids: [Int64]) throws -> Int {
+        var dropped = 0
+        for id in ids {
+            dropped += try db.query("DELETE FROM attachments WHERE message_id = ? RETURNING id", [.int(id)]).count
+        }
         try db.query("DELETE FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM attachments)")
         return dropped
     }

@@ -19,7 +19,8 @@ import Store
         return Array((head + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
                       + "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\(body)\r\n"
                       + "--b\r\nContent-Type: text/plain; name=\"log.txt\"\r\nContent-Disposition: attachment; "
-                      + "filename=\"log.txt\"\r\nContent-Transfer-Encoding: base64\r\n\r\n\(encoded)\r\n--b--\r\n").utf8)
+                      + "filename=\"log.txt\"\r\nContent-Transfer-Encoding: base64\r\n\r\n\(encoded)\r\n"
+                      + "--b--\r\n").utf8)
     }
 
     /// The database file and its -wal, lowercased, as bytes on disk.
@@ -85,11 +86,13 @@ import Store
         #expect(box.config.retentionMonths == 24)
         try box.deliver(mail(from: "mette.holm@nordlys.test", id: "c1@nordlys.test", subject: "Printer", "Printeren.",
                              file: "OLD-PAYLOAD-1"))
-        try box.deliver(mail(from: "it@nordlys.test", id: "c2@nordlys.test", subject: "VPN", "VPN.", file: "NEW-PAYLOAD-2"))
+        try box.deliver(mail(from: "it@nordlys.test", id: "c2@nordlys.test", subject: "VPN", "VPN.",
+                             file: "NEW-PAYLOAD-2"))
         _ = try box.pipeline().runOnce()
         box.now = monday.addingTimeInterval(1800)
-        try box.deliver(mail(from: "agent1@example.test", id: "s1@example.test", subject: "Re: [PD-2026-000001] Printer",
-                             inReplyTo: "c1@nordlys.test", "#close\n#time 30m\nLøst."))
+        try box.deliver(mail(from: "agent1@example.test", id: "s1@example.test",
+                             subject: "Re: [PD-2026-000001] Printer", inReplyTo: "c1@nordlys.test",
+                             "#close\n#time 30m\nLøst."))
         _ = try box.pipeline().runOnce()
         // The second ticket is closed a month later: 24 months after the first, it is still within retention.
         box.now = copenhagen(2026, 12, 16, 10)

@@ -137,4 +137,33 @@ import Store
             }
         }
     }
+
+    @Test func noticesAtTheShareAndAtTheFullBundleOncePerMonth() throws {
+        let box = try sandbox()   // nordlys: 2 h a month, no CSM: the team lead hears
+        try box.deliver(mail(from: "mette.holm@nordlys.test", id: "c1@nordlys.test", subject: "Printer",
+                             "Printeren er død."))
+        _ = try box.pipeline().runOnce()
+        var n = 0
+        func log(_ time: String, at instant: Date) throws -> [String] {
+            n += 1
+            box.now = instant
+            let before = Set(box.outboxTexts())
+            try box.deliver(mail(from: "agent1@example.test", id: "t\(n)@example.test", subject: ref,
+                                 "#note\n#time \(time)"))
+            _ = try box.pipeline().runOnce()
+            return box.outboxTexts().filter { !before.contains($0) }.compactMap { headerValue("Subject", in: $0) }
+        }
+        #expect(try log("1h30m", at: monday) == [])                                          // 75 %
+        let first = try log("10m", at: monday.addingTimeInterval(60))                        // 83 %
+        #expect(first == ["Support hours 2026-11: Nordlys ApS at 80 %"])
+        let notice = try #require(box.outboxTexts().first { $0.contains("at 80 %") })
+        #expect(notice.contains("X-Envelope-To: <lead@example.test>"))
+        #expect(MessageParser.parse(Array(notice.utf8)).bodyText.contains("Used so far: 1.67 hours."))
+        #expect(try log("10m", at: monday.addingTimeInterval(120)) == [])                    // 92 %: already told
+        #expect(try log("15m", at: monday.addingTimeInterval(180)) == ["Support hours 2026-11: Nordlys ApS at 100 %"])
+        #expect(try log("30m", at: monday.addingTimeInterval(240)) == [])                    // overage: told once
+        // December starts afresh; reaching 100 % at once sends only that notice, and no 80 % one later.
+        #expect(try log("2h", at: copenhagen(2026, 12, 1, 9)) == ["Support hours 2026-12: Nordlys ApS at 100 %"])
+        #expect(try log("10m", at: copenhagen(2026, 12, 1, 10)) == [])
+    }
 }

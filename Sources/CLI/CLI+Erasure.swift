@@ -32,7 +32,7 @@ extension PostdeskCommand {
             throw UsageError("ADDRESS must be an email address")
         }
         let summary = try PostdeskStore(path: config.database).forget(address, at: Date())
-        print("erased from \(summary)")
+        print("erased: \(summary)")
         return 0
     }
 }

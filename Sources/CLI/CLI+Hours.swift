@@ -1,5 +1,7 @@
+import Configuration
 import Desk
 import Foundation
+import MIME
 import Store
 
 /// The support-hour bundle in `postdesk show` and `postdesk report --month … --hours` (text, CSV for invoicing, JSON).
@@ -37,7 +39,7 @@ extension PostdeskCommand {
         let header = ["customer", "included_hours", "used_hours"] + timeColumns.map { $0.1 + "_hours" }
             + ["remaining_hours", "overage_hours", "tickets"]
         let rows = report.lines.map { l -> String in
-            csvLine([name(l.customer), l.includedMinutes.map(hours) ?? "", hours(l.usedMinutes)]
+            CSV.line([name(l.customer), l.includedMinutes.map(hours) ?? "", hours(l.usedMinutes)]
                     + timeColumns.map { hours(l.byCategory[$0.0] ?? 0) }
                     + [hours(l.remainingMinutes), hours(l.overageMinutes),
                        l.tickets.map { "\($0.reference) \(hours($0.minutes))" }.joined(separator: "; ")])
@@ -56,12 +58,36 @@ extension PostdeskCommand {
                     "tickets": l.tickets.map { ["reference": $0.reference, "minutes": $0.minutes] as [String: Any] }]
         }
     }
+}
 
-    /// One CSV record, quoting cells with commas, quotes or line breaks.
-    static func csvLine(_ cells: [String]) -> String {
-        cells.map { c in
-            c.contains(",") || c.contains("\"") || c.contains("\n")
-                ? "\"\(c.replacingOccurrences(of: "\"", with: "\"\""))\"" : c
-        }.joined(separator: ",")
+extension PostdeskCommand {
+    /// `report --month M --mail-csm`: each CSM's monthly mail into the outbox; the worker sends it.
+    static func mailCSMReports(config: Configuration, store: PostdeskStore, month: String, from: Date,
+                               to: Date) throws -> Int32 {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = config.timeZone
+        let before = calendar.date(byAdding: .month, value: -1, to: from)!
+        let parts = calendar.dateComponents([.year, .month], from: before)
+        let now = Date()
+        func figures(_ label: String, _ a: Date, _ b: Date) throws -> CSMReport.Month {
+            CSMReport.Month(label: label,
+                            reaction: ReactionReport(records: try store.reportRows(from: a, to: b),
+                                                     policy: config.policy, now: now),
+                            hours: SupportHoursReport(records: try store.timeRows(from: a, to: b),
+                                                      policy: config.policy))
+        }
+        let mails = CSMReport.mails(
+            policy: config.policy, month: try figures(month, from, to),
+            previous: try figures(String(format: "%04d-%02d", parts.year!, parts.month!), before, from), at: now,
+            makeMessageID: { "pd.csm." + UUID().uuidString.lowercased() + "@" + config.policy.supportAddress.domain })
+        try store.transaction {
+            for mail in mails {
+                try store.enqueue(QueuedMail(.csmReport, mail), raw: MessageWriter.render(mail), ticketID: nil, at: now)
+                try store.setState("csm-report \(month) \(mail.to.first?.email.lowercased() ?? "")", "queued", at: now)
+            }
+        }
+        let to = mails.flatMap(\.to).map(\.email).joined(separator: ", ")
+        print("queued \(mails.count) CSM report(s) for \(month)" + (to.isEmpty ? "" : ": " + to))
+        return 0
     }
 }

@@ -50,12 +50,14 @@ public enum PostdeskCommand {
                 summary: "mail the worker could not take",
                 details: "list: held mail with reasons; show: the raw mail; retry: run it through the pipeline again now;\n"
                     + "release: deliver it back into the Maildir as a new mail.", run: quarantine),
-        Command(name: "report", synopsis: "report --month YYYY-MM [--hours] [--json|--csv] [--config FILE]",
+        Command(name: "report",
+                synopsis: "report --month YYYY-MM [--hours] [--json|--csv] [--mail-csm] [--config FILE]",
                 summary: "reaction times and support hours per customer",
                 details: "Per customer and priority: tickets, answered, median and 90th-percentile reaction time in\n"
                     + "business minutes, share answered within target, breaches. Tickets are counted in the month\n"
                     + "they were opened. Then (or only, with --hours) the support hours: included, used by category,\n"
-                    + "remaining or overage, and the tickets that used them, for time logged with #time that month.",
+                    + "remaining or overage, and the tickets that used them, for time logged with #time that month.\n"
+                    + "--mail-csm: queues each CSM's monthly mail (their customers, with the month before and a CSV).",
                 run: report),
         Command(name: "purge", synopsis: "purge [--config FILE]", summary: "delete mail past the retention period",
                 details: "Deletes raw mail, texts and files of tickets resolved more than retention.months ago;\n"
@@ -393,6 +395,7 @@ public enum PostdeskCommand {
         let config = try loadConfig(&args)
         guard let month = args.option("--month") else { throw UsageError("--month YYYY-MM is required") }
         let asJSON = args.flag("--json"), asCSV = args.flag("--csv"), onlyHours = args.flag("--hours")
+        let mailCSM = args.flag("--mail-csm")
         try args.finish()
         guard let first = RFC3339Date.month(month) else {
             throw UsageError("--month must look like 2026-11 (1970–9999)")
@@ -404,6 +407,7 @@ public enum PostdeskCommand {
         let store = try PostdeskStore(path: config.database)
         func name(_ id: String) -> String { config.policy.customer(id: id)?.name ?? id }
         let hours = SupportHoursReport(records: try store.timeRows(from: from, to: to), policy: config.policy)
+        if mailCSM { return try mailCSMReports(config: config, store: store, month: month, from: from, to: to) }
         if onlyHours {
             print(asJSON ? json(hoursJSON(hours, name: name)) : asCSV ? hoursCSV(hours, name: name)
                   : hoursText(hours, month: month, name: name))
@@ -420,12 +424,8 @@ public enum PostdeskCommand {
                  "within_target": l.withinTarget as Any? ?? NSNull(), "breaches": l.breaches]
             }))
         } else if asCSV {
-            print("customer,priority,tickets,answered,median_minutes,p90_minutes,within_target,breaches")
-            for l in report.lines {
-                let cells = [name(l.customer), l.priority.rawValue, "\(l.tickets)", "\(l.answered)", l.medianMinutes.map(String.init) ?? "",
-                             l.p90Minutes.map(String.init) ?? "", l.withinTarget.map { String(format: "%.3f", $0) } ?? "", "\(l.breaches)"]
-                print(csvLine(cells))
-            }
+            print(ReactionReport.csvHeader)
+            for l in report.lines { print(CSV.line(l.csvCells(customerName: name(l.customer)))) }
         } else {
             print("Reaction times for tickets opened in \(month) (business time)")
             print(TextTable.render(header: ["CUSTOMER", "PRIO", "TICKETS", "ANSWERED", "MEDIAN", "P90", "IN TIME", "BREACHES"],

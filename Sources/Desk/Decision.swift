@@ -17,6 +17,8 @@ public enum MailKind: String, Sendable, Codable {
     case staffHelp = "staff-help"
     /// To the CSM (else the team lead) when a customer's monthly support hours reach the notice share or 100 %.
     case supportHoursNotice = "support-hours-notice"
+    /// The CSM's monthly report on their customers.
+    case csmReport = "csm-report"
 
     /// Notices to CSMs, the team lead or staff about a ticket: a reply to one stays internal unless it says `#reply`.
     public var isNotice: Bool { self == .escalationWarning || self == .escalationBreach || self == .staffNotification }

@@ -118,7 +118,7 @@ import Store
         #expect(new.count == 1)
         let help = try #require(new.first)
         #expect(help.contains("X-Envelope-To: <agent1@example.test>"))
-        #expect(MessageParser.parse(Array(help.utf8)).bodyText.contains("\"#time 3 kvarter\""))
+        #expect(MessageParser.parse(Array(help.utf8)).bodyText.contains("cannot read:\n      #time 3 kvarter\n"))
         #expect(try store.messages(ticketID: ticket.id).contains {
             "\($0.role)" == "staff-note" && $0.newText == "Den kører igen."
         })

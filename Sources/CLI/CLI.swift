@@ -37,8 +37,14 @@ public enum PostdeskCommand {
                 summary: "print the reaction deadline (empty line: no target)",
                 details: "Prints the reaction deadline as RFC 3339 with offset, or an empty line when the plan sets no target.\n"
                     + "--at takes RFC 3339 (e.g. 2026-12-02T09:30:00+01:00), years 1970–9999.", run: due),
-        Command(name: "tickets", synopsis: "tickets [--config FILE] [--json]", summary: "list tickets",
-                details: "Reference, status, priority, requester, subject, created, reaction due, first response.", run: tickets),
+        Command(name: "tickets",
+                synopsis: "tickets [--open] [--mine ADDR] [--customer ID] [--overdue] [--priority P] [--json] "
+                    + "[--config FILE]",
+                summary: "list tickets (filters combine)",
+                details: "Reference, status, priority, owner, requester, subject, created, reaction due, "
+                    + "first response.\n"
+                    + "--open: not resolved; --mine ADDR: owned by ADDR; --customer ID: of that customer;\n"
+                    + "--overdue: waiting for staff past the reaction target; --priority P1…P5.", run: tickets),
         Command(name: "show", synopsis: "show REF [--config FILE]", summary: "one ticket and its messages",
                 details: "One ticket: its fields, then each message (who, when, new text, attachments numbered for\n"
                     + "`postdesk attachment`).", run: show),
@@ -207,6 +213,14 @@ public enum PostdeskCommand {
             log.info("run.once", [("taken", "\(s.taken)"), ("opened", "\(s.opened)"), ("follow_ups", "\(s.followUps)"),
                                   ("rejected", "\(s.rejected)"), ("ignored", "\(s.ignored)"), ("quarantined", "\(s.quarantined)"),
                                   ("duplicates", "\(s.duplicates)"), ("escalations", "\(s.escalations)"), ("sent", "\(s.sent)")])
+            // issue 16: nothing could be sent at all: not a success.
+            if s.sendFailures > 0 && s.sent == 0 {
+                let why = s.lastSendError
+                FileHandle.standardError.write(Data(("postdesk: every send failed (\(s.sendFailures) "
+                    + "attempt(s), 0 sent)"
+                    + (why.map { "; last error: \($0)" } ?? "") + "\n").utf8))
+                return 1
+            }
             return 0
         }
         let stop = StopSignal()
@@ -224,10 +238,12 @@ public enum PostdeskCommand {
     static func tickets(_ args: inout Arguments) throws -> Int32 {
         let config = try loadConfig(&args)
         let asJSON = args.flag("--json")
+        let filter = try TicketFilter.take(from: &args)
         try args.finish()
         let store = try PostdeskStore(path: config.database)
         let zone = config.timeZone
-        let rows = try store.tickets()
+        let now = Date()
+        let rows = try store.tickets().filter { filter.matches($0.state, now: now) }
         func local(_ d: Date?) -> String {
             guard let d else { return "" }
             let f = DateFormatter()
@@ -242,6 +258,7 @@ public enum PostdeskCommand {
                 return ["reference": t.reference.description, "status": t.status.rawValue, "priority": t.priority.priority.rawValue,
                         "priority_reason": t.priority.reason, "requester": t.requester.email, "customer": t.customerID as Any? ?? NSNull(),
                         "subject": t.subject, "created": BusinessTimeFormat.iso(t.createdAt, in: zone),
+                        "owner": t.owner as Any? ?? NSNull(),
                         "reaction_due": t.clock.map { BusinessTimeFormat.iso($0.dueAt, in: zone) } as Any? ?? NSNull(),
                         "first_response": t.firstResponseAt.map { BusinessTimeFormat.iso($0, in: zone) } as Any? ?? NSNull(),
                         "messages": r.messageCount]
@@ -249,11 +266,13 @@ public enum PostdeskCommand {
             print(json(list))
             return 0
         }
-        let header = ["REFERENCE", "STATUS", "PRIO", "REQUESTER", "SUBJECT", "CREATED", "REACT BY", "FIRST RESPONSE"]
+        let header = ["REFERENCE", "STATUS", "PRIO", "OWNER", "REQUESTER", "SUBJECT", "CREATED", "REACT BY",
+                      "FIRST RESPONSE"]
         let table = rows.map { r -> [String] in
             let t = r.state
             let subject = t.subject.count > 40 ? String(t.subject.prefix(39)) + "…" : t.subject
-            return [t.reference.description, t.status.rawValue, t.priority.priority.rawValue, t.requester.email, subject,
+            return [t.reference.description, t.status.rawValue, t.priority.priority.rawValue, t.owner ?? "-",
+                    t.requester.email, subject,
                     local(t.createdAt), local(t.clock?.dueAt), local(t.firstResponseAt)]
         }
         print(CustomerText.block(TextTable.render(header: header, rows: table)))
@@ -272,12 +291,16 @@ public enum PostdeskCommand {
             "\(t.reference)  \(t.subject)",
             "Status:     \(t.status.rawValue)",
             "Priority:   \(t.priority.priority.rawValue) — \(t.priority.reason)",
-            "Requester:  \(MessageWriter.address(t.requester))",
+            "Requester:  \(readable(t.requester))",
+            "Owner:      \(t.owner ?? "nobody yet (the first staff member to answer)")",
             "Customer:   \(config.policy.customer(id: t.customerID)?.name ?? "none") (\(t.plan) plan)",
             "Created:    \(BusinessTimeFormat.deadline(t.createdAt, in: zone, language: "en"))",
         ]
         if let clock = t.clock { out.append("React by:   \(BusinessTimeFormat.deadline(clock.dueAt, in: zone, language: "en"))" + (clock.breachSent ? "  (breached)" : clock.warningSent ? "  (warned)" : "")) }
         if let first = t.firstResponseAt { out.append("Answered:   \(BusinessTimeFormat.deadline(first, in: zone, language: "en"))") }
+        if let withheld = try store.acknowledgementWithheld(ticketID: t.id) {
+            out.append("No acknowledgement: \(withheld)")
+        }
         if let claimed = t.claimedReference { out.append("Claimed:    \(claimed) (subject reference not trusted from this sender)") }
         if let linked = t.linkedTicketID, let old = try store.ticket(id: linked) { out.append("Continues:  \(old.reference)") }
         out += timeLines(try store.loggedTime(ticketID: t.id), zone: zone)
@@ -287,7 +310,7 @@ public enum PostdeskCommand {
         }
         var fileNumber = 0
         for m in try store.messages(ticketID: t.id) {
-            let who = m.from.map(MessageWriter.address) ?? "?"
+            let who = m.from.map(readable) ?? "?"
             out.append("")
             out.append("── \(m.direction == .incoming ? "from" : "sent by") \(who) · \(m.role) · \(BusinessTimeFormat.deadline(m.createdAt, in: zone, language: "en"))")
             if m.newTextIsWholeBody { out.append("(no new text found above or below the quotes: the whole body is kept)") }
@@ -352,8 +375,9 @@ public enum PostdeskCommand {
             let id = try args.positional("ID")
             try args.finish()
             guard let n = Int64(id), let q = try store.quarantined(id: n) else { throw FailureError("no quarantined mail \(id)") }
-            print("Reason: \(q.reason)\nSource: \(q.source) \(q.key)\n")
-            FileHandle.standardOutput.write(Data(q.raw))
+            // One writer: `print` is buffered, so mixed with a direct write the Reason line landed after the mail.
+            let head = Data("Reason: \(q.reason)\nSource: \(q.source) \(q.key)\n\n".utf8)
+            FileHandle.standardOutput.write(head + Data(q.raw))
         case "retry":
             let id = try args.positional("ID")
             try args.finish()
@@ -468,6 +492,9 @@ public enum PostdeskCommand {
         let backlog = try store.outboxBacklog()
         if let oldest = backlog.oldest, now.timeIntervalSince(oldest) > config.healthMaxPollAgeSeconds, backlog.maxAttempts > 0 {
             problems.append("outbox stuck: \(backlog.count) mail(s) waiting, oldest \(Int(now.timeIntervalSince(oldest))) s, up to \(backlog.maxAttempts) attempts")
+        }
+        if let refused = try store.state(Pipeline.accountRefusedState), !refused.value.isEmpty {
+            problems.append("the mail server refuses our account (a configuration problem): \(refused.value)")
         }
         problems += StateHealth.problems(config)
         return problems

@@ -21,6 +21,15 @@ extension ConfigReader {
         let teamLead = address(optionalString(staff, "teamLead", path: "staff.teamLead",
                                               example: "\"lead@example.com\""),
                                path: "staff.teamLead")
+        let away = strings(staff, "away", path: "staff.away").compactMap { bareAddress($0, path: "staff.away") }
+        let answeredText = string(staff, "answeredNotes", path: "staff.answeredNotes", default: "each",
+                                  example: "\"each\"")!
+        let answered = AnsweredNotes(rawValue: answeredText)
+        if answered == nil {
+            issue("staff.answeredNotes", "\"\(answeredText)\" is not a choice", "use each, daily or off")
+        }
+        let digestMinutes = number(root, "noticeDigestMinutes", path: "noticeDigestMinutes", default: 5,
+                                   range: 0...1440)
         let authserv = optionalString(staff, "requireAuthenticationFrom", path: "staff.requireAuthenticationFrom",
                                       example: "\"mx.example.com\"")
         let unknownText = string(root, "unknownSenders", path: "unknownSenders", default: "reply",
@@ -81,13 +90,16 @@ extension ConfigReader {
         let retention = retentionMonths()
 
         guard let supportAddress else { reportUnknownKeys(); return nil }
-        let policy = Policy(
+        var policy = Policy(
             supportAddress: supportAddress, referencePrefix: prefix, plans: plans, customers: customers,
             staffAddresses: staffAddresses, staffDomains: staffDomains, staffNotify: notify, teamLead: teamLead,
             unknownSenders: unknown ?? .reply, defaultPlan: defaultPlan, defaultPriority: defaultPriority ?? .p3,
             reopenDays: reopenDays, restartClockOnFollowUp: restartClock, knowledgeBaseURL: kb,
             maxMessageBytes: maxBytes, autoReplyLimitPerHour: autoReplyLimit, staffAuthservID: authserv,
             refusalLimitPerHour: refusalLimit, notificationAttachmentLimit: attachmentLimit)
+        policy.awayStaff = away
+        policy.answeredNotes = answered ?? .each
+        policy.noticeDigestSeconds = digestMinutes * 60
         checkAdministrators(policy)
         reportUnknownKeys()
         guard issues.isEmpty, let zone, let mailbox, let outbox, let format, let level else { return nil }

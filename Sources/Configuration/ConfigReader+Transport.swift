@@ -15,6 +15,17 @@ extension ConfigReader {
         return mode
     }
 
+    /// `mechanism`: the SASL mechanism of an endpoint (issue 16); absent = libcurl's choice with a fallback.
+    func mechanism(_ dict: [String: Any], path: String) -> AuthMechanism? {
+        guard let text = optionalString(dict, "mechanism", path: path, example: "\"plain\"") else { return nil }
+        guard let m = AuthMechanism(rawValue: text) else {
+            issue(path, "\"\(text)\" is not a mechanism",
+                  "use " + AuthMechanism.allCases.map(\.rawValue).joined(separator: ", ") + ", or leave it out")
+            return nil
+        }
+        return m
+    }
+
     /// The password from the environment variable the config names: never from the file, never printed.
     func secret(_ variable: String?, field: String) -> String? {
         guard let variable else { return nil }
@@ -46,7 +57,8 @@ extension ConfigReader {
             let field = "\(section).\(problem.field == "password" ? "passwordEnv" : problem.field)"
             guard !hasIssue(field) else { continue }
             issue(field, problem.message,
-                  fixes[problem.field] ?? "use a printable ASCII name that differs from mailbox")
+                  fixes[problem.field] ?? "use a name without control characters, quotes or backslashes, "
+                    + "different from mailbox; separate levels with '/'")
         }
     }
 
@@ -74,6 +86,12 @@ extension ConfigReader {
                 quarantineFolder: string(m, "quarantineFolder", path: "mailbox.quarantineFolder",
                                          default: "Postdesk/Quarantine", example: "\"Postdesk/Quarantine\"")!)
             settings.oauth2 = oauth2
+            settings.mechanism = mechanism(m, path: "mailbox.mechanism")
+            let start = string(m, "startAt", path: "mailbox.startAt", default: "new", example: "\"new\"")!
+            if let s = StartAt(rawValue: start) { settings.startAt = s } else {
+                issue("mailbox.startAt", "\"\(start)\" is not a choice",
+                      "use new (mail already there is imported without replies) or all")
+            }
             report(settings.problems(), section: "mailbox")
             return .imap(settings)
         case let other?:
@@ -104,6 +122,7 @@ extension ConfigReader {
                 heloName: string(o, "heloName", path: "outbox.heloName", default: "postdesk.localdomain",
                                  example: "\"postdesk.example.com\"")!)
             settings.oauth2 = oauth2
+            settings.mechanism = mechanism(o, path: "outbox.mechanism")
             report(settings.problems(), section: "outbox")
             return .smtp(settings)
         case let other?:

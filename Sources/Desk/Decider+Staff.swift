@@ -24,8 +24,11 @@ extension Decider {
             t.clock = retimed(t.clock, priority: p, plan: plan, ticket: ticket, at: context.receivedAt)
             notes.append("priority \(p.rawValue)")
         }
+        notes += applyOwnership(commands, to: &t, from: from, answers: false)
+        let presence = presence(commands, from: from)
+        if let presence { notes.append(presence.away ? "\(presence.email) away" : "\(presence.email) back") }
         let answersNotice = context.answersKind.map { kind in
-            kind == .escalationWarning || kind == .escalationBreach || (kind == .staffNotification && !policy.isAgent(from.email))
+            (kind.isNotice && kind != .staffNotification) || (kind == .staffNotification && !policy.isAgent(from.email))
         } ?? false
         let internalByDefault = answersNotice || !policy.isAgent(from.email)
         // An unreadable `#time` line keeps the whole mail internal: the sender corrects it, nothing is relayed half.
@@ -40,6 +43,7 @@ extension Decider {
                                     [staffHelp(.unreadableTime(ticket.reference, $0.line), to: from, context: context)]
                                 } ?? [], summary: "\(ticket.reference): " + notes.joined(separator: ", "))
             note.timeLogged = logged
+            note.presence = presence
             return note
         }
         var mails: [QueuedMail] = []
@@ -54,6 +58,10 @@ extension Decider {
                 mails.append(QueuedMail(.relay, relay(commands.text, on: t, to: to.isEmpty ? cc : to,
                                                       cc: to.isEmpty ? [] : cc, from: from, context: context)))
                 notes.append("relayed to \(customers.map(\.email).joined(separator: ", "))")
+            }
+            notes += applyOwnership(StaffCommands(text: ""), to: &t, from: from, answers: true)
+            if ticket.firstResponseAt == nil, let note = answeredNote(on: t, by: from, context: context) {
+                mails.append(note)
             }
             t.firstResponseAt = t.firstResponseAt ?? context.receivedAt
             t.clock = nil
@@ -84,6 +92,7 @@ extension Decider {
                              summary: "staff reply on \(ticket.reference)"
                                 + (notes.isEmpty ? "" : ": " + notes.joined(separator: ", ")))
         reply.timeLogged = logged
+        reply.presence = presence
         return reply
     }
 
@@ -156,6 +165,12 @@ extension Decider {
             case .unknown:
                 return staffOpens(for: requester, customer: nil, by: from, text: commands.text, context: context)
             }
+        }
+        if let presence = presence(commands, from: from) {
+            var decision = Decision(outcome: .ignored("staff presence"), role: .ignored, newText: newText,
+                                    summary: "\(presence.email) " + (presence.away ? "away" : "back"))
+            decision.presence = presence
+            return decision
         }
         let reason: Templates.StaffHelpReason = commands.open.map { .cannotOpen($0.email) } ?? .namesNoTicket
         var mails: [QueuedMail] = []

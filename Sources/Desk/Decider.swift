@@ -170,7 +170,8 @@ public struct Decider: Sendable {
             createdAt: context.receivedAt, clock: ReactionClock.start(at: context.receivedAt, priority: priority.priority, plan: plan),
             rootMessageID: m.messageID, lastMessageID: m.messageID, linkedTicketID: linkedTo?.id, claimedReference: claimed)
         var mails: [QueuedMail] = []
-        if automatic == nil, context.automaticMailsToSender < policy.autoReplyLimitPerHour {
+        let withheld = acknowledgementWithheld(from: from, customer: customer, automatic: automatic, context: context)
+        if withheld == nil {
             let body = Templates.acknowledgement(to: Addressee(from, language: language, customer: customer),
                                                  reference: reference, priority: priority.priority,
                                                  deadline: ticket.clock?.dueAt, plan: plan, policy: policy)
@@ -184,8 +185,11 @@ public struct Decider: Sendable {
                                    notAdded: copied.notAdded)
         var summary = "opened \(reference) \(priority.priority.rawValue) (\(priority.reason))"
         if let claimed { summary += "; claimed \(claimed) not trusted" }
-        if let automatic { summary += "; no acknowledgement: \(automatic.reason)" }
-        return Decision(outcome: .newTicket(ticket), role: .customer, newText: newText, mails: mails, summary: summary)
+        if let withheld { summary += "; no acknowledgement: \(withheld)" }
+        var decision = Decision(outcome: .newTicket(ticket), role: .customer, newText: newText, mails: mails,
+                                summary: summary)
+        decision.acknowledgementWithheld = withheld
+        return decision
     }
 
     func refuse(from: Address, administratorsOnly: Bool, customer: Customer?, newText: String,
@@ -250,14 +254,15 @@ public struct Decider: Sendable {
         t.lastMessageID = context.message.messageID ?? t.lastMessageID
         let mails = staffNotification(ticket: t, customer: policy.customer(id: t.customerID), plan: plan, newText: newText,
                                       event: ticket.status == .resolved ? .reopened : .followUp, context: context,
-                                      notAdded: copied.notAdded)
+                                      notAdded: copied.notAdded, to: followUpRecipients(of: t, context: context))
         return Decision(outcome: .update(t), role: .customer, newText: newText, mails: mails, summary: note)
     }
 
     func staffNotification(ticket: TicketState, customer: Customer?, plan: SupportPlan, newText: String,
                            event: StaffNotificationFacts.Event, context: IncomingContext,
-                           notAdded: [Address] = []) -> [QueuedMail] {
-        guard !policy.staffNotify.isEmpty else { return [] }
+                           notAdded: [Address] = [], to recipients: [Address]? = nil) -> [QueuedMail] {
+        let recipients = recipients ?? policy.staffNotify
+        guard !recipients.isEmpty else { return [] }
         let m = context.message
         let files = NotificationAttachments.choose(m.attachments, limit: policy.notificationAttachmentLimit)
         let leftOut = Set(files.leftOut.map(\.0))
@@ -282,7 +287,7 @@ public struct Decider: Sendable {
         case .reopened: label = "Reopened by the customer"
         }
         let mail = OutgoingMail(
-            from: policy.supportAddress, to: policy.staffNotify, replyTo: policy.supportAddress,
+            from: policy.supportAddress, to: recipients, replyTo: policy.supportAddress,
             subject: "\(ticket.reference.tag) \(label): \(ticket.subject)", messageID: context.makeMessageID(),
             inReplyTo: context.message.messageID, references: ticket.referenceChain(parent: context.message.messageID),
             date: context.receivedAt, autoSubmitted: "auto-generated", body: body, attachments: files.attached)

@@ -15,13 +15,22 @@ public enum MailKind: String, Sendable, Codable {
     case closingNote = "closing-note"
     /// To a staff member whose mail did nothing (it named no ticket, or relayed no text), saying why.
     case staffHelp = "staff-help"
+    /// To the notify list when a ticket is first answered: who has it now.
+    case answeredNote = "answered-note"
+    /// Several notices to one person in one mail, a section per ticket.
+    case noticeDigest = "notice-digest"
     /// To the CSM (else the team lead) when a customer's monthly support hours reach the notice share or 100 %.
     case supportHoursNotice = "support-hours-notice"
     /// The CSM's monthly report on their customers.
     case csmReport = "csm-report"
 
     /// Notices to CSMs, the team lead or staff about a ticket: a reply to one stays internal unless it says `#reply`.
-    public var isNotice: Bool { self == .escalationWarning || self == .escalationBreach || self == .staffNotification }
+    public var isNotice: Bool {
+        [.escalationWarning, .escalationBreach, .staffNotification, .answeredNote, .noticeDigest].contains(self)
+    }
+
+    /// Notices gathered into one digest per person (and how: escalations within minutes, answered notes by the day).
+    public var isDigested: Bool { self == .escalationWarning || self == .escalationBreach || self == .answeredNote }
 
     /// Automatic mails to customers: they count against the per-recipient hourly cap (loop protection), and an
     /// answer to one of them gets no second one. The store's queries read this list too.
@@ -63,6 +72,10 @@ public struct Decision: Sendable {
     public var summary: String
     /// Our mails that a delivery report says failed, with the notices to staff.
     public var deliveryFailures: [DeliveryFailure]
+    /// `#away` / `#back`: the sender's presence changes.
+    public var presence: PresenceChange?
+    /// Why a new ticket got no acknowledgement (an automatic mail, the per-sender cap), for the log and `show`.
+    public var acknowledgementWithheld: String?
     /// Staff time logged with `#time` in this message.
     public var timeLogged: [TimeEntry] = []
 
@@ -81,5 +94,16 @@ public struct Decision: Sendable {
         case .newTicket(let t), .update(let t): return t
         default: return nil
         }
+    }
+}
+
+/// A staff member going away (their tickets' follow-ups go to the notify list) or coming back.
+public struct PresenceChange: Sendable, Equatable {
+    public var email: String
+    public var away: Bool
+
+    public init(email: String, away: Bool) {
+        self.email = email
+        self.away = away
     }
 }

@@ -32,6 +32,10 @@ public struct IncomingContext {
     public var makeMessageID: () -> String
     /// The text analysis when the caller computed it ahead (in parallel); else the decider does it.
     public var analysis: MessageAnalysis?
+    /// The sender sent the same new text within the last hour: what a responder does, not a person opening tickets.
+    public var repeatsRecentText = false
+    /// Staff away now (normalized): by `#away` and by configuration.
+    public var awayStaff: Set<String> = []
 
     public init(message: ParsedMessage, size: Int, receivedAt: Date, ticketByHeader: TicketState? = nil,
                 headerMatchIsOurs: Bool = true, answersKind: MailKind? = nil,

@@ -130,6 +130,13 @@ public struct Policy: Sendable {
     public var staffAuthservID: String?
     /// The configured zone: times in mails and the offset of their Date header.
     public var timeZone: TimeZone
+    /// Staff away by configuration (normalized); `#away` by mail adds to these. An away owner's follow-ups go to
+    /// the notify list.
+    public var awayStaff: [String] = []
+    /// The short "answered by" note to the notify list: each, gathered daily, or off.
+    public var answeredNotes: AnsweredNotes = .each
+    /// Notices to one person within this many seconds go out as one digest (0: each alone).
+    public var noticeDigestSeconds: Double = 300
 
     public init(supportAddress: Address, referencePrefix: String = "PD", plans: [String: SupportPlan],
                 customers: [Customer] = [], staffAddresses: [String] = [], staffDomains: [String] = [],

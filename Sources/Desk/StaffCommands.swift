@@ -1,7 +1,8 @@
 import MIME
 
 /// Commands on lines of their own at the top of a staff mail: `#priority P2`, `#note` (internal), `#reply` (answer
-/// the customer even from a reply to a notice), `#close` / `#close silent`, `#reopen`, `#open customer@domain`.
+/// the customer even from a reply to a notice), `#close` / `#close silent`, `#reopen`, `#open customer@domain`,
+/// `#take`, `#assign staff@domain`, `#away`, `#back`.
 public struct StaffCommands: Sendable, Equatable {
     public var priority: Priority?
     public var note = false
@@ -12,6 +13,13 @@ public struct StaffCommands: Sendable, Equatable {
     public var reopen = false
     /// `#open ADDRESS`: a ticket for this customer (after a phone call).
     public var open: Address?
+    /// `#take`: the sender owns the ticket from now on.
+    public var take = false
+    /// `#assign ADDRESS`: this staff member owns the ticket.
+    public var assign: Address?
+    /// `#away` / `#back`: the sender's follow-ups go to the notify list while away.
+    public var away = false
+    public var back = false
     /// The mail without the command lines.
     public var text: String
 
@@ -24,7 +32,10 @@ public struct StaffCommands: Sendable, Equatable {
     }
 
     /// Whether the first lines held any command.
-    public var isEmpty: Bool { priority == nil && !note && !reply && !close && !reopen && open == nil }
+    public var isEmpty: Bool {
+        priority == nil && !note && !reply && !close && !reopen && open == nil
+            && !take && assign == nil && !away && !back
+    }
 
     public static func parse(_ body: String) -> StaffCommands {
         var commands = StaffCommands(text: "")
@@ -39,6 +50,13 @@ public struct StaffCommands: Sendable, Equatable {
             else if lowered == "#close" { commands.close = true }
             else if words == ["#close", "silent"] { commands.close = true; commands.closeSilently = true }
             else if lowered == "#reopen" { commands.reopen = true }
+            else if lowered == "#take" { commands.take = true }
+            else if lowered == "#away" { commands.away = true }
+            else if lowered == "#back" { commands.back = true }
+            else if words.first == "#assign", words.count >= 2,
+                    let address = AddressList.parse(String(line.dropFirst(7))).first, address.email.contains("@") {
+                commands.assign = address
+            }
             else if lowered.hasPrefix("#priority"), let p = Priority(text: String(line.dropFirst("#priority".count))) {
                 commands.priority = p
             } else if words.first == "#open", words.count == 2,

@@ -57,12 +57,14 @@ public struct TicketState: Sendable, Equatable {
     public var linkedTicketID: Int64?
     /// A reference the opening mail claimed in its subject but was not trusted to join.
     public var claimedReference: String?
+    /// The staff member who has the ticket (normalized address): the first to answer, or whom `#take`/`#assign` named.
+    public var owner: String?
 
     public init(id: Int64, reference: TicketReference, status: TicketStatus, priority: PriorityDecision, customerID: String?,
                 plan: String, requester: Address, participants: [Address], subject: String, language: String,
                 createdAt: Date, resolvedAt: Date? = nil, firstResponseAt: Date? = nil, clock: ReactionClock? = nil,
                 rootMessageID: String? = nil, lastMessageID: String? = nil, linkedTicketID: Int64? = nil,
-                claimedReference: String? = nil) {
+                claimedReference: String? = nil, owner: String? = nil) {
         self.id = id
         self.reference = reference
         self.status = status
@@ -81,6 +83,7 @@ public struct TicketState: Sendable, Equatable {
         self.lastMessageID = lastMessageID
         self.linkedTicketID = linkedTicketID
         self.claimedReference = claimedReference
+        self.owner = owner
     }
 
     public func isParticipant(_ address: Address) -> Bool {

@@ -20,17 +20,26 @@ extension Pipeline {
                                     messageID: item.messageID)
                     try store.markSent(item.id, at: now())
                     sent += 1
+                    if sent == 1, try store.state(Self.accountRefusedState).map({ !$0.value.isEmpty }) == true {
+                        try store.setState(Self.accountRefusedState, "", at: now())
+                    }
                     if deliveryFailing {
                         // The server is back: what was deferred during the outage goes now, not after its own backoff.
                         deliveryFailing = false
                         try store.makePendingDue(now: now())
                         log.info("outbox.recovered", [("message_id", item.messageID)])
                     }
-                    metrics.count("mails_sent_total", label: item.kind.rawValue)
+                    // "Did the customer's acknowledgement go out?" is answered from the log.
+                    let ref = try item.ticketID.flatMap { try store.ticket(id: $0) }?.reference.description ?? ""
+                    log.info("mail.sent", [("kind", item.kind.rawValue), ("to", item.recipients.joined(separator: ",")),
+                                           ("ref", ref), ("message_id", item.messageID)])
                 } catch let error as SendError {
                     summary.sendFailures += 1
+                    summary.lastSendError = "\(error)"
                     switch error {
-                    case .temporary(let why):
+                    case .temporary(let why), .account(let why):
+                        // issue 16: an account refusal is a configuration problem; `health` shows the server's words.
+                        if case .account = error { try store.setState(Self.accountRefusedState, why, at: now()) }
                         let delay = min(3600, 30 * pow(2, Double(min(item.attempts, 7)))) * Double.random(in: 0.8...1.2)
                         try store.markRetry(item.id, error: why, next: now().addingTimeInterval(delay))
                         // Once per state change at warning level; each further deferral of the same outage at debug.
@@ -44,7 +53,7 @@ extension Pipeline {
                                                          makeMessageID: makeMessageID)
                         try store.transaction { try record(failure) }
                         log.error("outbox.failed", [("message_id", item.messageID), ("error", why)])
-                        metrics.count("errors_total", label: "delivery")
+                        metrics.countError("delivery")
                     }
                 }
             }
@@ -53,4 +62,7 @@ extension Pipeline {
         summary.sent += sent
         return sent
     }
+
+    /// worker_state key: the SMTP server's words while it refuses our account ("" once a send went through).
+    public static let accountRefusedState = "smtp_account_refused"
 }

@@ -6,7 +6,8 @@ import Store
 import Transport
 
 extension Pipeline {
-    /// Queues every warning and breach notice that is due; each ticket update and its mail commit together.
+    /// Queues every warning and breach notice that is due; each ticket update and its notice commit together. The
+    /// notices are held per recipient and go out (alone or as a digest) from `flushNotices`.
     @discardableResult
     public func escalate(into summary: inout PassSummary) throws -> Int {
         let instant = now()
@@ -15,18 +16,68 @@ extension Pipeline {
             guard let (marked, queued) = Escalations.due(ticket, policy: policy, now: instant, makeMessageID: makeMessageID) else { continue }
             try store.transaction {
                 try store.updateTicket(marked, at: instant)
-                if let queued {
-                    try store.enqueue(queued, raw: MessageWriter.render(queued.mail), ticketID: ticket.id, at: instant)
-                }
+                if let queued { try enqueue([queued], ticketID: ticket.id, at: instant) }
                 try store.logEscalation(ticketID: ticket.id, kind: marked.clock?.breachSent == true ? "breach" : "warning", at: instant)
             }
             if let queued {
                 count += 1
-                metrics.count("escalations_total", label: queued.kind.rawValue)
                 log.info("ticket.\(queued.kind.rawValue)", [("ref", ticket.reference.description), ("to", queued.mail.recipients.joined(separator: ","))])
             }
         }
         summary.escalations += count
+        try flushNotices()
         return count
+    }
+
+    /// Which held group a notice gathers in, and for how long after the last one sent; nil: it is sent at once.
+    /// Warnings and breaches gather apart, so a breach never waits behind its own ticket's warning.
+    func digestWindow(_ kind: MailKind) -> (grouping: String, seconds: Double)? {
+        switch kind {
+        case .escalationWarning, .escalationBreach: return (kind.rawValue, policy.noticeDigestSeconds)
+        case .answeredNote where policy.answeredNotes == .daily: return ("answered", 86_400)
+        default: return nil
+        }
+    }
+
+    /// Holds a digested notice, one row per recipient, inside the caller's transaction; false when it is not held.
+    func hold(_ queued: QueuedMail, ticketID: Int64?, at: Date) throws -> Bool {
+        guard let window = digestWindow(queued.kind) else { return false }
+        var seen = Set<String>()
+        for recipient in queued.mail.to + queued.mail.cc where seen.insert(recipient.normalized).inserted {
+            try store.holdNotice(queued, to: recipient, grouping: window.grouping, window: window.seconds,
+                                 ticketID: ticketID, at: at)
+        }
+        return true
+    }
+
+    /// Sends what is due of the held notices: per person and group, one notice as written or one digest of several.
+    @discardableResult
+    public func flushNotices() throws -> Int {
+        let instant = now()
+        let due = try store.dueNotices(now: instant)
+        var groups: [[HeldNotice]] = []
+        for held in due {
+            if let last = groups.last?.last, last.recipient.normalized == held.recipient.normalized,
+               last.grouping == held.grouping {
+                groups[groups.count - 1].append(held)
+            } else {
+                groups.append([held])
+            }
+        }
+        for group in groups {
+            guard let first = group.first,
+                  let mail = NoticeDigest.mail(group.map(\.notice), to: first.recipient, policy: policy, now: instant,
+                                               messageID: makeMessageID()) else { continue }
+            try store.transaction {
+                try store.enqueue(mail, raw: MessageWriter.render(mail.mail),
+                                  ticketID: group.count == 1 ? first.ticketID : nil, at: instant)
+                try store.markNoticesSent(group.map(\.id), at: instant)
+            }
+            if group.count > 1 {
+                log.info("notice.digest", [("to", first.recipient.normalized), ("notices", "\(group.count)"),
+                                           ("refs", mail.mail.extraHeaders.first?.value ?? "")])
+            }
+        }
+        return groups.count
     }
 }

@@ -40,12 +40,16 @@ extension Pipeline {
             log.debug("intake.batch", [("mails", "\(batch.count)"), ("fetch_ms", timing.fetch), ("analyse_ms", timing.analyse),
                                        ("commit_ms", committed), ("wait_ms", timing.wait), ("settle_ms", lane.lastSettleMilliseconds)])
             progress?(summary)
-            guard let ahead else { return }
+            guard let ahead else { break }
             let next = try ahead.wait()
             batch = next.mails
             prepared = next.prepared
             timing = BatchTiming(fetch: next.fetchMilliseconds, analyse: next.analyseMilliseconds, wait: stopwatch.lap())
         }
+        // issue 16: a move that failed must not pass as done; the pass fails, so the worker says so and backs off.
+        lane.drain()
+        try lane.settleFailure.map { throw $0 }
+        try source.flushSettled()
     }
 
     /// Milliseconds per step of one batch, for the `intake.batch` debug line.
@@ -122,7 +126,7 @@ extension Pipeline {
                                    outcome: .quarantined, reason: reason, ticketID: nil, messageRow: nil, at: now())
             log.error("mail.quarantined", [("mailbox", mailbox), ("key", mail.key), ("reason", reason)])
             summary.quarantined += 1
-            metrics.count("errors_total", label: "internal")
+            metrics.countError("internal")
             return .quarantined(reason: reason)
         }
     }
@@ -136,7 +140,7 @@ extension Pipeline {
                                reason: why, ticketID: nil, messageRow: nil, at: now())
         log.warning("mail.not_readable", [("mailbox", mailbox), ("key", mail.key), ("reason", why)])
         summary.quarantined += 1
-        metrics.count("errors_total", label: "unreadable")
+        metrics.countError("unreadable")
         return .quarantined(reason: why)
     }
 
@@ -144,7 +148,7 @@ extension Pipeline {
     func decideAndStore(_ mail: IncomingMail, prepared: Prepared?, mailbox: String,
                         summary: inout PassSummary) throws -> Disposition {
         let message = prepared?.message ?? MessageParser.parse(mail.bytes)
-        let received = backfill ? (message.date ?? now()) : now()
+        let received = backfill || mail.backfill ? (message.date ?? now()) : now()   // mail.backfill: startAt new
         let hash = prepared?.hash ?? Self.contentHash(mail.bytes, of: message)
         if !skipDuplicateCheck, let earlier = try store.duplicateOf(messageID: message.messageID, contentHash: hash) {
             if Self.isSameMail(earlier, as: message) {
@@ -191,13 +195,22 @@ extension Pipeline {
         let bounced = isBounce ? try BounceReport.ourMessageIDs(in: mail.bytes).compactMap { try store.sentMail(messageID: $0) } : []
         let refusals = try store.mailCount(of: .refusal, since: receivedAt.addingTimeInterval(-3600),
                                            atMost: policy.refusalLimitPerHour)
-        return IncomingContext(
-            message: message, size: mail.size, receivedAt: receivedAt,
-            ticketByHeader: match?.ticket, headerMatchIsOurs: match?.ours ?? false, answersKind: match?.kind,
+        // A reply to a digest names several tickets' threads: it is a reply to a notice, whichever ticket it joins.
+        let answersDigest = try message.inReplyTo.last.flatMap { try store.outboxItem(messageID: $0) }?.kind
+            == .noticeDigest
+        var context = IncomingContext(
+            message: message, size: mail.size, receivedAt: receivedAt, ticketByHeader: match?.ticket,
+            headerMatchIsOurs: match?.ours ?? false, answersKind: answersDigest ? .noticeDigest : match?.kind,
             ticketBySubject: bySubject, automaticMailsToSender: automaticCount, refusalsLastHour: refusals,
             answersOurAutomaticMail: try store.namesAutomaticMail(threadIDs),
             nextReference: try store.peekReference(prefix: policy.referencePrefix, year: referenceYear(receivedAt)),
-            bouncedMails: bounced, backfill: backfill, makeMessageID: makeMessageID, analysis: analysis)
+            bouncedMails: bounced, backfill: backfill || mail.backfill, makeMessageID: makeMessageID,
+            analysis: analysis)
+        context.awayStaff = try store.awayStaff()
+        if let hash = Self.textHash(message, analysis: analysis) {
+            context.repeatsRecentText = try store.hasText(hash: hash, since: receivedAt.addingTimeInterval(-3600))
+        }
+        return context
     }
 
     /// Writes what the desk decided: the ticket, the message, its attachments, the mails and the intake record.
@@ -206,21 +219,24 @@ extension Pipeline {
         var ticketID: Int64?
         let outcome: IntakeOutcome
         var reason: String?
-        var fields: [(String, String)] = [("mailbox", mailbox), ("message_id", message.messageID ?? "")]
+        var fields: [(String, String)] = [("mailbox", mailbox), ("message_id", message.messageID ?? ""),
+                                          ("from", message.from?.normalized ?? "")]
         switch decision.outcome {
         case .newTicket(let ticket):
             try store.takeReference(ticket.reference)
             ticketID = try store.insertTicket(ticket, at: received)
             outcome = .ticket
             summary.opened += 1
-            metrics.count("tickets_opened_total")
             fields.append(("ref", ticket.reference.description))
+            if let withheld = decision.acknowledgementWithheld, let ticketID {
+                try store.setAcknowledgementWithheld(ticketID: ticketID, reason: withheld)
+                log.warning("mail.ack_withheld", fields + [("reason", withheld)])
+            }
         case .update(let ticket):
             try store.updateTicket(ticket, at: received)
             ticketID = ticket.id
             outcome = .followUp
             summary.followUps += 1
-            metrics.count("follow_ups_total")
             fields.append(("ref", ticket.reference.description))
         case .rejected(let why):
             outcome = .rejected
@@ -236,13 +252,11 @@ extension Pipeline {
             try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
                                    outcome: .quarantined, reason: why, ticketID: nil, messageRow: nil, at: received)
             summary.quarantined += 1
-            metrics.count("quarantined_total")
             log.warning("mail.quarantined", fields + [("reason", why)])
             return .quarantined(reason: why)
         }
         for failure in decision.deliveryFailures {
             try record(failure)
-            metrics.count("bounces_total")
             log.warning("outbox.bounced", fields + [("outbox_id", "\(failure.outboxID)")])
         }
         let newTextFromRaw = decision.newText == (analysis?.newText ?? ReplyExtractor.newText(of: message))
@@ -251,6 +265,7 @@ extension Pipeline {
                                           at: received, newText: decision.newText, bodyText: message.bodyText,
                                           raw: mail.bytes, newTextFromRaw: newTextFromRaw)
         try store.storeAttachments(message.attachments, messageRow: row)
+        if let hash = Self.textHash(message, analysis: analysis) { try store.setTextHash(messageRow: row, hash: hash) }
         if let ticketID, !decision.timeLogged.isEmpty {
             try store.logTime(decision.timeLogged, ticketID: ticketID, messageRow: row,
                               staff: message.from?.email ?? "", at: received)
@@ -259,17 +274,37 @@ extension Pipeline {
         try enqueue(decision.mails, ticketID: ticketID, at: received)
         try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
                                outcome: outcome, reason: reason, ticketID: ticketID, messageRow: row, at: received)
-        metrics.count("messages_processed_total")
+        if let presence = decision.presence { try store.setAway(presence, at: received) }
         if let sent = message.date { metrics.intakeLagSeconds = max(0, received.timeIntervalSince(sent)) }
-        log.info("mail.\(outcome.rawValue)", fields + [("summary", decision.summary)])
+        log.info("mail.\(Self.event(outcome, role: decision.role))", fields + [("summary", decision.summary)])
         return .processed
     }
 
-    /// Renders and queues mails the desk wrote (a mail with no recipients is not queued).
+    /// The sender and the new text (whitespace folded) as one hash: a repeat within the hour marks a responder.
+    static func textHash(_ message: ParsedMessage, analysis: MessageAnalysis?) -> String? {
+        guard let from = message.from?.normalized, !from.isEmpty else { return nil }
+        let text = (analysis?.newText ?? ReplyExtractor.newText(message.bodyText))
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return SHA256.hex(Array((from + "\n" + text).utf8))
+    }
+
+    /// The log event of a taken mail: a follow-up says whose (a customer's, a staff reply, a staff note).
+    static func event(_ outcome: IntakeOutcome, role: MessageRole) -> String {
+        guard outcome == .followUp else { return outcome.rawValue }
+        switch role {
+        case .staffReply: return "staff_reply"
+        case .staffNote: return "staff_note"
+        case .autoReply: return "auto_reply"
+        default: return "follow_up"
+        }
+    }
+
+    /// Renders and queues mails the desk wrote (a mail with no recipients is not queued); notices that gather into
+    /// digests are held per recipient instead (see `holdNotice`).
     func enqueue(_ mails: [QueuedMail], ticketID: Int64?, at: Date) throws {
         for queued in mails where !queued.mail.recipients.isEmpty {
+            if try hold(queued, ticketID: ticketID, at: at) { continue }
             try store.enqueue(queued, raw: MessageWriter.render(queued.mail), ticketID: ticketID, at: at)
-            metrics.count("mails_queued_total", label: queued.kind.rawValue)
         }
     }
 

@@ -16,6 +16,10 @@ final class MailboxLane: @unchecked Sendable {
     private let queue = DispatchQueue(label: "postdesk.mailbox")
     private let lock = NSLock()
     private var settleMilliseconds = "0.0"
+    private var firstSettleFailure: Error?
+
+    /// The first settle that failed since the lane started (read after `drain()`).
+    var settleFailure: Error? { lock.withLock { firstSettleFailure } }
 
     init(_ source: MailboxSource, log: Log, checkpoints: WALCheckpointer? = nil) {
         self.source = source
@@ -47,7 +51,11 @@ final class MailboxLane: @unchecked Sendable {
     func settle(_ dispositions: [(IncomingMail, Disposition)]) {
         queue.async {
             var stopwatch = Stopwatch()
-            for (mail, disposition) in dispositions { Pipeline.settle(mail, disposition, in: self.source, log: self.log) }
+            for (mail, disposition) in dispositions {
+                if let failure = Pipeline.settle(mail, disposition, in: self.source, log: self.log) {
+                    self.lock.withLock { if self.firstSettleFailure == nil { self.firstSettleFailure = failure } }
+                }
+            }
             do {
                 try self.checkpoints?.checkpoint()
             } catch {
@@ -87,11 +95,15 @@ final class MailboxLane: @unchecked Sendable {
 
 extension Pipeline {
     /// Only after the commit is durable may the mailbox forget a mail; a failed settle is retried by the next run.
-    static func settle(_ mail: IncomingMail, _ disposition: Disposition, in source: MailboxSource, log: Log) {
+    /// Returns the failure, which ends the intake pass (after the other settles of the batch were tried).
+    @discardableResult
+    static func settle(_ mail: IncomingMail, _ disposition: Disposition, in source: MailboxSource, log: Log) -> Error? {
         do {
             try source.settle(mail, as: disposition)
+            return nil
         } catch {
             log.warning("mailbox.settle_failed", [("mailbox", source.mailboxName), ("key", mail.key), ("error", "\(error)")])
+            return error
         }
     }
 }

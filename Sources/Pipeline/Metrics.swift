@@ -1,6 +1,7 @@
 import Foundation
 
-/// Counters kept in memory and written in the Prometheus text format.
+/// What only the running worker knows: errors by where, the last poll, the intake lag. Everything else in the
+/// metrics file is read from the database.
 public struct Metrics: Sendable {
     public var counters: [String: Int] = [:]
     public var lastPoll: Date?
@@ -9,8 +10,6 @@ public struct Metrics: Sendable {
 
     public init() {}
 
-    public mutating func count(_ name: String, label: String? = nil, by n: Int = 1) {
-        let key = label.map { "postdesk_\(name){kind=\"\($0)\"}" } ?? "postdesk_\(name)"
-        counters[key, default: 0] += n
-    }
+    /// Errors by where (`pass`, `delivery`, `internal`).
+    public mutating func countError(_ kind: String) { counters[kind, default: 0] += 1 }
 }

@@ -18,6 +18,8 @@ public struct PassSummary: Sendable, Equatable {
     public var escalations = 0
     public var sent = 0
     public var sendFailures = 0
+    /// The last send failure's text, for `run --once`'s summary.
+    public var lastSendError: String?
 
     public init() {}
 }

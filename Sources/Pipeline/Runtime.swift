@@ -32,6 +32,19 @@ public enum Runtime {
 
     public static func makePipeline(_ config: Configuration, log: Log, now: @escaping () -> Date = Date.init) throws -> Pipeline {
         let store = try PostdeskStore(path: config.database)
-        return Pipeline(config: config, store: store, source: try makeSource(config, log: log), sender: try makeSender(config, log: log), log: log, now: now)
+        let source = try makeSource(config, log: log)
+        if let imap = source as? IMAPSource { try keepStartBoundary(imap, in: store, now: now) }
+        return Pipeline(config: config, store: store, source: source, sender: try makeSender(config, log: log),
+            log: log, now: now)
+    }
+
+    /// `startAt: new`: the UID below which mail was there at the first start, kept across restarts (issue 16).
+    static func keepStartBoundary(_ imap: IMAPSource, in store: PostdeskStore, now: @escaping () -> Date) throws {
+        let key = "imap_backfill_below:" + imap.mailboxName
+        if let kept = try store.state(key)?.value.split(separator: "/"), kept.count == 2,
+           let validity = UInt64(kept[0]), let uid = UInt64(kept[1]) {
+            imap.backfillBelow = (validity, uid)
+        }
+        imap.onStartBoundary = { validity, uid in try? store.setState(key, "\(validity)/\(uid)", at: now()) }
     }
 }

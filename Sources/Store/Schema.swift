@@ -122,7 +122,30 @@ enum Schema {
         CREATE INDEX outbox_kind_time ON outbox(kind, created_at);
         CREATE INDEX tickets_reference_nocase ON tickets(reference COLLATE NOCASE);
         """,
-        // 4 (wt/contracts): staff time logged with `#time`, billed against the customer's monthly bundle; GDPR purge
+        // 4: who has a ticket, who is away, why an acknowledgement was withheld, and notices held for a digest.
+        """
+        ALTER TABLE tickets ADD COLUMN owner TEXT;
+        ALTER TABLE tickets ADD COLUMN acknowledgement_withheld TEXT;
+        CREATE INDEX tickets_owner ON tickets(owner, status);
+        ALTER TABLE messages ADD COLUMN text_hash TEXT;
+        CREATE INDEX messages_text_hash ON messages(text_hash, created_at);
+        CREATE TABLE staff_away (email TEXT PRIMARY KEY, since REAL NOT NULL);
+        CREATE TABLE notices (
+            id INTEGER PRIMARY KEY,
+            recipient TEXT NOT NULL,
+            recipient_name TEXT,
+            grouping TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            ticket_id INTEGER REFERENCES tickets(id),
+            mail TEXT NOT NULL,
+            queued_at REAL NOT NULL,
+            due_at REAL NOT NULL,
+            sent_at REAL
+        );
+        CREATE INDEX notices_due ON notices(sent_at, due_at);
+        CREATE INDEX notices_recipient ON notices(recipient, grouping, sent_at);
+        """,
+        // 5 (wt/contracts): staff time logged with `#time`, billed against the customer's monthly bundle; GDPR purge
         // and erasure, logged without the erased data.
         """
         CREATE TABLE time_entries (

@@ -139,3 +139,35 @@ func tlsFailureText(_ detail: String, endpoint: MailEndpoint, caFile: String?) -
     let ca = caFile.map { "CA file \($0)" } ?? "the system CA store"
     return "TLS certificate verification failed for \(endpoint.curlURL) with \(ca): \(detail) (wrong CA file, or the server certificate does not match the host name)"
 }
+
+// --- begin field servers (issue 16): keepalive, inactivity timeout, server transcript ---
+
+/// TCP keepalive, so a connection a NAT or firewall dropped silently is noticed; libcurl then aborts a transfer
+/// that moved fewer than 1 byte/s for `inactivity` seconds (a slow link is fine as long as bytes keep coming).
+func curlApplyLinkOptions(_ h: UnsafeMutableRawPointer, inactivity: Double) {
+    _ = ccurl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
+    _ = ccurl_setopt_long(h, CURLOPT_TCP_KEEPIDLE, 60)
+    _ = ccurl_setopt_long(h, CURLOPT_TCP_KEEPINTVL, 30)
+    _ = ccurl_setopt_long(h, CURLOPT_LOW_SPEED_LIMIT, 1)
+    _ = ccurl_setopt_long(h, CURLOPT_LOW_SPEED_TIME, max(1, Int(inactivity.rounded(.up))))
+}
+
+/// Server lines libcurl passes to the header callback (IMAP and SMTP replies), capped at 64 KB.
+final class CurlTranscript {
+    var bytes: [UInt8] = []
+
+    var lines: [String] {
+        bytes.split(whereSeparator: { $0 == 0x0D || $0 == 0x0A }).map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+let curlTranscriptCallback: ccurl_data_cb = { ptr, size, nmemb, userdata in
+    let n = size * nmemb
+    guard let ptr, let userdata else { return n }
+    let t = Unmanaged<CurlTranscript>.fromOpaque(userdata).takeUnretainedValue()
+    if t.bytes.count < 64 * 1024 {
+        t.bytes.append(contentsOf: UnsafeRawBufferPointer(start: ptr, count: n))
+    }
+    return n
+}
+// --- end field servers ---

@@ -20,8 +20,13 @@ public enum IMAPError: Error, CustomStringConvertible, Equatable {
     case protocolError(String)
     /// Not connected and waiting before the next reconnect attempt.
     case unavailable(String)
+    /// The server is at a limit or overloaded (`[LIMIT]`, `[OVERQUOTA]`, `[UNAVAILABLE]`, `BYE`, Exchange's
+    /// `Server Unavailable. 15`): wait longer before trying again.
+    case serverBusy(String)
     /// A settle for a mail whose UIDVALIDITY is no longer the mailbox's.
     case staleMail(String)
+    /// libcurl could not start the SASL mechanism it picked (GSSAPI/NTLM here: curl error 94).
+    case mechanismCannotStart(String)
 
     public var description: String {
         switch self {
@@ -32,7 +37,9 @@ public enum IMAPError: Error, CustomStringConvertible, Equatable {
         case .commandFailed(let c, let r): return "IMAP command '\(c)' failed: \(r)"
         case .protocolError(let m): return "IMAP protocol error: \(m)"
         case .unavailable(let m): return "IMAP unavailable: \(m)"
+        case .serverBusy(let m): return "IMAP server busy or at a limit: \(m)"
         case .staleMail(let m): return "IMAP: \(m)"
+        case .mechanismCannotStart(let m): return "IMAP login mechanism cannot start: \(m)"
         }
     }
 
@@ -45,7 +52,7 @@ public enum IMAPError: Error, CustomStringConvertible, Equatable {
     /// Errors after which the connection is no longer usable.
     var losesConnection: Bool {
         switch self {
-        case .connectionFailed, .protocolError: return true
+        case .connectionFailed, .protocolError, .serverBusy: return true
         default: return false
         }
     }
@@ -78,12 +85,33 @@ final class IMAPConnection {
     var selected: (mailbox: String, validity: UInt64)?
     private(set) var bytesReceived = 0
 
-    /// With `bearer`, SASL XOAUTH2/OAUTHBEARER instead of the password.
+    /// `timeout`: the longest time without a byte from the server while an answer is awaited (not a limit on a
+    /// whole command, so a large FETCH over a slow link goes on as long as data flows).
+    /// With `bearer`, SASL XOAUTH2/OAUTHBEARER instead of the password. Without, `mechanism`; when that is nil and
+    /// the mechanism libcurl picks cannot start (GSSAPI/NTLM: curl error 94), PLAIN, then LOGIN (told to `log`).
     init(endpoint: MailEndpoint, username: String, password: String, bearer: MailBearer? = nil, caFile: String?,
-         connectTimeout: Double, timeout: Double) throws {
-        let (h, sock, eb) = try IMAPConnection.open(endpoint: endpoint, username: username, password: password,
-                                                    bearer: bearer, caFile: caFile, connectTimeout: connectTimeout,
-                                                    timeout: timeout)
+         mechanism: AuthMechanism? = nil, connectTimeout: Double, timeout: Double, log: TransportLog? = nil) throws {
+        func open(_ m: AuthMechanism?) throws -> (UnsafeMutableRawPointer, curl_socket_t, UnsafeMutablePointer<CChar>) {
+            try IMAPConnection.open(endpoint: endpoint, username: username, password: password, bearer: bearer,
+                                    caFile: caFile, mechanism: m, connectTimeout: connectTimeout, timeout: timeout)
+        }
+        let opened: (UnsafeMutableRawPointer, curl_socket_t, UnsafeMutablePointer<CChar>)
+        do {
+            opened = try open(mechanism)
+        } catch IMAPError.mechanismCannotStart(let why) where mechanism == nil && bearer == nil {
+            log?("IMAP \(endpoint.curlURL): the mechanism libcurl chose cannot start here (\(why)); "
+                 + "trying PLAIN, then LOGIN")
+            do {
+                opened = try open(.plain)
+            } catch IMAPError.authenticationFailed(let plainRefused) {
+                do { opened = try open(.login) } catch IMAPError.authenticationFailed {
+                    throw IMAPError.authenticationFailed(plainRefused)
+                }
+            }
+        } catch IMAPError.mechanismCannotStart(let why) {
+            throw IMAPError.authenticationFailed(why)
+        }
+        let (h, sock, eb) = opened
         handle = h
         socket = sock
         errbuf = eb
@@ -97,7 +125,8 @@ final class IMAPConnection {
 
     /// libcurl connect + TLS/STARTTLS + AUTHENTICATE, then CONNECT_ONLY hands over the socket.
     private static func open(endpoint: MailEndpoint, username: String, password: String, bearer: MailBearer?,
-                             caFile: String?, connectTimeout: Double, timeout: Double) throws
+                             caFile: String?, mechanism: AuthMechanism?, connectTimeout: Double,
+                             timeout: Double) throws
         -> (UnsafeMutableRawPointer, curl_socket_t, UnsafeMutablePointer<CChar>) {
         ensureCurlGlobalInit()
         guard let h = curl_easy_init() else { throw IMAPError.connectionFailed("curl_easy_init failed") }
@@ -119,14 +148,35 @@ final class IMAPConnection {
         _ = ccurl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Int(connectTimeout * 1000))
         _ = ccurl_setopt_long(h, CURLOPT_TIMEOUT_MS, Int(max(connectTimeout, timeout) * 1000))
         curlApplyTLS(h, endpoint: endpoint, caFile: caFile)
+        curlApplyLinkOptions(h, inactivity: timeout)
+        // The bearer's mechanism (set by bearer.apply) stays; `mechanism` chooses among password mechanisms.
+        if let mechanism, bearer == nil { _ = ccurl_setopt_string(h, CURLOPT_LOGIN_OPTIONS,
+            mechanism.curlLoginOptions) }
+        let transcript = CurlTranscript()
+        let transcriptRef = Unmanaged.passRetained(transcript)
+        _ = ccurl_setopt_data_function(h, CURLOPT_HEADERFUNCTION, curlTranscriptCallback)
+        _ = ccurl_setopt_pointer(h, CURLOPT_HEADERDATA, transcriptRef.toOpaque())
         let rc = curl_easy_perform(h)
+        _ = ccurl_setopt_pointer(h, CURLOPT_HEADERDATA, nil)
+        _ = ccurl_setopt_data_function(h, CURLOPT_HEADERFUNCTION, nil)
+        transcriptRef.release()
         if rc != CURLE_OK {
             let text = curlErrorText(rc, errbuf)
+            // The server's own words (Gmail and Microsoft 365 say why in the NO line), not just "Login denied".
+            let refusal = IMAPConnection.taggedRefusal(transcript.lines)
+            if rc == CURLE_AUTH_ERROR {
+                throw IMAPError.mechanismCannotStart("\(username) at \(endpoint.curlURL): \(text) (curl "
+                    + "\(rc.rawValue))")
+            }
+            if let refusal, let busy = IMAPServerLimit.kind(of: refusal) {
+                throw IMAPError.serverBusy("\(endpoint.curlURL) (\(busy)): \(refusal)")
+            }
             if curlIsTLSVerificationError(rc) {
                 throw IMAPError.tlsVerificationFailed(tlsFailureText(text, endpoint: endpoint, caFile: caFile))
             }
             if rc == CURLE_LOGIN_DENIED {
-                throw IMAPError.authenticationFailed("\(username) at \(endpoint.curlURL): \(text)")
+                let said = refusal.map { "server said: \($0)" } ?? text
+                throw IMAPError.authenticationFailed("\(username) at \(endpoint.curlURL): \(said)")
             }
             if rc == CURLE_USE_SSL_FAILED {
                 throw IMAPError.connectionFailed("\(endpoint.curlURL) does not offer STARTTLS, which the settings require: \(text)")
@@ -190,10 +240,10 @@ final class IMAPConnection {
     /// Reads until the tagged response for `tag`.
     func complete(tag: String, cmd: String, onUntagged: ((IMAPResponse) throws -> Bool)? = nil) throws -> Completion {
         var untagged: [IMAPResponse] = []
-        let deadline = Date().addingTimeInterval(timeout)
         while true {
-            guard let r = try readResponse(deadline: deadline) else {
-                throw IMAPError.connectionFailed("no answer to '\(redacted(cmd))' within \(Int(timeout)) s")
+            guard let r = try readResponse(inactivity: timeout) else {
+                throw IMAPError.connectionFailed("no data from the server for \(Int(timeout)) s during "
+                    + "'\(redacted(cmd))'")
             }
             if r.tag == "*" {
                 if let onUntagged, try onUntagged(r) { continue }
@@ -203,6 +253,9 @@ final class IMAPConnection {
             } else if r.tag == tag {
                 let upper = r.text.prefix(3).uppercased()
                 if upper.hasPrefix("OK") { return Completion(untagged: untagged, tagged: r) }
+                if let busy = IMAPServerLimit.kind(of: r.text) {
+                    throw IMAPError.serverBusy("'\(redacted(cmd))' (\(busy)): \(r.text)")
+                }
                 throw IMAPError.commandFailed(command: redacted(cmd), response: r.text)
             } else {
                 throw IMAPError.protocolError("response for unknown tag \(r.tag): \(r.text)")
@@ -277,6 +330,14 @@ final class IMAPConnection {
                 continue
             }
             throw IMAPError.connectionFailed("receive: \(curlErrorText(rc, errbuf))")
+        }
+    }
+
+    /// The next complete response, or nil when no byte arrives for `inactivity` seconds (partial data stays buffered).
+    func readResponse(inactivity: Double) throws -> IMAPResponse? {
+        while true {
+            if let r = try parseBuffered() { return r }
+            guard try fill(deadline: Date().addingTimeInterval(inactivity)) else { return nil }
         }
     }
 
@@ -367,13 +428,38 @@ final class IMAPConnection {
                 }
             }
         } else if t.hasPrefix("BYE") {
-            // The server is closing; the tagged answer will not come.
+            // The server is closing; the tagged answer will not come. Unasked, it is overload or a limit.
             close()
-            throw IMAPError.connectionFailed("server said BYE: \(t.dropFirst(3).trimmingCharacters(in: .whitespaces))")
+            let said = "server said BYE: \(t.dropFirst(3).trimmingCharacters(in: .whitespaces))"
+            if IMAPServerLimit.kind(of: t) != nil || IMAPServerLimit.isOverload(t) { throw IMAPError.serverBusy(said) }
+            throw IMAPError.connectionFailed(said)
         }
     }
 
+    /// `UID SEARCH <criteria>` in the selected mailbox: the UIDs, ascending.
+    func uidSearch(_ criteria: String) throws -> [UInt64] {
+        var uids: [UInt64] = []
+        try command("UID SEARCH \(criteria)") { r in
+            guard r.text.hasPrefix("SEARCH") else { return false }
+            uids += r.text.dropFirst(6).split(separator: " ").compactMap { UInt64($0) }
+            return true
+        }
+        return uids.sorted()
+    }
+
     // MARK: - Helpers
+
+    /// The text of the last tagged NO/BAD in a libcurl transcript ("A002 NO [AUTHENTICATIONFAILED] Invalid …").
+    static func taggedRefusal(_ lines: [String]) -> String? {
+        for line in lines.reversed() {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0] != "*", parts[0] != "+" else { continue }
+            let text = String(parts[1])
+            let verb = text.prefix(3).uppercased()
+            if verb.hasPrefix("NO") || verb.hasPrefix("BAD") { return text }
+        }
+        return nil
+    }
 
     /// An IMAP quoted string.
     static func quote(_ s: String) -> String {

@@ -14,8 +14,15 @@ public struct IMAPSettings: Sendable, Equatable {
     public var processedFolder: String
     public var quarantineFolder: String
     public var connectTimeout: Double
-    /// Longest wait for any server answer before the connection counts as lost.
+    /// Longest time without a byte from the server, while an answer is awaited, before the connection counts as
+    /// lost (an inactivity timeout: a large FETCH over a slow link goes on while data flows).
     public var commandTimeout: Double
+    /// The SASL mechanism; nil = libcurl's choice with a fallback to PLAIN/LOGIN (see `AuthMechanism`).
+    public var mechanism: AuthMechanism?
+    /// What the first start does with mail already in the mailbox (see `StartAt`).
+    public var startAt: StartAt = .all
+    /// Bodies are fetched in commands of at most this many bytes (by RFC822.SIZE); a larger mail comes alone.
+    public var fetchChunkBytes: Int = 2 * 1024 * 1024
     /// OAuth2 (XOAUTH2/OAUTHBEARER) instead of the password; see Transport/OAuth.
     public var oauth2: OAuth2Settings? = nil
 
@@ -43,9 +50,11 @@ public struct IMAPSettings: Sendable, Equatable {
         let folders = [("mailbox", mailbox), ("processedFolder", processedFolder), ("quarantineFolder", quarantineFolder)]
         for (name, value) in folders {
             if value.isEmpty { found.append(TransportConfigError(field: name, "\(name) is empty")) }
-            if value.utf8.contains(where: { $0 < 0x20 || $0 > 0x7E }) {
-                let text = "\(name) '\(value)' must be printable ASCII (modified UTF-7 names are not supported)"
-                found.append(TransportConfigError(field: name, text))
+            // Logical names: '/' separates levels, non-ASCII is fine (sent in modified UTF-7).
+            let unsafe: (Unicode.Scalar) -> Bool = { $0.value < 0x20 || $0.value == 0x7F || $0 == "\"" || $0 == "\\" }
+            if value.unicodeScalars.contains(where: unsafe) {
+                found.append(TransportConfigError(field: name, "\(name) '\(value)' contains a control "
+                    + "character, a quote or a backslash"))
             }
         }
         if processedFolder == mailbox || quarantineFolder == mailbox {
@@ -67,6 +76,13 @@ public struct IMAPSettings: Sendable, Equatable {
         if let first = problems().first { throw IMAPError.invalidSettings(first.message) }
         return try endpoint()
     }
+}
+
+/// The first start on a mailbox that already holds mail: take `all` of it as new mail (acknowledgements, clocks),
+/// or only mail that arrives from now on as `new` and import what was there as backfill.
+public enum StartAt: String, Sendable, Equatable, CaseIterable {
+    case all
+    case new
 }
 
 /// Reads a mailbox over IMAP on one kept connection: libcurl connects, does TLS/STARTTLS and logs in
@@ -94,6 +110,20 @@ public final class IMAPSource: MailboxSource {
     /// Test hook: behave as if the server had no MOVE capability.
     var disableMove = false
     private var knownFolders: Set<String> = []
+    /// The configured (logical) folder names as this server spells them, worked out after each login.
+    private(set) var serverNames = ServerNames(mailbox: "INBOX", processed: "", quarantine: "")
+    struct ServerNames: Equatable { var mailbox, processed, quarantine: String }
+    /// Longer waits after a server-side limit or overload (`IMAPError.serverBusy`), doubling up to `busyBackoffMax`.
+    public var busyBackoffBase: Double = 30
+    public var busyBackoffMax: Double = 900
+    private var busyStreak = 0
+    /// With `startAt: new`: mail of this UIDVALIDITY below this UID was there at the first start (backfill).
+    /// Set by the first fetch without a checkpoint, which reports it to `onStartBoundary` so that it can be kept
+    /// across restarts and given back here.
+    public var backfillBelow: (validity: UInt64, uid: UInt64)?
+    public var onStartBoundary: ((_ validity: UInt64, _ uid: UInt64) -> Void)?
+    /// IDLE is ended and re-issued within this time (RFC 2177 asks for less than 29 minutes).
+    public var idleRenewSeconds: Double = 25 * 60
     /// Processed mails whose UID MOVE is still to be sent, with their UIDVALIDITY.
     private var pendingProcessed: [UInt64] = []
     private var pendingValidity: UInt64 = 0
@@ -145,64 +175,154 @@ public final class IMAPSource: MailboxSource {
                     self.log("IMAP \(self.settings.mailbox): UIDVALIDITY changed \(cp.validity) → \(validity); rescanning the whole mailbox")
                 }
             }
+            if checkpoint == nil && self.settings.startAt == .new && self.backfillBelow == nil {
+                let below = try uidNext ?? ((c.uidSearch("ALL").last ?? 0) + 1)
+                self.backfillBelow = (validity, below)
+                self.onStartBoundary?(validity, below)
+                self.log("IMAP \(self.settings.mailbox): first start with startAt new: mail below UID \(below) "
+                    + "is imported as backfill")
+            }
             try self.flushPending(c, validity: validity)
-            let firstFetch = !self.sweptLeftovers
-            self.sweptLeftovers = true
-            if after > 0 && firstFetch {
-                // Mail at or below a committed checkpoint that is still here was processed by a run
-                // that stopped before its (batched) move: settle it now (first fetch only).
-                var left: [UInt64] = []
-                try c.command("UID SEARCH UID 1:\(after)") { r in
-                    guard r.text.hasPrefix("SEARCH") else { return false }
-                    left += r.text.dropFirst(6).split(separator: " ").compactMap { UInt64($0) }.filter { $0 <= after }
-                    return true
-                }
-                if !left.isEmpty {
-                    self.log("IMAP \(self.settings.mailbox): moving \(left.count) already processed message(s) left by an earlier run to \(self.settings.processedFolder)")
-                    try self.moveOrCopy(c, uids: left, to: self.settings.processedFolder)
+            // Mail at or below a committed checkpoint that is still here (and not flagged \Deleted by our own
+            // COPY on a server without MOVE and UIDPLUS) was committed by a run that stopped, or failed, before
+            // its move. It is offered again with the checkpoint it was committed with: the pipeline finds its
+            // recorded outcome and settles it as that (quarantined mail to the quarantine folder), nothing twice.
+            var leftovers: [UInt64] = []
+            if after > 0 && !self.sweptLeftovers {
+                leftovers = try c.uidSearch("UID 1:\(after) UNDELETED").filter { $0 <= after }
+                if !leftovers.isEmpty {
+                    self.log("IMAP \(self.settings.mailbox): \(leftovers.count) committed message(s) left by an "
+                        + "earlier run; settling them now")
                 }
             }
+            self.sweptLeftovers = leftovers.count <= limit
+            leftovers = Array(leftovers.prefix(limit))
             self.seenUpTo = after
-            if c.exists == 0 { return [] }
-            if let uidNext, uidNext <= after + 1 { return [] }
-            // UIDs first (cheap), so that `limit` bounds the bodies fetched.
             var uids: [UInt64] = []
-            try c.command("UID SEARCH UID \(after + 1):*") { r in
-                guard r.text.hasPrefix("SEARCH") else { return false }
-                for part in r.text.dropFirst(6).split(separator: " ") {
-                    if let u = UInt64(part), u > after { uids.append(u) }
-                }
-                return true
+            if c.exists > 0, uidNext.map({ $0 > after + 1 }) ?? true, leftovers.count < limit {
+                // UIDs first (cheap), so that `limit` bounds the bodies fetched.
+                uids = try c.uidSearch("UID \(after + 1):*").filter { $0 > after }
+                if uids.count > limit - leftovers.count { uids.removeSubrange((limit - leftovers.count)...) }
             }
-            if uids.isEmpty { return [] }
-            uids.sort()
-            if uids.count > limit { uids.removeSubrange(limit...) }
-            let wanted = Set(uids)
-            let lo = uids.first!, hi = uids.last!
-            var mails: [IncomingMail] = []
-            mails.reserveCapacity(uids.count)
-            let mailbox = self.settings.mailbox
-            try c.command("UID FETCH \(lo):\(hi) (UID RFC822.SIZE BODY.PEEK[])") { r in
-                guard let body = r.literals.last, let uid = IMAPConnection.fetchUID(r.text),
-                      r.text.contains("BODY[]")
-                else { return false }
-                if wanted.contains(uid) {
-                    mails.append(IncomingMail(key: "\(validity)/\(uid)", bytes: body,
-                                              checkpoint: MailboxCheckpoint(mailbox: mailbox, validity: validity, lastUID: uid)))
-                }
-                return true
-            }
-            mails.sort { $0.checkpoint!.lastUID < $1.checkpoint!.lastUID }
-            self.seenUpTo = hi
+            if leftovers.isEmpty && uids.isEmpty { return [] }
+            let mails = try self.fetchBodies(c, leftovers + uids, validity: validity) { $0 <= after ? after : $0 }
+            if let last = mails.last?.checkpoint?.lastUID { self.seenUpTo = max(after, last) }
             return mails
         }
+    }
+
+    /// The bodies of `uids` (ascending), in UID order. Sizes first (RFC822.SIZE), then commands of at most
+    /// `fetchChunkBytes`, a large mail alone. A NO to a command of several mails: each is fetched alone; a mail the
+    /// server refuses alone, or leaves out of its answer, comes back with `unreadable` (the pipeline quarantines
+    /// it). The result is always a prefix of `uids` in order, so a checkpoint never passes a mail not handed on:
+    /// when the link breaks after some mail arrived, that mail is kept and the rest is fetched next time.
+    private func fetchBodies(_ c: IMAPConnection, _ uids: [UInt64], validity: UInt64,
+                             checkpointUID: (UInt64) -> UInt64) throws -> [IncomingMail] {
+        var sizes: [UInt64: Int] = [:]
+        do {
+            try c.command("UID FETCH \(IMAPSource.uidSet(uids)) (UID RFC822.SIZE)") { r in
+                guard let uid = IMAPConnection.fetchUID(r.text), let size = IMAPConnection.responseCodeNumber(
+                    r.text.replacingOccurrences(of: "RFC822.SIZE ", with: "[RFC822.SIZE "
+                        + ""), "RFC822.SIZE") else { return false }
+                sizes[uid] = Int(size)
+                return true
+            }
+        } catch IMAPError.commandFailed(_, let response) {
+            log("IMAP \(settings.mailbox): the server refused the sizes of \(uids.count) message(s) "
+                + "(\(response)); fetching each alone")
+        }
+        var mails: [IncomingMail] = []
+        func mail(_ uid: UInt64, _ bytes: [UInt8], _ error: String? = nil) -> IncomingMail {
+            var m = IncomingMail(key: "\(validity)/\(uid)", bytes: bytes, checkpoint: MailboxCheckpoint(
+                mailbox: settings.mailbox, validity: validity, lastUID: checkpointUID(uid)), unreadable: error)
+            m.backfill = backfillBelow.map { $0.validity == validity && uid < $0.uid } ?? false
+            return m
+        }
+        for chunk in IMAPSource.chunks(uids, sizes: sizes, maxBytes: settings.fetchChunkBytes) {
+            do {
+                let bodies = try fetchChunk(c, chunk)
+                for uid in chunk {
+                    // Left out of a larger answer: asked alone once more before it counts as missing.
+                    let body = try bodies[uid] ?? (chunk.count > 1 ? fetchAlone(c, uid) : nil)
+                    mails.append(body.map { mail(uid, $0) } ?? mail(uid, [], missingText(c, uid)))
+                }
+            } catch IMAPError.commandFailed(_, let response) where chunk.count > 1 {
+                log("IMAP \(settings.mailbox): the server refused FETCH of UIDs \(IMAPSource.uidSet(chunk)) "
+                    + "(\(response)); fetching them one by one")
+                for uid in chunk {
+                    do {
+                        mails.append(try fetchAlone(c, uid).map { mail(uid, $0) } ?? mail(uid, [], missingText(c, uid)))
+                    } catch IMAPError.commandFailed(_, let alone) {
+                        mails.append(mail(uid, [], "UID \(uid) could not be fetched: server said \(alone)"))
+                    }
+                }
+            } catch IMAPError.commandFailed(_, let response) {
+                mails.append(mail(chunk[0], [], "UID \(chunk[0]) could not be fetched: server said \(response)"))
+            } catch let e as IMAPError where e.losesConnection && !mails.isEmpty {
+                // Keep what arrived; the link is re-made by the next call.
+                log("IMAP \(settings.mailbox): \(e) after \(mails.count) message(s); keeping those, fetching "
+                    + "the rest next time")
+                c.close()
+                break
+            }
+        }
+        // Mail that vanished (expunged meanwhile by another client) is gone from the server: nothing to hand on.
+        return mails.filter { $0.unreadable != Self.vanished }
+    }
+
+    /// Marks a UID that is no longer in the mailbox; dropped from the fetched list.
+    private static let vanished = "\u{0}vanished"
+
+    /// Why a UID the server left out of its FETCH answers was not fetched (or that it is gone).
+    private func missingText(_ c: IMAPConnection, _ uid: UInt64) -> String {
+        if let still = try? c.uidSearch("UID \(uid)"), !still.contains(uid) {
+            log("IMAP \(settings.mailbox): UID \(uid) was expunged before it could be fetched")
+            return Self.vanished
+        }
+        return "UID \(uid) could not be fetched: the server left it out of its FETCH response"
+    }
+
+    /// `UID FETCH set (UID BODY.PEEK[])`: the bodies that came back, by UID.
+    private func fetchChunk(_ c: IMAPConnection, _ uids: [UInt64]) throws -> [UInt64: [UInt8]] {
+        let wanted = Set(uids)
+        var bodies: [UInt64: [UInt8]] = [:]
+        try c.command("UID FETCH \(IMAPSource.uidSet(uids)) (UID BODY.PEEK[])") { r in
+            guard let body = r.literals.last, let uid = IMAPConnection.fetchUID(r.text), r.text.contains("BODY[]")
+            else { return false }
+            if wanted.contains(uid) { bodies[uid] = body }
+            return true
+        }
+        return bodies
+    }
+
+    private func fetchAlone(_ c: IMAPConnection, _ uid: UInt64) throws -> [UInt8]? {
+        try fetchChunk(c, [uid])[uid]
+    }
+
+    /// Consecutive groups of `uids` of at most `maxBytes` together; a mail of unknown or larger size alone.
+    static func chunks(_ uids: [UInt64], sizes: [UInt64: Int], maxBytes: Int) -> [[UInt64]] {
+        var out: [[UInt64]] = []
+        var current: [UInt64] = []
+        var bytes = 0
+        for uid in uids {
+            guard let size = sizes[uid], size <= maxBytes else {
+                if !current.isEmpty { out.append(current); current = []; bytes = 0 }
+                out.append([uid])
+                continue
+            }
+            if bytes + size > maxBytes && !current.isEmpty { out.append(current); current = []; bytes = 0 }
+            current.append(uid)
+            bytes += size
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
     }
 
     public func settle(_ mail: IncomingMail, as disposition: Disposition) throws {
         guard let (validity, uid) = IMAPSource.parseKey(mail.key) else {
             throw IMAPError.staleMail("mail key '\(mail.key)' is not UIDVALIDITY/UID")
         }
-        if let current = conn?.selected, current.mailbox == settings.mailbox, current.validity != validity {
+        if let current = conn?.selected, current.mailbox == serverNames.mailbox, current.validity != validity {
             throw IMAPError.staleMail("cannot settle \(mail.key): \(settings.mailbox) now has UIDVALIDITY \(current.validity)")
         }
         if case .processed = disposition, settleBatchSize > 1 {
@@ -214,12 +334,18 @@ public final class IMAPSource: MailboxSource {
         }
         let folder: String
         switch disposition {
-        case .processed: folder = settings.processedFolder
-        case .quarantined: folder = settings.quarantineFolder
+        case .processed: folder = serverNames.processed
+        case .quarantined: folder = serverNames.quarantine
         }
-        try withConnection { c in
-            try self.selectChecking(c, validity: validity, what: mail.key)
-            try self.moveOrCopy(c, uids: [uid], to: folder)
+
+        do {
+            try withConnection { c in
+                try self.selectChecking(c, validity: validity, what: mail.key)
+                try self.moveOrCopy(c, uids: [uid], to: folder)
+            }
+        } catch {
+            sweptLeftovers = false   // the next fetch offers it again, to be settled as what it was committed as
+            throw error
         }
     }
 
@@ -239,12 +365,17 @@ public final class IMAPSource: MailboxSource {
             pendingProcessed.removeAll()
             return
         }
-        try moveOrCopy(c, uids: pendingProcessed, to: settings.processedFolder)
+        do {
+            try moveOrCopy(c, uids: pendingProcessed, to: serverNames.processed)
+        } catch {
+            sweptLeftovers = false
+            throw error
+        }
         pendingProcessed.removeAll()
     }
 
     private func selectChecking(_ c: IMAPConnection, validity: UInt64, what: String) throws {
-        if c.selected?.mailbox != settings.mailbox {
+        if c.selected?.mailbox != serverNames.mailbox {
             _ = try select(c)
         }
         guard c.selected?.validity == validity else {
@@ -260,7 +391,7 @@ public final class IMAPSource: MailboxSource {
         }
         do {
             try withConnection { c in
-                if c.selected?.mailbox != self.settings.mailbox { _ = try self.select(c) }
+                if c.selected?.mailbox != self.serverNames.mailbox { _ = try self.select(c) }
                 try self.flushPending(c, validity: c.selected?.validity ?? 0)
                 // Mail that arrived after the last fetch (while the batch committed, or during the moves just
                 // sent) is already counted in EXISTS, so IDLE would not report it: look for it first. The
@@ -287,13 +418,13 @@ public final class IMAPSource: MailboxSource {
         var uidNext: UInt64?
         c.selected = nil
         c.exists = 0
-        try c.command("SELECT \(IMAPConnection.quote(settings.mailbox))") { r in
+        try c.command("SELECT \(IMAPConnection.quote(serverNames.mailbox))") { r in
             if let v = IMAPConnection.responseCodeNumber(r.text, "UIDVALIDITY") { validity = v }
             if let n = IMAPConnection.responseCodeNumber(r.text, "UIDNEXT") { uidNext = n }
             return true
         }
         guard let validity else { throw IMAPError.protocolError("SELECT \(settings.mailbox) returned no UIDVALIDITY") }
-        c.selected = (settings.mailbox, validity)
+        c.selected = (serverNames.mailbox, validity)
         return (validity, uidNext)
     }
 
@@ -335,16 +466,11 @@ public final class IMAPSource: MailboxSource {
     /// IDLE until a new message arrives (EXISTS grows) or the deadline; then DONE.
     /// Any UID above the last one a fetch looked past.
     private func hasUnseenMail(_ c: IMAPConnection) throws -> Bool {
-        var found = false
-        try c.command("UID SEARCH UID \(seenUpTo + 1):*") { r in
-            guard r.text.hasPrefix("SEARCH") else { return false }
-            found = found || r.text.dropFirst(6).split(separator: " ").contains { (UInt64($0) ?? 0) > self.seenUpTo }
-            return true
-        }
-        return found
+        try c.uidSearch("UID \(seenUpTo + 1):*").contains { $0 > seenUpTo }
     }
 
     private func idle(_ c: IMAPConnection, deadline: Date, baseline: Int, interrupted: () -> Bool) throws {
+        let deadline = min(deadline, Date().addingTimeInterval(idleRenewSeconds))
         let tag = c.nextTag()
         try c.sendRaw(Array("\(tag) IDLE\r\n".utf8))
         var woke = false
@@ -397,8 +523,14 @@ public final class IMAPSource: MailboxSource {
                                                   isRefusal: { ($0 as? IMAPError)?.isLoginRefusal ?? false }) {
                 bearer in
                 try IMAPConnection(endpoint: endpoint, username: settings.username, password: settings.password,
-                                   bearer: bearer, caFile: settings.caFile, connectTimeout: settings.connectTimeout,
-                                   timeout: settings.commandTimeout)
+                                   bearer: bearer, caFile: settings.caFile, mechanism: settings.mechanism,
+                                   connectTimeout: settings.connectTimeout, timeout: settings.commandTimeout, log: log)
+            }
+            do {
+                try prepareFolders(c)
+            } catch {
+                c.logout()
+                throw error
             }
             switch linkState {
             case .never:
@@ -410,13 +542,15 @@ public final class IMAPSource: MailboxSource {
             }
             linkState = .up
             failures = 0
+            busyStreak = 0
             lastError = nil
             nextAttempt = .distantPast
             conn = c
             return c
         } catch let e as IMAPError {
             failures += 1
-            let delay = min(backoffBase * pow(2, Double(failures - 1)), backoffMax) * Double.random(in: 0.8...1.2)
+            var delay = min(backoffBase * pow(2, Double(failures - 1)), backoffMax) * Double.random(in: 0.8...1.2)
+            if case .serverBusy = e { delay = max(delay, noteBusy(e)) }
             nextAttempt = Date().addingTimeInterval(delay)
             if failures == 1 { // once per outage, not once per attempt
                 log("IMAP cannot connect to \(endpoint.curlURL): \(e); retrying with exponential backoff")
@@ -439,6 +573,13 @@ public final class IMAPSource: MailboxSource {
                 c.close()
                 conn = nil
                 knownFolders.removeAll()
+                if case .serverBusy = e {
+                    // Not a lost link: the server asks us to wait. No immediate retry; a longer backoff.
+                    linkState = .down
+                    lastError = e
+                    nextAttempt = Date().addingTimeInterval(noteBusy(e))
+                    throw e
+                }
                 if linkState == .up {
                     log("IMAP connection to \(endpoint.curlURL) lost: \(e)")
                     linkState = .down
@@ -449,6 +590,67 @@ public final class IMAPSource: MailboxSource {
                 retried = true
             }
         }
+    }
+
+    /// One log line per limit or overload answer, and the wait before the next attempt (doubling while they repeat).
+    private func noteBusy(_ e: IMAPError) -> Double {
+        busyStreak += 1
+        let delay = min(busyBackoffBase * pow(2, Double(busyStreak - 1)), busyBackoffMax) * Double.random(in: 0.9...1.1)
+        log("IMAP \(endpoint.curlURL): \(e); waiting \(Int(delay)) s before the next attempt")
+        return delay
+    }
+
+    /// After login: the server's namespace (RFC 2342 NAMESPACE, else `LIST "" ""`) gives the folder names as the
+    /// server spells them; the processed and quarantine folders are created if missing and then looked up again,
+    /// so no mail is taken while a move could not succeed.
+    private func prepareFolders(_ c: IMAPConnection) throws {
+        var ns: IMAPNamespace?
+        if c.capabilities.contains("NAMESPACE") {
+            try c.command("NAMESPACE") { r in
+                if let found = IMAPNamespace.parse(namespaceResponse: r.text) { ns = ns ?? found; return true }
+                return false
+            }
+        }
+        if ns == nil {
+            try c.command("LIST \"\" \"\"") { r in
+                if let found = IMAPNamespace.parse(listResponse: r.text) { ns = ns ?? found; return true }
+                return false
+            }
+        }
+        let namespace = ns ?? .flatDefault
+        let names = ServerNames(mailbox: try namespace.serverName(settings.mailbox),
+                                processed: try namespace.serverName(settings.processedFolder),
+                                quarantine: try namespace.serverName(settings.quarantineFolder))
+        for folder in [names.processed, names.quarantine] where !(try folderExists(c, folder)) {
+            do {
+                try c.command("CREATE \(IMAPConnection.quote(folder))")
+            } catch IMAPError.commandFailed(_, let response) {
+                throw IMAPError.commandFailed(command: "CREATE \(folder)", response: "\(response) (namespace prefix "
+                    + "'\(namespace.prefix)', delimiter '\(namespace.delimiter.map(String.init) ?? "none")')")
+            }
+            guard try folderExists(c, folder) else {
+                throw IMAPError.commandFailed(command: "CREATE \(folder)", response: "the server said OK but "
+                    + "does not list the folder")
+            }
+            _ = try? c.command("SUBSCRIBE \(IMAPConnection.quote(folder))")
+            log("IMAP created folder \(folder)")
+        }
+        if names != serverNames && (names.processed != settings.processedFolder || names.mailbox != settings.mailbox) {
+            log("IMAP \(endpoint.curlURL): namespace prefix '\(namespace.prefix)', delimiter "
+                + "'\(namespace.delimiter.map(String.init) ?? "none")': folders \(names.mailbox), "
+                    + "\(names.processed), \(names.quarantine)")
+        }
+        serverNames = names
+    }
+
+    private func folderExists(_ c: IMAPConnection, _ folder: String) throws -> Bool {
+        var found = false
+        try c.command("LIST \"\" \(IMAPConnection.quote(folder))") { r in
+            guard r.text.uppercased().hasPrefix("LIST ") else { return false }
+            found = found || !r.text.uppercased().contains("\\NOSELECT")
+            return true
+        }
+        return found
     }
 
     /// How often a wait looks at its `interrupted`.

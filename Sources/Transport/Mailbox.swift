@@ -21,9 +21,13 @@ public struct IncomingMail: Sendable {
     public var bytes: [UInt8]
     /// The checkpoint to commit with this mail (nil for sources that keep state in the mailbox itself).
     public var checkpoint: MailboxCheckpoint?
+    /// The mail was already in the mailbox when the worker first started on it (`startAt: new`): it is imported
+    /// as backfill — a ticket, no mails sent, no reaction clock.
+    public var backfill = false
     /// The mail's full size: more than `bytes.count` when only the head of an oversized mail was read.
     public var size: Int
-    /// Why this mailbox entry is no mail that can be read (a FIFO, a symlink, a folder, an unreadable file); it
+    /// Why this mailbox entry is no mail that can be read (a FIFO, a symlink, a folder, an unreadable file; for
+    /// IMAP "UID 7 could not be fetched: server said …"); it
     /// is quarantined with this reason and set aside, never opened again.
     public var unreadable: String?
 
@@ -56,12 +60,15 @@ public protocol MailboxSource: AnyObject {
     /// Blocks until new mail may be waiting, `timeout` seconds pass or `interrupted` turns true (looked at a few
     /// times a second, so a stop request is not kept waiting for the poll interval).
     func waitForMail(timeout: Double, interrupted: () -> Bool)
+    /// Sends settles the source still holds back (IMAP: batched moves); throws when they failed.
+    func flushSettled() throws
     /// Finishes pending work (IMAP: batched moves) and disconnects.
     func close()
 }
 
 extension MailboxSource {
     public func close() {}
+    public func flushSettled() throws {}
     public func waitForMail(timeout: Double) { waitForMail(timeout: timeout, interrupted: { false }) }
 
     /// Sources that resume from a checkpoint (IMAP) or a cursor (import, memory) continue after the last mail.
@@ -74,12 +81,28 @@ extension MailboxSource {
 public enum SendError: Error, Equatable, CustomStringConvertible {
     case temporary(String)
     case permanent(String)
+    /// The server refused our account, not this mail (530, 535, M365's 5.7.30 and 5.7.139): a configuration
+    /// problem. Keep the mail pending, back off, and let `health` fail with the server's words.
+    case account(String)
 
     public var description: String {
         switch self {
         case .temporary(let why): return "temporary: \(why)"
         case .permanent(let why): return "permanent: \(why)"
+        case .account(let why): return "account refused: \(why)"
         }
+    }
+}
+
+/// What a delivery did besides succeeding: recipients the server refused while others took the mail.
+public struct SendResult: Sendable, Equatable {
+    /// Address and the server's reply, e.g. ("old@customer.test", "550 5.1.1 <old@customer.test>: User unknown").
+    public var refused: [(address: String, reply: String)]
+
+    public init(refused: [(address: String, reply: String)] = []) { self.refused = refused }
+
+    public static func == (a: SendResult, b: SendResult) -> Bool {
+        a.refused.map(\.address) == b.refused.map(\.address) && a.refused.map(\.reply) == b.refused.map(\.reply)
     }
 }
 
@@ -87,4 +110,14 @@ public enum SendError: Error, Equatable, CustomStringConvertible {
 public protocol MailSender: AnyObject {
     /// Delivers one rendered message. Throws SendError.
     func send(_ raw: [UInt8], envelopeFrom: String, recipients: [String], messageID: String) throws
+    /// `send`, telling which recipients were refused while the rest took the mail (SMTP); throws SendError.
+    func deliver(_ raw: [UInt8], envelopeFrom: String, recipients: [String], messageID: String) throws -> SendResult
+}
+
+extension MailSender {
+    public func deliver(_ raw: [UInt8], envelopeFrom: String, recipients: [String],
+        messageID: String) throws -> SendResult {
+        try send(raw, envelopeFrom: envelopeFrom, recipients: recipients, messageID: messageID)
+        return SendResult()
+    }
 }

@@ -15,8 +15,10 @@ public struct SMTPSettings: Sendable, Equatable {
     /// The EHLO name.
     public var heloName: String
     public var connectTimeout: Double
-    /// Upper bound for one whole send.
+    /// Longest time without progress (under 1 byte/s) before a send counts as failed; not a limit on the whole send.
     public var timeout: Double
+    /// The SASL mechanism; nil = libcurl's choice.
+    public var mechanism: AuthMechanism?
     /// OAuth2 (XOAUTH2/OAUTHBEARER) for AUTH instead of the password (needs `username`); see Transport/OAuth.
     public var oauth2: OAuth2Settings? = nil
 
@@ -69,10 +71,6 @@ private final class SMTPUpload {
     var pos = 0
 }
 
-/// Server lines libcurl passes to the header callback.
-private final class SMTPTranscript {
-    var bytes: [UInt8] = []
-}
 
 private let smtpReadCallback: ccurl_read_cb = { buffer, size, nitems, userdata in
     guard let buffer, let userdata else { return 0 }
@@ -83,16 +81,6 @@ private let smtpReadCallback: ccurl_read_cb = { buffer, size, nitems, userdata i
             UnsafeMutableRawPointer(buffer).copyMemory(from: raw.baseAddress! + up.pos, byteCount: n)
         }
         up.pos += n
-    }
-    return n
-}
-
-private let smtpHeaderCallback: ccurl_data_cb = { ptr, size, nmemb, userdata in
-    let n = size * nmemb
-    guard let ptr, let userdata else { return n }
-    let t = Unmanaged<SMTPTranscript>.fromOpaque(userdata).takeUnretainedValue()
-    if t.bytes.count < 64 * 1024 {
-        t.bytes.append(contentsOf: UnsafeRawBufferPointer(start: ptr, count: n))
     }
     return n
 }
@@ -149,16 +137,24 @@ public final class SMTPSender: MailSender {
         }
         _ = ccurl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
         _ = ccurl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout * 1000))
-        _ = ccurl_setopt_long(h, CURLOPT_TIMEOUT_MS, Int(settings.timeout * 1000))
+        curlApplyLinkOptions(h, inactivity: settings.timeout)
+        if let m = settings.mechanism { _ = ccurl_setopt_string(h, CURLOPT_LOGIN_OPTIONS, m.curlLoginOptions) }
+        // One refused recipient must not fail the mail for the others (curl 7.88 spells it ALLLOWFAILS).
+        _ = ccurl_setopt_long(h, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1)
         _ = ccurl_setopt_long(h, CURLOPT_UPLOAD, 1)
         curlApplyTLS(h, endpoint: endpoint, caFile: settings.caFile)
         _ = ccurl_setopt_read_function(h, smtpReadCallback)
-        _ = ccurl_setopt_data_function(h, CURLOPT_HEADERFUNCTION, smtpHeaderCallback)
+        _ = ccurl_setopt_data_function(h, CURLOPT_HEADERFUNCTION, curlTranscriptCallback)
         handle = h
         return h
     }
 
     public func send(_ raw: [UInt8], envelopeFrom: String, recipients: [String], messageID: String) throws {
+        _ = try deliver(raw, envelopeFrom: envelopeFrom, recipients: recipients, messageID: messageID)
+    }
+
+    public func deliver(_ raw: [UInt8], envelopeFrom: String, recipients: [String],
+        messageID: String) throws -> SendResult {
         guard !recipients.isEmpty else { throw SendError.permanent("no recipients for \(messageID)") }
         for a in recipients + [envelopeFrom] where a.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) {
             throw SendError.permanent("invalid address '\(a)' for \(messageID)")
@@ -166,7 +162,7 @@ public final class SMTPSender: MailSender {
         let h = try easyHandle()
         let upload = SMTPUpload()
         upload.bytes = SMTPSender.normalizedCRLF(raw)
-        let transcript = SMTPTranscript()
+        let transcript = CurlTranscript()
         let upRef = Unmanaged.passRetained(upload)
         let trRef = Unmanaged.passRetained(transcript)
         var rcpts: UnsafeMutablePointer<curl_slist>?
@@ -208,7 +204,13 @@ public final class SMTPSender: MailSender {
                 log("SMTP \(endpoint.curlURL) accepts mail again")
                 failing = false
             }
-            return
+            let refused = SMTPSender.refusedRecipients(transcript.lines, recipients: recipients)
+            if !refused.isEmpty {
+                log("SMTP \(messageID) delivered to \(recipients.count - refused.count) of \(recipients.count) "
+                    + "recipients; refused: "
+                    + refused.map { "\($0.address) (\($0.reply))" }.joined(separator: ", "))
+            }
+            return SendResult(refused: refused)
         }
         var code = 0
         _ = ccurl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &code)
@@ -217,9 +219,11 @@ public final class SMTPSender: MailSender {
         let error: SendError
         if curlIsTLSVerificationError(rc) {
             error = .temporary(tlsFailureText(curlText, endpoint: endpoint, caFile: settings.caFile))
-        } else if rc == CURLE_LOGIN_DENIED {
+        } else if rc == CURLE_LOGIN_DENIED || SMTPSender.isAccountRefusal(code: code, text: serverText ?? "") {
             // A configuration problem, not this mail's: keep it queued.
-            error = .temporary("SMTP login as \(settings.username ?? "?") at \(endpoint.curlURL) refused: \(serverText ?? curlText)")
+            error = .account("SMTP \(settings.username.map { "login as \($0)" } ?? "sending") at "
+                + "\(endpoint.curlURL) refused: "
+                             + (serverText ?? curlText))
         } else if rc == CURLE_USE_SSL_FAILED {
             error = .temporary("\(endpoint.curlURL) does not offer STARTTLS, which the settings require: \(curlText)")
         } else if (500..<600).contains(code) {
@@ -229,9 +233,11 @@ public final class SMTPSender: MailSender {
         } else {
             error = .temporary("\(endpoint.curlURL): \(curlText) (curl \(rc.rawValue))")
         }
-        if case .temporary(let why) = error, !failing {
-            log("SMTP send of \(messageID) failed temporarily: \(why)")
+        switch error {
+        case .temporary(let why), .account(let why):
+            if !failing { log("SMTP send of \(messageID) failed temporarily: \(why)") }
             failing = true
+        case .permanent: break
         }
         throw error
     }
@@ -255,6 +261,26 @@ public final class SMTPSender: MailSender {
         if reply.isEmpty { return nil }
         return reply.enumerated().map { $0.offset == 0 ? $0.element : String($0.element.dropFirst(4)) }
             .joined(separator: " ")
+    }
+
+    /// Refusals of the account rather than of the mail: 530 (authentication required), 535 (credentials), and
+    /// Microsoft 365's 5.7.30 (basic authentication not supported) and 5.7.139 (SMTP AUTH disabled), 5.7.57.
+    static func isAccountRefusal(code: Int, text: String) -> Bool {
+        if code == 530 || code == 535 || code == 534 { return true }
+        return ["5.7.30", "5.7.139", "5.7.57", "5.7.8"].contains { text.contains(" \($0) "
+            + "") || text.hasPrefix("\(code) \($0)") }
+    }
+
+    /// The RCPT replies of the last transaction, matched to `recipients` in order (libcurl sends one RCPT per
+    /// recipient after MAIL FROM's 250, without pipelining): the refused ones with the server's reply.
+    static func refusedRecipients(_ lines: [String], recipients: [String]) -> [(address: String, reply: String)] {
+        // Final reply lines only ("250 …", not "250-…"), of the last transaction: after the last MAIL's 250 x.1.0.
+        let finals = lines.filter { $0.count >= 4 && $0.utf8.prefix(3).allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+            && $0[$0.index($0.startIndex, offsetBy: 3)] == " " }
+        guard let data = finals.lastIndex(where: { $0.hasPrefix("354") }) else { return [] }
+        let rcptReplies = finals[..<data].suffix(recipients.count)
+        guard rcptReplies.count == recipients.count else { return [] }
+        return zip(recipients, rcptReplies).filter { !$0.1.hasPrefix("2") }.map { (address: $0.0, reply: $0.1) }
     }
 
     /// Bare LF → CRLF, and a final CRLF (libcurl dot-stuffs and adds the terminating dot).

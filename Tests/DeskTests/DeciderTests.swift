@@ -115,7 +115,8 @@ import MIME
         #expect(t.firstResponseAt == at)
         #expect(t.status == .answered)
         #expect(d.role == .staffReply)
-        #expect(d.mails.map(\.kind) == [.relay])
+        #expect(d.mails.map(\.kind) == [.relay, .answeredNote])
+        #expect(t.owner == "agent1@example.test", "the first to answer owns the ticket")
         let relay = d.mails[0].mail
         #expect(relay.to.map(\.email) == ["mette@nordlys.test"])
         #expect(relay.from.email == "support@example.test")
@@ -132,7 +133,7 @@ import MIME
         let reply = TestDesk.mail(from: "agent1@example.test", to: "mette@nordlys.test", cc: "support@example.test",
                                   subject: "Re: Printer problem", body: "Done.", id: "a2@example.test", inReplyTo: "m1@nordlys.test")
         let d = decider.decide(TestDesk.context(reply, at: monday10, byHeader: ticket))
-        #expect(d.mails.isEmpty)
+        #expect(d.mails.map(\.kind) == [.answeredNote], "nothing to the customer again; the notify list hears")
         #expect(d.ticket?.clock == nil)
         #expect(d.ticket?.firstResponseAt == monday10)
     }
@@ -208,10 +209,18 @@ import MIME
         #expect(!d.mails.contains { $0.kind == .acknowledgement })
     }
 
-    @Test func hourlyCapStopsAcknowledgements() {
+    @Test func hourlyCapSparesAnAdministratorsNewTicketButNotARepeatedText() {
         let d = decider.decide(TestDesk.context(adminMail(), at: monday10, autoCount: 10))
         #expect(d.outcome.isNewTicket)
-        #expect(!d.mails.contains { $0.kind == .acknowledgement })
+        #expect(d.mails.contains { $0.kind == .acknowledgement }, "a person opening tickets is not loop traffic")
+        #expect(d.acknowledgementWithheld == nil)
+        var repeated = TestDesk.context(adminMail(), at: monday10, autoCount: 10)
+        repeated.repeatsRecentText = true
+        let capped = decider.decide(repeated)
+        #expect(capped.outcome.isNewTicket)
+        #expect(!capped.mails.contains { $0.kind == .acknowledgement })
+        #expect(capped.acknowledgementWithheld?.contains("autoReplyLimitPerHour 10") == true)
+        #expect(capped.summary.contains("no acknowledgement"))
     }
 
     @Test func oversizedAndFromlessMailIsQuarantined() {
@@ -261,7 +270,7 @@ extension Decision.Outcome {
         #expect(wrongDomain.role == .quarantined)
         let dkim = d.decide(TestDesk.context(staffReply(["mx.example.test 1; dkim=pass header.d=example.test header.s=sel"]), at: at, byHeader: ticket))
         #expect(dkim.role == .staffReply)
-        #expect(dkim.mails.map(\.kind) == [.relay])
+        #expect(dkim.mails.map(\.kind) == [.relay, .answeredNote])
         let spf = d.decide(TestDesk.context(staffReply(["mx.example.test; spf=pass smtp.mailfrom=agent1@example.test"]), at: at, byHeader: ticket))
         #expect(spf.role == .staffReply)
         // Only the topmost header from our server counts: a forged pass below a real fail does not help.

@@ -48,7 +48,8 @@ final class RelWorker: @unchecked Sendable {
         json["metricsFile"] = dir.appendingPathComponent("postdesk.prom").path
         json["mailbox"] = ["kind": "imap", "url": "imap://127.0.0.1:\(stack.imapPort)", "username": "support@example.test",
                            "passwordEnv": "PD_REL_IMAP_PASSWORD", "tls": "starttls", "caFile": stack.cacert,
-                           "mailbox": box, "processedFolder": processed, "quarantineFolder": quarantine]
+                           "mailbox": box, "processedFolder": processed, "quarantineFolder": quarantine,
+                           "startAt": "all"]   // mail is delivered before the first start
         json["outbox"] = ["kind": "smtp", "url": "smtp://127.0.0.1:\(stack.submissionPort)", "username": "support@example.test",
                           "passwordEnv": "PD_REL_SMTP_PASSWORD", "tls": "starttls", "caFile": stack.cacert, "heloName": "postdesk.test"]
         json["pollSeconds"] = 0.5
@@ -144,28 +145,7 @@ func relReport(_ line: String) {
 /// So: posix_spawn with an empty signal mask, default dispositions (SIGPIPE is ignored in this process),
 /// its own process group, /dev/null on 0–2 and every other descriptor closed.
 func relRunDaemonStarter(_ args: [String], timeout: Double = 60) throws -> Int32 {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    for fd: Int32 in 0...2 { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
-    // glibc ignores EBADF here, so a descriptor closed meanwhile does no harm.
-    let open = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }.filter { $0 > 2 }
-    for fd in open { posix_spawn_file_actions_addclose(&actions, fd) }
-    var attr = posix_spawnattr_t()
-    posix_spawnattr_init(&attr)
-    defer { posix_spawnattr_destroy(&attr) }
-    var none = sigset_t(), all = sigset_t()
-    sigemptyset(&none)
-    sigfillset(&all)
-    posix_spawnattr_setsigmask(&attr, &none)
-    posix_spawnattr_setsigdefault(&attr, &all)
-    posix_spawnattr_setpgroup(&attr, 0)
-    posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-    var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
-    defer { for a in argv { free(a) } }
-    var pid: pid_t = 0
-    let rc = posix_spawn(&pid, args[0], &actions, &attr, &argv, environ)
-    guard rc == 0 else { throw TransportError("cannot start \(args[0]): \(String(cString: strerror(rc)))") }
+    let pid = try spawnDetached(args)
     var status: Int32 = 0
     let end = Date().addingTimeInterval(timeout)
     while true {

@@ -112,6 +112,7 @@ final class Desk {
                 "kind": "imap", "url": "imap://\(stack.host):\(stack.imapPort)", "tls": "starttls", "caFile": stack.cacert,
                 "username": "support@example.test", "passwordEnv": Desk.passwordVariable,
                 "mailbox": folder, "processedFolder": processedFolder, "quarantineFolder": quarantineFolder,
+                "startAt": "all",   // some tests deliver before the first start
             ],
             "outbox": [
                 "kind": "smtp", "url": "smtp://\(stack.host):\(stack.submissionPort)", "tls": "starttls", "caFile": stack.cacert,

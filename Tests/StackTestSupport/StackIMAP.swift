@@ -45,13 +45,7 @@ public final class StackIMAP {
     /// UIDs in `box` matching an IMAP SEARCH `criteria` (e.g. `SUBJECT "x"`), ascending; a fresh EXAMINE each time.
     public func search(_ box: String, _ criteria: String) throws -> [UInt64] {
         try c.command("EXAMINE \(Self.q(box))")
-        var uids: [UInt64] = []
-        try c.command("UID SEARCH \(criteria)") { r in
-            guard r.text.hasPrefix("SEARCH") else { return false }
-            uids += r.text.dropFirst(6).split(separator: " ").compactMap { UInt64($0) }
-            return true
-        }
-        return uids.sorted()
+        return try c.uidSearch(criteria)
     }
 
     /// UIDs in `box` whose Message-ID header contains `id`.

@@ -172,8 +172,11 @@ struct IMAPStackTests {
         let lines = LogLines()
         let next = try IMAPSource(settings: s, log: lines.add)
         let rest = try next.fetch(after: cp, limit: 10)
-        #expect(rest.map(Self.messageID) == Array(ids[3...]))
-        #expect(try imap.search(box + "-done", messageID: ids[2]).count == 1)
+        // The committed leftover is offered again with the checkpoint it was committed with (the pipeline settles
+        // it as its recorded outcome: a quarantined mail must not end in Processed), then the new mail.
+        #expect(rest.map(Self.messageID) == Array(ids[2...]))
+        #expect(rest.first?.checkpoint == cp)
+        #expect(try imap.search(box + "-done", messageID: ids[2]).isEmpty)
         #expect(lines.all.contains { $0.contains("left by an earlier run") })
         for m in rest { try next.settle(m, as: .processed) }
         next.close() // flushes

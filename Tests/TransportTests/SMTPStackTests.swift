@@ -80,7 +80,8 @@ struct SMTPStackTests {
         #expect(lines.all.count == 1, "one log line per state change: \(lines.all)")
     }
 
-    @Test func badPasswordIsTemporary() throws {
+    /// A wrong password is the account's problem, not the mail's (issue 16): kept pending, with Postfix's words.
+    @Test func badPasswordIsAnAccountRefusal() throws {
         var s = stack.submissionSettings()
         s.password = "wrong"
         let sender = try SMTPSender(settings: s, log: { _ in })
@@ -88,7 +89,7 @@ struct SMTPStackTests {
             try sender.send(testMessage(id: "x"), envelopeFrom: "support@example.test",
                             recipients: ["customer1@customer.test"], messageID: "x")
         } throws: { e in
-            if case SendError.temporary(let why) = e { return why.contains("refused") }
+            if case SendError.account(let why) = e { return why.contains("refused: 535 5.7.8") }
             return false
         }
     }

@@ -366,8 +366,10 @@ extension Array where Element == ConfigIssue {
         let examples = Sandbox.repo.appendingPathComponent("Config/examples")
         let names = try FileManager.default.contentsOfDirectory(atPath: examples.path)
             .filter { $0.hasSuffix(".json") }.sorted()
-        #expect(names == ["dovecot-postfix-host.json", "google-workspace.json", "hosted-imaps-submission.json",
-                          "maildir.json", "microsoft-365-delegated.json", "microsoft-365.json"])
+        #expect(names == ["cyrus-cpanel.json", "dovecot-postfix-host.json", "exchange-onprem.json",
+            "google-workspace.json",
+                          "hosted-imaps-submission.json", "maildir.json", "microsoft-365-delegated.json",
+                          "microsoft-365.json"])
         for name in names {
             let path = examples.appendingPathComponent(name).path
             let result = Result { try Configuration.load(path: path, environment: env) }

@@ -36,7 +36,7 @@ import MIME
         #expect(first.clock == nil)
         let roles = try store.messages(ticketID: first.id).map { "\($0.direction.rawValue):\($0.role)" }
         #expect(roles == ["in:customer", "out:acknowledgement", "out:staff-notification", "in:customer", "out:staff-notification",
-                          "in:staff-reply", "out:relay"])
+                          "in:staff-reply", "out:relay", "out:answered-note"])
 
         // The acknowledgement as the customer receives it.
         let acks = box.outboxTexts().filter { headerValue("Auto-Submitted", in: $0) == "auto-replied" && $0.contains("mette.holm@nordlys.test") }
@@ -153,13 +153,15 @@ import MIME
 
         box.now = clock.dueAt
         _ = try box.pipeline().runOnce()
-        #expect(escalations().sorted() == ["breach", "warning"])
-        let breach = try #require(box.outboxTexts().first { headerValue("X-Postdesk-Escalation", in: $0) == "breach" })
-        #expect(breach.contains("<csm@example.test>") && breach.contains("<lead@example.test>"))
+        // One breach notice to each person (each person's notices are gathered into digests of their own).
+        #expect(escalations().sorted() == ["breach", "breach", "warning"])
+        let breaches = box.outboxTexts().filter { headerValue("X-Postdesk-Escalation", in: $0) == "breach" }
+        #expect(breaches.contains { $0.contains("X-Envelope-To: <csm@example.test>") })
+        #expect(breaches.contains { $0.contains("X-Envelope-To: <lead@example.test>") })
 
         box.now = clock.dueAt.addingTimeInterval(3600)
         _ = try box.pipeline().runOnce()
-        #expect(escalations().count == 2)
+        #expect(escalations().count == 3)
     }
 
     @Test func noEscalationAfterStaffReply() throws {

@@ -9,7 +9,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
-        .target(name: "MIME"),
+        // SHA-256 with the SHA-NI and ARMv8 crypto paths chosen at run time, and the portable one (pure, no I/O).
+        .target(name: "CSHA256"),
+        .target(name: "MIME", dependencies: ["CSHA256"]),
         .target(name: "Desk", dependencies: ["MIME"]),
         .target(name: "Store", dependencies: ["CSQLite", "Desk", "MIME"]),
         .target(name: "Transport", dependencies: ["CCurl"]),

@@ -1,62 +1,39 @@
-/// SHA-256 (FIPS 180-4), for attachment content addresses and content hashes. No dependency allowed, so it is here.
-public enum SHA256 {
-    private static let k: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
+import CSHA256
 
-    public static func digest(_ message: [UInt8]) -> [UInt8] {
-        var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-        var tail = Array(message.suffix(message.count % 64))
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
-        let bitLength = UInt64(message.count) &* 8
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        // Raw pointers in the block loop: array bounds and exclusivity checks there cost more than the hash itself.
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            k.withUnsafeBufferPointer { k in
-                h.withUnsafeMutableBufferPointer { h in
-                    message.withUnsafeBufferPointer { buf in
-                        for i in 0..<(message.count / 64) { compress(buf.baseAddress! + i * 64, h.baseAddress!, w.baseAddress!, k.baseAddress!) }
-                    }
-                    tail.withUnsafeBufferPointer { buf in
-                        for i in 0..<(buf.count / 64) { compress(buf.baseAddress! + i * 64, h.baseAddress!, w.baseAddress!, k.baseAddress!) }
-                    }
-                }
+/// SHA-256 (FIPS 180-4), for attachment content addresses and content hashes. The block work is in C (CSHA256):
+/// SHA-NI or ARMv8 crypto instructions where the CPU has them, chosen at run time, else a portable path.
+public enum SHA256 {
+    /// The block functions the digest can run on.
+    public enum Path: CaseIterable, Sendable {
+        case portable, shaNI, armv8
+
+        var c: csha256_path {
+            switch self {
+            case .portable: return CSHA256_PORTABLE
+            case .shaNI: return CSHA256_SHANI
+            case .armv8: return CSHA256_ARMV8
             }
         }
-        return h.flatMap { v in [UInt8(v >> 24), UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)] }
+
+        /// Whether this CPU runs it.
+        public var isAvailable: Bool { csha256_available(c) != 0 }
+
+        /// The one `digest` uses.
+        public static var best: Path { Path.allCases.first { $0.c == csha256_best() } ?? .portable }
     }
 
-    /// One 64-byte block into the state `h` (8 words); `w` is scratch for the 64-word schedule.
-    @inline(__always)
-    private static func compress(_ block: UnsafePointer<UInt8>, _ h: UnsafeMutablePointer<UInt32>, _ w: UnsafeMutablePointer<UInt32>,
-                                 _ k: UnsafePointer<UInt32>) {
-        for i in 0..<16 {
-            w[i] = UInt32(block[i * 4]) << 24 | UInt32(block[i * 4 + 1]) << 16 | UInt32(block[i * 4 + 2]) << 8 | UInt32(block[i * 4 + 3])
+    /// The digest on `path`, or on the fastest path this CPU runs (nil); an unavailable path runs the portable one.
+    public static func digest(_ message: [UInt8], path: Path? = nil) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: 32) { out, count in
+            message.withUnsafeBufferPointer { buf in
+                if let path {
+                    csha256_digest_with(path.c, buf.baseAddress, buf.count, out.baseAddress)
+                } else {
+                    csha256_digest(buf.baseAddress, buf.count, out.baseAddress)
+                }
+            }
+            count = 32
         }
-        for i in 16..<64 {
-            let s0 = w[i - 15].rotatedRight(7) ^ w[i - 15].rotatedRight(18) ^ (w[i - 15] >> 3)
-            let s1 = w[i - 2].rotatedRight(17) ^ w[i - 2].rotatedRight(19) ^ (w[i - 2] >> 10)
-            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-        }
-        var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-        for i in 0..<64 {
-            let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
-            let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-            let maj = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ maj
-            hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-        }
-        h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
     }
 
     public static func hex(_ message: [UInt8]) -> String {
@@ -69,8 +46,4 @@ public enum SHA256 {
         }
         return String(decoding: out, as: UTF8.self)
     }
-}
-
-extension UInt32 {
-    @inline(__always) fileprivate func rotatedRight(_ n: UInt32) -> UInt32 { (self >> n) | (self << (32 - n)) }
 }

@@ -37,6 +37,7 @@ extension Pipeline {
             }
             let committed = stopwatch.lap()
             lane.settle(dispositions)
+            boundWAL(lane)
             log.debug("intake.batch", [("mails", "\(batch.count)"), ("fetch_ms", timing.fetch), ("analyse_ms", timing.analyse),
                                        ("commit_ms", committed), ("wait_ms", timing.wait), ("settle_ms", lane.lastSettleMilliseconds)])
             progress?(summary)

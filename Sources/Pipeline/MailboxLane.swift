@@ -66,6 +66,12 @@ final class MailboxLane: @unchecked Sendable {
         }
     }
 
+    /// Truncates the WAL on the lane's connection once the lane's queued work is done, and waits for it: the caller
+    /// calls it between commits, so no write transaction is open and no other checkpoint runs.
+    func truncateWAL() -> Bool {
+        queue.sync { (try? checkpoints?.truncate()) ?? false }
+    }
+
     /// Returns when everything asked of the lane is done.
     func drain() { queue.sync {} }
 

@@ -49,6 +49,8 @@ public final class Pipeline {
     lazy var databaseIdentity = DatabaseIdentity(path: config.database)
     /// Why the service loop stopped on its own (the database is gone); nil after a requested stop.
     public internal(set) var stoppedBecause: String?
+    /// The WAL size past which intake truncates it between two commits (see `boundWAL`).
+    public var walTruncateBytes = 16 << 20
 
     public init(config: Configuration, store: PostdeskStore, source: MailboxSource, sender: MailSender, log: Log,
                 now: @escaping () -> Date = Date.init) {

@@ -63,7 +63,12 @@ public final class Database {
         try execute("PRAGMA journal_mode = WAL")
         try execute("PRAGMA synchronous = FULL")
         try execute("PRAGMA foreign_keys = ON")
+        // A WAL that was reset is cut back to this, so one large transaction does not leave a large file behind.
+        try execute("PRAGMA journal_size_limit = \(Self.walSizeLimit)")
     }
+
+    /// See `journal_size_limit` in `init`.
+    public static let walSizeLimit = 64 << 20
 
     deinit {
         for statement in statements.values { sqlite3_finalize(statement) }
@@ -171,6 +176,20 @@ public final class Database {
     /// Copies committed WAL pages into the database file without waiting for anyone; a writer on another
     /// connection goes on meanwhile.
     public func checkpoint() throws { try execute("PRAGMA wal_checkpoint(PASSIVE)") }
+
+    /// Copies the whole WAL into the database file and truncates it to nothing: the WAL starts again from its
+    /// first frame. Call it while no write transaction is open on any connection, and no other checkpoint runs
+    /// (SQLite does not wait for that one); false when something kept it from finishing (the next call catches up).
+    public func truncateWAL() throws -> Bool {
+        precondition(!inTransaction, "the WAL is truncated between transactions")
+        return try query("PRAGMA wal_checkpoint(TRUNCATE)").first?.int("busy") == 0
+    }
+
+    /// The WAL file's size in bytes (0 without one, as in memory).
+    public var walBytes: Int {
+        var info = stat()
+        return stat(path + "-wal", &info) == 0 ? Int(info.st_size) : 0
+    }
 
     /// One transaction; nested calls join the outer one. Rolled back when `body` throws.
     public func transaction<T>(_ body: () throws -> T) throws -> T {

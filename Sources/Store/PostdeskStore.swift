@@ -50,6 +50,9 @@ public final class PostdeskStore {
     /// Off while a second connection checkpoints the WAL between commits (see `makeCheckpointer`).
     public func setAutoCheckpoint(_ on: Bool) throws { try db.setAutoCheckpoint(on) }
 
+    /// The WAL file's size in bytes.
+    public var walBytes: Int { db.walBytes }
+
     /// A connection of its own that checkpoints the WAL, so commits on this one do not; nil in memory.
     public func makeCheckpointer() throws -> WALCheckpointer? {
         db.path == ":memory:" ? nil : WALCheckpointer(try Database(path: db.path))
@@ -66,4 +69,8 @@ public final class WALCheckpointer {
     init(_ db: Database) { self.db = db }
 
     public func checkpoint() throws { try db.checkpoint() }
+
+    /// Copies the whole WAL and truncates it; only while no connection has a write transaction open (see
+    /// `Database.truncateWAL`). False when a reader kept it from finishing.
+    public func truncate() throws -> Bool { try db.truncateWAL() }
 }

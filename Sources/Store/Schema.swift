@@ -145,7 +145,15 @@ enum Schema {
         CREATE INDEX notices_due ON notices(sent_at, due_at);
         CREATE INDEX notices_recipient ON notices(recipient, grouping, sent_at);
         """,
-        // 5 (wt/contracts): staff time logged with `#time`, billed against the customer's monthly bundle; GDPR purge
+        // 5: the escalation check reads only notices not yet sent, by the instant they fall due (a warning is
+        // sent only before its breach); the WHERE clauses are repeated word for word by the queries that use them.
+        """
+        CREATE INDEX tickets_warning_due ON tickets(warn_at)
+            WHERE status = 'open' AND clock_started_at IS NOT NULL AND warning_sent = 0 AND breach_sent = 0;
+        CREATE INDEX tickets_breach_due ON tickets(due_at)
+            WHERE status = 'open' AND clock_started_at IS NOT NULL AND breach_sent = 0;
+        """,
+        // 6 (wt/contracts): staff time logged with `#time`, billed against the customer's monthly bundle; GDPR purge
         // and erasure, logged without the erased data.
         """
         CREATE TABLE time_entries (

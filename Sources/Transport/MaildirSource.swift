@@ -9,6 +9,15 @@ public final class MaildirSource: MailboxSource {
     public var mailboxName: String { "maildir:" + root.path }
     /// File names of fetched, unsettled mail by key, so settling does not list new/ again (that was O(n²)).
     private var fileNames: [String: String] = [:]
+    /// new/ as last listed, oldest first; `listedHead` is the first name not yet handed out. A pass lists new/
+    /// once and takes batches from here; only when it runs short is new/ listed again, for what arrived since.
+    private var listed: [String] = []
+    private var listedHead = 0
+    /// Names handed out and perhaps still in new/ (in hand, or a settle that failed), so a new listing leaves
+    /// them to the next pass.
+    private var handedOut: Set<String> = []
+    /// How often new/ was listed for a fetch (tests and the scale benchmark read it).
+    private(set) public var listings = 0
 
     /// Larger mail is not read whole: only its head (for the sender and subject of the polite answer).
     let maxMessageBytes: Int
@@ -37,15 +46,29 @@ public final class MaildirSource: MailboxSource {
         return names.filter { !$0.hasPrefix(".") }.sorted()
     }
 
+    /// A pass begins: new/ is listed afresh.
     public func fetch(after checkpoint: MailboxCheckpoint?, limit: Int) throws -> [IncomingMail] {
-        load(waiting().prefix(limit))
+        handedOut = []
+        relist()
+        return take(limit, listedNow: true)
     }
 
-    private func load<Names: Sequence<String>>(_ names: Names) -> [IncomingMail] {
+    /// The next mails of the listing, up to `limit` and the batch's bytes; when the listing runs short, new/ is
+    /// listed again (once) for what arrived since. A name counts as handed out only once it is read.
+    private func take(_ limit: Int, listedNow: Bool = false) -> [IncomingMail] {
         var mails: [IncomingMail] = []
         var bytes = 0
-        for name in names {
-            if !mails.isEmpty && bytes >= batchBytes { break }
+        var relisted = listedNow
+        while mails.count < limit && (mails.isEmpty || bytes < batchBytes) {
+            if listedHead == listed.count {
+                if relisted { break }
+                relist()
+                relisted = true
+                continue
+            }
+            let name = listed[listedHead]
+            listedHead += 1
+            handedOut.insert(name)
             let path = root.appendingPathComponent("new").appendingPathComponent(name).path
             // A file that vanished (another reader settled it) is simply skipped.
             guard let mail = read(path, key: Self.key(of: name)) else { continue }
@@ -54,6 +77,14 @@ public final class MaildirSource: MailboxSource {
             mails.append(mail)
         }
         return mails
+    }
+
+    private func relist() {
+        let all = waiting()
+        listings += 1
+        handedOut = handedOut.intersection(all)   // settled names left new/ and never return
+        listed = all.filter { !handedOut.contains($0) }
+        listedHead = 0
     }
 
     /// One entry of new/, never following a symlink and never blocking on a FIFO; the size is known before a
@@ -94,10 +125,9 @@ public final class MaildirSource: MailboxSource {
         return IncomingMail(key: key, bytes: data, size: max(size, done))
     }
 
-    /// What `fetch` returns, less `previous`: those files are still in new/ until settled.
+    /// The batch after `previous` (still in new/ until settled): the rest of the listing, then new arrivals.
     public func fetch(following previous: [IncomingMail], limit: Int) throws -> [IncomingMail] {
-        let inHand = Set(previous.map(\.key))
-        return load(waiting().lazy.filter { !inHand.contains(Self.key(of: $0)) }.prefix(limit))
+        take(limit)
     }
 
     public func settle(_ mail: IncomingMail, as disposition: Disposition) throws {

@@ -11,6 +11,9 @@ import Desk
 /// postdesk-bench dump PATH...        — per message: new text hash, priority, language (to diff two builds)
 /// postdesk-bench intake CONFIG         — the worker's intake and its SMTP delivery timed apart (IntakeBench.swift)
 /// postdesk-bench linear STEP BYTES     — one text step on hostile text, for callgrind (LinearBench.swift)
+/// postdesk-bench scale CACHE [SIZE...]  — issue 19's flat-cost figures per desk size (ScaleBench.swift)
+/// postdesk-bench scale-intake CACHE SIZE KIND N — one counted intake for callgrind (ScaleBench.swift)
+/// postdesk-bench sha256 [MB]           — SHA-256 MB/s on every path this CPU runs
 
 func readFile(_ path: String) -> [UInt8]? {
     guard let f = fopen(path, "rb") else { return nil }
@@ -111,6 +114,24 @@ case "imap":
     }
 case "linear":
     exit(linearBench(step: args[2], bytes: Int(args.count > 3 ? args[3] : "") ?? 1 << 20))
+case "scale":
+    do {
+        let sizes = args.dropFirst(3).compactMap { Int($0) }
+        try ScaleBench(cache: URL(fileURLWithPath: args[2])).run(sizes: sizes.isEmpty ? [0, 100_000, 1_000_000] : sizes)
+    } catch {
+        FileHandle.standardError.write(Data("postdesk-bench scale: \(error)\n".utf8))
+        exit(1)
+    }
+case "scale-intake":
+    do {
+        try ScaleBench(cache: URL(fileURLWithPath: args[2]))
+            .countedIntake(size: Int(args[3]) ?? 0, kind: args[4], count: Int(args[5]) ?? 100)
+    } catch {
+        FileHandle.standardError.write(Data("postdesk-bench scale-intake: \(error)\n".utf8))
+        exit(1)
+    }
+case "sha256":
+    sha256Bench(megabytes: Int(args[2]) ?? 256)
 default:
     FileHandle.standardError.write(Data("unknown command \(args[1])\n".utf8))
     exit(2)

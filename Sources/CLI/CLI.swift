@@ -56,11 +56,25 @@ public enum PostdeskCommand {
                 summary: "mail the worker could not take",
                 details: "list: held mail with reasons; show: the raw mail; retry: run it through the pipeline again now;\n"
                     + "release: deliver it back into the Maildir as a new mail.", run: quarantine),
-        Command(name: "report", synopsis: "report --month YYYY-MM [--json|--csv] [--config FILE]",
-                summary: "reaction times per customer and priority",
-                details: "Per customer and priority: tickets, answered, median and 90th-percentile reaction time in business\n"
-                    + "minutes, share answered within target, breaches. Tickets are counted in the month they were opened.",
+        Command(name: "report",
+                synopsis: "report --month YYYY-MM [--hours] [--json|--csv] [--mail-csm] [--config FILE]",
+                summary: "reaction times and support hours per customer",
+                details: "Per customer and priority: tickets, answered, median and 90th-percentile reaction time in\n"
+                    + "business minutes, share answered within target, breaches. Tickets are counted in the month\n"
+                    + "they were opened. Then (or only, with --hours) the support hours: included, used by category,\n"
+                    + "remaining or overage, and the tickets that used them, for time logged with #time that month.\n"
+                    + "--mail-csm: queues each CSM's monthly mail (their customers, with the month before and a CSV).",
                 run: report),
+        Command(name: "purge", synopsis: "purge [--config FILE]", summary: "delete mail past the retention period",
+                details: "Deletes raw mail, texts and files of tickets resolved more than retention.months ago;\n"
+                    + "the tickets, their reaction figures and logged time stay. Logged (counts only); VACUUM\n"
+                    + "reclaims the space.",
+                run: purge),
+        Command(name: "forget", synopsis: "forget ADDRESS [--config FILE]", summary: "erase a person (GDPR)",
+                details: "Erases the person's mail, names and address from every ticket, message and outbox row\n"
+                    + "(replaced by [erased]) and prints what was removed. Logged (counts only); VACUUM reclaims\n"
+                    + "the space.",
+                run: forget),
         Command(name: "health", synopsis: "health [--config FILE]",
                 summary: "exit 1 when polling stopped or the outbox is stuck",
                 details: "Exit 0 when the worker polled within healthMaxPollAgeSeconds and the outbox moves; else exit 1\n"
@@ -289,6 +303,11 @@ public enum PostdeskCommand {
         }
         if let claimed = t.claimedReference { out.append("Claimed:    \(claimed) (subject reference not trusted from this sender)") }
         if let linked = t.linkedTicketID, let old = try store.ticket(id: linked) { out.append("Continues:  \(old.reference)") }
+        out += timeLines(try store.loggedTime(ticketID: t.id), zone: zone)
+        if let purged = try store.mailPurgedAt(ticketID: t.id) {
+            let when = BusinessTimeFormat.deadline(purged, in: zone, language: "en")
+            out.append("Mail:       purged \(when) (retention)")
+        }
         var fileNumber = 0
         for m in try store.messages(ticketID: t.id) {
             let who = m.from.map(readable) ?? "?"
@@ -399,7 +418,8 @@ public enum PostdeskCommand {
     static func report(_ args: inout Arguments) throws -> Int32 {
         let config = try loadConfig(&args)
         guard let month = args.option("--month") else { throw UsageError("--month YYYY-MM is required") }
-        let asJSON = args.flag("--json"), asCSV = args.flag("--csv")
+        let asJSON = args.flag("--json"), asCSV = args.flag("--csv"), onlyHours = args.flag("--hours")
+        let mailCSM = args.flag("--mail-csm")
         try args.finish()
         guard let first = RFC3339Date.month(month) else {
             throw UsageError("--month must look like 2026-11 (1970–9999)")
@@ -409,8 +429,16 @@ public enum PostdeskCommand {
         let from = calendar.date(from: DateComponents(year: first.year, month: first.month, day: 1))!
         let to = calendar.date(byAdding: .month, value: 1, to: from)!
         let store = try PostdeskStore(path: config.database)
-        let report = ReactionReport(records: try store.reportRows(from: from, to: to), policy: config.policy, now: Date())
         func name(_ id: String) -> String { config.policy.customer(id: id)?.name ?? id }
+        let hours = SupportHoursReport(records: try store.timeRows(from: from, to: to), policy: config.policy)
+        if mailCSM { return try mailCSMReports(config: config, store: store, month: month, from: from, to: to) }
+        if onlyHours {
+            print(asJSON ? json(hoursJSON(hours, name: name)) : asCSV ? hoursCSV(hours, name: name)
+                  : hoursText(hours, month: month, name: name))
+            return 0
+        }
+        let report = ReactionReport(records: try store.reportRows(from: from, to: to), policy: config.policy,
+                                    now: Date())
         func share(_ d: Double?) -> String { d.map { String(format: "%.0f%%", $0 * 100) } ?? "" }
         func mins(_ m: Int?) -> String { m.map { BusinessTimeFormat.duration(minutes: $0) } ?? "" }
         if asJSON {
@@ -420,17 +448,14 @@ public enum PostdeskCommand {
                  "within_target": l.withinTarget as Any? ?? NSNull(), "breaches": l.breaches]
             }))
         } else if asCSV {
-            print("customer,priority,tickets,answered,median_minutes,p90_minutes,within_target,breaches")
-            for l in report.lines {
-                let cells = [name(l.customer), l.priority.rawValue, "\(l.tickets)", "\(l.answered)", l.medianMinutes.map(String.init) ?? "",
-                             l.p90Minutes.map(String.init) ?? "", l.withinTarget.map { String(format: "%.3f", $0) } ?? "", "\(l.breaches)"]
-                print(cells.map { $0.contains(",") || $0.contains("\"") ? "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" : $0 }.joined(separator: ","))
-            }
+            print(ReactionReport.csvHeader)
+            for l in report.lines { print(CSV.line(l.csvCells(customerName: name(l.customer)))) }
         } else {
             print("Reaction times for tickets opened in \(month) (business time)")
             print(TextTable.render(header: ["CUSTOMER", "PRIO", "TICKETS", "ANSWERED", "MEDIAN", "P90", "IN TIME", "BREACHES"],
                                    rows: report.lines.map { [name($0.customer), $0.priority.rawValue, "\($0.tickets)", "\($0.answered)",
                                                              mins($0.medianMinutes), mins($0.p90Minutes), share($0.withinTarget), "\($0.breaches)"] }))
+            if !hours.lines.isEmpty { print("\n" + hoursText(hours, month: month, name: name)) }
         }
         return 0
     }

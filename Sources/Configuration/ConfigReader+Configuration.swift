@@ -87,6 +87,7 @@ extension ConfigReader {
         let metricsFile = optionalString(root, "metricsFile", path: "metricsFile", example: "\"state/postdesk.prom\"")
         let healthAge = number(root, "healthMaxPollAgeSeconds", path: "healthMaxPollAgeSeconds", default: 300,
                                range: 1...86_400)
+        let retention = retentionMonths()
 
         guard let supportAddress else { reportUnknownKeys(); return nil }
         var policy = Policy(
@@ -103,9 +104,11 @@ extension ConfigReader {
         checkAdministrators(policy)
         reportUnknownKeys()
         guard issues.isEmpty, let zone, let mailbox, let outbox, let format, let level else { return nil }
-        return Configuration(
+        var configuration = Configuration(
             file: file, policy: policy, timeZone: zone, database: database, mailbox: mailbox, outbox: outbox,
             pollSeconds: pollSeconds, batchSize: batchSize, log: LogSettings(format: format, level: level),
             metricsFile: metricsFile, healthMaxPollAgeSeconds: healthAge)
+        configuration.retentionMonths = retention
+        return configuration
     }
 }

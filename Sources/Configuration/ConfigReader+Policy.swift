@@ -132,7 +132,11 @@ extension ConfigReader {
         guard let opens, let closes else { return nil }
         let calendar = BusinessCalendar(timeZone: timeZone, weekdays: weekdays, opensAt: opens, closesAt: closes,
                                         holidays: holidays)
-        return SupportPlan(name: name, calendar: calendar, targets: targets, warningShare: share, hoursText: hoursText)
+        var plan = SupportPlan(name: name, calendar: calendar, targets: targets, warningShare: share,
+                               hoursText: hoursText, supportHoursPerMonth: supportHours(dict, path: path))
+        plan.supportHoursNoticeShare = number(dict, "supportHoursNoticeAt", path: path + ".supportHoursNoticeAt",
+                                              default: 0.8, range: 0.05...0.99)
+        return plan
     }
 
     /// Customers as written; a customer naming a plan that failed to parse is not reported twice, so plan names
@@ -200,7 +204,8 @@ extension ConfigReader {
             customers.append(Customer(
                 id: id, name: string(c, "name", path: path + ".name", default: id, example: "\"Nordlys ApS\"") ?? id,
                 domains: domainList, administrators: admins, plan: planName, csm: csm, language: language,
-                formality: formality, salutations: salutations))
+                formality: formality, salutations: salutations,
+                supportHoursPerMonth: supportHours(c, path: path)))
         }
         return customers
     }

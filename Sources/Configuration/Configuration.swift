@@ -59,6 +59,8 @@ public struct Configuration: @unchecked Sendable {
     public var log: LogSettings
     public var metricsFile: String?
     public var healthMaxPollAgeSeconds: Double
+    /// GDPR: months after resolution that a ticket's mail and files are kept (`postdesk purge`); nil: kept.
+    public var retentionMonths: Int? = nil
 
     /// The config file named by `--config`, else `POSTDESK_CONFIG`, else `Config/postdesk.json`.
     public static func defaultPath(_ explicit: String?) -> String {

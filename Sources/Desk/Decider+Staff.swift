@@ -9,12 +9,16 @@ extension Decider {
     func staffReply(on ticket: TicketState, from: Address, newText: String, context: IncomingContext) -> Decision {
         let m = context.message
         var commands = StaffCommands.parse(newText)
+        let time = TimeEntry.extract(from: commands.text)
+        commands.text = time.text
+        // One unreadable line logs none of the mail's time: the sender sends it again whole.
+        let logged = time.unreadable.isEmpty ? time.entries : []
         // Extraction found nothing of the staff member's own: relaying the whole body would send the quoted history.
         let wholeBody = context.analysis?.newTextIsWholeBody ?? ReplyExtractor.extract(m).fellBack
         if wholeBody, commands.isEmpty { commands.text = "" }
         var t = ticket
         let plan = planFor(policy.customer(id: ticket.customerID))
-        var notes: [String] = []
+        var notes: [String] = logged.map { "time \(TimeEntry.format(minutes: $0.minutes)) logged" }
         if let p = commands.priority, p != t.priority.priority {
             t.priority = PriorityDecision(p, reason: "set by \(from.email) (was \(ticket.priority.priority.rawValue))")
             t.clock = retimed(t.clock, priority: p, plan: plan, ticket: ticket, at: context.receivedAt)
@@ -27,13 +31,20 @@ extension Decider {
             (kind.isNotice && kind != .staffNotification) || (kind == .staffNotification && !policy.isAgent(from.email))
         } ?? false
         let internalByDefault = answersNotice || !policy.isAgent(from.email)
-        if commands.note || (internalByDefault && !commands.reply) {
+        // An unreadable `#time` line keeps the whole mail internal: the sender corrects it, nothing is relayed half.
+        if commands.note || (internalByDefault && !commands.reply) || !time.unreadable.isEmpty {
             notes.append("internal note")
-            if !commands.note { notes.append(answersNotice ? "a reply to our notice" : "from \(from.email), not an agent") }
-            var decision = Decision(outcome: .update(t), role: .staffNote, newText: commands.text,
-                                    summary: "\(ticket.reference): " + notes.joined(separator: ", "))
-            decision.presence = presence
-            return decision
+            if !time.unreadable.isEmpty { notes.append("unreadable time line; the sender is told") }
+            else if !commands.note {
+                notes.append(answersNotice ? "a reply to our notice" : "from \(from.email), not an agent")
+            }
+            var note = Decision(outcome: .update(t), role: .staffNote, newText: commands.text,
+                                mails: time.unreadable.first.map {
+                                    [staffHelp(.unreadableTime(ticket.reference, $0.line), to: from, context: context)]
+                                } ?? [], summary: "\(ticket.reference): " + notes.joined(separator: ", "))
+            note.timeLogged = logged
+            note.presence = presence
+            return note
         }
         var mails: [QueuedMail] = []
         let customers = t.participants.filter { !policy.isStaff($0.email) }
@@ -55,7 +66,7 @@ extension Decider {
             t.firstResponseAt = t.firstResponseAt ?? context.receivedAt
             t.clock = nil
             t.status = .answered
-        } else if commands.isEmpty {
+        } else if commands.isEmpty, time.entries.isEmpty {
             // Nothing of the staff member's own survived extraction: they hear so, instead of silence.
             mails.append(staffHelp(.relayedNothing(t.reference), to: from, context: context))
             notes.append("nothing to relay; the sender is told")
@@ -77,11 +88,12 @@ extension Decider {
         }
         t.lastMessageID = mails.last(where: { $0.kind == .relay || $0.kind == .closingNote })?.mail.messageID
             ?? t.lastMessageID
-        var decision = Decision(outcome: .update(t), role: .staffReply, newText: commands.text, mails: mails,
-                                summary: "staff reply on \(ticket.reference)"
-                                    + (notes.isEmpty ? "" : ": " + notes.joined(separator: ", ")))
-        decision.presence = presence
-        return decision
+        var reply = Decision(outcome: .update(t), role: .staffReply, newText: commands.text, mails: mails,
+                             summary: "staff reply on \(ticket.reference)"
+                                + (notes.isEmpty ? "" : ": " + notes.joined(separator: ", ")))
+        reply.timeLogged = logged
+        reply.presence = presence
+        return reply
     }
 
     /// A priority change re-times the running clock from its start; a ticket without one (best effort, or answered)

@@ -19,6 +19,10 @@ public enum MailKind: String, Sendable, Codable {
     case answeredNote = "answered-note"
     /// Several notices to one person in one mail, a section per ticket.
     case noticeDigest = "notice-digest"
+    /// To the CSM (else the team lead) when a customer's monthly support hours reach the notice share or 100 %.
+    case supportHoursNotice = "support-hours-notice"
+    /// The CSM's monthly report on their customers.
+    case csmReport = "csm-report"
 
     /// Notices to CSMs, the team lead or staff about a ticket: a reply to one stays internal unless it says `#reply`.
     public var isNotice: Bool {
@@ -72,6 +76,8 @@ public struct Decision: Sendable {
     public var presence: PresenceChange?
     /// Why a new ticket got no acknowledgement (an automatic mail, the per-sender cap), for the log and `show`.
     public var acknowledgementWithheld: String?
+    /// Staff time logged with `#time` in this message.
+    public var timeLogged: [TimeEntry] = []
 
     public init(outcome: Outcome, role: MessageRole, newText: String = "", mails: [QueuedMail] = [], summary: String,
                 deliveryFailures: [DeliveryFailure] = []) {

@@ -11,14 +11,19 @@ public struct SupportPlan: Sendable {
     public var warningShare: Double
     /// Human-readable opening hours for mails, e.g. "Mon–Fri 09:00–17:00".
     public var hoursText: [String: String]
+    /// Support hours a month included in the plan (the Danish catalogue sells 2, 5 or 10); nil: none.
+    public var supportHoursPerMonth: Double?
+    /// The share of the bundle at which the CSM hears first (then again at 100 %).
+    public var supportHoursNoticeShare = 0.8
 
     public init(name: String, calendar: BusinessCalendar, targets: [Priority: Int], warningShare: Double = 0.75,
-                hoursText: [String: String] = [:]) {
+                hoursText: [String: String] = [:], supportHoursPerMonth: Double? = nil) {
         self.name = name
         self.calendar = calendar
         self.targets = targets
         self.warningShare = warningShare
         self.hoursText = hoursText
+        self.supportHoursPerMonth = supportHoursPerMonth
     }
 
     /// Standard: Mon–Fri 09–17, every request answered within 12 working hours (P5 included).
@@ -70,10 +75,13 @@ public struct Customer: Sendable, Equatable {
     public var formality: Formality?
     /// Known salutations by lower-cased address, for "Guten Tag Herr Wagner,"; without one the greeting is neutral.
     public var salutations: [String: Salutation]
+    /// Support hours a month in this customer's contract; overrides the plan's.
+    public var supportHoursPerMonth: Double?
 
     public init(id: String, name: String, domains: [String], administrators: [String], plan: String,
                 csm: Address? = nil, language: String? = nil, formality: Formality? = nil,
-                salutations: [String: Salutation] = [:]) {
+                salutations: [String: Salutation] = [:], supportHoursPerMonth: Double? = nil) {
+        self.supportHoursPerMonth = supportHoursPerMonth
         self.id = id
         self.name = name
         self.domains = domains.map { $0.lowercased() }

@@ -267,6 +267,11 @@ extension Pipeline {
                                           raw: mail.bytes, newTextFromRaw: newTextFromRaw)
         try store.storeAttachments(message.attachments, messageRow: row)
         if let hash = Self.textHash(message, analysis: analysis) { try store.setTextHash(messageRow: row, hash: hash) }
+        if let ticketID, !decision.timeLogged.isEmpty {
+            try store.logTime(decision.timeLogged, ticketID: ticketID, messageRow: row,
+                              staff: message.from?.email ?? "", at: received)
+            try noticeSupportHours(customerID: decision.ticket?.customerID, at: received)
+        }
         try enqueue(decision.mails, ticketID: ticketID, at: received)
         try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
                                outcome: outcome, reason: reason, ticketID: ticketID, messageRow: row, at: received)

@@ -153,5 +153,22 @@ enum Schema {
         CREATE INDEX tickets_breach_due ON tickets(due_at)
             WHERE status = 'open' AND clock_started_at IS NOT NULL AND breach_sent = 0;
         """,
+        // 6 (wt/contracts): staff time logged with `#time`, billed against the customer's monthly bundle; GDPR purge
+        // and erasure, logged without the erased data.
+        """
+        CREATE TABLE time_entries (
+            id INTEGER PRIMARY KEY,
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            message_row INTEGER REFERENCES messages(id),
+            staff TEXT NOT NULL,
+            minutes INTEGER NOT NULL CHECK (minutes > 0),
+            category TEXT,
+            logged_at REAL NOT NULL
+        );
+        CREATE INDEX time_entries_ticket ON time_entries(ticket_id, id);
+        CREATE INDEX time_entries_logged ON time_entries(logged_at);
+        ALTER TABLE tickets ADD COLUMN mail_purged_at REAL;
+        CREATE TABLE erasure_log (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, summary TEXT NOT NULL, at REAL NOT NULL);
+        """,
     ]
 }

@@ -28,6 +28,8 @@ extension Templates {
         case relayedNothing(TicketReference)
         /// `#open` named an address we may not open a ticket for.
         case cannotOpen(String)
+        /// A `#time` line on this ticket that could not be read (the line as written).
+        case unreadableTime(TicketReference, String)
     }
 
     /// The short note to a staff member whose mail was passed on to nobody, so a staff mail never vanishes silently.
@@ -48,6 +50,8 @@ extension Templates {
                 + "again.\n- For an internal remark, start with #note.")
         case .cannotOpen(let address):
             text.paragraph("#open \(address) needs an address of a customer, not of staff or of the support desk.")
+        case .unreadableTime(let reference, let line):
+            for paragraph in TimeHelpText.unreadable(line, on: reference) { text.paragraph(paragraph) }
         }
         return text.text
     }

@@ -85,18 +85,6 @@ struct MailEndpoint: Equatable {
     }
 }
 
-/// A settings mistake found before any connection is made, with the settings field it is about
-/// (`url`, `tls`, `username`, `password`, `caFile`, `heloName`, `mailbox`, …) so a config reader can point at it.
-public struct TransportConfigError: Error, CustomStringConvertible, Equatable {
-    public var message: String
-    public var field: String
-    public init(field: String = "", _ message: String) {
-        self.field = field
-        self.message = message
-    }
-    public var description: String { message }
-}
-
 /// A CA file that is named but cannot be read (a directory counts as unreadable).
 func caFileProblem(_ caFile: String?) -> TransportConfigError? {
     guard let caFile, !caFile.isEmpty else { return nil }

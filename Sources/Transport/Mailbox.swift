@@ -77,23 +77,6 @@ extension MailboxSource {
     }
 }
 
-/// Why a send did not go through: retry later, or give up.
-public enum SendError: Error, Equatable, CustomStringConvertible {
-    case temporary(String)
-    case permanent(String)
-    /// The server refused our account, not this mail (530, 535, M365's 5.7.30 and 5.7.139): a configuration
-    /// problem. Keep the mail pending, back off, and let `health` fail with the server's words.
-    case account(String)
-
-    public var description: String {
-        switch self {
-        case .temporary(let why): return "temporary: \(why)"
-        case .permanent(let why): return "permanent: \(why)"
-        case .account(let why): return "account refused: \(why)"
-        }
-    }
-}
-
 /// What a delivery did besides succeeding: recipients the server refused while others took the mail.
 public struct SendResult: Sendable, Equatable {
     /// Address and the server's reply, e.g. ("old@customer.test", "550 5.1.1 <old@customer.test>: User unknown").

@@ -169,9 +169,3 @@ public final class MaildirSource: MailboxSource {
         }
     }
 }
-
-/// A transport failure with the words an operator needs.
-public struct TransportError: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}

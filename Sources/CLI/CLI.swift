@@ -349,12 +349,8 @@ public enum PostdeskCommand {
             FileHandle.standardOutput.write(Data(data))
             return 0
         }
-        // 0600 and never over an existing file: attachments are customers' data.
-        let fd = open(output, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else { throw FailureError("cannot create \(output): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == data.count else { throw FailureError("writing \(output) failed") }
+        // 0600 and never over an existing file (nor through a symlink): attachments are customers' data.
+        try PrivateFile.create(output, bytes: data)
         err("wrote \(output) (\(files[n - 1].filename ?? "file \(n)"), \(data.count) bytes)")
         return 0
     }

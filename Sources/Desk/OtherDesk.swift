@@ -11,15 +11,9 @@ public enum OtherDesk {
         return isOurMessageIDShape(id)
     }
 
-    /// `pd.<11 hex digits of time>.<32 hex digits>@domain`, or the older `pd.<32 hex digits>@domain`.
+    /// `pd.<11 hex digits of time>.<32 hex digits>@domain`, or the older `pd.<32 hex digits>@domain`: the shape
+    /// delivery reports are scanned for too.
     static func isOurMessageIDShape(_ id: String) -> Bool {
-        guard id.hasPrefix("pd."), let at = id.firstIndex(of: "@") else { return false }
-        let parts = id[id.index(id.startIndex, offsetBy: 3)..<at].split(separator: ".", omittingEmptySubsequences: false)
-        let hex: (Substring) -> Bool = { $0.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) } }
-        switch parts.count {
-        case 1: return parts[0].count == 32 && hex(parts[0])
-        case 2: return parts[0].count == 11 && parts[1].count == 32 && hex(parts[0]) && hex(parts[1])
-        default: return false
-        }
+        id.range(of: "^" + BounceReport.ourMessageIDPattern + "$", options: .regularExpression) != nil
     }
 }

@@ -187,9 +187,7 @@ public struct Policy: Sendable {
     /// Staff: configured addresses and domains, plus the team lead and every CSM (they answer escalations).
     public func isStaff(_ email: String) -> Bool {
         let e = email.lowercased()
-        if staffAddresses.contains(e) || teamLead?.normalized == e || customers.contains(where: { $0.csm?.normalized == e }) { return true }
-        let domain = Address(email: e).domain
-        return !domain.isEmpty && staffDomains.contains(domain)
+        return isAgent(e) || teamLead?.normalized == e || customers.contains(where: { $0.csm?.normalized == e })
     }
 
     /// Who a sender is to the desk.

@@ -398,7 +398,7 @@ public enum PostdeskCommand {
             try args.finish()
             guard let n = Int64(id), let q = try store.quarantined(id: n) else { throw FailureError("no quarantined mail \(id)") }
             // Released mail goes back through the whole pipeline as a new delivery into the configured mailbox.
-            guard case .maildir(let path) = config.mailbox else { throw FailureError("release works with the Maildir mailbox; with IMAP use retry, or move the mail back into the inbox") }
+            guard case .maildir(let path, _) = config.mailbox else { throw FailureError("release works with the Maildir mailbox; with IMAP use retry, or move the mail back into the inbox") }
             let name = "\(Int(Date().timeIntervalSince1970)).released-\(n).postdesk"
             let tmp = URL(fileURLWithPath: path).appendingPathComponent("tmp").appendingPathComponent(name)
             try PrivateFile.create(tmp.path, bytes: q.raw)

@@ -36,6 +36,8 @@ public struct IncomingContext {
     public var repeatsRecentText = false
     /// Staff away now (normalized): by `#away` and by configuration.
     public var awayStaff: Set<String> = []
+    /// Where the mailbox keeps the whole mail if it is quarantined (a Maildir file, an IMAP folder).
+    public var quarantinePlace: String?
 
     public init(message: ParsedMessage, size: Int, receivedAt: Date, ticketByHeader: TicketState? = nil,
                 headerMatchIsOurs: Bool = true, answersKind: MailKind? = nil,

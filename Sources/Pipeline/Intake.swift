@@ -208,6 +208,7 @@ extension Pipeline {
             bouncedMails: bounced, backfill: backfill || mail.backfill, makeMessageID: makeMessageID,
             analysis: analysis)
         context.awayStaff = try store.awayStaff()
+        context.quarantinePlace = source.quarantinePlace(of: mail)
         if let hash = Self.textHash(message, analysis: analysis) {
             context.repeatsRecentText = try store.hasText(hash: hash, since: receivedAt.addingTimeInterval(-3600))
         }

@@ -349,6 +349,10 @@ public final class IMAPSource: MailboxSource {
         }
     }
 
+    public func quarantinePlace(of mail: IncomingMail) -> String {
+        "the quarantine folder \(settings.quarantineFolder) of \(settings.username) at \(endpoint.curlURL)"
+    }
+
     /// Sends the collected `.processed` moves now.
     public func flushSettled() throws {
         guard !pendingProcessed.isEmpty else { return }

@@ -130,6 +130,7 @@ extension ConfigReader {
                                  example: "\"postdesk.example.com\"")!)
             settings.oauth2 = oauth2
             settings.mechanism = mechanism(o, path: "outbox.mechanism")
+            settings.verp = bool(o, "verp", path: "outbox.verp", default: true)
             report(settings.problems(), section: "outbox")
             return .smtp(settings)
         case let other?:

@@ -170,5 +170,11 @@ enum Schema {
         ALTER TABLE tickets ADD COLUMN mail_purged_at REAL;
         CREATE TABLE erasure_log (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, summary TEXT NOT NULL, at REAL NOT NULL);
         """,
+        // 7 (wt/import, issue 15): each outgoing mail's own envelope token (VERP): a bounce that arrives for
+        // support+b<token>@ names the mail it reports, even when it quotes none of its headers.
+        """
+        ALTER TABLE outbox ADD COLUMN envelope_token TEXT;
+        CREATE UNIQUE INDEX outbox_envelope_token ON outbox(envelope_token) WHERE envelope_token IS NOT NULL;
+        """,
     ]
 }

@@ -160,16 +160,20 @@ public final class SMTPSender: MailSender {
     }
 
     /// `postdesk auth check`: logs in as a send would — EHLO, STARTTLS or TLS, AUTH with the configured mechanism
-    /// (password or OAuth2 token) — and QUITs without sending (CURLOPT_CONNECT_ONLY: libcurl's SMTP connect phase
-    /// ends after AUTH). Returns the server's AUTH reply; throws `SendError` with the server's words on refusal.
+    /// (password or OAuth2 token) — then sends NOOP instead of a mail (no MAIL FROM: libcurl's custom command) and
+    /// QUIT. (CURLOPT_CONNECT_ONLY would log in too, but closes without QUIT.) Returns the server's AUTH reply;
+    /// throws `SendError` with the server's words on refusal.
     public func checkLogin() throws -> String {
         let h = try loginHandle()
         defer { curl_easy_cleanup(h) }   // sends QUIT
-        _ = ccurl_setopt_long(h, CURLOPT_CONNECT_ONLY, 1)
+        _ = ccurl_setopt_string(h, CURLOPT_CUSTOMREQUEST, "NOOP")
         let transcript = CurlTranscript()
         let trRef = Unmanaged.passRetained(transcript)
         defer { trRef.release() }
         _ = ccurl_setopt_pointer(h, CURLOPT_HEADERDATA, trRef.toOpaque())
+        // NOOP's answer is the "body" of a custom command: into the transcript, not onto stdout.
+        _ = ccurl_setopt_data_function(h, CURLOPT_WRITEFUNCTION, curlTranscriptCallback)
+        _ = ccurl_setopt_pointer(h, CURLOPT_WRITEDATA, trRef.toOpaque())
         errbuf.pointee = 0
         let rc = try perform(h, transcript: transcript) { transcript.bytes.removeAll() }
         guard rc == CURLE_OK else { throw failure(rc, h, transcript) }

@@ -79,24 +79,26 @@ public enum PostdeskCommand {
                 summary: "exit 1 when polling stopped or the outbox is stuck",
                 details: "Exit 0 when the worker polled within healthMaxPollAgeSeconds and the outbox moves; else exit 1\n"
                     + "and say why.", run: health),
-        Command(name: "import", synopsis: "import PATH|imap [--folder NAME] [--since YYYY-MM-DD] [--send] [--config FILE]",
+        Command(name: "import",
+                synopsis: "import PATH|imap [--folder NAME] [--since YYYY-MM-DD] [--send] [--config FILE]",
                 summary: "backfill from an mbox file, a Maildir or the IMAP mailbox (idempotent)",
-                details: "Backfills tickets from an mbox file or a Maildir (read only), or with `imap` from the configured\n"
-                    + "IMAP mailbox, or --folder NAME on that server (read only: EXAMINE, nothing moved or flagged;\n"
-                    + "--since: mail the server received on or after that day). Idempotent: mail already imported or\n"
-                    + "already taken by the worker is counted as already known. Sends nothing and starts no reaction\n"
-                    + "clocks unless --send is given. Prints what it did; exit 1 when the import failed.",
+                details: "Backfills tickets from an mbox file or a Maildir (read only), or with `imap` from the\n"
+                    + "configured IMAP mailbox, or --folder NAME on that server (read only: EXAMINE, nothing\n"
+                    + "moved or flagged; --since: mail the server received on or after that day). Idempotent: mail\n"
+                    + "already imported or already taken by the worker counts as already known. Sends nothing and\n"
+                    + "starts no reaction clocks unless --send is given. Prints what it did; exit 1 when it failed.",
                 run: importMail),
         Command(name: "check-config", synopsis: "check-config [--config FILE]", summary: "validate the configuration",
                 details: "Exit 0 when valid; exit 2 listing each problem as FILE: FIELD: problem. Fix: …", run: checkConfig),
         Command(name: "backup", synopsis: "backup FILE [--config FILE]", summary: "online copy of the database",
                 details: "Copies the database with SQLite's online backup API; safe while the worker runs.", run: backup),
         Command(name: "auth", synopsis: "auth login --mailbox|--outbox | check [--config FILE]",
-                summary: "connect an OAuth2 account; can a token be had, for whom",
+                summary: "connect an OAuth2 account; check: log in to IMAP and SMTP for real",
                 details: "login: device-code sign-in for the endpoint's oauth2 settings: prints a URL and a code,\n"
                     + "waits, stores the refresh token in refreshTokenFile (0600).\n"
-                    + "check: for each OAuth2 endpoint, whether a token can be had, for which account and until when\n"
-                    + "(the mailbox also logs in). Exit 1 when one fails.", run: auth),
+                    + "check: logs in to IMAP and to SMTP (EHLO, TLS, AUTH, NOOP, QUIT; nothing is sent) as configured;\n"
+                    + "with OAuth2 first whether a token can be had, for which account and until when. Exit 1 when one\n"
+                    + "fails, with the server's words.", run: auth),
     ]
 
     static func command(_ name: String) -> Command? { commands.first { $0.name == name } }
@@ -401,7 +403,10 @@ public enum PostdeskCommand {
             try args.finish()
             guard let n = Int64(id), let q = try store.quarantined(id: n) else { throw FailureError("no quarantined mail \(id)") }
             // Released mail goes back through the whole pipeline as a new delivery into the configured mailbox.
-            guard case .maildir(let path, _) = config.mailbox else { throw FailureError("release works with the Maildir mailbox; with IMAP use retry, or move the mail back into the inbox") }
+            guard case .maildir(let path, _) = config.mailbox else {
+                throw FailureError("release works with the Maildir mailbox; with IMAP use retry, or move the mail back "
+                    + "into the inbox")
+            }
             let name = "\(Int(Date().timeIntervalSince1970)).released-\(n).postdesk"
             let tmp = URL(fileURLWithPath: path).appendingPathComponent("tmp").appendingPathComponent(name)
             try PrivateFile.create(tmp.path, bytes: q.raw)

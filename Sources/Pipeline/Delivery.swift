@@ -84,7 +84,9 @@ extension Pipeline {
     /// `support+b<token>@…` with `outbox.verp` (SMTP), so a bounce names the mail it reports; else the address.
     func envelopeFrom(_ item: OutboxItem) -> String {
         guard case .smtp(let smtp) = config.outbox, smtp.verp, let token = item.envelopeToken,
-              item.envelopeFrom.lowercased() == policy.supportAddress.email.lowercased() else { return item.envelopeFrom }
+              item.envelopeFrom.lowercased() == policy.supportAddress.email.lowercased() else {
+            return item.envelopeFrom
+        }
         return EnvelopeToken.address(support: policy.supportAddress, token: token)
     }
 

@@ -22,7 +22,9 @@ enum StartBoundary {
         imap.onStartBoundary = { validity, uid in try? store.setState(key, "\(validity)/\(uid)", at: now()) }
     }
 
-    /// The wall clock, not the pipeline's (which tests and `--now` move): it is compared with file times.
+    /// The wall clock, not the pipeline's (which tests and `--now` move): it is compared with file times. Those
+    /// come from the kernel's coarse clock (a tick behind): mail delivered within milliseconds of the very first
+    /// start may count as already there.
     static func keep(_ maildir: MaildirSource, in store: PostdeskStore, log: Log) throws {
         let key = "maildir_backfill_before:" + maildir.mailboxName
         if let kept = try store.state(key), let seconds = Double(kept.value) {

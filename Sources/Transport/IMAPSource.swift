@@ -678,7 +678,8 @@ public final class IMAPSource: MailboxSource {
         let names = ServerNames(mailbox: try namespace.serverName(settings.mailbox),
                                 processed: try namespace.serverName(settings.processedFolder),
                                 quarantine: try namespace.serverName(settings.quarantineFolder))
-        for folder in settings.readOnly ? [] : [names.processed, names.quarantine] where !(try folderExists(c, folder)) {
+        let needed = settings.readOnly ? [] : [names.processed, names.quarantine]   // import creates nothing
+        for folder in needed where !(try folderExists(c, folder)) {
             do {
                 try c.command("CREATE \(IMAPConnection.quote(folder))")
             } catch IMAPError.commandFailed(_, let response) {

@@ -88,7 +88,8 @@ struct ImportAuthBounceStackTests {
 
     @Test func authCheckLogsInToSubmissionAndReportsARefusalInTheServersWords() throws {
         let desk = try Desk(stack)
-        let postfixMark = (try? String(contentsOfFile: stack.dir + "/log/postfix.log", encoding: .utf8))?.utf8.count ?? 0
+        let postfixLog = stack.dir + "/log/postfix.log"
+        let postfixMark = (try? String(contentsOfFile: postfixLog, encoding: .utf8))?.utf8.count ?? 0
         let ok = try postdesk(desk, ["auth", "check"], "check")
         #expect(ok.status == 0, "\(ok.out)\(ok.err)")
         #expect(ok.out.contains("mailbox: IMAP login as support@example.test with the password ok"), "\(ok.out)")

@@ -27,6 +27,16 @@ import Store
         }
     }
 
+    /// The sandbox's config file with another `mailbox.startAt` (as an operator edits it between runs).
+    func rewrite(_ box: Sandbox, startAt: String) throws {
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: box.configPath)))
+            as! [String: Any]
+        var mailbox = json["mailbox"] as! [String: Any]
+        mailbox["startAt"] = startAt
+        json["mailbox"] = mailbox
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: box.configPath))
+    }
+
     @Test func byDefaultMailAlreadyThereAtTheFirstStartIsBackfill() throws {
         let box = try sandbox(startAt: nil)
         guard case .maildir(_, let startAt) = box.config.mailbox else { Issue.record("not a Maildir"); return }
@@ -69,12 +79,7 @@ import Store
         try box.deliver(Self.request(1))
         #expect(PostdeskCommand.main(["run", "--once", "--config", box.configPath]) == 0)
         let sent = box.outboxFiles().count
-        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: box.configPath)))
-            as! [String: Any]
-        var mailbox = json["mailbox"] as! [String: Any]
-        mailbox["startAt"] = "new"
-        json["mailbox"] = mailbox
-        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: box.configPath))
+        try rewrite(box, startAt: "new")
         try box.deliver(Self.request(2))
         #expect(PostdeskCommand.main(["run", "--once", "--config", box.configPath]) == 0)
         #expect(box.outboxFiles().count > sent)
@@ -83,12 +88,7 @@ import Store
 
     @Test func aWrongStartAtIsAConfigurationError() throws {
         let box = try sandbox(startAt: "all")
-        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: box.configPath)))
-            as! [String: Any]
-        var mailbox = json["mailbox"] as! [String: Any]
-        mailbox["startAt"] = "later"
-        json["mailbox"] = mailbox
-        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: box.configPath))
+        try rewrite(box, startAt: "later")
         #expect(throws: ConfigErrors.self) { try Configuration.load(path: box.configPath) }
         #expect(PostdeskCommand.main(["check-config", "--config", box.configPath]) == 2)
     }

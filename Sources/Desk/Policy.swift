@@ -15,6 +15,8 @@ public struct SupportPlan: Sendable {
     public var supportHoursPerMonth: Double?
     /// The share of the bundle at which the CSM hears first (then again at 100 %).
     public var supportHoursNoticeShare = 0.8
+    /// The døgnvagt paged for urgent tickets outside opening hours; nil: none in this plan.
+    public var onCall: OnCall?
 
     public init(name: String, calendar: BusinessCalendar, targets: [Priority: Int], warningShare: Double = 0.75,
                 hoursText: [String: String] = [:], supportHoursPerMonth: Double? = nil) {

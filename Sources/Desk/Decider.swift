@@ -16,8 +16,11 @@ public struct Decider: Sendable {
         if context.backfill {
             // Old mail: its tickets exist for the record; nobody is written to and no clock runs.
             decision.mails = []
-            if case .newTicket(var t) = decision.outcome { t.clock = nil; t.page = nil; decision.outcome = .newTicket(t) }
-            if case .update(var t) = decision.outcome { t.clock = nil; t.page = nil; decision.outcome = .update(t) }
+            if case .newTicket(var t) = decision.outcome {
+                (t.clock, t.page) = (nil, nil)
+                decision.outcome = .newTicket(t)
+            }
+            if case .update(var t) = decision.outcome { (t.clock, t.page) = (nil, nil); decision.outcome = .update(t) }
         }
         // The Date header in the configured zone's offset, so clients quote the time the mail states.
         for i in decision.mails.indices { decision.mails[i].mail.timeZone = policy.timeZone }

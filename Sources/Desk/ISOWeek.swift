@@ -25,7 +25,8 @@ public struct ISOWeek: Sendable, Hashable, Comparable, CustomStringConvertible {
     public init?(_ text: String) {
         let parts = text.uppercased().split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), parts[1].count == 3,
-              parts[1].hasPrefix("W"), let week = Int(parts[1].dropFirst()), parts[1].dropFirst().allSatisfy(\.isNumber),
+              parts[1].hasPrefix("W"), parts[1].dropFirst().allSatisfy(\.isNumber),
+              let week = Int(parts[1].dropFirst()),
               (1...53).contains(week), (1971...9998).contains(year) else { return nil }
         let first = ISOWeek(CivilDate(year: year, month: 1, day: 4))
         let candidate = ISOWeek(index: first.index + week - 1)

@@ -100,13 +100,16 @@ import MIME
     @Test func pagesClimbTheLadderOnceEach() throws {
         let night = TestDesk.at(2026, 12, 5, 2, 14)
         let policy = Self.policy()
-        var ticket = try #require(Decider(policy: policy).decide(TestDesk.context(Self.p1(at: night), at: night)).ticket)
+        var ticket = try #require(Decider(policy: policy).decide(TestDesk.context(Self.p1(at: night), at: night))
+            .ticket)
         var sent: [String] = []
         var ids = 0
         for minutes in stride(from: 0, through: 60, by: 1) {
             let now = night.addingTimeInterval(Double(minutes) * 60)
-            guard let (marked, mail) = OnCallPaging.due(ticket, policy: policy, now: now,
-                                                         makeMessageID: { ids += 1; return "p\(ids)@x" }) else { continue }
+            guard let (marked, mail) = OnCallPaging.due(ticket, policy: policy, now: now, makeMessageID: {
+                ids += 1
+                return "p\(ids)@x"
+            }) else { continue }
             ticket = marked
             if let mail { sent.append("\(minutes) \(mail.mail.to.map(\.email).joined())") }
         }

@@ -142,7 +142,8 @@ import MIME
             var t = ticket(s)
             t.priority = PriorityDecision(.p1, reason: "test wording")
             let page = Templates.onCallPage(OnCallPageFacts(
-                ticket: t, customerName: s.customer, requestText: s.request, requestedAt: TestDesk.at(2026, 12, 5, 2, 14),
+                ticket: t, customerName: s.customer, requestText: s.request,
+                requestedAt: TestDesk.at(2026, 12, 5, 2, 14),
                 timeZone: TestDesk.zone, number: number, ladderCount: 3,
                 notAnswered: number == 1 ? [] : [Address(name: "Anna Jensen", email: "anna@example.test")],
                 repageMinutes: 15))

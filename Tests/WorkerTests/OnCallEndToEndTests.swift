@@ -109,7 +109,8 @@ import Store
     /// A page's Message-ID, for a reply to it.
     static func pageMessageID(_ box: Sandbox, number: String = "1") throws -> String {
         let page = try #require(box.outboxTexts().first { headerValue("X-Postdesk-Page", in: $0) == number })
-        return try #require(headerValue("Message-ID", in: page)).trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
+        let id = try #require(headerValue("Message-ID", in: page))
+        return id.trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
     }
 
     /// An agent's answer to the customer stops the paging.
@@ -181,7 +182,8 @@ import Store
         try Self.run(box, at: box.now)
         box.now = copenhagen(2026, 12, 7, 0, 0)
         try box.deliver(Self.mail(from: "admin@bergmann.test", id: "mon@bergmann.test", subject: "Server weg",
-                                  "Guten Abend,\n\nseit Mitternacht kann niemand bei uns arbeiten, der Server ist weg."))
+                                  "Guten Abend,\n\nseit Mitternacht kann niemand bei uns arbeiten, der Server ist "
+                                    + "weg."))
         try Self.run(box, at: box.now)
         #expect(Self.pages(box).map(\.to) == ["anna@example.test", "bo@example.test"])
     }
@@ -198,7 +200,8 @@ import Store
         #expect(monday.timeIntervalSince(sunday) == 60)
         box.now = monday
         try box.deliver(Self.mail(from: "admin@bergmann.test", id: "dst2@bergmann.test", subject: "Server weg",
-                                  "Guten Abend,\n\nseit Mitternacht kann niemand bei uns arbeiten, der Server ist weg."))
+                                  "Guten Abend,\n\nseit Mitternacht kann niemand bei uns arbeiten, der Server ist "
+                                    + "weg."))
         try Self.run(box, at: monday)
         #expect(Self.pages(box).map(\.to) == ["anna@example.test", "bo@example.test"])
     }

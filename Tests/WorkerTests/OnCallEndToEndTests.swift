@@ -130,18 +130,23 @@ import Store
         #expect(Self.pages(box).count == 1)
     }
 
-    /// `#ack` in a reply to the page: no word to the customer, no more pages.
-    @Test func ackStopsThePagingWithoutAnsweringTheCustomer() throws {
+    /// A P1 paged on Saturday at 02:14, answered by an agent's reply to the page `minutes` later.
+    static func pagedAndAnswered(after minutes: Double, _ reply: String) throws -> (box: Sandbox, night: Date) {
         let night = copenhagen(2026, 12, 5, 2, 14)
         let box = try Self.sandbox(now: night)
-        try box.deliver(Self.mail(id: "a@bergmann.test", subject: "Telefonanlage ausgefallen", Self.outage))
+        try box.deliver(Self.mail(id: "paged@bergmann.test", subject: "Telefonanlage ausgefallen", Self.outage))
         try Self.run(box, at: night)
-        let pageID = try Self.pageMessageID(box)
-        box.now = night.addingTimeInterval(5 * 60)
-        try box.deliver(Self.mail(from: "agent1@example.test", id: "ack@example.test",
-                                  subject: "Re: [PD-2026-000001] On-call: P1", inReplyTo: pageID,
-                                  "#ack\nIch schaue es mir an."))
+        box.now = night.addingTimeInterval(minutes * 60)
+        try box.deliver(Self.mail(from: "agent1@example.test", id: "page-reply@example.test",
+                                  subject: "Re: [PD-2026-000001] On-call: P1", inReplyTo: try pageMessageID(box),
+                                  reply))
         try Self.run(box, at: box.now)
+        return (box, night)
+    }
+
+    /// `#ack` in a reply to the page: no word to the customer, no more pages.
+    @Test func ackStopsThePagingWithoutAnsweringTheCustomer() throws {
+        let (box, night) = try Self.pagedAndAnswered(after: 5, "#ack\nIch schaue es mir an.")
         try Self.run(box, at: night.addingTimeInterval(20 * 60))
         try Self.run(box, at: night.addingTimeInterval(40 * 60))
         #expect(Self.pages(box).count == 1)
@@ -155,15 +160,8 @@ import Store
 
     /// A reply to a page is internal, like a reply to any notice, unless it starts with #reply.
     @Test func aReplyToAPageStaysInternalUnlessReply() throws {
-        let night = copenhagen(2026, 12, 5, 2, 14)
-        let box = try Self.sandbox(now: night)
-        try box.deliver(Self.mail(id: "i@bergmann.test", subject: "Telefonanlage ausgefallen", Self.outage))
-        try Self.run(box, at: night)
+        let (box, night) = try Self.pagedAndAnswered(after: 3, "Ich bin unterwegs ins Büro.")
         let pageID = try Self.pageMessageID(box)
-        box.now = night.addingTimeInterval(3 * 60)
-        try box.deliver(Self.mail(from: "agent1@example.test", id: "n@example.test",
-                                  subject: "Re: On-call", inReplyTo: pageID, "Ich bin unterwegs ins Büro."))
-        try Self.run(box, at: box.now)
         #expect(!box.outboxTexts().contains { $0.contains("unterwegs ins B") && $0.contains("j.wagner@") })
         try Self.run(box, at: night.addingTimeInterval(20 * 60))
         #expect(Self.pages(box).count == 1, "a reply to the page also says someone has it")
@@ -238,25 +236,21 @@ import Store
 
     // MARK: configuration
 
-    static func issues(_ onCall: Any) throws -> [ConfigIssue] {
+    static func config(_ onCall: Any) throws -> ConfigCase {
         try ConfigCase { json, _ in
             nested(&json, "plans") { plans in
                 var extended = plans["extended"] as! [String: Any]
                 extended["onCall"] = onCall
                 plans["extended"] = extended
             }
-        }.issues()
+        }
     }
 
+    static func issues(_ onCall: Any) throws -> [ConfigIssue] { try config(onCall).issues() }
+
     @Test func onCallConfigIsReadAndEveryProblemNamed() throws {
-        let good = try ConfigCase { json, _ in
-            nested(&json, "plans") { plans in
-                var extended = plans["extended"] as! [String: Any]
-                extended["onCall"] = ["rota": ["2026-W49": "anna@example.test", "2026-W50": "Bo <bo@example.test>"],
-                                      "priorities": ["P1", "P2"], "repageAfter": "10min"]
-                plans["extended"] = extended
-            }
-        }
+        let good = try Self.config(["rota": ["2026-W49": "anna@example.test", "2026-W50": "Bo <bo@example.test>"],
+                                    "priorities": ["P1", "P2"], "repageAfter": "10min"])
         let onCall = try #require(try good.load().get().policy.plan(named: "extended")?.onCall)
         #expect(onCall.priorities == [.p1, .p2] && onCall.repageMinutes == 10)
         #expect(onCall.onCall(in: ISOWeek("2026-W50")!)?.email == "bo@example.test")
@@ -283,8 +277,14 @@ import Store
         let typo = try Self.issues(["rota": "anna@example.test", "repageafter": "5min"])
         #expect(typo.map(\.field) == ["\(p).repageafter"])
         #expect(typo.first?.fix == "did you mean \(p).repageAfter?")
-        // check-config names the file and the fix.
-        #expect(try Self.issues(["rota": [String](), "rotaStarts": "2026-W49"]).first?.description
-                .contains("postdesk.json: \(p).rota: is empty. Fix: list the people") == true)
+        // check-config names the file and the fix, and run refuses what it reports (exit 2).
+        let empty = try Self.config(["rota": [String](), "rotaStarts": "2026-W49", "repageAfter": "-5min"])
+        #expect(empty.issues().map(\.description) == [
+            "\(empty.path): \(p).rota: is empty. Fix: list the people who take turns a week each",
+            "\(empty.path): \(p).repageAfter: \"-5min\" is not a duration. Fix: write \"15min\" or \"1h\"",
+        ])
+        #expect(PostdeskCommand.main(["check-config", "--config", empty.path]) == 2)
+        #expect(PostdeskCommand.main(["run", "--once", "--config", empty.path]) == 2)
+        #expect(PostdeskCommand.main(["check-config", "--config", good.path]) == 0)
     }
 }

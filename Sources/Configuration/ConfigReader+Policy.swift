@@ -229,7 +229,7 @@ extension ConfigReader {
                 } else if policy.isStaff(admin) {
                     issue("customers[\(i)].administrators",
                           "\"\(admin)\" counts as staff (staff address or domain, team "
-                          + "lead or a CSM), so its mail would be taken as a staff reply",
+                          + "lead, a CSM or an on-call rota), so its mail would be taken as a staff reply",
                           "list the customer's own people")
                 }
             }

@@ -26,6 +26,15 @@ public struct OnCall: Sendable, Equatable {
         self.repageMinutes = repageMinutes
     }
 
+    /// Everyone the rota names.
+    public var addresses: [Address] {
+        switch rota {
+        case .fixed(let address): return [address]
+        case .rotating(let people, _): return people
+        case .weeks(let entries): return Array(entries.values)
+        }
+    }
+
     /// Who is on call in `week`; nil when the rota names nobody for it.
     public func onCall(in week: ISOWeek) -> Address? {
         switch rota {

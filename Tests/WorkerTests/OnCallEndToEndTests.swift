@@ -216,6 +216,25 @@ import Store
         #expect(Self.pages(box).map(\.to) == ["4512345678@sms.example.test", "lead@example.test"])
     }
 
+    /// The SMS gateway's answer to a page (from the rota's address, threaded on the page) is the on-call's: an
+    /// internal note that stops the paging, and the gateway never joins the customer's side of the ticket.
+    @Test func anSMSGatewayAnswerToAPageIsTheOnCalls() throws {
+        let night = copenhagen(2026, 12, 5, 2, 14)
+        let box = try Self.sandbox(now: night, rota: "Vagt SMS <4512345678@sms.example.test>")
+        try box.deliver(Self.mail(id: "g@bergmann.test", subject: "Telefonanlage ausgefallen", Self.outage))
+        try Self.run(box, at: night)
+        box.now = night.addingTimeInterval(4 * 60)
+        try box.deliver(Self.mail(from: "4512345678@sms.example.test", id: "sms1@sms.example.test",
+                                  subject: "SMS", inReplyTo: try Self.pageMessageID(box), "OK kigger på det"))
+        try Self.run(box, at: box.now)
+        try Self.run(box, at: night.addingTimeInterval(20 * 60))
+        #expect(Self.pages(box).count == 1)
+        let store = try PostdeskStore(path: box.config.database)
+        let ticket = try #require(try store.ticket(reference: "PD-2026-000001"))
+        #expect(ticket.participants.map(\.email) == ["j.wagner@bergmann.test"])
+        #expect(try store.messages(ticketID: ticket.id).contains { $0.role == .incoming(.staffNote) })
+    }
+
     /// `#priority P1` on a Saturday pages as a new P1 would; a standard-plan customer (no on-call) is never paged.
     @Test func raisedToP1OutsideHoursPages() throws {
         let saturday = copenhagen(2026, 12, 5, 11)
@@ -274,6 +293,10 @@ import Store
         #expect(try fields(["rota": "anna@example.test", "priorities": ["P0"]])
                 == ["\(p).priorities: \"P0\" is not a priority"])
         #expect(try fields([:]) == ["\(p).rota: is missing"])
+        // A customer's administrator on the rota would count as staff: their requests would be taken as replies.
+        #expect(try fields(["rota": "it@nordlys.test"]) == ["customers[0].administrators: \"it@nordlys.test\" "
+                + "counts as staff (staff address or domain, team lead, a CSM or an on-call rota), so its mail would "
+                + "be taken as a staff reply"])
         let typo = try Self.issues(["rota": "anna@example.test", "repageafter": "5min"])
         #expect(typo.map(\.field) == ["\(p).repageafter"])
         #expect(typo.first?.fix == "did you mean \(p).repageAfter?")

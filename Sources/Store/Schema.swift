@@ -178,5 +178,10 @@ enum Schema {
         ALTER TABLE tickets ADD COLUMN page_next_at REAL;
         CREATE INDEX tickets_page_due ON tickets(page_next_at) WHERE page_next_at IS NOT NULL;
         """,
+        // 8 (wt/confirm): which staff mails answered the customer, for the staff notification's "already answered
+        // by" line. Mails taken before it are not marked: their role alone cannot tell an answer from commands.
+        """
+        ALTER TABLE messages ADD COLUMN answers_customer INTEGER NOT NULL DEFAULT 0;
+        """,
     ]
 }

@@ -96,9 +96,9 @@ public enum PostdeskCommand {
                 summary: "connect an OAuth2 account; check: log in to IMAP and SMTP for real",
                 details: "login: device-code sign-in for the endpoint's oauth2 settings: prints a URL and a code,\n"
                     + "waits, stores the refresh token in refreshTokenFile (0600).\n"
-                    + "check: logs in to IMAP and to SMTP (EHLO, TLS, AUTH, NOOP, QUIT; nothing is sent) as configured;\n"
-                    + "with OAuth2 first whether a token can be had, for which account and until when. Exit 1 when one\n"
-                    + "fails, with the server's words.", run: auth),
+                    + "check: logs in to IMAP and to SMTP (EHLO, TLS, AUTH, NOOP, QUIT; nothing is sent) as\n"
+                    + "configured; with OAuth2 first whether a token can be had, for which account and until when.\n"
+                    + "Exit 1 when one fails, with the server's words.", run: auth),
     ]
 
     static func command(_ name: String) -> Command? { commands.first { $0.name == name } }
@@ -232,6 +232,14 @@ public enum PostdeskCommand {
         let sources = stop.install()
         let reload = ReloadSignal()
         let hangUp = reload.install()
+        if let listen = config.metricsListen {
+            // Bound before the first pass, so a taken port stops the start with the reason.
+            let endpoint = try MetricsEndpoint(address: listen, log: log)
+            pipeline.metricsEndpoint = endpoint
+            pipeline.writeMetrics()
+            endpoint.start()
+        }
+        defer { pipeline.metricsEndpoint?.stop() }
         pipeline.run(until: stop, reload: reload)
         withExtendedLifetime((sources, hangUp)) {}
         if let lost = pipeline.stoppedBecause {

@@ -79,6 +79,8 @@ public struct Customer: Sendable, Equatable {
     public var salutations: [String: Salutation]
     /// Support hours a month in this customer's contract; overrides the plan's.
     public var supportHoursPerMonth: Double?
+    /// Which follow-ups of this customer's are confirmed; nil: the desk's setting.
+    public var confirmFollowUps: FollowUpConfirmations?
 
     public init(id: String, name: String, domains: [String], administrators: [String], plan: String,
                 csm: Address? = nil, language: String? = nil, formality: Formality? = nil,
@@ -139,6 +141,8 @@ public struct Policy: Sendable {
     public var answeredNotes: AnsweredNotes = .each
     /// Notices to one person within this many seconds go out as one digest (0: each alone).
     public var noticeDigestSeconds: Double = 300
+    /// Which customer follow-ups are confirmed, unless the customer says otherwise.
+    public var confirmFollowUps = FollowUpConfirmations()
 
     public init(supportAddress: Address, referencePrefix: String = "PD", plans: [String: SupportPlan],
                 customers: [Customer] = [], staffAddresses: [String] = [], staffDomains: [String] = [],
@@ -172,6 +176,11 @@ public struct Policy: Sendable {
     }
 
     public func plan(named name: String) -> SupportPlan? { plans[name] }
+
+    /// The customer's own `confirmFollowUps`, else the desk's.
+    public func confirmations(for customer: Customer?) -> FollowUpConfirmations {
+        customer?.confirmFollowUps ?? confirmFollowUps
+    }
 
     public func customer(id: String?) -> Customer? {
         guard let id else { return nil }

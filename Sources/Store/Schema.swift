@@ -178,7 +178,12 @@ enum Schema {
         ALTER TABLE tickets ADD COLUMN page_next_at REAL;
         CREATE INDEX tickets_page_due ON tickets(page_next_at) WHERE page_next_at IS NOT NULL;
         """,
-        // 8 (wt/import, issue 15): each outgoing mail's own envelope token (VERP): a bounce that arrives for
+        // 8 (wt/confirm): which staff mails answered the customer, for the staff notification's "already answered
+        // by" line. Mails taken before it are not marked: their role alone cannot tell an answer from commands.
+        """
+        ALTER TABLE messages ADD COLUMN answers_customer INTEGER NOT NULL DEFAULT 0;
+        """,
+        // 9 (wt/import, issue 15): each outgoing mail's own envelope token (VERP): a bounce that arrives for
         // support+b<token>@ names the mail it reports, even when it quotes none of its headers.
         """
         ALTER TABLE outbox ADD COLUMN envelope_token TEXT;

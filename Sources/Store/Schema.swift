@@ -183,5 +183,11 @@ enum Schema {
         """
         ALTER TABLE messages ADD COLUMN answers_customer INTEGER NOT NULL DEFAULT 0;
         """,
+        // 9 (wt/import, issue 15): each outgoing mail's own envelope token (VERP): a bounce that arrives for
+        // support+b<token>@ names the mail it reports, even when it quotes none of its headers.
+        """
+        ALTER TABLE outbox ADD COLUMN envelope_token TEXT;
+        CREATE UNIQUE INDEX outbox_envelope_token ON outbox(envelope_token) WHERE envelope_token IS NOT NULL;
+        """,
     ]
 }

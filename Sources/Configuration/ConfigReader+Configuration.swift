@@ -88,6 +88,7 @@ extension ConfigReader {
         let healthAge = number(root, "healthMaxPollAgeSeconds", path: "healthMaxPollAgeSeconds", default: 300,
                                range: 1...86_400)
         let retention = retentionMonths()
+        let refusedDigest = refusedDigestMinute(staff, plans: plans, defaultPlan: defaultPlan)
 
         guard let supportAddress else { reportUnknownKeys(); return nil }
         var policy = Policy(
@@ -100,6 +101,7 @@ extension ConfigReader {
         policy.awayStaff = away
         policy.answeredNotes = answered ?? .each
         policy.noticeDigestSeconds = digestMinutes * 60
+        policy.refusedDigestMinute = refusedDigest
         if let zone { policy.timeZone = zone }   // the Date header's offset and every time in mails
         checkAdministrators(policy)
         reportUnknownKeys()

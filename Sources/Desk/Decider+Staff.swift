@@ -9,6 +9,10 @@ extension Decider {
     func staffReply(on ticket: TicketState, from: Address, newText: String, context: IncomingContext) -> Decision {
         let m = context.message
         var commands = StaffCommands.parse(newText)
+        if commands.split { return split(ticket, from: from, commands: commands, context: context) }
+        if let named = commands.mergeInto {
+            return merge(ticket, into: named, from: from, commands: commands, context: context)
+        }
         let time = TimeEntry.extract(from: commands.text)
         commands.text = time.text
         // One unreadable line logs none of the mail's time: the sender sends it again whole.

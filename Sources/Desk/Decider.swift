@@ -255,7 +255,11 @@ public struct Decider: Sendable {
         let mails = staffNotification(ticket: t, customer: policy.customer(id: t.customerID), plan: plan, newText: newText,
                                       event: ticket.status == .resolved ? .reopened : .followUp, context: context,
                                       notAdded: copied.notAdded, to: followUpRecipients(of: t, context: context))
-        return Decision(outcome: .update(t), role: .customer, newText: newText, mails: mails, summary: note)
+        var decision = Decision(outcome: .update(t), role: .customer, newText: newText, mails: mails, summary: note)
+        if t.status != ticket.status {
+            decision.statusBefore = StatusBefore(status: ticket.status, resolvedAt: ticket.resolvedAt)
+        }
+        return decision
     }
 
     func staffNotification(ticket: TicketState, customer: Customer?, plan: SupportPlan, newText: String,

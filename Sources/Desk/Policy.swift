@@ -137,6 +137,8 @@ public struct Policy: Sendable {
     public var answeredNotes: AnsweredNotes = .each
     /// Notices to one person within this many seconds go out as one digest (0: each alone).
     public var noticeDigestSeconds: Double = 300
+    /// Minutes after midnight (in `timeZone`) when the daily refused-mail digest goes out; nil: never.
+    public var refusedDigestMinute: Int? = 8 * 60
 
     public init(supportAddress: Address, referencePrefix: String = "PD", plans: [String: SupportPlan],
                 customers: [Customer] = [], staffAddresses: [String] = [], staffDomains: [String] = [],

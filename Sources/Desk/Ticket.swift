@@ -59,12 +59,14 @@ public struct TicketState: Sendable, Equatable {
     public var claimedReference: String?
     /// The staff member who has the ticket (normalized address): the first to answer, or whom `#take`/`#assign` named.
     public var owner: String?
+    /// The ticket this one was folded into by `#merge` (its mail, people and time are there now).
+    public var mergedInto: Int64?
 
     public init(id: Int64, reference: TicketReference, status: TicketStatus, priority: PriorityDecision, customerID: String?,
                 plan: String, requester: Address, participants: [Address], subject: String, language: String,
                 createdAt: Date, resolvedAt: Date? = nil, firstResponseAt: Date? = nil, clock: ReactionClock? = nil,
                 rootMessageID: String? = nil, lastMessageID: String? = nil, linkedTicketID: Int64? = nil,
-                claimedReference: String? = nil, owner: String? = nil) {
+                claimedReference: String? = nil, owner: String? = nil, mergedInto: Int64? = nil) {
         self.id = id
         self.reference = reference
         self.status = status
@@ -84,6 +86,7 @@ public struct TicketState: Sendable, Equatable {
         self.linkedTicketID = linkedTicketID
         self.claimedReference = claimedReference
         self.owner = owner
+        self.mergedInto = mergedInto
     }
 
     public func isParticipant(_ address: Address) -> Bool {

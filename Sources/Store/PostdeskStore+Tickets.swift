@@ -35,7 +35,7 @@ extension PostdeskStore {
     static let ticketColumns = """
         id, reference, status, priority, priority_reason, customer_id, plan, requester_email, requester_name, participants,
         subject, language, created_at, resolved_at, first_response_at, clock_started_at, due_at, warn_at, warning_sent,
-        breach_sent, root_message_id, last_message_id, linked_ticket_id, claimed_reference, owner
+        breach_sent, root_message_id, last_message_id, linked_ticket_id, claimed_reference, owner, merged_into
         """
 
     func ticketValues(_ t: TicketState) -> [SQLValue] {
@@ -45,7 +45,7 @@ extension PostdeskStore {
          SQLValue(t.resolvedAt), SQLValue(t.firstResponseAt), SQLValue(t.clock?.startedAt), SQLValue(t.clock?.dueAt),
          SQLValue(t.clock?.warnAt), SQLValue(t.clock?.warningSent ?? false), SQLValue(t.clock?.breachSent ?? false),
          SQLValue(t.rootMessageID), SQLValue(t.lastMessageID), SQLValue(t.linkedTicketID), SQLValue(t.claimedReference),
-         SQLValue(t.owner)]
+         SQLValue(t.owner), SQLValue(t.mergedInto)]
     }
 
     public func insertTicket(_ t: TicketState, at: Date) throws -> Int64 {
@@ -53,8 +53,8 @@ extension PostdeskStore {
             INSERT INTO tickets (reference, status, priority, priority_reason, customer_id, plan, requester_email, requester_name,
                 participants, subject, language, created_at, resolved_at, first_response_at, clock_started_at, due_at, warn_at,
                 warning_sent, breach_sent, root_message_id, last_message_id, linked_ticket_id, claimed_reference, owner,
-                updated_at, first_due_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                merged_into, updated_at, first_due_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, ticketValues(t) + [SQLValue(at), SQLValue(t.clock?.dueAt)])
         return db.lastInsertID
     }
@@ -65,7 +65,7 @@ extension PostdeskStore {
                 requester_email = ?, requester_name = ?, participants = ?, subject = ?, language = ?, created_at = ?,
                 resolved_at = ?, first_response_at = ?, clock_started_at = ?, due_at = ?, warn_at = ?, warning_sent = ?,
                 breach_sent = ?, root_message_id = ?, last_message_id = ?, linked_ticket_id = ?, claimed_reference = ?,
-                owner = ?, updated_at = ?,
+                owner = ?, merged_into = ?, updated_at = ?,
                 -- Until the first response, the first deadline follows the clock (a #priority change re-times it).
                 first_due_at = CASE WHEN first_response_at IS NULL THEN COALESCE(?, first_due_at) ELSE first_due_at END
             WHERE id = ?
@@ -90,7 +90,7 @@ extension PostdeskStore {
             resolvedAt: row.date("resolved_at"), firstResponseAt: row.date("first_response_at"), clock: clock,
             rootMessageID: row.text("root_message_id"), lastMessageID: row.text("last_message_id"),
             linkedTicketID: row.int("linked_ticket_id"), claimedReference: row.text("claimed_reference"),
-            owner: row.text("owner"))
+            owner: row.text("owner"), mergedInto: row.int("merged_into"))
     }
 
     public func ticket(id: Int64) throws -> TicketState? {

@@ -170,5 +170,13 @@ enum Schema {
         ALTER TABLE tickets ADD COLUMN mail_purged_at REAL;
         CREATE TABLE erasure_log (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, summary TEXT NOT NULL, at REAL NOT NULL);
         """,
+        // 7 (wt/split): `#merge` marks the folded ticket; a customer message that reopened a ticket keeps what the
+        // ticket was before, so `#split` can put it back; refused mail waits for the daily digest.
+        """
+        ALTER TABLE tickets ADD COLUMN merged_into INTEGER REFERENCES tickets(id);
+        ALTER TABLE messages ADD COLUMN status_before TEXT;
+        ALTER TABLE messages ADD COLUMN resolved_at_before REAL;
+        CREATE INDEX intake_outcome_time ON intake(outcome, processed_at);
+        """,
     ]
 }

@@ -15,4 +15,11 @@ extension ConfigReader {
         }
         return minute
     }
+
+    /// `copyRefusalsToAdministrators` of a plan or customer; absent: nil (the customer follows its plan).
+    func copyRefusals(_ dict: [String: Any], path: String) -> Bool? {
+        let field = path + ".copyRefusalsToAdministrators"
+        guard value(dict, "copyRefusalsToAdministrators", path: field) != nil else { return nil }
+        return bool(dict, "copyRefusalsToAdministrators", path: field, default: false)
+    }
 }

@@ -213,6 +213,10 @@ public struct Decider: Sendable {
                 messageID: context.makeMessageID(), inReplyTo: m.messageID, references: (m.references + [m.messageID].compactMap { $0 }),
                 date: context.receivedAt, autoSubmitted: "auto-replied", body: body)
             mails.append(QueuedMail(.refusal, mail))
+            if administratorsOnly, let customer, copiesRefusals(of: customer),
+               let copy = refusalCopy(of: from, customer: customer, language: lang, context: context) {
+                mails.append(copy)
+            }
         }
         return Decision(outcome: .rejected(reason), role: .rejected, newText: newText, mails: mails, summary: "rejected: \(reason)")
     }

@@ -81,4 +81,30 @@ import MIME
         let unset = try ConfigCase()
         #expect(try unset.load().get().policy.refusedDigestMinute == 9 * 60, "the default plan's opening")
     }
+
+    @Test func aRefusalCanBeCopiedToTheCustomersAdministrators() throws {
+        let box = try Sandbox(now: monday8) { json in
+            customers(&json) { $0[0]["copyRefusalsToAdministrators"] = true }
+        }
+        try box.deliver(mail(from: "Kim Berg <kim@nordlys.test>", subject: "Ny skærm", id: "k1@nordlys.test",
+                             body: "Kan jeg få en ny skærm?"))
+        let p = try box.pipeline()
+        _ = try p.runOnce()
+        let copy = try #require(try p.store.outbox().first { $0.kind == .refusalCopy })
+        #expect(copy.recipients == ["it@nordlys.test", "mette.holm@nordlys.test"])
+        let text = MessageParser.parse(copy.raw).bodyText.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains("Kim Berg (kim@nordlys.test) med emnet »Ny skærm«"), "\(text)")
+        #expect(try p.store.outbox().contains { $0.kind == .refusal && $0.recipients == ["kim@nordlys.test"] })
+
+        let plan = try ConfigCase { json, _ in
+            nested(&json, "plans") { plans in
+                var standard = plans["standard"] as! [String: Any]
+                standard["copyRefusalsToAdministrators"] = true
+                plans["standard"] = standard
+            }
+        }
+        #expect(try plan.load().get().policy.plans["standard"]?.copyRefusalsToAdministrators == true)
+        let bad = try ConfigCase { json, _ in customers(&json) { $0[0]["copyRefusalsToAdministrators"] = "yes" } }
+        #expect(bad.issues().fields == ["customers[0].copyRefusalsToAdministrators"])
+    }
 }

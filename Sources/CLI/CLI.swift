@@ -261,7 +261,8 @@ public enum PostdeskCommand {
         if asJSON {
             let list: [[String: Any]] = rows.map { r in
                 let t = r.state
-                return ["reference": t.reference.description, "status": t.mergedInto == nil ? t.status.rawValue : "merged",
+                return ["reference": t.reference.description,
+                        "status": t.mergedInto == nil ? t.status.rawValue : "merged",
                         "merged_into": t.mergedInto.flatMap { references[$0] } as Any? ?? NSNull(),
                         "priority": t.priority.priority.rawValue,
                         "priority_reason": t.priority.reason, "requester": t.requester.email, "customer": t.customerID as Any? ?? NSNull(),

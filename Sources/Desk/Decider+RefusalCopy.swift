@@ -9,7 +9,8 @@ extension Decider {
 
     /// The short note to a customer's administrators that one of their users was refused, in the customer's language.
     /// It goes only with the refusal itself, so the refusal's caps (per sender, and in all per hour) bound it too.
-    func refusalCopy(of sender: Address, customer: Customer, language: String, context: IncomingContext) -> QueuedMail? {
+    func refusalCopy(of sender: Address, customer: Customer, language: String,
+                     context: IncomingContext) -> QueuedMail? {
         let administrators = customer.administrators.filter { $0 != sender.normalized }.map { Address(email: $0) }
         guard let first = administrators.first else { return nil }
         let note = Templates.refusalCopy(to: Addressee(Address(email: first.email), language: language,

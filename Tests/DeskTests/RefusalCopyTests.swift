@@ -6,8 +6,8 @@ import Testing
 /// Issue 14: a customer's non-administrator refusal can be copied to that customer's administrators.
 @Suite struct RefusalCopyTests {
     let monday10 = TestDesk.at(2026, 11, 16, 10)
-    let kim = TestDesk.mail(from: "Kim Berg <kim@nordlys.test>", subject: "Ny skærm", body: "Kan jeg få en ny skærm?",
-                            id: "k1@nordlys.test")
+    let kim = TestDesk.mail(from: "Kim Berg <kim@nordlys.test>", subject: "Ny skærm",
+                            body: "Kan jeg få en ny skærm?", id: "k1@nordlys.test")
 
     func policy(customer: Bool?, plan: Bool = false) -> Policy {
         var policy = TestDesk.policy()
@@ -34,7 +34,8 @@ import Testing
             #expect(flat.contains("bede en administrator om at kontakte os"))
             #expect(copy.autoSubmitted == "auto-generated")
         }
-        let customerOff = Decider(policy: policy(customer: false, plan: true)).decide(TestDesk.context(kim, at: monday10))
+        let customerOff = Decider(policy: policy(customer: false, plan: true))
+            .decide(TestDesk.context(kim, at: monday10))
         #expect(customerOff.mails.map(\.kind) == [.refusal], "the customer's own setting wins")
     }
 

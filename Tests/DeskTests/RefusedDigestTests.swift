@@ -27,7 +27,8 @@ import Testing
                         at: TestDesk.at(2026, 11, 16, 14), reason: "unknown sender"),
         ]
         let queued = try #require(RefusedDigest.mail(refused, day: "2026-11-17", policy: policy,
-                                                     now: TestDesk.at(2026, 11, 17, 8), messageID: "pd.d1@example.test"))
+                                                     now: TestDesk.at(2026, 11, 17, 8),
+                                                     messageID: "pd.d1@example.test"))
         #expect(queued.kind == .refusedDigest)
         #expect(queued.mail.to.map(\.email) == ["agents@example.test"])
         #expect(queued.mail.subject.contains("2 since the last digest"))
@@ -42,6 +43,7 @@ import Testing
     }
 
     @Test func nothingRefusedSendsNothing() {
-        #expect(RefusedDigest.mail([], day: "2026-11-17", policy: TestDesk.policy(), now: Date(), messageID: "x") == nil)
+        let none = RefusedDigest.mail([], day: "2026-11-17", policy: TestDesk.policy(), now: Date(), messageID: "x")
+        #expect(none == nil)
     }
 }

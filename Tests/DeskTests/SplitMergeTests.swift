@@ -11,7 +11,8 @@ import Testing
 
     func oldTicket(id: Int64 = 7) -> TicketState {
         var t = TestDesk.open(TestDesk.mail(from: "Mette Holm <mette@nordlys.test>", subject: "Printer",
-                                            body: "Printeren virker ikke.", id: "m1@nordlys.test"), at: monday10, id: id)
+                                            body: "Printeren virker ikke.", id: "m1@nordlys.test"),
+                              at: monday10, id: id)
         t.status = .resolved
         t.resolvedAt = monday10.addingTimeInterval(3600)
         t.clock = nil
@@ -45,14 +46,15 @@ import Testing
         reopened.clock = ReactionClock.start(at: tuesday10, priority: .p3, plan: TestDesk.standard)
         var context = TestDesk.context(staff("#split"), at: tuesday10.addingTimeInterval(1800), byHeader: reopened)
         context.nextReference = TicketReference(prefix: "PD", year: 2026, number: 2)
-        context.splitSource = SplitSource(messageRow: 42, message: forward, receivedAt: tuesday10, statusBefore: .resolved,
-                                          resolvedAtBefore: monday10.addingTimeInterval(3600), isLatest: true)
+        context.splitSource = SplitSource(messageRow: 42, message: forward, receivedAt: tuesday10,
+                                          statusBefore: .resolved, resolvedAtBefore: monday10.addingTimeInterval(3600),
+                                          isLatest: true)
         let d = decider.decide(context)
         let split = try! #require(d.split)
         #expect(split.messageRow == 42)
         #expect(split.ticket.reference.description == "PD-2026-000002")
         #expect(split.ticket.requester.email == "mette@nordlys.test")
-        #expect(split.ticket.priority.priority == .p1, "classified from the forwarded problem: \(split.ticket.priority)")
+        #expect(split.ticket.priority.priority == .p1, "from the forwarded problem: \(split.ticket.priority)")
         #expect(split.ticket.clock?.startedAt == tuesday10, "the clock counts from when the customer wrote")
         #expect(split.ticket.linkedTicketID == 7)
         #expect(split.ticket.claimedReference == nil)
@@ -75,8 +77,8 @@ import Testing
         reopened.status = .open
         reopened.clock = ReactionClock.start(at: tuesday10, priority: .p3, plan: TestDesk.standard)
         var context = TestDesk.context(staff("#split"), at: tuesday10.addingTimeInterval(1800), byHeader: reopened)
-        context.splitSource = SplitSource(messageRow: 42, message: forward, receivedAt: tuesday10, statusBefore: .resolved,
-                                          isLatest: false)
+        context.splitSource = SplitSource(messageRow: 42, message: forward, receivedAt: tuesday10,
+                                          statusBefore: .resolved, isLatest: false)
         let d = decider.decide(context)
         #expect(d.split != nil)
         #expect(d.ticket?.status == .open)

@@ -111,7 +111,8 @@ import MIME
                         Templates.refusal(to: unnamed, administratorsOnly: false, policy: policy)))
             let administrators = Addressee(Address(email: "it@customer.test"), language: l)
             out.append(("refusal-copy.\(l)", Templates.refusalCopy(
-                to: administrators, sender: Address(name: "Kim Berg", email: "kim@customer.test"), subject: refusedSubject[l]!,
+                to: administrators, sender: Address(name: "Kim Berg", email: "kim@customer.test"),
+                subject: refusedSubject[l]!,
                 policy: policy).body))
             out.append(("oversized.\(l)", Templates.oversized(to: colleague, size: 31_700_000, limit: 25 * 1_048_576,
                                                              policy: policy)))

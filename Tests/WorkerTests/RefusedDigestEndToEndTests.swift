@@ -11,9 +11,7 @@ import MIME
     let monday8 = copenhagen(2026, 11, 16, 8)
 
     func mail(from: String, subject: String, id: String, body: String) -> [UInt8] {
-        Array(["From: \(from)", "To: support@example.test", "Subject: \(subject)", "Message-ID: <\(id)>",
-               "Date: Mon, 16 Nov 2026 08:00:00 +0100", "Content-Type: text/plain; charset=utf-8", "", body, ""]
-            .joined(separator: "\r\n").utf8)
+        plainMail(from: from, subject: subject, id: id, body: body, at: "Mon, 16 Nov 2026 08:00:00 +0100")
     }
 
     func digests(_ store: PostdeskStore) throws -> [OutboxItem] {

@@ -12,24 +12,12 @@ import MIME
     let monday = copenhagen(2026, 11, 16, 10)
 
     func mail(from: String, subject: String, id: String, body: String, inReplyTo: String? = nil) -> [UInt8] {
-        var lines = ["From: \(from)", "To: support@example.test", "Subject: \(subject)", "Message-ID: <\(id)>",
-                     "Date: Mon, 16 Nov 2026 10:00:00 +0100", "Content-Type: text/plain; charset=utf-8"]
-        if let inReplyTo { lines += ["In-Reply-To: <\(inReplyTo)>", "References: <\(inReplyTo)>"] }
-        return Array((lines.joined(separator: "\r\n") + "\r\n\r\n" + body + "\r\n").utf8)
+        plainMail(from: from, subject: subject, id: id, body: body, inReplyTo: inReplyTo)
     }
 
-    /// What the built `postdesk` binary prints, and its exit code.
     func output(_ args: [String]) throws -> (String, Int32) {
-        let process = Process()
-        process.executableURL = Sandbox.repo.appendingPathComponent(".build/debug/postdesk")
-        process.arguments = args
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (String(decoding: data, as: UTF8.self), process.terminationStatus)
+        let (out, code) = try runPostdesk(args)
+        return (String(decoding: out, as: UTF8.self), code)
     }
 
     @Test func splitMakesTheForwardedProblemATicketAndPutsTheOldOneBack() throws {

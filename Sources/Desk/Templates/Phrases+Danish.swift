@@ -38,9 +38,9 @@ extension Phrases {
             },
             refusalCopySubject: { "Mail fra \($0) – ingen sag oprettet" },
             refusalCopy: { who, name, subject in
-                "Vi har modtaget en mail fra \(who) med emnet »\(subject)«. Ifølge vores aftale opretter vi kun sager "
-                    + "på henvendelser fra \(jeres) administratorer, så vi har ikke oprettet en sag, og \(name) har fået "
-                    + "besked om det."
+                "Vi har modtaget en mail fra \(who) med emnet »\(subject)«. Ifølge vores aftale opretter vi "
+                    + "kun sager på henvendelser fra \(jeres) administratorer, så vi har ikke oprettet en sag, og "
+                    + "\(name) har fået besked om det."
             },
             refusalCopyHelp: {
                 "Skal vi hjælpe med det, kan \(du) blot videresende mailen til os, så opretter vi en sag. Fremover "

@@ -20,12 +20,18 @@ import MIME
         return (String(decoding: out, as: UTF8.self), code)
     }
 
-    @Test func splitMakesTheForwardedProblemATicketAndPutsTheOldOneBack() throws {
+    /// A desk on which Mette opened PD-2026-000001 on Monday at 10:00.
+    func firstTicket() throws -> (Sandbox, Pipeline) {
         let box = try Sandbox(now: monday)
         let p = try box.pipeline()
         try box.deliver(mail(from: "Mette Holm <mette.holm@nordlys.test>", subject: "Printeren virker ikke",
                              id: "o1@nordlys.test", body: "Printeren på kontoret virker ikke."))
         _ = try p.runOnce()
+        return (box, p)
+    }
+
+    @Test func splitMakesTheForwardedProblemATicketAndPutsTheOldOneBack() throws {
+        let (box, p) = try firstTicket()
         let store = p.store
         let notification = try #require(try store.outbox().first { $0.kind == .staffNotification })
         box.now = monday.addingTimeInterval(1800)
@@ -82,11 +88,7 @@ import MIME
     }
 
     @Test func mergeFoldsATicketIntoAnotherAndRefusesWhatCannotBe() throws {
-        let box = try Sandbox(now: monday)
-        let p = try box.pipeline()
-        try box.deliver(mail(from: "Mette Holm <mette.holm@nordlys.test>", subject: "Printeren virker ikke",
-                             id: "o1@nordlys.test", body: "Printeren på kontoret virker ikke."))
-        _ = try p.runOnce()
+        let (box, p) = try firstTicket()
         box.now = monday.addingTimeInterval(3600)
         try box.deliver(mail(from: "IT <it@nordlys.test>", subject: "Printer på 2. sal", id: "o2@nordlys.test",
                              body: "Printeren på 2. sal udskriver ikke."))
@@ -101,7 +103,7 @@ import MIME
 
         box.now = monday.addingTimeInterval(4000)
         try box.deliver(mail(from: "Anna Jensen <agent1@example.test>", subject: "Re: \(notificationA.subject)",
-                             id: "m1@example.test", body: "#merge PD-2026-000002\nSamme printerfejl.",
+                             id: "m1@example.test", body: "#merge PD-2026-000002\nSamme printerfejl.\n#time 15m",
                              inReplyTo: notificationA.messageID))
         _ = try p.runOnce()
         let merged = try #require(try store.ticket(reference: "PD-2026-000001"))
@@ -111,6 +113,8 @@ import MIME
         #expect(kept.isParticipant(Address(email: "mette.holm@nordlys.test")))
         #expect(try store.messages(ticketID: kept.id).map(\.messageID).contains("o1@nordlys.test"))
         #expect(try store.messages(ticketID: merged.id).isEmpty)
+        #expect(try store.loggedTime(ticketID: kept.id).map(\.entry.minutes) == [15],
+                "time logged with #merge moves too")
 
         let (shown, code) = try output(["show", "PD-2026-000001", "--config", box.configPath])
         #expect(code == 0)

@@ -29,7 +29,7 @@ extension Decider {
         asNew.repeatsRecentText = false
         let text = ReplyExtractor.newText(of: source.message)
         let opened = openTicket(from: requester, customer: customer, newText: text, automatic: nil, context: asNew,
-                                linkedTo: ticket)
+                                linkedTo: ticket, event: .split(from: ticket.reference, by: staff))
         guard case .newTicket(let fresh) = opened.outcome else { return opened }
         // The mails go out now; only the ticket's clock counts from the customer's mail.
         let mails = opened.mails.map { queued -> QueuedMail in

@@ -154,7 +154,8 @@ public struct Decider: Sendable {
     }
 
     func openTicket(from: Address, customer: Customer?, newText: String, automatic: AutomaticMail?,
-                    context: IncomingContext, linkedTo: TicketState? = nil, openedBy staff: Address? = nil) -> Decision {
+                    context: IncomingContext, linkedTo: TicketState? = nil, openedBy staff: Address? = nil,
+                    event: StaffNotificationFacts.Event? = nil) -> Decision {
         let m = context.message
         let copied = copiedColleagues(of: customer, in: m, besides: from)
         let plan = planFor(customer)
@@ -181,7 +182,7 @@ public struct Decider: Sendable {
             mails.append(QueuedMail(.acknowledgement, ack))
         }
         mails += staffNotification(ticket: ticket, customer: customer, plan: plan, newText: newText,
-                                   event: staff.map { .openedByStaff($0) } ?? .newTicket, context: context,
+                                   event: event ?? staff.map { .openedByStaff($0) } ?? .newTicket, context: context,
                                    notAdded: copied.notAdded)
         var summary = "opened \(reference) \(priority.priority.rawValue) (\(priority.reason))"
         if let claimed { summary += "; claimed \(claimed) not trusted" }
@@ -291,6 +292,7 @@ public struct Decider: Sendable {
         switch event {
         case .newTicket: label = "New \(ticket.priority.priority.rawValue)"
         case .openedByStaff(let staff): label = "New \(ticket.priority.priority.rawValue), opened by \(staff.email)"
+        case .split(let old, _): label = "New \(ticket.priority.priority.rawValue), split from \(old)"
         case .followUp: label = "Customer follow-up"
         case .reopened: label = "Reopened by the customer"
         }

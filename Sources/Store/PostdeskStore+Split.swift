@@ -44,8 +44,11 @@ extension PostdeskStore {
     /// `#merge`: every message (ours too, so header threading finds the kept ticket), intake record, queued mail and
     /// time entry of `fromID` moves to `intoID`. The escalation log stays: it is what happened to the old ticket.
     public func mergeTicket(_ fromID: Int64, into intoID: Int64) throws {
-        for table in ["messages", "intake", "outbox", "time_entries"] {
-            try db.query("UPDATE \(table) SET ticket_id = ? WHERE ticket_id = ?", [.int(intoID), .int(fromID)])
+        for sql in ["UPDATE messages SET ticket_id = ? WHERE ticket_id = ?",
+                    "UPDATE intake SET ticket_id = ? WHERE ticket_id = ?",
+                    "UPDATE outbox SET ticket_id = ? WHERE ticket_id = ?",
+                    "UPDATE time_entries SET ticket_id = ? WHERE ticket_id = ?"] {
+            try db.query(sql, [.int(intoID), .int(fromID)])
         }
     }
 

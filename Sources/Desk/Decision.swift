@@ -23,6 +23,8 @@ public enum MailKind: String, Sendable, Codable {
     case supportHoursNotice = "support-hours-notice"
     /// The CSM's monthly report on their customers.
     case csmReport = "csm-report"
+    /// To the on-call (then the next in the rota, then the team lead) for an urgent ticket outside opening hours.
+    case onCallPage = "on-call-page"
     /// The daily list of refused mail to the notify list.
     case refusedDigest = "refused-digest"
     /// A customer's administrators told that one of their users was refused.
@@ -30,7 +32,8 @@ public enum MailKind: String, Sendable, Codable {
 
     /// Notices to CSMs, the team lead or staff about a ticket: a reply to one stays internal unless it says `#reply`.
     public var isNotice: Bool {
-        [.escalationWarning, .escalationBreach, .staffNotification, .answeredNote, .noticeDigest].contains(self)
+        [.escalationWarning, .escalationBreach, .staffNotification, .answeredNote, .noticeDigest, .onCallPage]
+            .contains(self)
     }
 
     /// Notices gathered into one digest per person (and how: escalations within minutes, answered notes by the day).

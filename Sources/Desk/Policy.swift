@@ -15,6 +15,8 @@ public struct SupportPlan: Sendable {
     public var supportHoursPerMonth: Double?
     /// The share of the bundle at which the CSM hears first (then again at 100 %).
     public var supportHoursNoticeShare = 0.8
+    /// The døgnvagt paged for urgent tickets outside opening hours; nil: none in this plan.
+    public var onCall: OnCall?
     /// Copy refusals of a customer's non-administrators to its administrators (a customer's own setting wins).
     public var copyRefusalsToAdministrators = false
 
@@ -190,10 +192,12 @@ public struct Policy: Sendable {
         return !domain.isEmpty && staffDomains.contains(domain)
     }
 
-    /// Staff: configured addresses and domains, plus the team lead and every CSM (they answer escalations).
+    /// Staff: configured addresses and domains, plus the team lead, every CSM (they answer escalations) and the
+    /// on-call rotas' addresses (an SMS gateway's answer to a page is the on-call's, never a customer's).
     public func isStaff(_ email: String) -> Bool {
         let e = email.lowercased()
         return isAgent(e) || teamLead?.normalized == e || customers.contains(where: { $0.csm?.normalized == e })
+            || plans.values.contains { $0.onCall?.addresses.contains { $0.normalized == e } == true }
     }
 
     /// Who a sender is to the desk.

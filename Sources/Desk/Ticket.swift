@@ -59,6 +59,8 @@ public struct TicketState: Sendable, Equatable {
     public var claimedReference: String?
     /// The staff member who has the ticket (normalized address): the first to answer, or whom `#take`/`#assign` named.
     public var owner: String?
+    /// The on-call page of an urgent ticket outside opening hours (see `OnCallPaging`).
+    public var page: OnCallPage?
     /// The ticket this one was folded into by `#merge` (its mail, people and time are there now).
     public var mergedInto: Int64?
 
@@ -66,7 +68,8 @@ public struct TicketState: Sendable, Equatable {
                 plan: String, requester: Address, participants: [Address], subject: String, language: String,
                 createdAt: Date, resolvedAt: Date? = nil, firstResponseAt: Date? = nil, clock: ReactionClock? = nil,
                 rootMessageID: String? = nil, lastMessageID: String? = nil, linkedTicketID: Int64? = nil,
-                claimedReference: String? = nil, owner: String? = nil, mergedInto: Int64? = nil) {
+                claimedReference: String? = nil, owner: String? = nil, page: OnCallPage? = nil,
+                mergedInto: Int64? = nil) {
         self.id = id
         self.reference = reference
         self.status = status
@@ -86,6 +89,7 @@ public struct TicketState: Sendable, Equatable {
         self.linkedTicketID = linkedTicketID
         self.claimedReference = claimedReference
         self.owner = owner
+        self.page = page
         self.mergedInto = mergedInto
     }
 

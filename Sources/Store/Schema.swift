@@ -170,7 +170,15 @@ enum Schema {
         ALTER TABLE tickets ADD COLUMN mail_purged_at REAL;
         CREATE TABLE erasure_log (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, summary TEXT NOT NULL, at REAL NOT NULL);
         """,
-        // 7 (wt/split): `#merge` marks the folded ticket; a customer message that reopened a ticket keeps what the
+        // 7 (wt/oncall): the on-call page of an urgent ticket outside hours: when it started (its ISO week picks the
+        // rota's person), pages sent, when the next is due. The escalation pass reads only pages still to send.
+        """
+        ALTER TABLE tickets ADD COLUMN page_started_at REAL;
+        ALTER TABLE tickets ADD COLUMN page_sent INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE tickets ADD COLUMN page_next_at REAL;
+        CREATE INDEX tickets_page_due ON tickets(page_next_at) WHERE page_next_at IS NOT NULL;
+        """,
+        // 8 (wt/split): `#merge` marks the folded ticket; a customer message that reopened a ticket keeps what the
         // ticket was before, so `#split` can put it back; refused mail waits for the daily digest.
         """
         ALTER TABLE tickets ADD COLUMN merged_into INTEGER REFERENCES tickets(id);

@@ -88,6 +88,8 @@ extension ConfigReader {
         let healthAge = number(root, "healthMaxPollAgeSeconds", path: "healthMaxPollAgeSeconds", default: 300,
                                range: 1...86_400)
         let retention = retentionMonths()
+        let confirmations = followUpConfirmations()
+        let listen = metricsListen()
         let refusedDigest = refusedDigestMinute(staff, plans: plans, defaultPlan: defaultPlan)
 
         guard let supportAddress else { reportUnknownKeys(); return nil }
@@ -101,6 +103,7 @@ extension ConfigReader {
         policy.awayStaff = away
         policy.answeredNotes = answered ?? .each
         policy.noticeDigestSeconds = digestMinutes * 60
+        policy.take(confirmations)
         policy.refusedDigestMinute = refusedDigest
         if let zone { policy.timeZone = zone }   // the Date header's offset and every time in mails
         checkAdministrators(policy)
@@ -111,6 +114,7 @@ extension ConfigReader {
             pollSeconds: pollSeconds, batchSize: batchSize, log: LogSettings(format: format, level: level),
             metricsFile: metricsFile, healthMaxPollAgeSeconds: healthAge)
         configuration.retentionMonths = retention
+        configuration.metricsListen = listen
         return configuration
     }
 }

@@ -25,6 +25,8 @@ public enum MailKind: String, Sendable, Codable {
     case csmReport = "csm-report"
     /// To the on-call (then the next in the rota, then the team lead) for an urgent ticket outside opening hours.
     case onCallPage = "on-call-page"
+    /// To the customer whose follow-up reopened a resolved ticket or joined an open one (`confirmFollowUps`).
+    case followUpConfirmation = "follow-up-confirmation"
     /// The daily list of refused mail to the notify list.
     case refusedDigest = "refused-digest"
     /// A customer's administrators told that one of their users was refused.
@@ -41,7 +43,7 @@ public enum MailKind: String, Sendable, Codable {
 
     /// Automatic mails to customers: they count against the per-recipient hourly cap (loop protection), and an
     /// answer to one of them gets no second one. The store's queries read this list too.
-    public static let automaticToCustomer: [MailKind] = [.acknowledgement, .refusal]
+    public static let automaticToCustomer: [MailKind] = [.acknowledgement, .refusal, .followUpConfirmation]
 
     public var isAutomaticToCustomer: Bool { Self.automaticToCustomer.contains(self) }
 }

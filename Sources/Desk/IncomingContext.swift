@@ -36,6 +36,8 @@ public struct IncomingContext {
     public var repeatsRecentText = false
     /// Staff away now (normalized): by `#away` and by configuration.
     public var awayStaff: Set<String> = []
+    /// Per ticket the mail may join (by id): the staff who have answered its customer, first answer first.
+    public var staffAnswers: [Int64: [StaffAnswer]] = [:]
     /// For a staff mail saying `#split`: the customer message it answers (else the ticket's latest one).
     public var splitSource: SplitSource?
     /// For a staff mail saying `#merge PD-…`: the ticket that reference names, as stored (merged or not).

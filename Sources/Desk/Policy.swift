@@ -81,6 +81,8 @@ public struct Customer: Sendable, Equatable {
     public var salutations: [String: Salutation]
     /// Support hours a month in this customer's contract; overrides the plan's.
     public var supportHoursPerMonth: Double?
+    /// Which follow-ups of this customer's are confirmed; nil: the desk's setting.
+    public var confirmFollowUps: FollowUpConfirmations?
     /// Copy a refusal of this customer's non-administrators to its administrators; nil: as the plan says.
     public var copyRefusalsToAdministrators: Bool?
 
@@ -143,6 +145,8 @@ public struct Policy: Sendable {
     public var answeredNotes: AnsweredNotes = .each
     /// Notices to one person within this many seconds go out as one digest (0: each alone).
     public var noticeDigestSeconds: Double = 300
+    /// Which customer follow-ups are confirmed, unless the customer says otherwise.
+    public var confirmFollowUps = FollowUpConfirmations()
     /// Minutes after midnight (in `timeZone`) when the daily refused-mail digest goes out; nil: never.
     public var refusedDigestMinute: Int? = 8 * 60
 
@@ -178,6 +182,11 @@ public struct Policy: Sendable {
     }
 
     public func plan(named name: String) -> SupportPlan? { plans[name] }
+
+    /// The customer's own `confirmFollowUps`, else the desk's.
+    public func confirmations(for customer: Customer?) -> FollowUpConfirmations {
+        customer?.confirmFollowUps ?? confirmFollowUps
+    }
 
     public func customer(id: String?) -> Customer? {
         guard let id else { return nil }

@@ -178,7 +178,12 @@ enum Schema {
         ALTER TABLE tickets ADD COLUMN page_next_at REAL;
         CREATE INDEX tickets_page_due ON tickets(page_next_at) WHERE page_next_at IS NOT NULL;
         """,
-        // 8 (wt/split): `#merge` marks the folded ticket; a customer message that reopened a ticket keeps what the
+        // 8 (wt/confirm): which staff mails answered the customer, for the staff notification's "already answered
+        // by" line. Mails taken before it are not marked: their role alone cannot tell an answer from commands.
+        """
+        ALTER TABLE messages ADD COLUMN answers_customer INTEGER NOT NULL DEFAULT 0;
+        """,
+        // 9 (wt/split): `#merge` marks the folded ticket; a customer message that reopened a ticket keeps what the
         // ticket was before, so `#split` can put it back; refused mail waits for the daily digest.
         """
         ALTER TABLE tickets ADD COLUMN merged_into INTEGER REFERENCES tickets(id);

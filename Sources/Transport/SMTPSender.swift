@@ -120,13 +120,13 @@ public final class SMTPSender: MailSender {
 
     /// Closes the kept connection (libcurl sends QUIT).
     public func close() {
-        if let h = handle { curl_easy_cleanup(h) }
+        if let h = handle { ccurl_easy_cleanup(h) }
         handle = nil
     }
 
     private func easyHandle() throws -> UnsafeMutableRawPointer {
         if let handle { return handle }
-        guard let h = curl_easy_init() else { throw SendError.temporary("curl_easy_init failed") }
+        guard let h = ccurl_easy_init() else { throw SendError.temporary(curlInitFailure) }
         _ = ccurl_setopt_pointer(h, CURLOPT_ERRORBUFFER, errbuf)
         _ = ccurl_setopt_string(h, CURLOPT_URL, "\(endpoint.curlURL)/\(settings.heloName)")
         if let u = settings.username, let p = settings.password, tokens == nil {
@@ -166,12 +166,12 @@ public final class SMTPSender: MailSender {
         let upRef = Unmanaged.passRetained(upload)
         let trRef = Unmanaged.passRetained(transcript)
         var rcpts: UnsafeMutablePointer<curl_slist>?
-        for r in recipients { rcpts = curl_slist_append(rcpts, r) }
+        for r in recipients { rcpts = ccurl_slist_append(rcpts, r) }
         defer {
             _ = ccurl_setopt_pointer(h, CURLOPT_MAIL_RCPT, nil)
             _ = ccurl_setopt_pointer(h, CURLOPT_READDATA, nil)
             _ = ccurl_setopt_pointer(h, CURLOPT_HEADERDATA, nil)
-            curl_slist_free_all(rcpts)
+            ccurl_slist_free_all(rcpts)
             upRef.release()
             trRef.release()
         }
@@ -191,7 +191,7 @@ public final class SMTPSender: MailSender {
                 bearer?.apply(h)
                 upload.pos = 0
                 transcript.bytes.removeAll()
-                let rc = curl_easy_perform(h)
+                let rc = ccurl_easy_perform(h)
                 if rc == CURLE_LOGIN_DENIED && bearer != nil { throw SMTPLoginRefused(code: rc) }
                 return rc
             }

@@ -74,7 +74,8 @@ struct JSONWriter {
             case 0x0D: bytes.append(UInt8(ascii: "r"))
             case 0x20...: bytes.append(c)
             default:
-                for b in [UInt8(ascii: "u"), 0x30, 0x30, Self.hex[Int(c >> 4)], Self.hex[Int(c & 15)]] { bytes.append(b) }
+                bytes.append(UInt8(ascii: "u"))
+                for b in [0x30, 0x30, Self.hex[Int(c >> 4)], Self.hex[Int(c & 15)]] { bytes.append(b) }
             }
         }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[run...]))

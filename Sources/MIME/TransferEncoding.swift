@@ -60,13 +60,7 @@ public enum TransferEncoding {
             if v == 0xFF {
                 if ch == UInt8(ascii: "=") {
                     // Padding ends a quantum: flush what it holds.
-                    if k == 2 { dst[0] = UInt8(truncatingIfNeeded: acc >> 4); dst += 1 }
-                    if k == 3 {
-                        dst[0] = UInt8(truncatingIfNeeded: acc >> 10)
-                        dst[1] = UInt8(truncatingIfNeeded: acc >> 2)
-                        dst += 2
-                    }
-                    if k == 1 { leftover = true }
+                    flushPartial(acc, k, &dst, &leftover)
                     acc = 0
                     k = 0
                 } else if ch != 10 && ch != 13 && ch != 32 && ch != 9 {
@@ -85,6 +79,14 @@ public enum TransferEncoding {
                 k = 0
             }
         }
+        flushPartial(acc, k, &dst, &leftover)
+        return out.distance(to: dst)
+    }
+
+    /// The bytes of a quantum cut short after `k` characters: two or three characters hold one or two bytes, one
+    /// holds none (truncated).
+    private static func flushPartial(_ acc: UInt32, _ k: Int, _ dst: inout UnsafeMutablePointer<UInt8>,
+                                     _ leftover: inout Bool) {
         if k == 2 { dst[0] = UInt8(truncatingIfNeeded: acc >> 4); dst += 1 }
         if k == 3 {
             dst[0] = UInt8(truncatingIfNeeded: acc >> 10)
@@ -92,7 +94,6 @@ public enum TransferEncoding {
             dst += 2
         }
         if k == 1 { leftover = true }
-        return out.distance(to: dst)
     }
 
     @inline(__always) static func hexValue(_ c: UInt8) -> UInt8? {

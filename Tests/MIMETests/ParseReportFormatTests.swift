@@ -43,7 +43,8 @@ import Testing
             + "--B\r\nContent-Type: text/html\r\n\r\n<p>Hej <b>du</b></p>\r\n"
             + "--B\r\nContent-Type: application/pdf; name=\"a/b.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
             + "JVBERi0xLjQK\r\n"
-            + "--B\r\nContent-Type: image/png\r\nContent-ID: <img1>\r\nContent-Disposition: inline\r\n\r\nPNG\r\n--B--\r\n",
+            + "--B\r\nContent-Type: image/png\r\nContent-ID: <img1>\r\nContent-Disposition: inline\r\n\r\n"
+            + "PNG\r\n--B--\r\n",
         // Nothing at all, and a date before the epoch.
         "",
         "From: old@x.test\r\nDate: Wed, 31 Dec 1969 23:59:58 +0000\r\n\r\nhi",
@@ -58,7 +59,8 @@ import Testing
     @Test func controlCharactersAreEscapedAsFoundationDoes() {
         var w = JSONWriter()
         w.string("\u{0}\u{8}\u{9}\u{a}\u{b}\u{c}\u{d}\u{1f}\"\\/\u{7f}é")
-        #expect(String(decoding: w.bytes, as: UTF8.self) == "\"\\u0000\\b\\t\\n\\u000b\\f\\r\\u001f\\\"\\\\\\/\u{7f}é\"")
+        let expected = "\"\\u0000\\b\\t\\n\\u000b\\f\\r\\u001f\\\"\\\\\\/\u{7f}é\""
+        #expect(String(decoding: w.bytes, as: UTF8.self) == expected)
     }
 
     @Test func utcInstantsAsISO8601DateFormatterWritesThem() {

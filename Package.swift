@@ -37,13 +37,8 @@ let package = Package(
         // an IMAP client for setup and inspection, waiting. A regular target (test targets cannot depend on
         // one another); its IMAP client is compiled in debug builds only (it needs `@testable import Transport`).
         .target(name: "StackTestSupport", dependencies: ["Transport", "MIME"], path: "Tests/StackTestSupport"),
-<<<<<<< HEAD
         .testTarget(name: "TransportTests", dependencies: ["Transport", "StackTestSupport", "CCurl"]),
-        .testTarget(name: "WorkerTests", dependencies: ["Configuration", "Pipeline", "CLI"]),
-=======
-        .testTarget(name: "TransportTests", dependencies: ["Transport", "StackTestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: ["Configuration", "Pipeline", "CLI", "StackTestSupport"]),
->>>>>>> main
         // The whole worker against the real Dovecot and Postfix started by Scripts/mailstack.
         .testTarget(name: "IntegrationTests", dependencies: ["Configuration", "Pipeline", "CLI", "StackTestSupport"]),
     ]

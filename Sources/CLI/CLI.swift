@@ -145,6 +145,19 @@ public enum PostdeskCommand {
         }
     }
 
+    /// Bytes to standard output as they are (no String round trip for a large JSON).
+    static func writeOut(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            var done = 0
+            while done < buffer.count {
+                let n = write(1, buffer.baseAddress! + done, buffer.count - done)
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else { return }
+                done += n
+            }
+        }
+    }
+
     static func err(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
 
     static func loadConfig(_ args: inout Arguments) throws -> Configuration {
@@ -159,7 +172,9 @@ public enum PostdeskCommand {
     static func parse(_ args: inout Arguments) throws -> Int32 {
         let path = try args.positional("FILE")
         try args.finish()
-        print(ParseReport.json(for: MessageParser.parse(try readFile(path))))
+        var json = try MappedFile.withBytes(path) { ParseReport.bytes(for: MessageParser.parse(buffer: $0)) }
+        json.append(10)
+        writeOut(json)
         return 0
     }
 

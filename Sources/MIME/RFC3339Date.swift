@@ -32,6 +32,19 @@ public enum RFC3339Date {
         return Date(timeIntervalSince1970: TimeInterval(seconds) + fraction)
     }
 
+    /// `2026-12-02T08:00:00Z`: the instant in UTC, whole seconds (rounded down), as `ISO8601DateFormatter` gives it
+    /// for the years mail dates take, without loading ICU's calendar (millions of instructions at start-up).
+    public static func utc(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        let inDay = seconds - days * 86400
+        let day = CivilDate(dayNumber: days)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+        let year = String(day.year)
+        return String(repeating: "0", count: max(0, 4 - year.count)) + year + "-" + two(day.month) + "-"
+            + two(day.day) + "T" + two(inDay / 3600) + ":" + two(inDay / 60 % 60) + ":" + two(inDay % 60) + "Z"
+    }
+
     /// "2026-11" → 2026-11-01.
     public static func month(_ text: String) -> CivilDate? {
         var s = Scanner(Array(text.utf8))

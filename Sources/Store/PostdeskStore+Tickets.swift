@@ -61,18 +61,28 @@ extension PostdeskStore {
         return db.lastInsertID
     }
 
+    /// The columns `ticketValues` gives, in its order (`ticketColumns` without the id).
+    static let writtenColumns = ticketColumns.split(separator: ",")
+        .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { $0 != "id" }
+
+    /// Writes the columns whose stored value differs (and `updated_at`): SQLite rewrites the entries of every index
+    /// on a column named in SET, changed or not, and a follow-up changes few (at a million tickets each index
+    /// rewritten costs a descent or two of its B-tree per mail).
     public func updateTicket(_ t: TicketState, at: Date) throws {
+        let values = ticketValues(t)
+        let stored = try db.query("SELECT \(Self.writtenColumns.joined(separator: ", ")) FROM tickets WHERE id = ?",
+                                  [.int(t.id)]).first
+        var assignments = "", changed: [SQLValue] = []
+        for (name, value) in zip(Self.writtenColumns, values) where stored?.columns[name] != value {
+            assignments += "\(name) = ?, "
+            changed.append(value)
+        }
         try db.query("""
-            UPDATE tickets SET reference = ?, status = ?, priority = ?, priority_reason = ?, customer_id = ?, plan = ?,
-                requester_email = ?, requester_name = ?, participants = ?, subject = ?, language = ?, created_at = ?,
-                resolved_at = ?, first_response_at = ?, clock_started_at = ?, due_at = ?, warn_at = ?, warning_sent = ?,
-                breach_sent = ?, root_message_id = ?, last_message_id = ?, linked_ticket_id = ?, claimed_reference = ?,
-                owner = ?, page_started_at = ?, page_sent = ?, page_next_at = ?, merged_into = ?,
-                updated_at = ?,
+            UPDATE tickets SET \(assignments)updated_at = ?,
                 -- Until the first response, the first deadline follows the clock (a #priority change re-times it).
                 first_due_at = CASE WHEN first_response_at IS NULL THEN COALESCE(?, first_due_at) ELSE first_due_at END
             WHERE id = ?
-            """, ticketValues(t) + [SQLValue(at), SQLValue(t.clock?.dueAt), .int(t.id)])
+            """, changed + [SQLValue(at), SQLValue(t.clock?.dueAt), .int(t.id)])
     }
 
     func ticket(from row: Row) -> TicketState? {

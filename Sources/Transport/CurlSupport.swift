@@ -20,9 +20,14 @@ public func transportLogToStandardError(_ line: String) {
 }
 
 /// libcurl's global init is not thread-safe in 7.88; a Swift global `let` is initialised exactly once.
-private let curlGlobalInitResult: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+private let curlGlobalInitResult: CURLcode = ccurl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
 func ensureCurlGlobalInit() { _ = curlGlobalInitResult }
+
+/// Why no curl handle could be had: libcurl is not installed (it is loaded on first use), or memory ran out.
+var curlInitFailure: String {
+    ccurl_available() == 0 ? "libcurl (libcurl.so.4) could not be loaded" : "curl_easy_init failed"
+}
 
 /// Host, port and TLS mode taken apart from a `scheme://host:port` URL.
 struct MailEndpoint: Equatable {
@@ -96,7 +101,7 @@ func caFileProblem(_ caFile: String?) -> TransportConfigError? {
 
 /// Text for a failed libcurl call: the error buffer when it says more than curl_easy_strerror.
 func curlErrorText(_ code: CURLcode, _ errbuf: UnsafeMutablePointer<CChar>?) -> String {
-    let generic = String(cString: curl_easy_strerror(code))
+    let generic = String(cString: ccurl_easy_strerror(code))
     if let errbuf, errbuf.pointee != 0 {
         let detail = String(cString: errbuf)
         if !detail.isEmpty && detail != generic { return "\(generic): \(detail)" }

@@ -75,13 +75,13 @@ final class IMAPConnection {
                              timeout: Double) throws
         -> (UnsafeMutableRawPointer, curl_socket_t, UnsafeMutablePointer<CChar>) {
         ensureCurlGlobalInit()
-        guard let h = curl_easy_init() else { throw IMAPError.connectionFailed("curl_easy_init failed") }
+        guard let h = ccurl_easy_init() else { throw IMAPError.connectionFailed(curlInitFailure) }
         let errbuf = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errbuf.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         var ok = false
         defer {
             if !ok {
-                curl_easy_cleanup(h)
+                ccurl_easy_cleanup(h)
                 errbuf.deallocate()
             }
         }
@@ -102,7 +102,7 @@ final class IMAPConnection {
         let transcriptRef = Unmanaged.passRetained(transcript)
         _ = ccurl_setopt_data_function(h, CURLOPT_HEADERFUNCTION, curlTranscriptCallback)
         _ = ccurl_setopt_pointer(h, CURLOPT_HEADERDATA, transcriptRef.toOpaque())
-        let rc = curl_easy_perform(h)
+        let rc = ccurl_easy_perform(h)
         _ = ccurl_setopt_pointer(h, CURLOPT_HEADERDATA, nil)
         _ = ccurl_setopt_data_function(h, CURLOPT_HEADERFUNCTION, nil)
         transcriptRef.release()
@@ -155,7 +155,7 @@ final class IMAPConnection {
 
     func close() {
         if let h = handle {
-            curl_easy_cleanup(h)
+            ccurl_easy_cleanup(h)
             handle = nil
         }
     }
@@ -222,7 +222,7 @@ final class IMAPConnection {
         while off < bytes.count {
             var n = 0
             let rc = bytes.withUnsafeBytes { raw in
-                curl_easy_send(h, raw.baseAddress! + off, bytes.count - off, &n)
+                ccurl_easy_send(h, raw.baseAddress! + off, bytes.count - off, &n)
             }
             if rc == CURLE_OK {
                 off += n
@@ -263,7 +263,7 @@ final class IMAPConnection {
         }
         while true {
             var n = 0
-            let rc = curl_easy_recv(h, scratch, scratchSize, &n)
+            let rc = ccurl_easy_recv(h, scratch, scratchSize, &n)
             if rc == CURLE_OK {
                 if n == 0 { throw IMAPError.connectionFailed("server closed the connection") }
                 buf.append(contentsOf: UnsafeBufferPointer(start: scratch, count: n))

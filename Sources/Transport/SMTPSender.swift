@@ -123,7 +123,7 @@ public final class SMTPSender: MailSender {
 
     /// Closes the kept connection (libcurl sends QUIT).
     public func close() {
-        if let h = handle { curl_easy_cleanup(h) }
+        if let h = handle { ccurl_easy_cleanup(h) }
         handle = nil
     }
 
@@ -141,7 +141,7 @@ public final class SMTPSender: MailSender {
     /// A handle that connects, does TLS or STARTTLS, EHLO and AUTH as configured: what sending and
     /// `checkLogin` share.
     private func loginHandle() throws -> UnsafeMutableRawPointer {
-        guard let h = curl_easy_init() else { throw SendError.temporary("curl_easy_init failed") }
+        guard let h = ccurl_easy_init() else { throw SendError.temporary(curlInitFailure) }
         _ = ccurl_setopt_pointer(h, CURLOPT_ERRORBUFFER, errbuf)
         _ = ccurl_setopt_string(h, CURLOPT_URL, "\(endpoint.curlURL)/\(settings.heloName)")
         if let u = settings.username, let p = settings.password, tokens == nil {
@@ -165,7 +165,7 @@ public final class SMTPSender: MailSender {
     /// throws `SendError` with the server's words on refusal.
     public func checkLogin() throws -> String {
         let h = try loginHandle()
-        defer { curl_easy_cleanup(h) }   // sends QUIT
+        defer { ccurl_easy_cleanup(h) }   // sends QUIT
         _ = ccurl_setopt_string(h, CURLOPT_CUSTOMREQUEST, "NOOP")
         let transcript = CurlTranscript()
         let trRef = Unmanaged.passRetained(transcript)
@@ -194,7 +194,7 @@ public final class SMTPSender: MailSender {
                                                  isRefusal: { $0 is SMTPLoginRefused }) { bearer in
                 bearer?.apply(h)
                 reset()
-                let rc = curl_easy_perform(h)
+                let rc = ccurl_easy_perform(h)
                 if rc == CURLE_LOGIN_DENIED && bearer != nil { throw SMTPLoginRefused(code: rc) }
                 return rc
             }
@@ -218,12 +218,12 @@ public final class SMTPSender: MailSender {
         let upRef = Unmanaged.passRetained(upload)
         let trRef = Unmanaged.passRetained(transcript)
         var rcpts: UnsafeMutablePointer<curl_slist>?
-        for r in recipients { rcpts = curl_slist_append(rcpts, r) }
+        for r in recipients { rcpts = ccurl_slist_append(rcpts, r) }
         defer {
             _ = ccurl_setopt_pointer(h, CURLOPT_MAIL_RCPT, nil)
             _ = ccurl_setopt_pointer(h, CURLOPT_READDATA, nil)
             _ = ccurl_setopt_pointer(h, CURLOPT_HEADERDATA, nil)
-            curl_slist_free_all(rcpts)
+            ccurl_slist_free_all(rcpts)
             upRef.release()
             trRef.release()
         }

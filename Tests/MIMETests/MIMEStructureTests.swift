@@ -206,3 +206,38 @@ let charsetVectors: [(String, String, [UInt8])] = [
         #expect(EncodedWords.decode("=?iso-2022-jp?B?GyRCLWIbKEI0MQ==?=") == "№41")
     }
 }
+
+/// The pointer loop of the base64 decoder against Foundation's decoder, on encodings of random bytes wrapped at
+/// several widths (line breaks at every offset within a quantum) and with and without padding.
+@Suite struct Base64DecoderTests {
+    @Test func decodesWhatFoundationDecodes() {
+        var rng = SystemRandomNumberGenerator()
+        for length in [0, 1, 2, 3, 4, 5, 57, 58, 59, 1000, 4099] {
+            let data = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let encoded = Data(data).base64EncodedString()
+            for width in [76, 75, 74, 73, 3, 1] {
+                var wrapped = ""
+                var line = 0
+                for c in encoded {
+                    if line == width { wrapped += "\r\n"; line = 0 }
+                    wrapped.append(c)
+                    line += 1
+                }
+                for text in [wrapped, wrapped.replacingOccurrences(of: "=", with: "")] {
+                    let decoded = TransferEncoding.decodeBase64(Array(text.utf8))
+                    #expect(decoded.data == data, "length \(length) width \(width)")
+                    #expect(decoded.defects.isEmpty)
+                }
+            }
+        }
+    }
+
+    @Test func junkAndTruncationAreReported() {
+        let junk = TransferEncoding.decodeBase64(Array("QU*JD\r\nRA==".utf8))
+        #expect(junk.data == Array("ABCD".utf8))
+        #expect(junk.defects == ["invalid characters in base64"])
+        let truncated = TransferEncoding.decodeBase64(Array("QUJDR".utf8))
+        #expect(truncated.data == Array("ABC".utf8))
+        #expect(truncated.defects == ["truncated base64"])
+    }
+}

@@ -42,6 +42,40 @@ import MIME
                 "the three ranges bounded by now: \(plans["escalations due"]!)")
     }
 
+    /// A follow-up writes only what changed: columns it leaves alone are not named in the UPDATE (an `UPDATE OF`
+    /// trigger on them does not fire), so their indexes are not rewritten; what changed is stored, and the first
+    /// deadline still follows the clock until the first response.
+    @Test func updateWritesOnlyChangedColumns() throws {
+        let store = try store()
+        let id = try store.insertTicket(ticket(1, warnIn: 100, dueIn: 200), at: start)
+        try store.db.execute("""
+            CREATE TABLE written (what TEXT);
+            CREATE TRIGGER indexed_written AFTER UPDATE OF reference, status, warn_at, due_at, owner ON tickets
+            BEGIN INSERT INTO written VALUES ('indexed'); END;
+            CREATE TRIGGER last_written AFTER UPDATE OF last_message_id ON tickets
+            BEGIN INSERT INTO written VALUES ('last'); END;
+            """)
+        var t = try #require(try store.ticket(id: id))
+        t.lastMessageID = "reply@kunde.test"
+        try store.updateTicket(t, at: start.addingTimeInterval(60))
+        #expect(try store.db.query("SELECT what FROM written").compactMap { $0.text("what") } == ["last"])
+        #expect(try store.ticket(id: id) == t)
+        #expect(try store.db.query("SELECT updated_at FROM tickets").first?.double("updated_at")
+                == start.timeIntervalSince1970 + 60)
+
+        t.clock = ReactionClock(startedAt: start, dueAt: start.addingTimeInterval(900),
+                                warnAt: start.addingTimeInterval(600))
+        t.owner = "agent@example.test"
+        try store.updateTicket(t, at: start.addingTimeInterval(120))
+        #expect(try store.ticket(id: id) == t)
+        #expect(try store.db.query("SELECT first_due_at FROM tickets").first?.double("first_due_at")
+                == start.timeIntervalSince1970 + 900)
+        #expect(try store.db.query("SELECT what FROM written").count == 2)
+        // Nothing changed: only updated_at is written.
+        try store.updateTicket(t, at: start.addingTimeInterval(180))
+        #expect(try store.db.query("SELECT what FROM written").count == 2)
+    }
+
     @Test func escalationCheckFindsExactlyTheUnsentDueNotices() throws {
         let store = try store()
         let rows: [(TicketState, due: Bool)] = [

@@ -32,16 +32,16 @@ func formURLEncoded(_ fields: [(String, String)]) -> String {
 /// to another host). Throws `OAuth2Error.unavailable` when no HTTP answer came.
 func httpPostForm(_ url: String, fields: [(String, String)], caFile: String?, timeout: Double) throws -> HTTPResponse {
     ensureCurlGlobalInit()
-    guard let h = curl_easy_init() else { throw OAuth2Error.unavailable("curl_easy_init failed") }
-    defer { curl_easy_cleanup(h) }
+    guard let h = ccurl_easy_init() else { throw OAuth2Error.unavailable(curlInitFailure) }
+    defer { ccurl_easy_cleanup(h) }
     let errbuf = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     errbuf.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     defer { errbuf.deallocate() }
     let body = HTTPBody()
     let ref = Unmanaged.passRetained(body)
     defer { ref.release() }
-    let headers = curl_slist_append(nil, "Accept: application/json")
-    defer { curl_slist_free_all(headers) }
+    let headers = ccurl_slist_append(nil, "Accept: application/json")
+    defer { ccurl_slist_free_all(headers) }
     _ = ccurl_setopt_pointer(h, CURLOPT_ERRORBUFFER, errbuf)
     _ = ccurl_setopt_string(h, CURLOPT_URL, url)
     _ = ccurl_setopt_long(h, CURLOPT_PROTOCOLS, Int(CURLPROTO_HTTP | CURLPROTO_HTTPS))
@@ -54,7 +54,7 @@ func httpPostForm(_ url: String, fields: [(String, String)], caFile: String?, ti
     _ = ccurl_setopt_pointer(h, CURLOPT_HTTPHEADER, headers)
     _ = ccurl_setopt_data_function(h, CURLOPT_WRITEFUNCTION, httpBodyCallback)
     _ = ccurl_setopt_pointer(h, CURLOPT_WRITEDATA, ref.toOpaque())
-    let rc = curl_easy_perform(h)
+    let rc = ccurl_easy_perform(h)
     guard rc == CURLE_OK else {
         throw OAuth2Error.unavailable("\(url): \(curlErrorText(rc, errbuf)) (curl \(rc.rawValue))")
     }

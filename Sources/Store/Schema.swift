@@ -170,5 +170,12 @@ enum Schema {
         ALTER TABLE tickets ADD COLUMN mail_purged_at REAL;
         CREATE TABLE erasure_log (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, summary TEXT NOT NULL, at REAL NOT NULL);
         """,
+        // 7 (wt/monthly): work the worker does once per period — the CSMs' monthly reports ("csm-report", "2026-11"),
+        // the daily purge ("purge", "2026-12-02"); the row is written in the same transaction as the work's result, so
+        // a restart or a second pass in the same minute finds it done.
+        """
+        CREATE TABLE scheduled_runs (job TEXT NOT NULL, period TEXT NOT NULL, done_at REAL NOT NULL,
+            summary TEXT NOT NULL DEFAULT '', PRIMARY KEY (job, period));
+        """,
     ]
 }

@@ -136,6 +136,7 @@ extension ConfigReader {
                                hoursText: hoursText, supportHoursPerMonth: supportHours(dict, path: path))
         plan.supportHoursNoticeShare = number(dict, "supportHoursNoticeAt", path: path + ".supportHoursNoticeAt",
                                               default: 0.8, range: 0.05...0.99)
+        plan.supportHoursNoticeAdministrators = supportHoursAdministrators(dict, path: path) ?? false
         return plan
     }
 
@@ -201,11 +202,13 @@ extension ConfigReader {
                     salutations[key] = salutation
                 }
             }
-            customers.append(Customer(
+            var customer = Customer(
                 id: id, name: string(c, "name", path: path + ".name", default: id, example: "\"Nordlys ApS\"") ?? id,
                 domains: domainList, administrators: admins, plan: planName, csm: csm, language: language,
                 formality: formality, salutations: salutations,
-                supportHoursPerMonth: supportHours(c, path: path)))
+                supportHoursPerMonth: supportHours(c, path: path))
+            customer.supportHoursNoticeAdministrators = supportHoursAdministrators(c, path: path)
+            customers.append(customer)
         }
         return customers
     }

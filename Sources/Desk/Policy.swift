@@ -15,6 +15,8 @@ public struct SupportPlan: Sendable {
     public var supportHoursPerMonth: Double?
     /// The share of the bundle at which the CSM hears first (then again at 100 %).
     public var supportHoursNoticeShare = 0.8
+    /// Whether the customers' administrators get the support-hours notices too (default off).
+    public var supportHoursNoticeAdministrators = false
 
     public init(name: String, calendar: BusinessCalendar, targets: [Priority: Int], warningShare: Double = 0.75,
                 hoursText: [String: String] = [:], supportHoursPerMonth: Double? = nil) {
@@ -77,6 +79,8 @@ public struct Customer: Sendable, Equatable {
     public var salutations: [String: Salutation]
     /// Support hours a month in this customer's contract; overrides the plan's.
     public var supportHoursPerMonth: Double?
+    /// Whether the administrators get the support-hours notices too; nil: as the plan says.
+    public var supportHoursNoticeAdministrators: Bool?
 
     public init(id: String, name: String, domains: [String], administrators: [String], plan: String,
                 csm: Address? = nil, language: String? = nil, formality: Formality? = nil,

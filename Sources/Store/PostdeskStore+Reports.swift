@@ -22,6 +22,12 @@ extension PostdeskStore {
         try db.query("SELECT created_at FROM tickets ORDER BY id LIMIT 1").first?.date("created_at")
     }
 
+    /// The language of the customer's latest ticket (what its people write in); nil: none yet.
+    public func latestTicketLanguage(customerID: String) throws -> String? {
+        try db.query("SELECT language FROM tickets WHERE customer_id = ? ORDER BY id DESC LIMIT 1",
+                     [.text(customerID)]).first?.text("language")
+    }
+
     /// Small facts the worker leaves for `postdesk health` (e.g. the last successful poll).
     public func setState(_ key: String, _ value: String, at: Date) throws {
         try db.query("INSERT OR REPLACE INTO worker_state (key, value, updated_at) VALUES (?, ?, ?)", [.text(key), .text(value), SQLValue(at)])

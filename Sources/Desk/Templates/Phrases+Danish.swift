@@ -36,6 +36,17 @@ extension Phrases {
                     + "ikke oprettet en sag. Mailen er gemt hos os og er ikke gået tabt. Send den gerne igen uden de "
                     + "store vedhæftede filer – et link til filen eller et kortere uddrag af loggen er bedst."
             },
+            supportHours: { h in
+                let I = formal ? "De" : "I", used = h.usedIsOne ? "1 time" : "\(h.used) timer"
+                return (subject: "Supporttimer for \(h.month): " + (h.all ? "alle timer er brugt" : "\(h.percent) brugt"),
+                        paragraphs: [
+                            "\(I) har nu brugt " + (h.all ? "alle" : "\(h.percent) af de") + " \(h.included) "
+                                + "supporttimer, der indgår i \(jeres) aftale for \(h.month) (\(used) indtil nu).",
+                            (h.all ? "Yderligere support i denne måned" : "Tid ud over de inkluderede timer")
+                                + " faktureres pr. time efter \(jeres) aftale.",
+                            "Har \(I) spørgsmål til det, kan \(I) blot svare på denne mail.",
+                        ])
+            },
             decimalSeparator: ",")
     }
 }

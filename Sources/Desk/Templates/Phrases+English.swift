@@ -28,5 +28,16 @@ extension Phrases {
                 + "request. It is stored with us, not lost. Please send it again without large attachments – a link "
                 + "to the file, or a shorter extract of the log, works best."
         },
+        supportHours: { h in
+            let used = h.usedIsOne ? "1 hour" : "\(h.used) hours"
+            return (subject: "Support hours for \(h.month): " + (h.all ? "all used" : "\(h.percent) used"),
+                    paragraphs: [
+                        "Your organisation has now used " + (h.all ? "all" : "\(h.percent) of the") + " \(h.included) "
+                            + "support hours included in your agreement for \(h.month) (\(used) so far).",
+                        h.all ? "Any further support this month is billed by the hour at the rate in your agreement."
+                            : "Time beyond the included hours is billed by the hour at the rate in your agreement.",
+                        "If you have any questions about this, simply reply to this email.",
+                    ])
+        },
         decimalSeparator: ".")
 }

@@ -113,7 +113,8 @@ import MIME
         #expect(raw.contains("Content-Type: multipart/mixed; boundary="))
         #expect(raw.contains("Content-Type: multipart/alternative; boundary="))
         let alternative = try #require(raw.range(of: "multipart/alternative"))
-        let plain = try #require(raw.range(of: "text/plain; charset=utf-8", range: alternative.upperBound..<raw.endIndex))
+        let plain = try #require(raw.range(of: "text/plain; charset=utf-8",
+                                           range: alternative.upperBound..<raw.endIndex))
         let html = try #require(raw.range(of: "text/html; charset=utf-8", range: plain.upperBound..<raw.endIndex))
         #expect(raw.range(of: "text/csv", range: html.upperBound..<raw.endIndex) != nil)
         let parsed = MessageParser.parse(Array(raw.utf8))

@@ -48,7 +48,8 @@ import Store
         let body = parsed.bodyText
         #expect(body.contains("P1: 1 ticket(s) [1], median 45 min [30 min], 90 % within 45 min, 100 % in time [100 %]"))
         #expect(body.contains("Support hours: 5.50 h of 5.00 h used [1.00 h], overage 0.50 h billed by the hour"))
-        #expect(body.contains("P1: 1 ticket(s) [0], median 2 h 30 min [–], 90 % within 2 h 30 min, 0 % in time [–]"))
+        #expect(body.contains(
+            "P1: 1 ticket(s) [0], median 2 h 30 min [–], 90 % within 2 h 30 min, 0 % in time [–]"))
         let csv = try #require(parsed.attachments.first)
         #expect(csv.filename == "support-2026-11.csv")
         let rows = String(decoding: csv.data, as: UTF8.self).components(separatedBy: "\r\n")

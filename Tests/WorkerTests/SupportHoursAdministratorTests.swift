@@ -40,7 +40,8 @@ import Store
         _ = try box.pipeline().runOnce()
         let before = Set(box.outboxTexts())
         try box.deliver(mail(from: "agent1@example.test", id: "t\(n)@example.test",
-                             subject: "Re: [PD-2026-\(String(format: "%06d", n))] Problem \(n)", "#note\n#time \(time)"))
+                             subject: "Re: [PD-2026-\(String(format: "%06d", n))] Problem \(n)",
+                             "#note\n#time \(time)"))
         _ = try box.pipeline().runOnce()
         return box.outboxTexts().filter { !before.contains($0) }.map {
             (headerValue("Subject", in: $0) ?? "", headerValue("X-Envelope-To", in: $0) ?? "")
@@ -71,7 +72,8 @@ import Store
         #expect(vandijk.map(\.0) == ["Support hours 2026-11: Van Dijk Installatietechniek B.V. at 80 %"])
         // Once a month each, across restarts: more time on nordlys sends the 100 % pair, then nothing.
         #expect(try logTime(box, from: "it@nordlys.test", 4, "20m").map(\.0).sorted()
-                    == ["Support hours 2026-11: Nordlys ApS at 100 %", "Supporttimer for november 2026: alle timer er brugt"])
+                    == ["Support hours 2026-11: Nordlys ApS at 100 %",
+                        "Supporttimer for november 2026: alle timer er brugt"])
         #expect(try logTime(box, from: "it@nordlys.test", 5, "20m").isEmpty)
     }
 

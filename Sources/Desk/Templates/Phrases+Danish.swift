@@ -38,7 +38,8 @@ extension Phrases {
             },
             supportHours: { h in
                 let I = formal ? "De" : "I", used = h.usedIsOne ? "1 time" : "\(h.used) timer"
-                return (subject: "Supporttimer for \(h.month): " + (h.all ? "alle timer er brugt" : "\(h.percent) brugt"),
+                return (subject: "Supporttimer for \(h.month): "
+                            + (h.all ? "alle timer er brugt" : "\(h.percent) brugt"),
                         paragraphs: [
                             "\(I) har nu brugt " + (h.all ? "alle" : "\(h.percent) af de") + " \(h.included) "
                                 + "supporttimer, der indgår i \(jeres) aftale for \(h.month) (\(used) indtil nu).",

@@ -37,7 +37,8 @@ extension Phrases {
             },
             supportHours: { h in
                 let you = formal ? "U heeft" : "Jullie hebben", your = formal ? "uw" : "jullie"
-                return (subject: "Supporturen \(h.month): " + (h.all ? "alle uren verbruikt" : "\(h.percent) verbruikt"),
+                return (subject: "Supporturen \(h.month): "
+                            + (h.all ? "alle uren verbruikt" : "\(h.percent) verbruikt"),
                         paragraphs: [
                             "\(you) inmiddels " + (h.all ? "alle \(h.included) supporturen verbruikt"
                                                     : "\(h.percent) verbruikt van de \(h.included) supporturen")

@@ -64,7 +64,8 @@ extension Phrases {
                 return (subject: "Supportstunden \(h.month): "
                             + (h.all ? "Kontingent aufgebraucht" : "\(h.percent) verbraucht"),
                         paragraphs: [
-                            "inzwischen \(you) " + (h.all ? "alle" : "\(h.percent) der") + " \(h.included) Supportstunden "
+                            "inzwischen \(you) " + (h.all ? "alle" : "\(h.percent) der")
+                                + " \(h.included) Supportstunden "
                                 + "verbraucht, die \(contract) für \(h.month) vorsieht (bisher \(used)).",
                             (h.all ? "Weitere Supportleistungen in diesem Monat" : "Darüber hinaus anfallende Zeit")
                                 + " rechnen wir gemäß Vertrag nach Aufwand ab.",

@@ -11,6 +11,7 @@ extension Templates {
                                      usedIsOne: usedMinutes == 60)
         let (subject, paragraphs) = p.supportHours(words)
         // No-break spaces keep the body's lines whole; a subject is not wrapped, and plain spaces keep it ASCII.
-        return (subject.replacingOccurrences(of: Phrases.noBreak, with: " "), customerMail(customer, p, paragraphs, policy: policy, knowledgeBase: false))
+        return (subject.replacingOccurrences(of: Phrases.noBreak, with: " "),
+                customerMail(customer, p, paragraphs, policy: policy, knowledgeBase: false))
     }
 }

@@ -25,10 +25,13 @@ public enum MailKind: String, Sendable, Codable {
     case supportHoursCustomerNotice = "support-hours-customer-notice"
     /// The CSM's monthly report on their customers.
     case csmReport = "csm-report"
+    /// To the on-call (then the next in the rota, then the team lead) for an urgent ticket outside opening hours.
+    case onCallPage = "on-call-page"
 
     /// Notices to CSMs, the team lead or staff about a ticket: a reply to one stays internal unless it says `#reply`.
     public var isNotice: Bool {
-        [.escalationWarning, .escalationBreach, .staffNotification, .answeredNote, .noticeDigest].contains(self)
+        [.escalationWarning, .escalationBreach, .staffNotification, .answeredNote, .noticeDigest, .onCallPage]
+            .contains(self)
     }
 
     /// Notices gathered into one digest per person (and how: escalations within minutes, answered notes by the day).

@@ -17,6 +17,8 @@ public struct SupportPlan: Sendable {
     public var supportHoursNoticeShare = 0.8
     /// Whether the customers' administrators get the support-hours notices too (default off).
     public var supportHoursNoticeAdministrators = false
+    /// The døgnvagt paged for urgent tickets outside opening hours; nil: none in this plan.
+    public var onCall: OnCall?
 
     public init(name: String, calendar: BusinessCalendar, targets: [Priority: Int], warningShare: Double = 0.75,
                 hoursText: [String: String] = [:], supportHoursPerMonth: Double? = nil) {
@@ -188,10 +190,12 @@ public struct Policy: Sendable {
         return !domain.isEmpty && staffDomains.contains(domain)
     }
 
-    /// Staff: configured addresses and domains, plus the team lead and every CSM (they answer escalations).
+    /// Staff: configured addresses and domains, plus the team lead, every CSM (they answer escalations) and the
+    /// on-call rotas' addresses (an SMS gateway's answer to a page is the on-call's, never a customer's).
     public func isStaff(_ email: String) -> Bool {
         let e = email.lowercased()
         return isAgent(e) || teamLead?.normalized == e || customers.contains(where: { $0.csm?.normalized == e })
+            || plans.values.contains { $0.onCall?.addresses.contains { $0.normalized == e } == true }
     }
 
     /// Who a sender is to the desk.

@@ -170,7 +170,15 @@ enum Schema {
         ALTER TABLE tickets ADD COLUMN mail_purged_at REAL;
         CREATE TABLE erasure_log (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, summary TEXT NOT NULL, at REAL NOT NULL);
         """,
-        // 7 (wt/monthly): work the worker does once per period — the CSMs' monthly reports ("csm-report", "2026-11"),
+        // 7 (wt/oncall): the on-call page of an urgent ticket outside hours: when it started (its ISO week picks the
+        // rota's person), pages sent, when the next is due. The escalation pass reads only pages still to send.
+        """
+        ALTER TABLE tickets ADD COLUMN page_started_at REAL;
+        ALTER TABLE tickets ADD COLUMN page_sent INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE tickets ADD COLUMN page_next_at REAL;
+        CREATE INDEX tickets_page_due ON tickets(page_next_at) WHERE page_next_at IS NOT NULL;
+        """,
+        // 8 (wt/monthly): work the worker does once per period — the CSMs' monthly reports ("csm-report", "2026-11"),
         // the daily purge ("purge", "2026-12-02"); the row is written in the same transaction as the work's result, so
         // a restart or a second pass in the same minute finds it done.
         """

@@ -13,6 +13,9 @@ extension Phrases {
             registered: { "Vi har oprettet den som sag \($0) med prioritet \($1)." },
             promise: { "\(Du) kan forvente svar senest \($0) kl.\(noBreak)\($1)." },
             noTarget: "Vi svarer så hurtigt, vi kan. For denne type henvendelse har vi ingen fast svartid.",
+            onCallAlerted: "Da \(din) henvendelse er kommet uden for vores åbningstid, har vi tilkaldt vores døgnvagt, "
+                + "som kontakter \(formal ? "Dem" : "dig") hurtigst muligt. Sørg venligst for, at vagten kan få "
+                + "fjernadgang til \(jeres) systemer.",
             openingHours: { "Vores åbningstid er \($0)." },
             addMore: "Hvis \(du) vil tilføje noget, kan \(du) blot svare på denne mail. Lad sagsnummeret stå i "
                 + "emnefeltet.",

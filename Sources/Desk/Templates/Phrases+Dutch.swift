@@ -10,6 +10,10 @@ extension Phrases {
             registered: { "We hebben \(uw) verzoek geregistreerd onder ticketnummer \($0) met prioriteit \($1)." },
             promise: { "\(U) krijgt uiterlijk \($0) om \($1) een reactie." },
             noTarget: "We reageren zo snel mogelijk; voor dit soort verzoeken geldt geen vaste reactietermijn.",
+            onCallAlerted: "Omdat \(uw) melding buiten onze openingstijden binnenkwam, hebben we onze storingsdienst "
+                + "ingeschakeld; die neemt zo snel mogelijk contact met \(formal ? "u" : "je") op. "
+                + (formal ? "Zorgt u er wel voor" : "Zorg er wel voor") + " dat we op afstand toegang hebben tot "
+                + "\(uw) systemen.",
             openingHours: { "Onze openingstijden zijn \($0)." },
             addMore: (formal ? "Wilt u" : "Wil je") + " nog iets aanvullen? Beantwoord dan deze e-mail en laat het "
                 + "ticketnummer in het onderwerp staan.",

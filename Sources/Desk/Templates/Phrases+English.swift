@@ -6,6 +6,8 @@ extension Phrases {
         registered: { "We have registered your request as \($0) with priority \($1)." },
         promise: { "You can expect a response by \($0) at \($1)." },
         noTarget: "We will respond as soon as we can; there is no fixed response time for this type of request.",
+        onCallAlerted: "As your request reached us outside our opening hours, we have alerted our on-call engineer, "
+            + "who will contact you as soon as possible. Please make sure we can reach your systems by remote access.",
         openingHours: { "Our opening hours are \($0)." },
         addMore: "To add anything, simply reply to this email and keep the reference in the subject line.",
         knowledgeBase: "Many questions are already answered in our knowledge base:",

@@ -23,6 +23,10 @@ extension Phrases {
             },
             noTarget: "Wir melden uns so schnell wie möglich; für diese Art von Anfrage gilt keine feste "
                 + "Reaktionszeit.",
+            onCallAlerted: "Da \(Ihre) Anfrage außerhalb unserer Geschäftszeiten eingegangen ist, haben wir unseren "
+                + "Bereitschaftsdienst verständigt, der sich so schnell wie möglich bei \(formal ? "Ihnen" : "dir") "
+                + "meldet. " + (formal ? "Bitte stellen Sie sicher, dass wir per Fernwartung auf Ihre Systeme "
+                    : "Bitte sorge dafür, dass wir per Fernwartung auf eure Systeme ") + "zugreifen können.",
             openingHours: { formal ? "Sie erreichen uns \($0)." : "Du erreichst uns \($0)." },
             addMore: formal
                 ? "Wenn Sie etwas ergänzen möchten, antworten Sie einfach auf diese E-Mail. Bitte lassen Sie dabei "

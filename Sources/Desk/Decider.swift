@@ -262,15 +262,22 @@ public struct Decider: Sendable {
         let copied = copiedColleagues(of: policy.customer(id: t.customerID), in: context.message, besides: from)
         for colleague in copied.added where !t.isParticipant(colleague) { t.participants.append(colleague) }
         t.lastMessageID = context.message.messageID ?? t.lastMessageID
-        let mails = staffNotification(ticket: t, customer: policy.customer(id: t.customerID), plan: plan, newText: newText,
-                                      event: ticket.status == .resolved ? .reopened : .followUp, context: context,
-                                      notAdded: copied.notAdded, to: followUpRecipients(of: t, context: context))
+        var mails = staffNotification(ticket: t, customer: policy.customer(id: t.customerID), plan: plan,
+                                      newText: newText, event: ticket.status == .resolved ? .reopened : .followUp,
+                                      context: context, notAdded: copied.notAdded,
+                                      to: followUpRecipients(of: t, context: context),
+                                      answeredBy: context.staffAnswers[t.id] ?? [])
+        let confirmation = followUpConfirmation(on: t, reopened: ticket.status == .resolved, from: from,
+                                                automatic: automatic, context: context)
+        if let mail = confirmation.mail { mails.insert(mail, at: 0) }
+        if let why = confirmation.note { note += "; " + why }
         return Decision(outcome: .update(t), role: .customer, newText: newText, mails: mails, summary: note)
     }
 
     func staffNotification(ticket: TicketState, customer: Customer?, plan: SupportPlan, newText: String,
                            event: StaffNotificationFacts.Event, context: IncomingContext,
-                           notAdded: [Address] = [], to recipients: [Address]? = nil) -> [QueuedMail] {
+                           notAdded: [Address] = [], to recipients: [Address]? = nil,
+                           answeredBy: [StaffAnswer] = []) -> [QueuedMail] {
         let recipients = recipients ?? policy.staffNotify
         guard !recipients.isEmpty else { return [] }
         let m = context.message
@@ -288,7 +295,7 @@ public struct Decider: Sendable {
             event: event, reference: ticket.reference, subject: ticket.subject, priority: ticket.priority,
             from: ticket.requester, cc: m.cc, notAdded: notAdded, customerName: customer?.name, planName: plan.name,
             deadline: ticket.clock?.dueAt, timeZone: plan.calendar.timeZone, attachments: attachments,
-            claimedReference: ticket.claimedReference, text: CustomerText.block(newText)))
+            claimedReference: ticket.claimedReference, answeredBy: answeredBy, text: CustomerText.block(newText)))
         let label: String
         switch event {
         case .newTicket: label = "New \(ticket.priority.priority.rawValue)"

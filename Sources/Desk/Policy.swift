@@ -83,6 +83,8 @@ public struct Customer: Sendable, Equatable {
     public var supportHoursPerMonth: Double?
     /// Whether the administrators get the support-hours notices too; nil: as the plan says.
     public var supportHoursNoticeAdministrators: Bool?
+    /// Which follow-ups of this customer's are confirmed; nil: the desk's setting.
+    public var confirmFollowUps: FollowUpConfirmations?
 
     public init(id: String, name: String, domains: [String], administrators: [String], plan: String,
                 csm: Address? = nil, language: String? = nil, formality: Formality? = nil,
@@ -143,6 +145,8 @@ public struct Policy: Sendable {
     public var answeredNotes: AnsweredNotes = .each
     /// Notices to one person within this many seconds go out as one digest (0: each alone).
     public var noticeDigestSeconds: Double = 300
+    /// Which customer follow-ups are confirmed, unless the customer says otherwise.
+    public var confirmFollowUps = FollowUpConfirmations()
 
     public init(supportAddress: Address, referencePrefix: String = "PD", plans: [String: SupportPlan],
                 customers: [Customer] = [], staffAddresses: [String] = [], staffDomains: [String] = [],
@@ -176,6 +180,11 @@ public struct Policy: Sendable {
     }
 
     public func plan(named name: String) -> SupportPlan? { plans[name] }
+
+    /// The customer's own `confirmFollowUps`, else the desk's.
+    public func confirmations(for customer: Customer?) -> FollowUpConfirmations {
+        customer?.confirmFollowUps ?? confirmFollowUps
+    }
 
     public func customer(id: String?) -> Customer? {
         guard let id else { return nil }

@@ -178,7 +178,12 @@ enum Schema {
         ALTER TABLE tickets ADD COLUMN page_next_at REAL;
         CREATE INDEX tickets_page_due ON tickets(page_next_at) WHERE page_next_at IS NOT NULL;
         """,
-        // 8 (wt/monthly): work the worker does once per period — the CSMs' monthly reports ("csm-report", "2026-11"),
+        // 8 (wt/confirm): which staff mails answered the customer, for the staff notification's "already answered
+        // by" line. Mails taken before it are not marked: their role alone cannot tell an answer from commands.
+        """
+        ALTER TABLE messages ADD COLUMN answers_customer INTEGER NOT NULL DEFAULT 0;
+        """,
+        // 9 (wt/monthly): work the worker does once per period — the CSMs' monthly reports ("csm-report", "2026-11"),
         // the daily purge ("purge", "2026-12-02"); the row is written in the same transaction as the work's result, so
         // a restart or a second pass in the same minute finds it done.
         """

@@ -205,7 +205,9 @@ import MIME
             deadline: t.clock?.dueAt, timeZone: TestDesk.zone,
             attachments: [.init(number: 1, filename: "foto.jpg", size: 86_000, attached: true),
                           .init(number: 2, filename: "log.zip", size: 14_900_000, attached: false)],
-            claimedReference: "PD-2026-000077", answeredBy: ["Mikkel Dahl"],
+            claimedReference: "PD-2026-000077",
+            answeredBy: [StaffAnswer(staff: Address(name: "Mikkel Dahl", email: "mikkel@example.test"),
+                                     at: s.receivedAt.addingTimeInterval(-3600))],
             text: ContactDetails.extract(from: s.request).message.joined(separator: "\n"))
     }
 

@@ -24,7 +24,7 @@ extension Phrases {
             priorityNames: [.p1: "kritisk problem", .p2: "moderat problem", .p3: "problem på lavt niveau",
                             .p4: "mindre problem", .p5: "anmodning om oplysninger"],
             thanksForMessage: "Tak for \(din) besked.",
-            followUpAdded: { "Vi har tilføjet den til sag \($0)." },
+            followUpAdded: { "Vi har lagt den ind på sag \($0), så den er med, når vi arbejder videre." },
             reopened: { "Vi har genåbnet sag \($0) og ser på den igen." },
             closed: { "Vi har nu lukket sag \($0). Hvis der stadig er noget, vi skal se på, kan \(du) blot svare på "
                 + "denne mail inden for \($1) dage, så genåbner vi sagen." },

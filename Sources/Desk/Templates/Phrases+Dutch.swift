@@ -23,8 +23,8 @@ extension Phrases {
             priorityNames: [.p1: "kritieke storing", .p2: "aanzienlijke storing", .p3: "beperkte storing",
                             .p4: "kleine storing", .p5: "informatieverzoek"],
             thanksForMessage: "Bedankt voor \(uw) bericht.",
-            followUpAdded: { "We hebben het toegevoegd aan ticket \($0)." },
-            reopened: { "We hebben ticket \($0) heropend en pakken het opnieuw op." },
+            followUpAdded: { "We hebben het bij ticket \($0) gevoegd en nemen het mee in de verdere behandeling." },
+            reopened: { "We hebben ticket \($0) heropend en nemen \(uw) verzoek opnieuw in behandeling." },
             closed: { "We hebben ticket \($0) afgesloten. Is er toch nog iets, beantwoord dan binnen \($1) dagen "
                 + "deze e-mail; dan openen we het ticket opnieuw." },
             administratorsOnly: "Volgens onze overeenkomst kunnen alleen de beheerders van \(uw) organisatie "

@@ -15,8 +15,8 @@ extension Phrases {
         priorityNames: [.p1: "critical problem", .p2: "moderate problem", .p3: "low-impact problem",
                         .p4: "minor problem", .p5: "information request"],
         thanksForMessage: "Thank you for your message.",
-        followUpAdded: { "We have added it to request \($0)." },
-        reopened: { "We have reopened request \($0) and will look into it again." },
+        followUpAdded: { "We have added it to request \($0) and will take it into account." },
+        reopened: { "We have reopened request \($0) and will take another look." },
         closed: { "We have closed request \($0). If anything is still not right, simply reply to this email within "
             + "\($1) days and we will reopen it." },
         administratorsOnly: "Under our agreement, support requests must come from your organisation's "

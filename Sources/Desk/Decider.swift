@@ -102,7 +102,9 @@ public struct Decider: Sendable {
     /// Too large to take: kept in the quarantine, and the sender (a person we would answer) is told once, politely.
     func oversized(_ context: IncomingContext) -> Decision {
         let m = context.message
-        let reason = "oversized: \(context.size) bytes > \(policy.maxMessageBytes)"
+        // The quarantine record may hold only the mail's head: the reason says where the whole mail is kept.
+        let reason = "oversized: \(context.size) bytes > \(policy.maxMessageBytes); nothing is lost: the whole mail is "
+            + "kept in \(context.quarantinePlace ?? "the mailbox")"
         var mails: [QueuedMail] = []
         if let from = m.from, from.email.contains("@"), AutomaticMail.classify(m) == nil,
            context.automaticMailsToSender < policy.autoReplyLimitPerHour,

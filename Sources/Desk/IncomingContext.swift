@@ -38,6 +38,8 @@ public struct IncomingContext {
     public var awayStaff: Set<String> = []
     /// Per ticket the mail may join (by id): the staff who have answered its customer, first answer first.
     public var staffAnswers: [Int64: [StaffAnswer]] = [:]
+    /// Where the mailbox keeps the whole mail if it is quarantined (a Maildir file, an IMAP folder).
+    public var quarantinePlace: String?
 
     public init(message: ParsedMessage, size: Int, receivedAt: Date, ticketByHeader: TicketState? = nil,
                 headerMatchIsOurs: Bool = true, answersKind: MailKind? = nil,

@@ -193,7 +193,7 @@ extension Pipeline {
             if case .bounce? = analysis?.automatic ?? AutomaticMail.classify(message) { return true }
             return false
         }()
-        let bounced = isBounce ? try BounceReport.ourMessageIDs(in: mail.bytes).compactMap { try store.sentMail(messageID: $0) } : []
+        let bounced = isBounce ? try bouncedMails(mail, message) : []
         let refusals = try store.mailCount(of: .refusal, since: receivedAt.addingTimeInterval(-3600),
                                            atMost: policy.refusalLimitPerHour)
         // A reply to a digest names several tickets' threads: it is a reply to a notice, whichever ticket it joins.
@@ -214,10 +214,24 @@ extension Pipeline {
                 context.staffAnswers[ticket.id] = try store.staffAnswers(ticketID: ticket.id)
             }
         }
+        context.quarantinePlace = source.quarantinePlace(of: mail)
         if let hash = Self.textHash(message, analysis: analysis) {
             context.repeatsRecentText = try store.hasText(hash: hash, since: receivedAt.addingTimeInterval(-3600))
         }
         return context
+    }
+
+    /// Our mails a delivery report is about (issue 15): one whose envelope token (VERP) it was addressed to, or
+    /// whose whole Message-ID — random part intact — it quotes. A report naming neither marks nothing failed.
+    func bouncedMails(_ mail: IncomingMail, _ message: ParsedMessage) throws -> [SentMail] {
+        var found = try EnvelopeToken.tokens(in: message, support: policy.supportAddress)
+            .compactMap { try store.sentMail(envelopeToken: $0) }
+        for id in BounceReport.ourMessageIDs(in: mail.bytes) {
+            if let sent = try store.sentMail(messageID: id), !found.contains(where: { $0.outboxID == sent.outboxID }) {
+                found.append(sent)
+            }
+        }
+        return found
     }
 
     /// Writes what the desk decided: the ticket, the message, its attachments, the mails and the intake record.

@@ -25,21 +25,22 @@ extension Pipeline {
             makeMessageID: makeMessageID)
     }
 
-    /// From the start of a month's first working day: last month's report to each CSM, once (if the desk had
-    /// tickets by that month's end). The run is marked in
+    /// From the start of a month's first working day: last month's report to each CSM, once (not for the month
+    /// before the desk's first run). The run is marked in
     /// `scheduled_runs` in the transaction that queues the mails, so a restart, a late start or a second pass in
     /// the same minute finds it done. `--mail-csm` marks nothing: a copy on demand never stops this one.
     @discardableResult
     func sendMonthlyReports() throws -> Int {
         let instant = now()
-        guard let due = MonthlySchedule.due(at: instant, calendar: policy.deskCalendar),
-              try store.lastRun("csm-report")?.period != due.label,
-              let firstTicket = try store.firstTicketCreatedAt() else { return 0 }
-        // A desk first used after that month ended has nothing to report on it (a new installation, a test).
-        guard firstTicket < due.to else {
+        guard let due = MonthlySchedule.due(at: instant, calendar: policy.deskCalendar) else { return 0 }
+        let last = try store.lastRun("csm-report")
+        guard last?.period != due.label else { return 0 }
+        // The first run on a database (a new installation, or the upgrade that brings this) sends nothing about
+        // the month before it: the desk did not run then, and backfilled mail does not make it a report.
+        guard last != nil else {
             if try store.transaction({ try store.claimRun("csm-report", period: due.label, at: instant,
-                                                          summary: "skipped: no tickets until after the month") }) {
-                log.info("csm_report.skipped", [("month", due.label), ("reason", "desk not in use that month")])
+                                                          summary: "skipped: the desk's first run") }) {
+                log.info("csm_report.skipped", [("month", due.label), ("reason", "first run")])
             }
             return 0
         }

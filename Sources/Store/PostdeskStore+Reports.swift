@@ -17,11 +17,6 @@ extension PostdeskStore {
         }
     }
 
-    /// When the first ticket was opened (ids grow with time, so the first row; no scan); nil: none yet.
-    public func firstTicketCreatedAt() throws -> Date? {
-        try db.query("SELECT created_at FROM tickets ORDER BY id LIMIT 1").first?.date("created_at")
-    }
-
     /// The language of the customer's latest ticket (what its people write in); nil: none yet.
     public func latestTicketLanguage(customerID: String) throws -> String? {
         try db.query("SELECT language FROM tickets WHERE customer_id = ? ORDER BY id DESC LIMIT 1",

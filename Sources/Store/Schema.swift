@@ -183,9 +183,15 @@ enum Schema {
         """
         ALTER TABLE messages ADD COLUMN answers_customer INTEGER NOT NULL DEFAULT 0;
         """,
-        // 9 (wt/monthly): work the worker does once per period — the CSMs' monthly reports ("csm-report", "2026-11"),
-        // the daily purge ("purge", "2026-12-02"); the row is written in the same transaction as the work's result, so
-        // a restart or a second pass in the same minute finds it done.
+        // 9 (wt/import, issue 15): each outgoing mail's own envelope token (VERP): a bounce that arrives for
+        // support+b<token>@ names the mail it reports, even when it quotes none of its headers.
+        """
+        ALTER TABLE outbox ADD COLUMN envelope_token TEXT;
+        CREATE UNIQUE INDEX outbox_envelope_token ON outbox(envelope_token) WHERE envelope_token IS NOT NULL;
+        """,
+        // 10 (wt/monthly): work the worker does once per period — the CSMs' monthly reports ("csm-report",
+        // "2026-11"), the daily purge ("purge", "2026-12-02"); the row is written in the same transaction as the
+        // work's result, so a restart or a second pass in the same minute finds it done.
         """
         CREATE TABLE scheduled_runs (job TEXT NOT NULL, period TEXT NOT NULL, done_at REAL NOT NULL,
             summary TEXT NOT NULL DEFAULT '', PRIMARY KEY (job, period));

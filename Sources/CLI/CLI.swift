@@ -259,6 +259,12 @@ public enum PostdeskCommand {
         let zone = config.timeZone
         let now = Date()
         let rows = try store.tickets().filter { filter.matches($0.state, now: now) }
+        let references = Dictionary(try store.tickets().map { ($0.state.id, $0.state.reference.description) },
+                                    uniquingKeysWith: { a, _ in a })
+        /// A merged ticket shows as such, with the ticket it went into.
+        func status(_ t: TicketState) -> String {
+            t.mergedInto.map { "merged into " + (references[$0] ?? "?") } ?? t.status.rawValue
+        }
         func local(_ d: Date?) -> String {
             guard let d else { return "" }
             let f = DateFormatter()
@@ -270,7 +276,10 @@ public enum PostdeskCommand {
         if asJSON {
             let list: [[String: Any]] = rows.map { r in
                 let t = r.state
-                return ["reference": t.reference.description, "status": t.status.rawValue, "priority": t.priority.priority.rawValue,
+                return ["reference": t.reference.description,
+                        "status": t.mergedInto == nil ? t.status.rawValue : "merged",
+                        "merged_into": t.mergedInto.flatMap { references[$0] } as Any? ?? NSNull(),
+                        "priority": t.priority.priority.rawValue,
                         "priority_reason": t.priority.reason, "requester": t.requester.email, "customer": t.customerID as Any? ?? NSNull(),
                         "subject": t.subject, "created": BusinessTimeFormat.iso(t.createdAt, in: zone),
                         "owner": t.owner as Any? ?? NSNull(),
@@ -286,7 +295,7 @@ public enum PostdeskCommand {
         let table = rows.map { r -> [String] in
             let t = r.state
             let subject = t.subject.count > 40 ? String(t.subject.prefix(39)) + "…" : t.subject
-            return [t.reference.description, t.status.rawValue, t.priority.priority.rawValue, t.owner ?? "-",
+            return [t.reference.description, status(t), t.priority.priority.rawValue, t.owner ?? "-",
                     t.requester.email, subject,
                     local(t.createdAt), local(t.clock?.dueAt), local(t.firstResponseAt)]
         }
@@ -318,6 +327,9 @@ public enum PostdeskCommand {
         }
         if let claimed = t.claimedReference { out.append("Claimed:    \(claimed) (subject reference not trusted from this sender)") }
         if let linked = t.linkedTicketID, let old = try store.ticket(id: linked) { out.append("Continues:  \(old.reference)") }
+        if let into = t.mergedInto, let kept = try store.ticket(id: into) {
+            out.append("Merged:     into \(kept.reference) (its mail, people and time are there now)")
+        }
         out += timeLines(try store.loggedTime(ticketID: t.id), zone: zone)
         if let purged = try store.mailPurgedAt(ticketID: t.id) {
             let when = BusinessTimeFormat.deadline(purged, in: zone, language: "en")

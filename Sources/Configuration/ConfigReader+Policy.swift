@@ -136,6 +136,7 @@ extension ConfigReader {
             if let text = value as? String { hoursText[language] = text }
             else { issue(path + ".hoursText.\(language)", "must be a string", "write the opening hours as text") }
         }
+        let copyRefusals = copyRefusals(dict, path: path)
         guard let opens, let closes else { return nil }
         let calendar = BusinessCalendar(timeZone: timeZone, weekdays: weekdays, opensAt: opens, closesAt: closes,
                                         holidays: holidays)
@@ -145,6 +146,7 @@ extension ConfigReader {
                                               default: 0.8, range: 0.05...0.99)
         plan.supportHoursNoticeAdministrators = supportHoursAdministrators(dict, path: path) ?? false
         plan.onCall = onCall(dict, path: path)
+        plan.copyRefusalsToAdministrators = copyRefusals ?? false
         return plan
     }
 
@@ -215,6 +217,7 @@ extension ConfigReader {
                 domains: domainList, administrators: admins, plan: planName, csm: csm, language: language,
                 formality: formality, salutations: salutations,
                 supportHoursPerMonth: supportHours(c, path: path))
+            customer.copyRefusalsToAdministrators = copyRefusals(c, path: path)
             customer.supportHoursNoticeAdministrators = supportHoursAdministrators(c, path: path)
             customers.append(customer)
         }

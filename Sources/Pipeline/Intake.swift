@@ -185,7 +185,7 @@ extension Pipeline {
         let match = try store.headerMatch(threadIDs)
         // A match on one of our Message-IDs decides the thread; only without one is the subject tag looked up.
         let bySubject = match?.ours == true ? nil : TicketReference.all(in: message.subject, prefix: policy.referencePrefix)
-            .prefix(5).lazy.compactMap { try? self.store.ticket(reference: $0.description) }.first
+            .prefix(5).lazy.compactMap { try? self.store.liveTicket(reference: $0.description) }.first
         let sender = message.from?.normalized ?? ""
         let automaticCount = sender.isEmpty ? 0 : try store.automaticMailCount(
             to: sender, since: receivedAt.addingTimeInterval(-3600), atMost: policy.autoReplyLimitPerHour)
@@ -215,6 +215,7 @@ extension Pipeline {
             }
         }
         context.quarantinePlace = source.quarantinePlace(of: mail)
+        try staffCommandFacts(into: &context, ticket: match?.ticket ?? bySubject)
         if let hash = Self.textHash(message, analysis: analysis) {
             context.repeatsRecentText = try store.hasText(hash: hash, since: receivedAt.addingTimeInterval(-3600))
         }
@@ -287,6 +288,7 @@ extension Pipeline {
                                           raw: mail.bytes, newTextFromRaw: newTextFromRaw)
         try store.storeAttachments(message.attachments, messageRow: row)
         if decision.answersCustomer { try store.markAnswer(messageRow: row) }
+        if let before = decision.statusBefore { try store.setStatusBefore(messageRow: row, before) }
         if let hash = Self.textHash(message, analysis: analysis) { try store.setTextHash(messageRow: row, hash: hash) }
         if let ticketID, !decision.timeLogged.isEmpty {
             try store.logTime(decision.timeLogged, ticketID: ticketID, messageRow: row,
@@ -296,6 +298,7 @@ extension Pipeline {
         try enqueue(decision.mails, ticketID: ticketID, at: received)
         try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
                                outcome: outcome, reason: reason, ticketID: ticketID, messageRow: row, at: received)
+        try applyMoves(decision, at: received, fields: fields, summary: &summary)
         if let presence = decision.presence { try store.setAway(presence, at: received) }
         if let sent = message.date { metrics.intakeLagSeconds = max(0, received.timeIntervalSince(sent)) }
         log.info("mail.\(Self.event(outcome, role: decision.role))", fields + [("summary", decision.summary)])

@@ -189,7 +189,15 @@ enum Schema {
         ALTER TABLE outbox ADD COLUMN envelope_token TEXT;
         CREATE UNIQUE INDEX outbox_envelope_token ON outbox(envelope_token) WHERE envelope_token IS NOT NULL;
         """,
-        // 10 (wt/monthly): work the worker does once per period — the CSMs' monthly reports ("csm-report",
+        // 10 (wt/split): `#merge` marks the folded ticket; a customer message that reopened a ticket keeps what the
+        // ticket was before, so `#split` can put it back; refused mail waits for the daily digest.
+        """
+        ALTER TABLE tickets ADD COLUMN merged_into INTEGER REFERENCES tickets(id);
+        ALTER TABLE messages ADD COLUMN status_before TEXT;
+        ALTER TABLE messages ADD COLUMN resolved_at_before REAL;
+        CREATE INDEX intake_outcome_time ON intake(outcome, processed_at);
+        """,
+        // 11 (wt/monthly): work the worker does once per period — the CSMs' monthly reports ("csm-report",
         // "2026-11"), the daily purge ("purge", "2026-12-02"); the row is written in the same transaction as the
         // work's result, so a restart or a second pass in the same minute finds it done.
         """

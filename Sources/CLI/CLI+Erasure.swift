@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import Pipeline
 import Store
 
 /// GDPR: `postdesk purge` (retention) and `postdesk forget ADDRESS` (erasure). Each prints and logs counts only.
@@ -12,16 +13,9 @@ extension PostdeskCommand {
         }
         let now = Date()
         let summary = try PostdeskStore(path: config.database)
-            .purge(resolvedBefore: retentionCutoff(months: months, before: now, in: config.timeZone), at: now)
+            .purge(resolvedBefore: Pipeline.retentionCutoff(months: months, before: now, in: config.timeZone), at: now)
         print("purged mail of tickets resolved more than \(months) month(s) ago: \(summary)")
         return 0
-    }
-
-    /// N calendar months before `now` in the desk's zone.
-    static func retentionCutoff(months: Int, before now: Date, in zone: TimeZone) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        return calendar.date(byAdding: .month, value: -months, to: now)!
     }
 
     static func forget(_ args: inout Arguments) throws -> Int32 {

@@ -2,6 +2,7 @@ import Configuration
 import Desk
 import Foundation
 import MIME
+import Pipeline
 import Store
 
 /// The support-hour bundle in `postdesk show` and `postdesk report --month … --hours` (text, CSV for invoicing, JSON).
@@ -61,29 +62,17 @@ extension PostdeskCommand {
 }
 
 extension PostdeskCommand {
-    /// `report --month M --mail-csm`: each CSM's monthly mail into the outbox; the worker sends it.
+    /// `report --month M --mail-csm`: each CSM's monthly mail into the outbox; the worker sends it. On demand it
+    /// marks nothing, so the worker's own run on the first working day still goes out.
     static func mailCSMReports(config: Configuration, store: PostdeskStore, month: String, from: Date,
                                to: Date) throws -> Int32 {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = config.timeZone
-        let before = calendar.date(byAdding: .month, value: -1, to: from)!
-        let parts = calendar.dateComponents([.year, .month], from: before)
         let now = Date()
-        func figures(_ label: String, _ a: Date, _ b: Date) throws -> CSMReport.Month {
-            CSMReport.Month(label: label,
-                            reaction: ReactionReport(records: try store.reportRows(from: a, to: b),
-                                                     policy: config.policy, now: now),
-                            hours: SupportHoursReport(records: try store.timeRows(from: a, to: b),
-                                                      policy: config.policy))
-        }
-        let mails = CSMReport.mails(
-            policy: config.policy, month: try figures(month, from, to),
-            previous: try figures(String(format: "%04d-%02d", parts.year!, parts.month!), before, from), at: now,
+        let mails = try Pipeline.csmReportMails(
+            policy: config.policy, store: store, month: month, from: from, to: to, now: now,
             makeMessageID: { "pd.csm." + UUID().uuidString.lowercased() + "@" + config.policy.supportAddress.domain })
         try store.transaction {
             for mail in mails {
                 try store.enqueue(QueuedMail(.csmReport, mail), raw: MessageWriter.render(mail), ticketID: nil, at: now)
-                try store.setState("csm-report \(month) \(mail.to.first?.email.lowercased() ?? "")", "queued", at: now)
             }
         }
         let to = mails.flatMap(\.to).map(\.email).joined(separator: ", ")

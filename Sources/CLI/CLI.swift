@@ -63,7 +63,9 @@ public enum PostdeskCommand {
                     + "business minutes, share answered within target, breaches. Tickets are counted in the month\n"
                     + "they were opened. Then (or only, with --hours) the support hours: included, used by category,\n"
                     + "remaining or overage, and the tickets that used them, for time logged with #time that month.\n"
-                    + "--mail-csm: queues each CSM's monthly mail (their customers, with the month before and a CSV).",
+                    + "--mail-csm: queues each CSM's monthly mail now (their customers, with the month before, text\n"
+                    + "and HTML, and a CSV). The worker sends last month's by itself on each month's first working day;\n"
+                    + "a copy on demand does not change that.",
                 run: report),
         Command(name: "purge", synopsis: "purge [--config FILE]", summary: "delete mail past the retention period",
                 details: "Deletes raw mail, texts and files of tickets resolved more than retention.months ago;\n"

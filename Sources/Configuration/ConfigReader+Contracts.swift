@@ -9,6 +9,14 @@ extension ConfigReader {
         return number(dict, "supportHoursPerMonth", path: field, default: 0, range: 0...744)
     }
 
+    /// `supportHoursNoticeAdministrators` of a plan or customer: the administrators get the notices too; nil when
+    /// absent (a customer then follows its plan, a plan is off).
+    func supportHoursAdministrators(_ dict: [String: Any], path: String) -> Bool? {
+        let field = path + ".supportHoursNoticeAdministrators"
+        guard value(dict, "supportHoursNoticeAdministrators", path: field) != nil else { return nil }
+        return bool(dict, "supportHoursNoticeAdministrators", path: field, default: false)
+    }
+
     /// `"retention": { "months": 24 }`: mail and files of tickets resolved longer ago are purged.
     func retentionMonths() -> Int? {
         guard let r = object(root, "retention", path: "retention", required: false) else { return nil }

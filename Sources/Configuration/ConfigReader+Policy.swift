@@ -144,6 +144,7 @@ extension ConfigReader {
                                hoursText: hoursText, supportHoursPerMonth: supportHours(dict, path: path))
         plan.supportHoursNoticeShare = number(dict, "supportHoursNoticeAt", path: path + ".supportHoursNoticeAt",
                                               default: 0.8, range: 0.05...0.99)
+        plan.supportHoursNoticeAdministrators = supportHoursAdministrators(dict, path: path) ?? false
         plan.onCall = onCall(dict, path: path)
         plan.copyRefusalsToAdministrators = copyRefusals ?? false
         return plan
@@ -217,6 +218,7 @@ extension ConfigReader {
                 formality: formality, salutations: salutations,
                 supportHoursPerMonth: supportHours(c, path: path))
             customer.copyRefusalsToAdministrators = copyRefusals(c, path: path)
+            customer.supportHoursNoticeAdministrators = supportHoursAdministrators(c, path: path)
             customers.append(customer)
         }
         return customers

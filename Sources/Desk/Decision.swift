@@ -21,6 +21,8 @@ public enum MailKind: String, Sendable, Codable {
     case noticeDigest = "notice-digest"
     /// To the CSM (else the team lead) when a customer's monthly support hours reach the notice share or 100 %.
     case supportHoursNotice = "support-hours-notice"
+    /// The same notice to the customer's administrators, in their language, when the plan or customer asks for it.
+    case supportHoursCustomerNotice = "support-hours-customer-notice"
     /// The CSM's monthly report on their customers.
     case csmReport = "csm-report"
     /// To the on-call (then the next in the rota, then the team lead) for an urgent ticket outside opening hours.

@@ -15,6 +15,8 @@ public struct SupportPlan: Sendable {
     public var supportHoursPerMonth: Double?
     /// The share of the bundle at which the CSM hears first (then again at 100 %).
     public var supportHoursNoticeShare = 0.8
+    /// Whether the customers' administrators get the support-hours notices too (default off).
+    public var supportHoursNoticeAdministrators = false
     /// The døgnvagt paged for urgent tickets outside opening hours; nil: none in this plan.
     public var onCall: OnCall?
     /// Copy refusals of a customer's non-administrators to its administrators (a customer's own setting wins).
@@ -81,6 +83,8 @@ public struct Customer: Sendable, Equatable {
     public var salutations: [String: Salutation]
     /// Support hours a month in this customer's contract; overrides the plan's.
     public var supportHoursPerMonth: Double?
+    /// Whether the administrators get the support-hours notices too; nil: as the plan says.
+    public var supportHoursNoticeAdministrators: Bool?
     /// Which follow-ups of this customer's are confirmed; nil: the desk's setting.
     public var confirmFollowUps: FollowUpConfirmations?
     /// Copy a refusal of this customer's non-administrators to its administrators; nil: as the plan says.

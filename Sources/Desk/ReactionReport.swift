@@ -10,8 +10,10 @@ public struct ReactionRecord: Sendable, Equatable {
     public var firstDue: Date?
     public var firstResponse: Date?
     public var breaches: Int
+    public var reference: String
 
-    public init(customer: String, plan: String, priority: Priority, created: Date, firstDue: Date?, firstResponse: Date?, breaches: Int) {
+    public init(customer: String, plan: String, priority: Priority, created: Date, firstDue: Date?,
+                firstResponse: Date?, breaches: Int, reference: String = "") {
         self.customer = customer
         self.plan = plan
         self.priority = priority
@@ -19,6 +21,7 @@ public struct ReactionRecord: Sendable, Equatable {
         self.firstDue = firstDue
         self.firstResponse = firstResponse
         self.breaches = breaches
+        self.reference = reference
     }
 }
 
@@ -35,6 +38,8 @@ public struct ReactionReport: Sendable {
         /// Of tickets with a target whose deadline has passed or that were answered: the share answered in time.
         public var withinTarget: Double?
         public var breaches: Int
+        /// The tickets with a breach, in reference order (the CSM follows them up by name).
+        public var breachReferences: [String] = []
     }
 
     public var lines: [Line]
@@ -55,7 +60,8 @@ public struct ReactionReport: Sendable {
             return Line(customer: first.customer, priority: first.priority, tickets: group.count, answered: minutes.count,
                         medianMinutes: Self.percentile(minutes, 0.5), p90Minutes: Self.percentile(minutes, 0.9),
                         withinTarget: judged.isEmpty ? nil : Double(inTime.count) / Double(judged.count),
-                        breaches: group.reduce(0) { $0 + $1.breaches })
+                        breaches: group.reduce(0) { $0 + $1.breaches },
+                        breachReferences: group.filter { $0.breaches > 0 }.map(\.reference).sorted())
         }
     }
 

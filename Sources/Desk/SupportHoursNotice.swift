@@ -32,4 +32,18 @@ public enum SupportHoursNotice {
                             subject: "Support hours \(month): \(customer.name) at \(level) %", messageID: messageID,
                             date: now, autoSubmitted: "auto-generated", body: lines.joined(separator: "\n"))
     }
+
+    /// The same notice to the customer's administrators, in `language` (the customer's, else that of its latest
+    /// ticket), one mail to all of them.
+    public static func administratorMail(customer: Customer, level: Int, usedMinutes: Int, includedMinutes: Int,
+                                         year: Int, month: Int, language: String, policy: Policy, at now: Date,
+                                         messageID: String) -> OutgoingMail {
+        let readers = Addressee(Address(email: ""), language: language, formality: customer.formality)
+        let text = Templates.supportHoursNotice(to: readers, level: level, usedMinutes: usedMinutes,
+                                                includedMinutes: includedMinutes, year: year, month: month,
+                                                policy: policy)
+        return OutgoingMail(from: policy.supportAddress, to: customer.administrators.map { Address(email: $0) },
+                            subject: text.subject, messageID: messageID, date: now, timeZone: policy.timeZone,
+                            autoSubmitted: "auto-generated", body: text.body)
+    }
 }

@@ -66,4 +66,10 @@ extension Policy {
     public func supportHoursPerMonth(for customer: Customer) -> Double? {
         customer.supportHoursPerMonth ?? plan(named: customer.plan)?.supportHoursPerMonth
     }
+
+    /// The customer's own choice, else its plan's; off by default.
+    public func noticesAdministrators(_ customer: Customer) -> Bool {
+        customer.supportHoursNoticeAdministrators ?? plan(named: customer.plan)?.supportHoursNoticeAdministrators
+            ?? false
+    }
 }

@@ -1,30 +1,21 @@
 import Foundation
 
 extension MessageWriter {
-    /// The body: plain text alone, or multipart/mixed with the text first and each file after it (base64, the
-    /// sender's media type, the name as RFC 2231 `filename*` when it is not plain ASCII).
+    /// The body: plain text alone (or text and HTML as multipart/alternative), or multipart/mixed with that first
+    /// and each file after it (base64, the sender's media type, the name as RFC 2231 `filename*` when it is not plain
+    /// ASCII).
     static func appendBody(of mail: OutgoingMail, to out: inout [UInt8]) {
-        func add(_ name: String, _ value: String) {
-            appendFolded(name + ": " + value, to: &out)
-            out.append(contentsOf: [13, 10])
-        }
-        guard !mail.attachments.isEmpty else {
-            add("Content-Type", "text/plain; charset=utf-8")
-            add("Content-Transfer-Encoding", "quoted-printable")
-            out.append(contentsOf: [13, 10])
-            QuotedPrintable.encode(mail.body, into: &out)
-            return
-        }
+        func line(_ text: String) { out.append(contentsOf: text.utf8); out.append(contentsOf: [13, 10]) }
         // "=_" cannot occur in quoted-printable or base64 text, so the boundary never collides with a part.
         let boundary = "=_pd_" + SHA256.hex(Array(mail.messageID.utf8)).prefix(24)
-        add("Content-Type", "multipart/mixed; boundary=\"\(boundary)\"")
-        out.append(contentsOf: [13, 10])
-        func line(_ text: String) { out.append(contentsOf: text.utf8); out.append(contentsOf: [13, 10]) }
+        guard !mail.attachments.isEmpty else {
+            appendText(of: mail, boundary: boundary + "_alt", to: &out)
+            return
+        }
+        appendFolded("Content-Type: multipart/mixed; boundary=\"\(boundary)\"", to: &out)
+        out.append(contentsOf: [13, 10, 13, 10])
         line("--" + boundary)
-        line("Content-Type: text/plain; charset=utf-8")
-        line("Content-Transfer-Encoding: quoted-printable")
-        line("")
-        QuotedPrintable.encode(mail.body, into: &out)
+        appendText(of: mail, boundary: boundary + "_alt", to: &out)
         for file in mail.attachments {
             line("--" + boundary)
             let name = file.filename.map(clean) ?? ""
@@ -42,6 +33,26 @@ extension MessageWriter {
                                                                         .endLineWithLineFeed])
             if !encoded.isEmpty { line(encoded) }
         }
+        line("--" + boundary + "--")
+    }
+
+    /// The readable part with its headers: text/plain, or multipart/alternative of text then HTML (clients show the
+    /// last part they can, so the HTML goes second).
+    static func appendText(of mail: OutgoingMail, boundary: String, to out: inout [UInt8]) {
+        func line(_ text: String) { out.append(contentsOf: text.utf8); out.append(contentsOf: [13, 10]) }
+        func part(_ type: String, _ text: String) {
+            line("Content-Type: \(type); charset=utf-8")
+            line("Content-Transfer-Encoding: quoted-printable")
+            line("")
+            QuotedPrintable.encode(text, into: &out)
+        }
+        guard let html = mail.html else { return part("text/plain", mail.body) }
+        line("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
+        line("")
+        line("--" + boundary)
+        part("text/plain", mail.body)
+        line("--" + boundary)
+        part("text/html", html)
         line("--" + boundary + "--")
     }
 

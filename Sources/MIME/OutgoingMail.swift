@@ -19,6 +19,9 @@ public struct OutgoingMail: Sendable, Equatable, Codable {
     public var autoSubmitted: String?
     public var extraHeaders: [ExtraHeader]
     public var body: String
+    /// An HTML rendering of `body` (the CSM's monthly report): sent as multipart/alternative after the text, which
+    /// stays the part every client can show. Nil for every other mail.
+    public var html: String?
     /// Files sent with the text (a staff member's attachments relayed, a customer's in the staff notification).
     public var attachments: [Attachment]
 
@@ -34,7 +37,7 @@ public struct OutgoingMail: Sendable, Equatable, Codable {
     public init(from: Address, to: [Address], cc: [Address] = [], replyTo: Address? = nil, subject: String,
                 messageID: String, inReplyTo: String? = nil, references: [String] = [], date: Date,
                 timeZone: TimeZone? = nil, autoSubmitted: String? = nil, extraHeaders: [ExtraHeader] = [],
-                body: String, attachments: [Attachment] = []) {
+                body: String, html: String? = nil, attachments: [Attachment] = []) {
         self.from = from
         self.to = to
         self.cc = cc
@@ -48,6 +51,7 @@ public struct OutgoingMail: Sendable, Equatable, Codable {
         self.autoSubmitted = autoSubmitted
         self.extraHeaders = extraHeaders
         self.body = body
+        self.html = html
         self.attachments = attachments
     }
 

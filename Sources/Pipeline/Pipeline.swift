@@ -93,7 +93,9 @@ public final class Pipeline {
         metrics.lastPoll = now()
         try store.setState("last_poll", source.mailboxName, at: now())
         try escalate(into: &summary)
+        try sendMonthlyReports()
         try deliver(into: &summary)
+        purgeDailyLogged()
         return summary
     }
 }

@@ -35,7 +35,9 @@ extension Pipeline {
                 // The outbox and the escalations do not need the mailbox: an IMAP outage must not hold back
                 // acknowledgements already committed, or a breach notice.
                 try escalate(into: &summary)
+                try sendMonthlyReports()
                 try deliver(into: &summary)
+                purgeDailyLogged()
                 if let intakeError { throw intakeError }
                 if failing { log.info("worker.recovered"); failing = false }
                 backoff = 1.0

@@ -8,8 +8,10 @@ extension Pipeline {
     func noticeSupportHours(customerID: String?, at now: Date) throws {
         let policy = config.policy
         guard let id = customerID, let customer = policy.customer(id: id),
-              let hours = policy.supportHoursPerMonth(for: customer),
-              !SupportHoursNotice.recipients(customer, policy: policy).isEmpty else { return }
+              let hours = policy.supportHoursPerMonth(for: customer) else { return }
+        let staff = SupportHoursNotice.recipients(customer, policy: policy)
+        let administrators = policy.noticesAdministrators(customer) && !customer.administrators.isEmpty
+        guard !staff.isEmpty || administrators else { return }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = config.timeZone
         let parts = calendar.dateComponents([.year, .month], from: now)
@@ -24,12 +26,22 @@ extension Pipeline {
         let included = Int((hours * 60).rounded())
         guard let level = SupportHoursNotice.due(usedMinutes: used, includedMinutes: included, share: share,
                                                  sent: sent) else { return }
-        let mail = SupportHoursNotice.mail(customer: customer, level: level, usedMinutes: used,
-                                           includedMinutes: included, month: month, policy: policy, at: now,
-                                           messageID: makeMessageID())
-        try enqueue([QueuedMail(.supportHoursNotice, mail)], ticketID: nil, at: now)
+        var mails: [QueuedMail] = []
+        if !staff.isEmpty {
+            mails.append(QueuedMail(.supportHoursNotice, SupportHoursNotice.mail(
+                customer: customer, level: level, usedMinutes: used, includedMinutes: included, month: month,
+                policy: policy, at: now, messageID: makeMessageID())))
+        }
+        if administrators {
+            let language = try customer.language ?? store.latestTicketLanguage(customerID: id) ?? "en"
+            mails.append(QueuedMail(.supportHoursCustomerNotice, SupportHoursNotice.administratorMail(
+                customer: customer, level: level, usedMinutes: used, includedMinutes: included, year: year,
+                month: monthNumber, language: language, policy: policy, at: now, messageID: makeMessageID())))
+        }
+        try enqueue(mails, ticketID: nil, at: now)
         // Reaching 100 % first also settles the lower notice: it would come late and say less.
         for l in levels where l <= level { try store.setState(key(l), "sent", at: now) }
-        log.info("support_hours.notice", [("customer", id), ("month", month), ("level", "\(level)")])
+        log.info("support_hours.notice", [("customer", id), ("month", month), ("level", "\(level)"),
+                                          ("administrators", administrators ? "yes" : "no")])
     }
 }

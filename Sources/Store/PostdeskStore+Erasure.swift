@@ -22,14 +22,24 @@ public struct ErasureSummary: Sendable, Equatable, CustomStringConvertible {
 extension PostdeskStore {
     public static let erasedMarker = "[erased]"
 
+    /// How `purge` makes the removed bytes unreadable. `vacuum` (the `purge` command) rewrites the file, which
+    /// holds the write lock for as long as the copy takes; `inPlace` (the worker's daily run) has SQLite zero
+    /// every page it frees (`secure_delete`), so the file keeps its size but not the bytes, and intake waits only
+    /// for the batch.
+    public enum SpaceReclaim: Sendable { case vacuum, inPlace }
+
     /// Raw mail, texts and files of tickets resolved before `cutoff`; the ticket rows (reaction figures, times,
-    /// notices sent) stay. Tickets already purged are skipped.
-    public func purge(resolvedBefore cutoff: Date, at now: Date) throws -> ErasureSummary {
+    /// notices sent) stay. Tickets already purged are skipped; at most `limit` tickets per call (the worker's batch).
+    public func purge(resolvedBefore cutoff: Date, at now: Date, limit: Int = -1,
+                      reclaim: SpaceReclaim = .vacuum) throws -> ErasureSummary {
         var summary = ErasureSummary()
+        if reclaim == .inPlace { try db.execute("PRAGMA secure_delete = ON") }
+        defer { if reclaim == .inPlace { try? db.execute("PRAGMA secure_delete = OFF") } }
         try db.transaction {
             let ids = try db.query("""
                 SELECT id FROM tickets WHERE status = 'resolved' AND resolved_at < ? AND mail_purged_at IS NULL
-                """, [SQLValue(cutoff)]).compactMap { $0.int("id") }
+                ORDER BY id LIMIT ?
+                """, [SQLValue(cutoff), .int(Int64(limit))]).compactMap { $0.int("id") }
             for id in ids {
                 summary.attachments += try dropAttachments(ofMessages: try db.query(
                     "SELECT id FROM messages WHERE ticket_id = ?", [.int(id)]).compactMap { $0.int("id") })
@@ -42,9 +52,12 @@ extension PostdeskStore {
                 try db.query("UPDATE tickets SET mail_purged_at = ? WHERE id = ?", [SQLValue(now), .int(id)])
             }
             summary.tickets = ids.count
-            try logErasure("purge", summary, at: now)
+            if summary.tickets > 0 || reclaim == .vacuum { try logErasure("purge", summary, at: now) }
         }
-        try reclaimSpace()
+        switch reclaim {
+        case .vacuum: try reclaimSpace()
+        case .inPlace: try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")   // the -wal's older page images
+        }
         return summary
     }
 

@@ -5,15 +5,22 @@ extension PostdeskStore {
     /// Tickets created in [from, to) with what the monthly report needs.
     public func reportRows(from: Date, to: Date) throws -> [ReactionRecord] {
         try db.query("""
-            SELECT t.customer_id, t.plan, t.priority, t.created_at, t.first_due_at, t.first_response_at,
+            SELECT t.customer_id, t.reference, t.plan, t.priority, t.created_at, t.first_due_at, t.first_response_at,
                    (SELECT COUNT(*) FROM escalation_log e WHERE e.ticket_id = t.id AND e.kind = 'breach') AS breaches
             FROM tickets t WHERE t.created_at >= ? AND t.created_at < ? ORDER BY t.id
             """, [SQLValue(from), SQLValue(to)]).map { row in
             ReactionRecord(customer: row.text("customer_id") ?? "(none)", plan: row.text("plan") ?? "",
                            priority: Priority(rawValue: row.text("priority") ?? "") ?? .p3,
                            created: row.date("created_at") ?? from, firstDue: row.date("first_due_at"),
-                           firstResponse: row.date("first_response_at"), breaches: Int(row.int("breaches") ?? 0))
+                           firstResponse: row.date("first_response_at"), breaches: Int(row.int("breaches") ?? 0),
+                           reference: row.text("reference") ?? "")
         }
+    }
+
+    /// The language of the customer's latest ticket (what its people write in); nil: none yet.
+    public func latestTicketLanguage(customerID: String) throws -> String? {
+        try db.query("SELECT language FROM tickets WHERE customer_id = ? ORDER BY id DESC LIMIT 1",
+                     [.text(customerID)]).first?.text("language")
     }
 
     /// Small facts the worker leaves for `postdesk health` (e.g. the last successful poll).

@@ -197,5 +197,12 @@ enum Schema {
         ALTER TABLE messages ADD COLUMN resolved_at_before REAL;
         CREATE INDEX intake_outcome_time ON intake(outcome, processed_at);
         """,
+        // 11 (wt/monthly): work the worker does once per period — the CSMs' monthly reports ("csm-report",
+        // "2026-11"), the daily purge ("purge", "2026-12-02"); the row is written in the same transaction as the
+        // work's result, so a restart or a second pass in the same minute finds it done.
+        """
+        CREATE TABLE scheduled_runs (job TEXT NOT NULL, period TEXT NOT NULL, done_at REAL NOT NULL,
+            summary TEXT NOT NULL DEFAULT '', PRIMARY KEY (job, period));
+        """,
     ]
 }

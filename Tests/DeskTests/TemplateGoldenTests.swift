@@ -137,6 +137,20 @@ import MIME
                 reopened.text = "It happened again this morning."
                 out.append(("staff-notification-reopened.en", Templates.staffNotification(reopened)))
             }
+            // The support-hours notice to the administrators: 80 % (4 h 15 min of 5 h) and all used (5 h 30 min).
+            let readers = Addressee(Address(email: ""), language: l)
+            for (level, used) in [(80, 255), (100, 330)] {
+                let n = Templates.supportHoursNotice(to: readers, level: level, usedMinutes: used, includedMinutes: 300,
+                                                     year: 2026, month: 11, policy: policy)
+                out.append(("support-hours-\(level).\(l)", "Subject: \(n.subject)\n\n\(n.body)"))
+            }
+            if l != "en" {
+                let other: Formality = Formality.usual(for: l) == .formal ? .informal : .formal
+                let n = Templates.supportHoursNotice(to: Addressee(Address(email: ""), language: l, formality: other),
+                                                     level: 100, usedMinutes: 60, includedMinutes: 120, year: 2027,
+                                                     month: 3, policy: policy)
+                out.append(("support-hours-100-\(other.rawValue).\(l)", "Subject: \(n.subject)\n\n\(n.body)"))
+            }
             for kind in [EscalationKind.warning, .breach] {
                 let e = Templates.escalation(escalation(kind, s))
                 out.append(("\(kind.rawValue).\(l)", "Subject: \(e.subject)\n\n\(e.body)"))
@@ -262,7 +276,8 @@ import MIME
     /// German goes on in lower case after the greeting (DIN 5008); da/nl/en start the next sentence with a capital.
     @Test func textAfterTheGreetingStartsAsTheLanguageWants() throws {
         for (name, text) in Self.cases() where !Self.staffFacing(name) && !name.hasPrefix("relay") {
-            let paragraphs = text.components(separatedBy: "\n\n")
+            // A customer notice's golden file starts with its subject line; the mail starts after it.
+            let paragraphs = Array(text.components(separatedBy: "\n\n").drop { $0.hasPrefix("Subject: ") })
             let first = try #require(paragraphs.dropFirst().first?.first)
             #expect(first.isLowercase == name.hasSuffix(".de"), "\(name): \(paragraphs[1].prefix(30))")
         }

@@ -102,7 +102,7 @@ import Store
 
         let store = try PostdeskStore(path: box.config.database)
         let at = copenhagen(2028, 11, 20, 10)
-        let cutoff = PostdeskCommand.retentionCutoff(months: 24, before: at, in: box.config.timeZone)
+        let cutoff = Pipeline.retentionCutoff(months: 24, before: at, in: box.config.timeZone)
         #expect(cutoff == copenhagen(2026, 11, 20, 10))
         let summary = try store.purge(resolvedBefore: cutoff, at: at)
         #expect(summary.tickets == 1)

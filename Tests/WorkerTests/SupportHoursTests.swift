@@ -151,7 +151,9 @@ import Store
             try box.deliver(mail(from: "agent1@example.test", id: "t\(n)@example.test", subject: ref,
                                  "#note\n#time \(time)"))
             _ = try box.pipeline().runOnce()
+            // The CSM's monthly report also goes out on 1 December; this test is about the notices.
             return box.outboxTexts().filter { !before.contains($0) }.compactMap { headerValue("Subject", in: $0) }
+                .filter { !$0.hasPrefix("Support report ") }
         }
         #expect(try log("1h30m", at: monday) == [])                                          // 75 %
         let first = try log("10m", at: monday.addingTimeInterval(60))                        // 83 %

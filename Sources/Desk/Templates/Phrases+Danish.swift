@@ -49,6 +49,18 @@ extension Phrases {
                 "Skal vi hjælpe med det, kan \(du) blot videresende mailen til os, så opretter vi en sag. Fremover "
                     + "kan \($0) bede en administrator om at kontakte os."
             },
+            supportHours: { h in
+                let I = formal ? "De" : "I", used = h.usedIsOne ? "1 time" : "\(h.used) timer"
+                return (subject: "Supporttimer for \(h.month): "
+                            + (h.all ? "alle timer er brugt" : "\(h.percent) brugt"),
+                        paragraphs: [
+                            "\(I) har nu brugt " + (h.all ? "alle" : "\(h.percent) af de") + " \(h.included) "
+                                + "supporttimer, der indgår i \(jeres) aftale for \(h.month) (\(used) indtil nu).",
+                            (h.all ? "Yderligere support i denne måned" : "Tid ud over de inkluderede timer")
+                                + " faktureres pr. time efter \(jeres) aftale.",
+                            "Har \(I) spørgsmål til det, kan \(I) blot svare på denne mail.",
+                        ])
+            },
             decimalSeparator: ",")
     }
 }

@@ -49,6 +49,21 @@ extension Phrases {
                 "Moet het verzoek toch worden behandeld? Stuur de e-mail dan naar ons door; dan maken we een ticket "
                     + "aan. Voortaan kan \($0) een van de beheerders vragen om het verzoek bij ons in te dienen."
             },
+            supportHours: { h in
+                let you = formal ? "U heeft" : "Jullie hebben", your = formal ? "uw" : "jullie"
+                return (subject: "Supporturen \(h.month): "
+                            + (h.all ? "alle uren verbruikt" : "\(h.percent) verbruikt"),
+                        paragraphs: [
+                            "\(you) inmiddels " + (h.all ? "alle \(h.included) supporturen verbruikt"
+                                                    : "\(h.percent) verbruikt van de \(h.included) supporturen")
+                                + " die bij \(your) overeenkomst voor \(h.month) zijn inbegrepen (tot nu toe "
+                                + "\(h.used) uur).",
+                            (h.all ? "Verdere ondersteuning deze maand" : "Tijd boven de inbegrepen uren")
+                                + " brengen we volgens de overeenkomst per uur in rekening.",
+                            (formal ? "Heeft u" : "Hebben jullie") + " vragen hierover? Beantwoord dan gewoon deze "
+                                + "e-mail.",
+                        ])
+            },
             decimalSeparator: ",")
     }
 }

@@ -40,5 +40,16 @@ extension Phrases {
             "If it should be dealt with, simply forward the email to us and we will open a request. In future, \($0) "
                 + "can ask one of your administrators to contact us."
         },
+        supportHours: { h in
+            let used = h.usedIsOne ? "1 hour" : "\(h.used) hours"
+            return (subject: "Support hours for \(h.month): " + (h.all ? "all used" : "\(h.percent) used"),
+                    paragraphs: [
+                        "Your organisation has now used " + (h.all ? "all" : "\(h.percent) of the") + " \(h.included) "
+                            + "support hours included in your agreement for \(h.month) (\(used) so far).",
+                        h.all ? "Any further support this month is billed by the hour at the rate in your agreement."
+                            : "Time beyond the included hours is billed by the hour at the rate in your agreement.",
+                        "If you have any questions about this, simply reply to this email.",
+                    ])
+        },
         decimalSeparator: ".")
 }

@@ -75,6 +75,20 @@ extension Phrases {
                     + " die E-Mail einfach an uns weiter; wir eröffnen dann ein Ticket. Künftig kann sich \($0) an "
                     + "eine der berechtigten Ansprechpersonen wenden, die das Ticket dann bei uns eröffnet."
             },
+            supportHours: { h in
+                let used = h.usedIsOne ? "1 Stunde" : "\(h.used) Stunden"
+                let you = formal ? "haben Sie" : "habt ihr", contract = formal ? "Ihr Vertrag" : "euer Vertrag"
+                return (subject: "Supportstunden \(h.month): "
+                            + (h.all ? "Kontingent aufgebraucht" : "\(h.percent) verbraucht"),
+                        paragraphs: [
+                            "inzwischen \(you) " + (h.all ? "alle" : "\(h.percent) der")
+                                + " \(h.included) Supportstunden "
+                                + "verbraucht, die \(contract) für \(h.month) vorsieht (bisher \(used)).",
+                            (h.all ? "Weitere Supportleistungen in diesem Monat" : "Darüber hinaus anfallende Zeit")
+                                + " rechnen wir gemäß Vertrag nach Aufwand ab.",
+                            "Bei Fragen " + (formal ? "antworten Sie" : "antwortet") + " einfach auf diese E-Mail.",
+                        ])
+            },
             decimalSeparator: ",")
     }
 }

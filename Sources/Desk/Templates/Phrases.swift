@@ -30,6 +30,9 @@ struct Phrases: Sendable {
     /// `who` in full ("Kim Berg (kim@…)") the first time, `name` after.
     var refusalCopy: @Sendable (_ who: String, _ name: String, _ subject: String) -> String
     var refusalCopyHelp: @Sendable (_ name: String) -> String
+    /// The support-hours notice to a customer's administrators (80 % or all of the month's bundle used): the
+    /// subject and the paragraphs.
+    var supportHours: @Sendable (HoursNoticeWords) -> (subject: String, paragraphs: [String])
     /// "2,5 MB" in da/de/nl, "2.5 MB" in English.
     var decimalSeparator: String
 
@@ -48,6 +51,30 @@ struct Phrases: Sendable {
         return "\(tenths / 10)" + (tenths % 10 == 0 ? "" : "\(decimalSeparator)\(tenths % 10)") + "\(Phrases.noBreak)MB"
     }
 
+    /// "5", "4,25" (two decimals at most, none when whole).
+    func hours(_ minutes: Int) -> String {
+        let hundredths = (minutes * 100 + 30) / 60
+        guard hundredths % 100 != 0 else { return "\(hundredths / 100)" }
+        let decimals = hundredths % 10 == 0 ? "\(hundredths % 100 / 10)" : String(format: "%02d", hundredths % 100)
+        return "\(hundredths / 100)\(decimalSeparator)\(decimals)"
+    }
+
     /// U+00A0: "kl. 13:00" and "12:00 Uhr" stay on one line.
     static let noBreak = "\u{A0}"
+}
+
+/// What a support-hours notice states, already written in the mail's language.
+struct HoursNoticeWords: Sendable {
+    /// "november 2026", "November 2026", kept on one line.
+    var month: String
+    /// 100: all used; else the notice share in percent (80).
+    var level: Int
+    /// The bundle and the time used so far, as `Phrases.hours` writes them.
+    var included: String
+    var used: String
+    /// Exactly one hour used ("1 time", "1 Stunde").
+    var usedIsOne: Bool
+    var all: Bool { level >= 100 }
+    /// "80 %", kept on one line.
+    var percent: String { "\(level)\(Phrases.noBreak)%" }
 }

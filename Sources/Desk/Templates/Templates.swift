@@ -9,12 +9,14 @@ public enum Templates {
 
     // MARK: customer mails
 
-    /// Greeting, the paragraphs, the knowledge base when configured, the sign-off with the support desk's name.
-    static func customerMail(_ to: Addressee, _ p: Phrases, _ paragraphs: [String], policy: Policy) -> String {
+    /// Greeting, the paragraphs, the knowledge base when configured (and the mail is about support questions), the
+    /// sign-off with the support desk's name.
+    static func customerMail(_ to: Addressee, _ p: Phrases, _ paragraphs: [String], policy: Policy,
+                             knowledgeBase: Bool = true) -> String {
         var text = MailText()
         text.paragraph(p.greeting(to.name, to.salutation))
         paragraphs.forEach { text.paragraph($0) }
-        if let kb = policy.knowledgeBaseURL { text.paragraph(p.knowledgeBase + "\n" + kb) }
+        if knowledgeBase, let kb = policy.knowledgeBaseURL { text.paragraph(p.knowledgeBase + "\n" + kb) }
         text.paragraph(p.regards + "\n" + (policy.supportAddress.name ?? policy.supportAddress.email))
         return text.text
     }

@@ -45,7 +45,8 @@ struct NeoMuttStackTests {
             json["customers"] = customers
         }
         let subject = "Printer på 2. sal virker ikke \(desk.token)"
-        let customer = try NeoMuttSession(stack, user: "customer1@customer.test", fullName: "Mette Kunde", dir: desk.dir)
+        let customer = try NeoMuttSession(stack, user: "customer1@customer.test", fullName: "Mette Kunde",
+                                          dir: desk.dir)
         try customer.willWrite(Self.request + "\n", .replace)
         try customer.keys("m")
         try customer.waitFor("To:", what: "the To prompt")

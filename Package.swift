@@ -31,7 +31,7 @@ let package = Package(
         // one another); its IMAP client is compiled in debug builds only (it needs `@testable import Transport`).
         .target(name: "StackTestSupport", dependencies: ["Transport", "MIME"], path: "Tests/StackTestSupport"),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "StackTestSupport"]),
-        .testTarget(name: "WorkerTests", dependencies: ["Configuration", "Pipeline", "CLI"]),
+        .testTarget(name: "WorkerTests", dependencies: ["Configuration", "Pipeline", "CLI", "StackTestSupport"]),
         // The whole worker against the real Dovecot and Postfix started by Scripts/mailstack.
         .testTarget(name: "IntegrationTests", dependencies: ["Configuration", "Pipeline", "CLI", "StackTestSupport"]),
     ]

@@ -227,6 +227,14 @@ public enum PostdeskCommand {
         let sources = stop.install()
         let reload = ReloadSignal()
         let hangUp = reload.install()
+        if let listen = config.metricsListen {
+            // Bound before the first pass, so a taken port stops the start with the reason.
+            let endpoint = try MetricsEndpoint(address: listen, log: log)
+            pipeline.metricsEndpoint = endpoint
+            pipeline.writeMetrics()
+            endpoint.start()
+        }
+        defer { pipeline.metricsEndpoint?.stop() }
         pipeline.run(until: stop, reload: reload)
         withExtendedLifetime((sources, hangUp)) {}
         if let lost = pipeline.stoppedBecause {

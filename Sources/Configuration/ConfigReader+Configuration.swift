@@ -88,6 +88,8 @@ extension ConfigReader {
         let healthAge = number(root, "healthMaxPollAgeSeconds", path: "healthMaxPollAgeSeconds", default: 300,
                                range: 1...86_400)
         let retention = retentionMonths()
+        let confirmations = followUpConfirmations()
+        let listen = metricsListen()
 
         guard let supportAddress else { reportUnknownKeys(); return nil }
         var policy = Policy(
@@ -100,6 +102,7 @@ extension ConfigReader {
         policy.awayStaff = away
         policy.answeredNotes = answered ?? .each
         policy.noticeDigestSeconds = digestMinutes * 60
+        policy.take(confirmations)
         if let zone { policy.timeZone = zone }   // the Date header's offset and every time in mails
         checkAdministrators(policy)
         reportUnknownKeys()
@@ -109,6 +112,7 @@ extension ConfigReader {
             pollSeconds: pollSeconds, batchSize: batchSize, log: LogSettings(format: format, level: level),
             metricsFile: metricsFile, healthMaxPollAgeSeconds: healthAge)
         configuration.retentionMonths = retention
+        configuration.metricsListen = listen
         return configuration
     }
 }

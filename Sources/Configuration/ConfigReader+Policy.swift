@@ -34,14 +34,21 @@ extension ConfigReader {
     /// "2h", "90min", "1.5 h", a number of hours, or "best effort" → business minutes; `.some(nil)` is best
     /// effort, nil an issue. Digits only (no sign, exponent, NaN or infinity), at least a minute, at most 10,000 h.
     func target(_ value: Any, path: String) -> Int?? {
-        let fix = "write \"2h\", \"90min\" or \"best effort\""
-        let minutes: Double
         if value is NSNull { return .some(nil) }
+        if let text = value as? String, ["besteffort", "none"].contains(text.lowercased().replacingOccurrences(
+            of: " ", with: "")) { return .some(nil) }
+        return duration(value, path: path, fix: "write \"2h\", \"90min\" or \"best effort\"",
+                        tooShortFix: "give at least \"1min\", or \"best effort\" for no target").map { .some($0) }
+    }
+
+    /// "2h", "90min", "1.5 h" or a number of hours → whole minutes; nil (with an issue naming `fix`) otherwise.
+    /// Digits only (no sign, exponent, NaN or infinity), at least a minute, at most 10,000 h.
+    func duration(_ value: Any, path: String, fix: String, tooShortFix: String) -> Int? {
+        let minutes: Double
         if let n = value as? NSNumber, !Self.isBoolean(value) {
             minutes = n.doubleValue * 60
         } else if let text = value as? String {
             let t = text.lowercased().replacingOccurrences(of: " ", with: "")
-            if t == "besteffort" || t == "none" { return .some(nil) }
             let (digits, scale): (Substring, Double) = t.hasSuffix("min") ? (t.dropLast(3), 1)
                 : t.hasSuffix("h") ? (t.dropLast(), 60) : ("", 0)
             guard digits.range(of: #"^[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil,
@@ -55,14 +62,14 @@ extension ConfigReader {
             return nil
         }
         guard minutes.isFinite, minutes >= 0.5 else {
-            issue(path, "is not a positive duration", "give at least \"1min\", or \"best effort\" for no target")
+            issue(path, "is not a positive duration", tooShortFix)
             return nil
         }
         guard minutes <= Double(Self.longestTargetMinutes) else {
             issue(path, "is longer than 10,000 h", "give the target in business time, e.g. \"24h\"")
             return nil
         }
-        return .some(Int(minutes.rounded()))
+        return Int(minutes.rounded())
     }
 
     func holidays() -> DanishHolidays {
@@ -136,6 +143,7 @@ extension ConfigReader {
                                hoursText: hoursText, supportHoursPerMonth: supportHours(dict, path: path))
         plan.supportHoursNoticeShare = number(dict, "supportHoursNoticeAt", path: path + ".supportHoursNoticeAt",
                                               default: 0.8, range: 0.05...0.99)
+        plan.onCall = onCall(dict, path: path)
         return plan
     }
 
@@ -221,7 +229,7 @@ extension ConfigReader {
                 } else if policy.isStaff(admin) {
                     issue("customers[\(i)].administrators",
                           "\"\(admin)\" counts as staff (staff address or domain, team "
-                          + "lead or a CSM), so its mail would be taken as a staff reply",
+                          + "lead, a CSM or an on-call rota), so its mail would be taken as a staff reply",
                           "list the customer's own people")
                 }
             }

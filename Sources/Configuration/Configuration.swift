@@ -58,6 +58,8 @@ public struct Configuration: @unchecked Sendable {
     public var batchSize: Int
     public var log: LogSettings
     public var metricsFile: String?
+    /// Where the HTTP metrics endpoint listens (`metrics.listen`); nil: no endpoint.
+    public var metricsListen: ListenAddress? = nil
     public var healthMaxPollAgeSeconds: Double
     /// GDPR: months after resolution that a ticket's mail and files are kept (`postdesk purge`); nil: kept.
     public var retentionMonths: Int? = nil

@@ -59,11 +59,14 @@ extension Decider {
                                  context: IncomingContext) -> String? {
         if let automatic { return "automatic mail (\(automatic.reason))" }
         if customer?.administrators.contains(from.normalized) == true, !context.repeatsRecentText { return nil }
-        guard context.automaticMailsToSender < policy.autoReplyLimitPerHour else {
-            return "\(context.automaticMailsToSender) automatic mails to \(from.normalized) in the last hour "
-                + "(autoReplyLimitPerHour \(policy.autoReplyLimitPerHour))"
-                + (context.repeatsRecentText ? ", and the mail repeats one of theirs from the last hour" : "")
-        }
-        return nil
+        guard let capped = capReached(for: from, context: context) else { return nil }
+        return capped + (context.repeatsRecentText ? ", and the mail repeats one of theirs from the last hour" : "")
+    }
+
+    /// Why the per-recipient hourly cap (loop protection) holds back an automatic mail to the sender; nil if not.
+    func capReached(for sender: Address, context: IncomingContext) -> String? {
+        guard context.automaticMailsToSender >= policy.autoReplyLimitPerHour else { return nil }
+        return "\(context.automaticMailsToSender) automatic mails to \(sender.normalized) in the last hour "
+            + "(autoReplyLimitPerHour \(policy.autoReplyLimitPerHour))"
     }
 }

@@ -23,6 +23,17 @@ extension Decider {
             t.priority = PriorityDecision(p, reason: "set by \(from.email) (was \(ticket.priority.priority.rawValue))")
             t.clock = retimed(t.clock, priority: p, plan: plan, ticket: ticket, at: context.receivedAt)
             notes.append("priority \(p.rawValue)")
+            // Raised to a paging priority outside hours: the on-call is paged as for a new ticket.
+            if t.page == nil, t.status == .open, let page = OnCallPaging.starts(
+                priority: p, customer: policy.customer(id: t.customerID), plan: plan, at: context.receivedAt) {
+                t.page = page
+                notes.append("pages the on-call")
+            }
+        }
+        // Someone has the page: `#ack`, or any reply to a page (internal unless #reply) stops the re-paging.
+        if commands.ack || context.answersKind == .onCallPage, t.page?.isRunning == true {
+            t.page?.nextAt = nil
+            notes.append("page acknowledged")
         }
         notes += applyOwnership(commands, to: &t, from: from, answers: false)
         let presence = presence(commands, from: from)
@@ -32,10 +43,10 @@ extension Decider {
         } ?? false
         let internalByDefault = answersNotice || !policy.isAgent(from.email)
         // An unreadable `#time` line keeps the whole mail internal: the sender corrects it, nothing is relayed half.
-        if commands.note || (internalByDefault && !commands.reply) || !time.unreadable.isEmpty {
+        if commands.note || ((internalByDefault || commands.ack) && !commands.reply) || !time.unreadable.isEmpty {
             notes.append("internal note")
             if !time.unreadable.isEmpty { notes.append("unreadable time line; the sender is told") }
-            else if !commands.note {
+            else if !commands.note, !commands.ack {
                 notes.append(answersNotice ? "a reply to our notice" : "from \(from.email), not an agent")
             }
             var note = Decision(outcome: .update(t), role: .staffNote, newText: commands.text,
@@ -66,6 +77,7 @@ extension Decider {
             t.firstResponseAt = t.firstResponseAt ?? context.receivedAt
             t.clock = nil
             t.status = .answered
+            t.page?.nextAt = nil   // the customer has an answer: nobody else need be woken
         } else if commands.isEmpty, time.entries.isEmpty {
             // Nothing of the staff member's own survived extraction: they hear so, instead of silence.
             mails.append(staffHelp(.relayedNothing(t.reference), to: from, context: context))

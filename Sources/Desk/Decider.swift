@@ -16,8 +16,11 @@ public struct Decider: Sendable {
         if context.backfill {
             // Old mail: its tickets exist for the record; nobody is written to and no clock runs.
             decision.mails = []
-            if case .newTicket(var t) = decision.outcome { t.clock = nil; decision.outcome = .newTicket(t) }
-            if case .update(var t) = decision.outcome { t.clock = nil; decision.outcome = .update(t) }
+            if case .newTicket(var t) = decision.outcome {
+                (t.clock, t.page) = (nil, nil)
+                decision.outcome = .newTicket(t)
+            }
+            if case .update(var t) = decision.outcome { (t.clock, t.page) = (nil, nil); decision.outcome = .update(t) }
         }
         // The Date header in the configured zone's offset, so clients quote the time the mail states.
         for i in decision.mails.indices { decision.mails[i].mail.timeZone = policy.timeZone }
@@ -164,17 +167,23 @@ public struct Decider: Sendable {
         let language = self.language(for: customer, context: context, newText: newText)
         let claimed = context.ticketBySubject.flatMap { $0.id == linkedTo?.id ? nil : $0.reference.description }
             ?? TicketReference.all(in: m.subject, prefix: policy.referencePrefix).first.flatMap { $0 == linkedTo?.reference ? nil : $0.description }
-        let ticket = TicketState(
+        var ticket = TicketState(
             id: 0, reference: reference, status: .open, priority: priority, customerID: customer?.id, plan: plan.name,
             requester: from, participants: [from] + copied.added, subject: subject.isEmpty ? "(no subject)" : subject, language: language,
             createdAt: context.receivedAt, clock: ReactionClock.start(at: context.receivedAt, priority: priority.priority, plan: plan),
             rootMessageID: m.messageID, lastMessageID: m.messageID, linkedTicketID: linkedTo?.id, claimedReference: claimed)
+        // Outside hours an urgent ticket pages the on-call; one staff open after a phone call is already handled.
+        if staff == nil {
+            ticket.page = OnCallPaging.starts(priority: priority.priority, customer: customer, plan: plan,
+                                              at: context.receivedAt)
+        }
         var mails: [QueuedMail] = []
         let withheld = acknowledgementWithheld(from: from, customer: customer, automatic: automatic, context: context)
         if withheld == nil {
             let body = Templates.acknowledgement(to: Addressee(from, language: language, customer: customer),
                                                  reference: reference, priority: priority.priority,
-                                                 deadline: ticket.clock?.dueAt, plan: plan, policy: policy)
+                                                 deadline: ticket.clock?.dueAt, plan: plan, policy: policy,
+                                                 onCallAlerted: ticket.page != nil)
             var ack = reply(to: m, ticket: ticket, recipients: [from], body: body, auto: "auto-replied", context: context)
             ack.cc = copied.added
             if staff != nil { ack.inReplyTo = nil; ack.references = [] }   // the customer never saw the staff mail
@@ -186,6 +195,7 @@ public struct Decider: Sendable {
         var summary = "opened \(reference) \(priority.priority.rawValue) (\(priority.reason))"
         if let claimed { summary += "; claimed \(claimed) not trusted" }
         if let withheld { summary += "; no acknowledgement: \(withheld)" }
+        if ticket.page != nil { summary += "; pages the on-call" }
         var decision = Decision(outcome: .newTicket(ticket), role: .customer, newText: newText, mails: mails,
                                 summary: summary)
         decision.acknowledgementWithheld = withheld
@@ -252,15 +262,22 @@ public struct Decider: Sendable {
         let copied = copiedColleagues(of: policy.customer(id: t.customerID), in: context.message, besides: from)
         for colleague in copied.added where !t.isParticipant(colleague) { t.participants.append(colleague) }
         t.lastMessageID = context.message.messageID ?? t.lastMessageID
-        let mails = staffNotification(ticket: t, customer: policy.customer(id: t.customerID), plan: plan, newText: newText,
-                                      event: ticket.status == .resolved ? .reopened : .followUp, context: context,
-                                      notAdded: copied.notAdded, to: followUpRecipients(of: t, context: context))
+        var mails = staffNotification(ticket: t, customer: policy.customer(id: t.customerID), plan: plan,
+                                      newText: newText, event: ticket.status == .resolved ? .reopened : .followUp,
+                                      context: context, notAdded: copied.notAdded,
+                                      to: followUpRecipients(of: t, context: context),
+                                      answeredBy: context.staffAnswers[t.id] ?? [])
+        let confirmation = followUpConfirmation(on: t, reopened: ticket.status == .resolved, from: from,
+                                                automatic: automatic, context: context)
+        if let mail = confirmation.mail { mails.insert(mail, at: 0) }
+        if let why = confirmation.note { note += "; " + why }
         return Decision(outcome: .update(t), role: .customer, newText: newText, mails: mails, summary: note)
     }
 
     func staffNotification(ticket: TicketState, customer: Customer?, plan: SupportPlan, newText: String,
                            event: StaffNotificationFacts.Event, context: IncomingContext,
-                           notAdded: [Address] = [], to recipients: [Address]? = nil) -> [QueuedMail] {
+                           notAdded: [Address] = [], to recipients: [Address]? = nil,
+                           answeredBy: [StaffAnswer] = []) -> [QueuedMail] {
         let recipients = recipients ?? policy.staffNotify
         guard !recipients.isEmpty else { return [] }
         let m = context.message
@@ -278,7 +295,7 @@ public struct Decider: Sendable {
             event: event, reference: ticket.reference, subject: ticket.subject, priority: ticket.priority,
             from: ticket.requester, cc: m.cc, notAdded: notAdded, customerName: customer?.name, planName: plan.name,
             deadline: ticket.clock?.dueAt, timeZone: plan.calendar.timeZone, attachments: attachments,
-            claimedReference: ticket.claimedReference, text: CustomerText.block(newText)))
+            claimedReference: ticket.claimedReference, answeredBy: answeredBy, text: CustomerText.block(newText)))
         let label: String
         switch event {
         case .newTicket: label = "New \(ticket.priority.priority.rawValue)"

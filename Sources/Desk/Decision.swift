@@ -23,10 +23,15 @@ public enum MailKind: String, Sendable, Codable {
     case supportHoursNotice = "support-hours-notice"
     /// The CSM's monthly report on their customers.
     case csmReport = "csm-report"
+    /// To the on-call (then the next in the rota, then the team lead) for an urgent ticket outside opening hours.
+    case onCallPage = "on-call-page"
+    /// To the customer whose follow-up reopened a resolved ticket or joined an open one (`confirmFollowUps`).
+    case followUpConfirmation = "follow-up-confirmation"
 
     /// Notices to CSMs, the team lead or staff about a ticket: a reply to one stays internal unless it says `#reply`.
     public var isNotice: Bool {
-        [.escalationWarning, .escalationBreach, .staffNotification, .answeredNote, .noticeDigest].contains(self)
+        [.escalationWarning, .escalationBreach, .staffNotification, .answeredNote, .noticeDigest, .onCallPage]
+            .contains(self)
     }
 
     /// Notices gathered into one digest per person (and how: escalations within minutes, answered notes by the day).
@@ -34,7 +39,7 @@ public enum MailKind: String, Sendable, Codable {
 
     /// Automatic mails to customers: they count against the per-recipient hourly cap (loop protection), and an
     /// answer to one of them gets no second one. The store's queries read this list too.
-    public static let automaticToCustomer: [MailKind] = [.acknowledgement, .refusal]
+    public static let automaticToCustomer: [MailKind] = [.acknowledgement, .refusal, .followUpConfirmation]
 
     public var isAutomaticToCustomer: Bool { Self.automaticToCustomer.contains(self) }
 }

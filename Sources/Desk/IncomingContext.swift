@@ -36,6 +36,8 @@ public struct IncomingContext {
     public var repeatsRecentText = false
     /// Staff away now (normalized): by `#away` and by configuration.
     public var awayStaff: Set<String> = []
+    /// Per ticket the mail may join (by id): the staff who have answered its customer, first answer first.
+    public var staffAnswers: [Int64: [StaffAnswer]] = [:]
 
     public init(message: ParsedMessage, size: Int, receivedAt: Date, ticketByHeader: TicketState? = nil,
                 headerMatchIsOurs: Bool = true, answersKind: MailKind? = nil,

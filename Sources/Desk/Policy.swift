@@ -15,6 +15,8 @@ public struct SupportPlan: Sendable {
     public var supportHoursPerMonth: Double?
     /// The share of the bundle at which the CSM hears first (then again at 100 %).
     public var supportHoursNoticeShare = 0.8
+    /// The døgnvagt paged for urgent tickets outside opening hours; nil: none in this plan.
+    public var onCall: OnCall?
 
     public init(name: String, calendar: BusinessCalendar, targets: [Priority: Int], warningShare: Double = 0.75,
                 hoursText: [String: String] = [:], supportHoursPerMonth: Double? = nil) {
@@ -77,6 +79,8 @@ public struct Customer: Sendable, Equatable {
     public var salutations: [String: Salutation]
     /// Support hours a month in this customer's contract; overrides the plan's.
     public var supportHoursPerMonth: Double?
+    /// Which follow-ups of this customer's are confirmed; nil: the desk's setting.
+    public var confirmFollowUps: FollowUpConfirmations?
 
     public init(id: String, name: String, domains: [String], administrators: [String], plan: String,
                 csm: Address? = nil, language: String? = nil, formality: Formality? = nil,
@@ -137,6 +141,8 @@ public struct Policy: Sendable {
     public var answeredNotes: AnsweredNotes = .each
     /// Notices to one person within this many seconds go out as one digest (0: each alone).
     public var noticeDigestSeconds: Double = 300
+    /// Which customer follow-ups are confirmed, unless the customer says otherwise.
+    public var confirmFollowUps = FollowUpConfirmations()
 
     public init(supportAddress: Address, referencePrefix: String = "PD", plans: [String: SupportPlan],
                 customers: [Customer] = [], staffAddresses: [String] = [], staffDomains: [String] = [],
@@ -171,6 +177,11 @@ public struct Policy: Sendable {
 
     public func plan(named name: String) -> SupportPlan? { plans[name] }
 
+    /// The customer's own `confirmFollowUps`, else the desk's.
+    public func confirmations(for customer: Customer?) -> FollowUpConfirmations {
+        customer?.confirmFollowUps ?? confirmFollowUps
+    }
+
     public func customer(id: String?) -> Customer? {
         guard let id else { return nil }
         return customers.first { $0.id == id }
@@ -184,10 +195,12 @@ public struct Policy: Sendable {
         return !domain.isEmpty && staffDomains.contains(domain)
     }
 
-    /// Staff: configured addresses and domains, plus the team lead and every CSM (they answer escalations).
+    /// Staff: configured addresses and domains, plus the team lead, every CSM (they answer escalations) and the
+    /// on-call rotas' addresses (an SMS gateway's answer to a page is the on-call's, never a customer's).
     public func isStaff(_ email: String) -> Bool {
         let e = email.lowercased()
         return isAgent(e) || teamLead?.normalized == e || customers.contains(where: { $0.csm?.normalized == e })
+            || plans.values.contains { $0.onCall?.addresses.contains { $0.normalized == e } == true }
     }
 
     /// Who a sender is to the desk.

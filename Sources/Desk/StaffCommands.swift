@@ -2,7 +2,7 @@ import MIME
 
 /// Commands on lines of their own at the top of a staff mail: `#priority P2`, `#note` (internal), `#reply` (answer
 /// the customer even from a reply to a notice), `#close` / `#close silent`, `#reopen`, `#open customer@domain`,
-/// `#take`, `#assign staff@domain`, `#away`, `#back`.
+/// `#take`, `#assign staff@domain`, `#away`, `#back`, `#ack` (an on-call page is taken: the paging stops).
 public struct StaffCommands: Sendable, Equatable {
     public var priority: Priority?
     public var note = false
@@ -20,6 +20,8 @@ public struct StaffCommands: Sendable, Equatable {
     /// `#away` / `#back`: the sender's follow-ups go to the notify list while away.
     public var away = false
     public var back = false
+    /// `#ack`: acknowledges an on-call page without answering the customer; the paging stops.
+    public var ack = false
     /// The mail without the command lines.
     public var text: String
 
@@ -34,7 +36,7 @@ public struct StaffCommands: Sendable, Equatable {
     /// Whether the first lines held any command.
     public var isEmpty: Bool {
         priority == nil && !note && !reply && !close && !reopen && open == nil
-            && !take && assign == nil && !away && !back
+            && !take && assign == nil && !away && !back && !ack
     }
 
     public static func parse(_ body: String) -> StaffCommands {
@@ -53,6 +55,7 @@ public struct StaffCommands: Sendable, Equatable {
             else if lowered == "#take" { commands.take = true }
             else if lowered == "#away" { commands.away = true }
             else if lowered == "#back" { commands.back = true }
+            else if lowered == "#ack" { commands.ack = true }
             else if words.first == "#assign", words.count >= 2,
                     let address = AddressList.parse(String(line.dropFirst(7))).first, address.email.contains("@") {
                 commands.assign = address

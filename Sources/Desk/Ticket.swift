@@ -59,12 +59,14 @@ public struct TicketState: Sendable, Equatable {
     public var claimedReference: String?
     /// The staff member who has the ticket (normalized address): the first to answer, or whom `#take`/`#assign` named.
     public var owner: String?
+    /// The on-call page of an urgent ticket outside opening hours (see `OnCallPaging`).
+    public var page: OnCallPage?
 
     public init(id: Int64, reference: TicketReference, status: TicketStatus, priority: PriorityDecision, customerID: String?,
                 plan: String, requester: Address, participants: [Address], subject: String, language: String,
                 createdAt: Date, resolvedAt: Date? = nil, firstResponseAt: Date? = nil, clock: ReactionClock? = nil,
                 rootMessageID: String? = nil, lastMessageID: String? = nil, linkedTicketID: Int64? = nil,
-                claimedReference: String? = nil, owner: String? = nil) {
+                claimedReference: String? = nil, owner: String? = nil, page: OnCallPage? = nil) {
         self.id = id
         self.reference = reference
         self.status = status
@@ -84,6 +86,7 @@ public struct TicketState: Sendable, Equatable {
         self.linkedTicketID = linkedTicketID
         self.claimedReference = claimedReference
         self.owner = owner
+        self.page = page
     }
 
     public func isParticipant(_ address: Address) -> Bool {

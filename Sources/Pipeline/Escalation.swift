@@ -12,7 +12,8 @@ extension Pipeline {
     public func escalate(into summary: inout PassSummary) throws -> Int {
         let instant = now()
         var count = 0
-        for ticket in try store.ticketsNeedingEscalation(now: instant) {
+        for due in try store.ticketsNeedingEscalation(now: instant) {
+            let ticket = try page(due, at: instant)
             guard let (marked, queued) = Escalations.due(ticket, policy: policy, now: instant, history: try history(of: ticket),
                                                          makeMessageID: makeMessageID) else { continue }
             try store.transaction {

@@ -208,6 +208,12 @@ extension Pipeline {
             bouncedMails: bounced, backfill: backfill || mail.backfill, makeMessageID: makeMessageID,
             analysis: analysis)
         context.awayStaff = try store.awayStaff()
+        if let from = message.from, !policy.isStaff(from.email) {
+            // A customer's follow-up notification says who on staff has answered already.
+            for ticket in [match?.ticket, bySubject].compactMap({ $0 }) where context.staffAnswers[ticket.id] == nil {
+                context.staffAnswers[ticket.id] = try store.staffAnswers(ticketID: ticket.id)
+            }
+        }
         if let hash = Self.textHash(message, analysis: analysis) {
             context.repeatsRecentText = try store.hasText(hash: hash, since: receivedAt.addingTimeInterval(-3600))
         }
@@ -266,6 +272,7 @@ extension Pipeline {
                                           at: received, newText: decision.newText, bodyText: message.bodyText,
                                           raw: mail.bytes, newTextFromRaw: newTextFromRaw)
         try store.storeAttachments(message.attachments, messageRow: row)
+        if decision.answersCustomer { try store.markAnswer(messageRow: row) }
         if let hash = Self.textHash(message, analysis: analysis) { try store.setTextHash(messageRow: row, hash: hash) }
         if let ticketID, !decision.timeLogged.isEmpty {
             try store.logTime(decision.timeLogged, ticketID: ticketID, messageRow: row,

@@ -51,6 +51,8 @@ public final class Pipeline {
     public internal(set) var stoppedBecause: String?
     /// The WAL size past which intake truncates it between two commits (see `boundWAL`).
     public var walTruncateBytes = 16 << 20
+    /// The HTTP endpoint (`metrics.listen`) that answers what `writeMetrics` last made.
+    public var metricsEndpoint: MetricsEndpoint?
 
     public init(config: Configuration, store: PostdeskStore, source: MailboxSource, sender: MailSender, log: Log,
                 now: @escaping () -> Date = Date.init) {

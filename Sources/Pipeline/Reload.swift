@@ -51,6 +51,10 @@ extension Pipeline {
         if new.mailbox != config.mailbox { needRestart.append("mailbox"); next.mailbox = config.mailbox }
         if new.outbox != config.outbox { needRestart.append("outbox"); next.outbox = config.outbox }
         if new.log != config.log { needRestart.append("log"); next.log = config.log }
+        if new.metricsListen != config.metricsListen {
+            needRestart.append("metrics.listen")
+            next.metricsListen = config.metricsListen
+        }
         config = next
         decider = Decider(policy: next.policy)
         log.info("config.reloaded", [("file", next.file), ("plans", "\(next.policy.plans.count)"),

@@ -58,9 +58,12 @@ extension Pipeline {
         log.info("worker.stopped")
     }
 
-    /// The Prometheus textfile, written atomically after each pass when configured.
+    /// The Prometheus textfile, written atomically after each pass when configured, and the same text for the HTTP
+    /// endpoint.
     public func writeMetrics() {
-        guard let path = config.metricsFile, let text = try? metricsText() else { return }
+        guard config.metricsFile != nil || metricsEndpoint != nil, let text = try? metricsText() else { return }
+        metricsEndpoint?.publish(text)
+        guard let path = config.metricsFile else { return }
         let temp = path + ".tmp"
         FileManager.default.createFile(atPath: temp, contents: Data(text.utf8))
         rename(temp, path)

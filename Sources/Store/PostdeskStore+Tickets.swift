@@ -35,7 +35,8 @@ extension PostdeskStore {
     static let ticketColumns = """
         id, reference, status, priority, priority_reason, customer_id, plan, requester_email, requester_name, participants,
         subject, language, created_at, resolved_at, first_response_at, clock_started_at, due_at, warn_at, warning_sent,
-        breach_sent, root_message_id, last_message_id, linked_ticket_id, claimed_reference, owner
+        breach_sent, root_message_id, last_message_id, linked_ticket_id, claimed_reference, owner, page_started_at,
+        page_sent, page_next_at
         """
 
     func ticketValues(_ t: TicketState) -> [SQLValue] {
@@ -45,7 +46,7 @@ extension PostdeskStore {
          SQLValue(t.resolvedAt), SQLValue(t.firstResponseAt), SQLValue(t.clock?.startedAt), SQLValue(t.clock?.dueAt),
          SQLValue(t.clock?.warnAt), SQLValue(t.clock?.warningSent ?? false), SQLValue(t.clock?.breachSent ?? false),
          SQLValue(t.rootMessageID), SQLValue(t.lastMessageID), SQLValue(t.linkedTicketID), SQLValue(t.claimedReference),
-         SQLValue(t.owner)]
+         SQLValue(t.owner), SQLValue(t.page?.startedAt), .int(Int64(t.page?.sent ?? 0)), SQLValue(t.page?.nextAt)]
     }
 
     public func insertTicket(_ t: TicketState, at: Date) throws -> Int64 {
@@ -53,8 +54,8 @@ extension PostdeskStore {
             INSERT INTO tickets (reference, status, priority, priority_reason, customer_id, plan, requester_email, requester_name,
                 participants, subject, language, created_at, resolved_at, first_response_at, clock_started_at, due_at, warn_at,
                 warning_sent, breach_sent, root_message_id, last_message_id, linked_ticket_id, claimed_reference, owner,
-                updated_at, first_due_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                page_started_at, page_sent, page_next_at, updated_at, first_due_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, ticketValues(t) + [SQLValue(at), SQLValue(t.clock?.dueAt)])
         return db.lastInsertID
     }
@@ -65,7 +66,7 @@ extension PostdeskStore {
                 requester_email = ?, requester_name = ?, participants = ?, subject = ?, language = ?, created_at = ?,
                 resolved_at = ?, first_response_at = ?, clock_started_at = ?, due_at = ?, warn_at = ?, warning_sent = ?,
                 breach_sent = ?, root_message_id = ?, last_message_id = ?, linked_ticket_id = ?, claimed_reference = ?,
-                owner = ?, updated_at = ?,
+                owner = ?, page_started_at = ?, page_sent = ?, page_next_at = ?, updated_at = ?,
                 -- Until the first response, the first deadline follows the clock (a #priority change re-times it).
                 first_due_at = CASE WHEN first_response_at IS NULL THEN COALESCE(?, first_due_at) ELSE first_due_at END
             WHERE id = ?
@@ -90,7 +91,10 @@ extension PostdeskStore {
             resolvedAt: row.date("resolved_at"), firstResponseAt: row.date("first_response_at"), clock: clock,
             rootMessageID: row.text("root_message_id"), lastMessageID: row.text("last_message_id"),
             linkedTicketID: row.int("linked_ticket_id"), claimedReference: row.text("claimed_reference"),
-            owner: row.text("owner"))
+            owner: row.text("owner"),
+            page: row.date("page_started_at").map {
+                OnCallPage(startedAt: $0, sent: Int(row.int("page_sent") ?? 0), nextAt: row.date("page_next_at"))
+            })
     }
 
     public func ticket(id: Int64) throws -> TicketState? {
@@ -137,6 +141,8 @@ extension PostdeskStore {
     static let unsentWarning =
         "status = 'open' AND clock_started_at IS NOT NULL AND warning_sent = 0 AND breach_sent = 0"
     static let unsentBreach = "status = 'open' AND clock_started_at IS NOT NULL AND breach_sent = 0"
+    /// The on-call pages still to send (see `tickets_page_due`).
+    static let pageDue = "page_next_at IS NOT NULL"
 
     /// The ids of open tickets whose warning or breach instant has passed and whose notice is not sent: a range
     /// of each partial index, so the check reads what is due and not every open ticket. INDEXED BY, because
@@ -144,12 +150,14 @@ extension PostdeskStore {
     static let dueTicketIDs = """
         SELECT id FROM tickets INDEXED BY tickets_warning_due WHERE \(unsentWarning) AND warn_at <= ?
         UNION SELECT id FROM tickets INDEXED BY tickets_breach_due WHERE \(unsentBreach) AND due_at <= ?
+        UNION SELECT id FROM tickets INDEXED BY tickets_page_due WHERE \(pageDue) AND page_next_at <= ?
         """
 
-    /// Open tickets whose warning or breach instant has passed and whose notice is not sent.
+    /// Open tickets whose warning or breach instant has passed and whose notice is not sent, and tickets with an
+    /// on-call page due.
     public func ticketsNeedingEscalation(now: Date) throws -> [TicketState] {
         try db.query("SELECT \(Self.ticketColumns) FROM tickets WHERE id IN (\(Self.dueTicketIDs)) ORDER BY due_at",
-                     [SQLValue(now), SQLValue(now)]).compactMap(ticket(from:))
+                     [SQLValue(now), SQLValue(now), SQLValue(now)]).compactMap(ticket(from:))
     }
 
     /// The earliest instant a notice falls due (past or future), so the worker can wake for it: the first entry
@@ -160,7 +168,10 @@ extension PostdeskStore {
                            WHERE \(unsentWarning) AND warn_at IS NOT NULL ORDER BY warn_at LIMIT 1)
             UNION ALL
             SELECT * FROM (SELECT due_at AS next FROM tickets INDEXED BY tickets_breach_due
-                           WHERE \(unsentBreach) AND due_at IS NOT NULL ORDER BY due_at LIMIT 1))
+                           WHERE \(unsentBreach) AND due_at IS NOT NULL ORDER BY due_at LIMIT 1)
+            UNION ALL
+            SELECT * FROM (SELECT page_next_at AS next FROM tickets INDEXED BY tickets_page_due
+                           WHERE \(pageDue) ORDER BY page_next_at LIMIT 1))
         """
 
     public func nextEscalationTime() throws -> Date? {

@@ -170,5 +170,18 @@ enum Schema {
         ALTER TABLE tickets ADD COLUMN mail_purged_at REAL;
         CREATE TABLE erasure_log (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, summary TEXT NOT NULL, at REAL NOT NULL);
         """,
+        // 7 (wt/oncall): the on-call page of an urgent ticket outside hours: when it started (its ISO week picks the
+        // rota's person), pages sent, when the next is due. The escalation pass reads only pages still to send.
+        """
+        ALTER TABLE tickets ADD COLUMN page_started_at REAL;
+        ALTER TABLE tickets ADD COLUMN page_sent INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE tickets ADD COLUMN page_next_at REAL;
+        CREATE INDEX tickets_page_due ON tickets(page_next_at) WHERE page_next_at IS NOT NULL;
+        """,
+        // 8 (wt/confirm): which staff mails answered the customer, for the staff notification's "already answered
+        // by" line. Mails taken before it are not marked: their role alone cannot tell an answer from commands.
+        """
+        ALTER TABLE messages ADD COLUMN answers_customer INTEGER NOT NULL DEFAULT 0;
+        """,
     ]
 }

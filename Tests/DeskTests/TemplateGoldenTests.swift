@@ -99,6 +99,10 @@ import MIME
                     to: Addressee(s.requester, language: l, formality: other, salutation: s.salutation),
                     reference: reference, priority: s.priority, deadline: due, plan: s.plan, policy: policy)))
             }
+            // Outside hours with the on-call paged: no promise of the next working day.
+            out.append(("acknowledgement-on-call.\(l)", Templates.acknowledgement(
+                to: to, reference: reference, priority: .p1, deadline: due, plan: s.plan, policy: policy,
+                onCallAlerted: true)))
             let unnamed = Addressee(Address(email: "info@customer.test"), language: l)
             out.append(("acknowledgement-no-target.\(l)", Templates.acknowledgement(
                 to: unnamed, reference: reference, priority: .p5, deadline: nil, plan: TestDesk.extended,
@@ -132,6 +136,18 @@ import MIME
                 let e = Templates.escalation(escalation(kind, s))
                 out.append(("\(kind.rawValue).\(l)", "Subject: \(e.subject)\n\n\(e.body)"))
             }
+        }
+        for (name, number) in [("on-call-page.en", 1), ("on-call-repage.en", 2)] {
+            let s = samples[0]
+            var t = ticket(s)
+            t.priority = PriorityDecision(.p1, reason: "test wording")
+            let page = Templates.onCallPage(OnCallPageFacts(
+                ticket: t, customerName: s.customer, requestText: s.request,
+                requestedAt: TestDesk.at(2026, 12, 5, 2, 14),
+                timeZone: TestDesk.zone, number: number, ladderCount: 3,
+                notAnswered: number == 1 ? [] : [Address(name: "Anna Jensen", email: "anna@example.test")],
+                repageMinutes: 15))
+            out.append((name, "Subject: \(page.subject)\n\n\(page.body)"))
         }
         let failure = Templates.deliveryFailure(
             reference: reference, recipients: ["mette@nordlys.test"], subject: "[PD-2026-000123] Printer",
@@ -175,7 +191,9 @@ import MIME
             deadline: t.clock?.dueAt, timeZone: TestDesk.zone,
             attachments: [.init(number: 1, filename: "foto.jpg", size: 86_000, attached: true),
                           .init(number: 2, filename: "log.zip", size: 14_900_000, attached: false)],
-            claimedReference: "PD-2026-000077", answeredBy: ["Mikkel Dahl"],
+            claimedReference: "PD-2026-000077",
+            answeredBy: [StaffAnswer(staff: Address(name: "Mikkel Dahl", email: "mikkel@example.test"),
+                                     at: s.receivedAt.addingTimeInterval(-3600))],
             text: ContactDetails.extract(from: s.request).message.joined(separator: "\n"))
     }
 
@@ -242,7 +260,7 @@ import MIME
     }
 
     static func staffFacing(_ name: String) -> Bool {
-        ["staff-", "warning", "breach", "delivery"].contains { name.hasPrefix($0) }
+        ["staff-", "warning", "breach", "delivery", "on-call-"].contains { name.hasPrefix($0) }
     }
 }
 

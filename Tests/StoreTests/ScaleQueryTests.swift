@@ -35,10 +35,11 @@ import MIME
             let plan = try #require(plans[name])
             #expect(plan.contains { $0.contains("USING INDEX tickets_warning_due") }, "\(name): \(plan)")
             #expect(plan.contains { $0.contains("USING INDEX tickets_breach_due") }, "\(name): \(plan)")
+            #expect(plan.contains { $0.contains("INDEX tickets_page_due (page_next_at") }, "\(name): \(plan)")
             #expect(!plan.contains { $0.hasPrefix("SCAN tickets") || $0.contains("tickets_clock") }, "\(name): \(plan)")
         }
-        #expect(plans["escalations due"]!.filter { $0.contains("_due (") && $0.contains("<?") }.count == 2,
-                "both ranges bounded by now: \(plans["escalations due"]!)")
+        #expect(plans["escalations due"]!.filter { $0.contains("_due (") && $0.contains("<?") }.count == 3,
+                "the three ranges bounded by now: \(plans["escalations due"]!)")
     }
 
     @Test func escalationCheckFindsExactlyTheUnsentDueNotices() throws {
@@ -73,6 +74,22 @@ import MIME
         _ = try store.insertTicket(ticket(4, warnIn: 50, dueIn: 60, warned: true, breached: true), at: start)
         _ = try store.insertTicket(ticket(5, warnIn: 10, dueIn: 20, status: .resolved), at: start)
         #expect(try store.nextEscalationTime() == start.addingTimeInterval(300), "sent and closed ones do not count")
+    }
+
+    /// On-call pages still to send are found by their instant alone, and wake the worker (wt/oncall).
+    @Test func pagesDueAreFoundAndWakeTheWorker() throws {
+        let store = try store()
+        var paging = ticket(1, warnIn: 5000, dueIn: 9000)
+        paging.page = OnCallPage(startedAt: start, sent: 1, nextAt: start.addingTimeInterval(900))
+        var stopped = ticket(2, warnIn: 5000, dueIn: 9000)
+        stopped.page = OnCallPage(startedAt: start, sent: 1, nextAt: nil)
+        _ = try store.insertTicket(paging, at: start)
+        _ = try store.insertTicket(stopped, at: start)
+        #expect(try store.nextEscalationTime() == start.addingTimeInterval(900))
+        #expect(try store.ticketsNeedingEscalation(now: start.addingTimeInterval(899)).isEmpty)
+        let due = try store.ticketsNeedingEscalation(now: start.addingTimeInterval(900))
+        #expect(due.map(\.reference.number) == [1])
+        #expect(due.first?.page == paging.page, "the page state survives the round trip")
     }
 
     @Test func truncatingTheWALEmptiesItAndKeepsTheData() throws {

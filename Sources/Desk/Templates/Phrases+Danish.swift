@@ -13,6 +13,9 @@ extension Phrases {
             registered: { "Vi har oprettet den som sag \($0) med prioritet \($1)." },
             promise: { "\(Du) kan forvente svar senest \($0) kl.\(noBreak)\($1)." },
             noTarget: "Vi svarer så hurtigt, vi kan. For denne type henvendelse har vi ingen fast svartid.",
+            onCallAlerted: "Da \(din) henvendelse er kommet uden for vores åbningstid, har vi tilkaldt vores døgnvagt, "
+                + "som kontakter \(formal ? "Dem" : "dig") hurtigst muligt. Sørg venligst for, at vagten kan få "
+                + "fjernadgang til \(jeres) systemer.",
             openingHours: { "Vores åbningstid er \($0)." },
             addMore: "Hvis \(du) vil tilføje noget, kan \(du) blot svare på denne mail. Lad sagsnummeret stå i "
                 + "emnefeltet.",
@@ -21,7 +24,7 @@ extension Phrases {
             priorityNames: [.p1: "kritisk problem", .p2: "moderat problem", .p3: "problem på lavt niveau",
                             .p4: "mindre problem", .p5: "anmodning om oplysninger"],
             thanksForMessage: "Tak for \(din) besked.",
-            followUpAdded: { "Vi har tilføjet den til sag \($0)." },
+            followUpAdded: { "Vi har lagt den ind på sag \($0), så den er med, når vi arbejder videre." },
             reopened: { "Vi har genåbnet sag \($0) og ser på den igen." },
             closed: { "Vi har nu lukket sag \($0). Hvis der stadig er noget, vi skal se på, kan \(du) blot svare på "
                 + "denne mail inden for \($1) dage, så genåbner vi sagen." },

@@ -10,6 +10,10 @@ extension Phrases {
             registered: { "We hebben \(uw) verzoek geregistreerd onder ticketnummer \($0) met prioriteit \($1)." },
             promise: { "\(U) krijgt uiterlijk \($0) om \($1) een reactie." },
             noTarget: "We reageren zo snel mogelijk; voor dit soort verzoeken geldt geen vaste reactietermijn.",
+            onCallAlerted: "Omdat \(uw) melding buiten onze openingstijden binnenkwam, hebben we onze storingsdienst "
+                + "ingeschakeld; die neemt zo snel mogelijk contact met \(formal ? "u" : "je") op. "
+                + (formal ? "Zorgt u er wel voor" : "Zorg er wel voor") + " dat we op afstand toegang hebben tot "
+                + "\(uw) systemen.",
             openingHours: { "Onze openingstijden zijn \($0)." },
             addMore: (formal ? "Wilt u" : "Wil je") + " nog iets aanvullen? Beantwoord dan deze e-mail en laat het "
                 + "ticketnummer in het onderwerp staan.",
@@ -19,8 +23,8 @@ extension Phrases {
             priorityNames: [.p1: "kritieke storing", .p2: "aanzienlijke storing", .p3: "beperkte storing",
                             .p4: "kleine storing", .p5: "informatieverzoek"],
             thanksForMessage: "Bedankt voor \(uw) bericht.",
-            followUpAdded: { "We hebben het toegevoegd aan ticket \($0)." },
-            reopened: { "We hebben ticket \($0) heropend en pakken het opnieuw op." },
+            followUpAdded: { "We hebben het bij ticket \($0) gevoegd en nemen het mee in de verdere behandeling." },
+            reopened: { "We hebben ticket \($0) heropend en nemen \(uw) verzoek opnieuw in behandeling." },
             closed: { "We hebben ticket \($0) afgesloten. Is er toch nog iets, beantwoord dan binnen \($1) dagen "
                 + "deze e-mail; dan openen we het ticket opnieuw." },
             administratorsOnly: "Volgens onze overeenkomst kunnen alleen de beheerders van \(uw) organisatie "

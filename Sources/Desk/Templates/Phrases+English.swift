@@ -6,6 +6,8 @@ extension Phrases {
         registered: { "We have registered your request as \($0) with priority \($1)." },
         promise: { "You can expect a response by \($0) at \($1)." },
         noTarget: "We will respond as soon as we can; there is no fixed response time for this type of request.",
+        onCallAlerted: "As your request reached us outside our opening hours, we have alerted our on-call engineer, "
+            + "who will contact you as soon as possible. Please make sure we can reach your systems by remote access.",
         openingHours: { "Our opening hours are \($0)." },
         addMore: "To add anything, simply reply to this email and keep the reference in the subject line.",
         knowledgeBase: "Many questions are already answered in our knowledge base:",
@@ -13,8 +15,8 @@ extension Phrases {
         priorityNames: [.p1: "critical problem", .p2: "moderate problem", .p3: "low-impact problem",
                         .p4: "minor problem", .p5: "information request"],
         thanksForMessage: "Thank you for your message.",
-        followUpAdded: { "We have added it to request \($0)." },
-        reopened: { "We have reopened request \($0) and will look into it again." },
+        followUpAdded: { "We have added it to request \($0) and will take it into account." },
+        reopened: { "We have reopened request \($0) and will take another look." },
         closed: { "We have closed request \($0). If anything is still not right, simply reply to this email within "
             + "\($1) days and we will reopen it." },
         administratorsOnly: "Under our agreement, support requests must come from your organisation's "

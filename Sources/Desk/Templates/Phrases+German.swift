@@ -23,6 +23,10 @@ extension Phrases {
             },
             noTarget: "Wir melden uns so schnell wie möglich; für diese Art von Anfrage gilt keine feste "
                 + "Reaktionszeit.",
+            onCallAlerted: "Da \(Ihre) Anfrage außerhalb unserer Geschäftszeiten eingegangen ist, haben wir unseren "
+                + "Bereitschaftsdienst verständigt, der sich so schnell wie möglich bei \(formal ? "Ihnen" : "dir") "
+                + "meldet. " + (formal ? "Bitte stellen Sie sicher, dass wir per Fernwartung auf Ihre Systeme "
+                    : "Bitte sorge dafür, dass wir per Fernwartung auf eure Systeme ") + "zugreifen können.",
             openingHours: { formal ? "Sie erreichen uns \($0)." : "Du erreichst uns \($0)." },
             addMore: formal
                 ? "Wenn Sie etwas ergänzen möchten, antworten Sie einfach auf diese E-Mail. Bitte lassen Sie dabei "
@@ -35,8 +39,10 @@ extension Phrases {
             priorityNames: [.p1: "kritische Störung", .p2: "erhebliche Störung", .p3: "leichte Störung",
                             .p4: "geringfügige Störung", .p5: "Informationsanfrage"],
             thanksForMessage: "vielen Dank für \(Ihre) Nachricht.",
-            followUpAdded: { "Wir haben sie dem Ticket \($0) hinzugefügt." },
-            reopened: { "Wir haben das Ticket \($0) wieder geöffnet und kümmern uns darum." },
+            followUpAdded: { "Wir haben sie in das Ticket \($0) aufgenommen und berücksichtigen sie bei der "
+                + "weiteren Bearbeitung." },
+            reopened: { "Wir haben das Ticket \($0) wieder geöffnet und kümmern uns erneut um "
+                + (formal ? "Ihr" : "dein") + " Anliegen." },
             closed: { reference, days in
                 "wir haben das Ticket \(reference) abgeschlossen. Falls noch etwas offen ist, "
                     + (formal ? "antworten Sie" : "antworte") + " einfach innerhalb von \(days) Tagen auf diese "

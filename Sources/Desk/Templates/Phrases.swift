@@ -8,6 +8,9 @@ struct Phrases: Sendable {
     var promise: @Sendable (_ day: String, _ time: String) -> String
     /// When the plan sets no reaction target for the priority.
     var noTarget: String
+    /// Instead of the promise, outside hours with the on-call paged: they have been alerted, and (the terms) the
+    /// customer lets them in by remote access.
+    var onCallAlerted: String
     var openingHours: @Sendable (String) -> String
     var addMore: String
     var knowledgeBase: String

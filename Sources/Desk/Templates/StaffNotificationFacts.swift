@@ -42,15 +42,15 @@ public struct StaffNotificationFacts: Sendable, Equatable {
     public var attachments: [Attachment]
     /// A reference the mail named in its subject but was not trusted to join.
     public var claimedReference: String?
-    /// Staff who have already answered the ticket ("Anna Jensen"), when known.
-    public var answeredBy: [String]
+    /// Staff who have already answered the customer on this ticket, first answer first.
+    public var answeredBy: [StaffAnswer]
     /// The customer's new text (quoted history and signature removed).
     public var text: String
 
     public init(event: Event, reference: TicketReference, subject: String, priority: PriorityDecision, from: Address,
                 cc: [Address] = [], notAdded: [Address] = [], customerName: String?, planName: String,
                 deadline: Date?, timeZone: TimeZone,
-                attachments: [Attachment] = [], claimedReference: String? = nil, answeredBy: [String] = [],
+                attachments: [Attachment] = [], claimedReference: String? = nil, answeredBy: [StaffAnswer] = [],
                 text: String) {
         self.event = event
         self.reference = reference

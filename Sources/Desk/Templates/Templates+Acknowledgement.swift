@@ -2,14 +2,16 @@ import Foundation
 import MIME
 
 extension Templates {
-    /// The acknowledgement of a new ticket: its number and priority in one sentence, when to expect a response, the
-    /// opening hours, how to add to it.
+    /// The acknowledgement of a new ticket: its number and priority in one sentence, when to expect a response (or,
+    /// outside hours with the on-call paged, that the on-call has been alerted), the opening hours, how to add to it.
     public static func acknowledgement(to requester: Addressee, reference: TicketReference, priority: Priority,
-                                       deadline: Date?, plan: SupportPlan, policy: Policy) -> String {
+                                       deadline: Date?, plan: SupportPlan, policy: Policy,
+                                       onCallAlerted: Bool = false) -> String {
         let p = phrases(requester)
         return customerMail(requester, p, [
             p.thanksForRequest + " " + p.registered(reference.description, priorityText(priority, p)),
-            promise(deadline, p, language: requester.language, plan: plan),
+            onCallAlerted ? p.onCallAlerted + " " + p.openingHours(plan.openingHours(language: requester.language))
+                : promise(deadline, p, language: requester.language, plan: plan),
             p.addMore,
         ], policy: policy)
     }

@@ -16,7 +16,7 @@ extension Templates {
         case .followUp: head = ["Customer follow-up on \(ref): \(f.subject)"]
         case .reopened: head = ["\(ref) reopened by the customer: \(f.subject)"]
         }
-        if !f.answeredBy.isEmpty { head.append("Already answered by \(f.answeredBy.joined(separator: ", ")).") }
+        if !f.answeredBy.isEmpty { head.append(answeredLine(f.answeredBy, in: f.timeZone)) }
         var facts = ["From:      \(display(f.from))"]
         if !f.cc.isEmpty { facts.append("Cc:        \(f.cc.map(display).joined(separator: ", "))") }
         if !f.notAdded.isEmpty {
@@ -43,6 +43,19 @@ extension Templates {
         text.paragraph(replyHelp)
         text.verbatim(commandHelp)
         return text.text
+    }
+
+    /// "Already answered by Anna Jensen (agent1@example.test) on Mon 16 Nov 10:10 and …": who has written to the
+    /// customer, so a colleague reading a follow-up does not answer it a second time.
+    static func answeredLine(_ answers: [StaffAnswer], in zone: TimeZone) -> String {
+        let each = answers.map { a -> String in
+            let who = a.staff.name.flatMap { $0.isEmpty ? nil : "\($0) (\(a.staff.email))" } ?? a.staff.email
+            // No-break spaces: wrapping never splits the time.
+            let when = BusinessTimeFormat.short(a.at, in: zone).replacingOccurrences(of: " ", with: Phrases.noBreak)
+            return "\(who) on \(when)"
+        }
+        let listed = each.count < 2 ? each.joined() : each.dropLast().joined(separator: ", ") + " and " + each.last!
+        return "Already answered by \(listed)."
     }
 
     /// "  1. screenshot.png (84 KB)", and for one left out the command that saves it.

@@ -117,10 +117,92 @@ struct NeoMuttStackTests {
                 "the colleague in Cc has the agent's own mail")
     }
 
+    /// agent1 writes the answer above the quote with NeoMutt's attribution directly under its last line; customer1
+    /// answers the relay with reply-all (`g`): the whole answer reached her, and her reply is a follow-up on the
+    /// ticket that the owner is told about.
+    @Test func answerAboveTheAttributionAndTheCustomersReplyAll() throws {
+        let desk = try Desk(stack)
+        let (store, ticket) = try desk.openTicket(subject: "Scanner on floor 3",
+                                                  body: "Hello,\n\nthe scanner is offline.")
+        let reference = ticket.reference.description
+        let agentBox = try desk.handOver(stack, to: "agent1@example.test")
+        defer { try? agentBox.delete(desk.folder) }
+        let agent = try NeoMuttSession(stack, user: "agent1@example.test", fullName: "Anna Agent", dir: desk.dir,
+                                       folder: desk.folder)
+        let last = "The scanner had lost its network address; it is back and scans to the shared folder again."
+        let second = try desk.answer(in: agent, key: "r", "Hello,\n\n\(last)\n", .above)
+        #expect(second.status == 0, "\(second.log)")
+        let staffMail = try #require(try store.messages(ticketID: ticket.id)
+            .first { $0.from?.email == "agent1@example.test" }, "\(second.log)")
+        #expect(staffMail.bodyText.contains("\(last)\nOn "), "the attribution is right under: \(staffMail.bodyText)")
+
+        let customer1 = try StackIMAP(stack, user: "customer1@customer.test")
+        let relays = try customer1.waitFor("INBOX", "SUBJECT \(StackIMAP.q(desk.token)) BODY \"lost its network\"")
+        try #require(relays.count == 1, "the answer reached customer1; log:\n\(second.log)")
+        let relay = MessageParser.parse(Array(try customer1.fetch("INBOX", uid: relays[0]).utf8))
+        #expect(relay.bodyText.contains(last), "\(relay.bodyText)")
+        #expect(!relay.bodyText.contains("wrote:"), "no attribution reaches the customer: \(relay.bodyText)")
+        try customer1.create(desk.folder)
+        defer { try? customer1.delete(desk.folder) }
+        try customer1.move("INBOX", uids: relays, to: desk.folder)
+        let customer = try NeoMuttSession(stack, user: "customer1@customer.test", fullName: "Customer One",
+                                          dir: desk.dir, folder: desk.folder)
+        let third = try desk.answer(in: customer, key: "g",
+                                    "\nThank you, it scans again. Could you also look at the copier next to it?\n",
+                                    .below)
+        #expect(third.status == 0, "\(third.log)")
+        #expect(third.log.contains("event=mail.follow_up") && third.log.contains("ref=\(reference)"), "\(third.log)")
+        let agentIMAP = try StackIMAP(stack, user: "agent1@example.test")
+        let told = try agentIMAP.waitFor("INBOX", "SUBJECT \(StackIMAP.q(desk.token)) BODY \"look at the copier\"")
+        #expect(told.count == 1, "the owner was told the customer's words")
+    }
+
+    /// The CSM answers the breach notice with reply-all in NeoMutt: an internal note, nothing reaches the customer.
+    @Test func csmReplyAllToTheBreachStaysInternal() throws {
+        let desk = try Desk(stack, target: "1h")
+        let (store, ticket) = try desk.openTicket(subject: "Mail server down", body: "Hello,\n\nnobody can send mail.")
+        let later = ISO8601DateFormatter().string(from: Date().addingTimeInterval(2 * 3600))
+        let breachRun = try desk.runOnce(extra: ["--now", later])
+        #expect(breachRun.status == 0, "\(breachRun.log)")
+        let csmIMAP = try StackIMAP(stack, user: "csm@example.test")
+        let breach = try csmIMAP.waitFor("INBOX",
+                                         "SUBJECT \(StackIMAP.q(desk.token)) HEADER X-Postdesk-Escalation breach")
+        try #require(breach.count == 1, "the breach notice reached the CSM")
+        try csmIMAP.create(desk.folder)
+        defer { try? csmIMAP.delete(desk.folder) }
+        try csmIMAP.move("INBOX", uids: breach, to: desk.folder)
+        let csm = try NeoMuttSession(stack, user: "csm@example.test", fullName: "Clara CSM", dir: desk.dir,
+                                     folder: desk.folder)
+        let noteRun = try desk.answer(in: csm, key: "g", "Her renewal is due in January; please call her today.\n\n"
+                                      + "Clara\n\n", .above, extra: ["--now", later])
+        #expect(noteRun.status == 0, "\(noteRun.log)")
+        #expect(try store.messages(ticketID: ticket.id).contains { $0.role == .incoming(.staffNote) },
+                "\(noteRun.log)")
+        let customer1 = try StackIMAP(stack, user: "customer1@customer.test")
+        Thread.sleep(forTimeInterval: 1)
+        #expect(try customer1.search("INBOX", "BODY \"renewal is due in January\"").isEmpty,
+                "the customer got the note")
+        #expect(try customer1.search("INBOX", "SUBJECT \(StackIMAP.q(desk.token))").count == 1,
+                "only the acknowledgement")
+    }
+
     /// A PDF-looking file with every byte value in it.
     static func pdf() -> [UInt8] {
         var pdf = Array("%PDF-1.4\n% Postdesk vejledning\n".utf8)
         for i in 0..<30_000 { pdf.append(UInt8((i * 7919) % 256)) }
         return pdf + Array("\n%%EOF\n".utf8)
+    }
+}
+
+extension Desk {
+    /// `session` answers the mail on its screen with `key` (`r`, `g`), its editor putting `text` at `placement`; the
+    /// mail is routed to this desk and `run --once` takes it (`extra`: e.g. `--now`).
+    func answer(in session: NeoMuttSession, key: String, _ text: String, _ placement: NeoMuttSession.Placement,
+                extra: [String] = []) throws -> (status: Int32, log: String) {
+        try session.willWrite(text, placement)
+        try session.keys(key)
+        try session.send()
+        try route(count: 1)
+        return try runOnce(extra: extra)
     }
 }

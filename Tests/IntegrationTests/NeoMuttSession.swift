@@ -25,6 +25,8 @@ final class NeoMuttSession {
     let user: String
     let session: String
     let dir: URL
+    /// The tmux server's socket, in `dir` (so no stale socket outlives the test's folder).
+    var socket: String { dir.appendingPathComponent("tmux.sock").path }
 
     /// `folder`: the IMAP folder NeoMutt opens (INBOX unless given).
     init(_ stack: MailStack, user: String, fullName: String, dir parent: URL, folder: String = "INBOX") throws {
@@ -73,17 +75,25 @@ final class NeoMuttSession {
         try rc.write(to: dir.appendingPathComponent("muttrc"), atomically: true, encoding: .utf8)
         // Not through `shell` or `Process`: the tmux server forked here would keep their pipe open and their
         // blocked signals (SIGTERM then cannot stop it).
-        let client = try spawnDetached([Self.which(Self.tmux) ?? "/usr/bin/tmux", "-L", session, "new-session",
+        let client = try spawnDetached([Self.which(Self.tmux) ?? "/usr/bin/tmux", "-S", socket, "new-session",
                                         "-d", "-s", session, "-x", "160", "-y", "50", "-e", "LANG=C.UTF-8",
                                         "-e", "LC_ALL=C.UTF-8", "neomutt -F \(dir.path)/muttrc -f '+\(folder)'"])
         var status: Int32 = 0
         guard waitpid(client, &status, 0) == client, status == 0 else {
             throw ITError.failed("tmux new-session failed (wait status \(status))")
         }
+        serverPID = pid_t(try shell([Self.tmux, "-S", socket, "display-message", "-p", "#{pid}"]).output
+            .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         try waitFor("NeoMutt: ", what: "NeoMutt's index")
     }
 
-    deinit { _ = try? shell([Self.tmux, "-L", session, "kill-server"]) }
+    /// The tmux server, stopped by its PID too should its socket be gone with the test's folder.
+    private var serverPID: pid_t = 0
+
+    deinit {
+        _ = try? shell([Self.tmux, "-S", socket, "kill-server"])
+        if serverPID > 0, kill(serverPID, 0) == 0 { kill(serverPID, SIGTERM) }
+    }
 
     /// The editor: `$1/text` placed as `$1/placement` says into the mail file `$2`.
     static let editorScript = """
@@ -112,7 +122,7 @@ final class NeoMuttSession {
         try keys("Enter")
     }
 
-    var screen: String { (try? shell([Self.tmux, "-L", session, "capture-pane", "-p", "-t", session]).output) ?? "" }
+    var screen: String { (try? shell([Self.tmux, "-S", socket, "capture-pane", "-p", "-t", session]).output) ?? "" }
 
     /// Polls the screen until it shows `text`; throws with the screen after `timeout`.
     @discardableResult
@@ -135,7 +145,7 @@ final class NeoMuttSession {
     }
 
     private func tmux(_ args: [String]) throws {
-        let (status, output) = try shell([Self.tmux, "-L", session] + args)
+        let (status, output) = try shell([Self.tmux, "-S", socket] + args)
         guard status == 0 else { throw ITError.failed("tmux \(args.joined(separator: " ")): \(output)") }
     }
 }

@@ -35,37 +35,68 @@ public enum AuthCommands {
         return 0
     }
 
-    /// For each endpoint with OAuth2: can a token be had, for which account, until when; the mailbox also logs
-    /// in to the IMAP server with it. Exit 1 when one failed.
+    /// For each endpoint on a server: with OAuth2, can a token be had, for which account, until when; then a real
+    /// login with it (or the password) — IMAP, and SMTP up to AUTH and QUIT without sending. Exit 1 when one failed.
     public static func check(_ config: Configuration, print: (String) -> Void) -> Int32 {
         var failed = false
         var any = false
         for endpoint in Endpoint.allCases {
-            guard let (settings, username) = account(config, endpoint) else { continue }
-            any = true
-            let provider = OAuth2TokenProvider(settings: settings, log: { _ in })
-            do {
-                let token = try provider.accessToken()
-                let claims = JWTClaims(token: token)
-                let who = claims?.account ?? username
-                var line = "\(endpoint.rawValue): token for \(who) via \(settings.grant.rawValue)"
-                if let exp = provider.expiresAt { line += ", valid until \(ISO8601DateFormatter().string(from: exp))" }
-                if let account = claims?.account, account.lowercased() != username.lowercased() {
-                    line += " (note: the login name is \(username))"
+            let oauth = account(config, endpoint)
+            let provider = oauth.map { OAuth2TokenProvider(settings: $0.0, log: { _ in }) }
+            var line = "\(endpoint.rawValue): "
+            if let (settings, username) = oauth, let provider {
+                any = true
+                do {
+                    line += try tokenLine(settings, username, provider: provider)
+                } catch {
+                    failed = true
+                    print(line + "no usable token for \(username): \(error)")
+                    continue
                 }
-                if endpoint == .mailbox, case .imap(let imap) = config.mailbox {
+            }
+            do {
+                switch (endpoint, config.mailbox, config.outbox) {
+                case (.mailbox, .imap(let imap), _):
+                    any = true
                     let source = try IMAPSource(settings: imap, log: { _ in }, tokens: provider)
                     try source.connect()
                     source.close()
-                    line += "; IMAP login as \(username) with \(settings.mechanism.rawValue.uppercased()) ok"
+                    line += (oauth == nil ? "" : "; ") + "IMAP login as \(imap.username) with "
+                        + mechanismName(oauth?.0, imap.mechanism) + " ok"
+                case (.outbox, _, .smtp(let smtp)):
+                    any = true
+                    let reply = try SMTPSender(settings: smtp, log: { _ in }, tokens: provider).checkLogin()
+                    line += (oauth == nil ? "" : "; ") + "SMTP login"
+                        + (smtp.username.map { " as \($0) with " + mechanismName(oauth?.0, smtp.mechanism) } ?? "")
+                        + " at \(smtp.url) ok (\(reply)); QUIT, nothing sent"
+                default:
+                    continue
                 }
                 print(line)
             } catch {
                 failed = true
-                print("\(endpoint.rawValue): no usable token for \(username): \(error)")
+                print(line + (oauth == nil ? "" : "; ") + "login failed: \(error)")
             }
         }
-        if !any { print("no endpoint uses oauth2 (mailbox and outbox log in with passwords or not at all)") }
+        if !any { print("nothing to check: the mailbox and the outbox are local folders") }
         return failed ? 1 : 0
+    }
+
+    /// "token for ACCOUNT via GRANT, valid until …"; throws when no token can be had.
+    static func tokenLine(_ settings: OAuth2Settings, _ username: String,
+                          provider: OAuth2TokenProvider) throws -> String {
+        let token = try provider.accessToken()
+        let claims = JWTClaims(token: token)
+        var line = "token for \(claims?.account ?? username) via \(settings.grant.rawValue)"
+        if let exp = provider.expiresAt { line += ", valid until \(ISO8601DateFormatter().string(from: exp))" }
+        if let account = claims?.account, account.lowercased() != username.lowercased() {
+            line += " (note: the login name is \(username))"
+        }
+        return line
+    }
+
+    static func mechanismName(_ oauth: OAuth2Settings?, _ mechanism: AuthMechanism?) -> String {
+        oauth.map { $0.mechanism.rawValue.uppercased() } ?? mechanism.map { $0.rawValue.uppercased() }
+            ?? "the password"
     }
 }

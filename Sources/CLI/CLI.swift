@@ -79,21 +79,26 @@ public enum PostdeskCommand {
                 summary: "exit 1 when polling stopped or the outbox is stuck",
                 details: "Exit 0 when the worker polled within healthMaxPollAgeSeconds and the outbox moves; else exit 1\n"
                     + "and say why.", run: health),
-        Command(name: "import", synopsis: "import PATH [--config FILE] [--send]",
-                summary: "backfill from an mbox file or a Maildir (idempotent)",
-                details: "Backfills tickets from an mbox file or a Maildir (read only). Idempotent: mail already imported is\n"
-                    + "skipped. Sends nothing and starts no reaction clocks unless --send is given. Shows progress on a\n"
-                    + "terminal.", run: importMail),
+        Command(name: "import",
+                synopsis: "import PATH|imap [--folder NAME] [--since YYYY-MM-DD] [--send] [--config FILE]",
+                summary: "backfill from an mbox file, a Maildir or the IMAP mailbox (idempotent)",
+                details: "Backfills tickets from an mbox file or a Maildir (read only), or with `imap` from the\n"
+                    + "configured IMAP mailbox, or --folder NAME on that server (read only: EXAMINE, nothing\n"
+                    + "moved or flagged; --since: mail the server received on or after that day). Idempotent: mail\n"
+                    + "already imported or already taken by the worker counts as already known. Sends nothing and\n"
+                    + "starts no reaction clocks unless --send is given. Prints what it did; exit 1 when it failed.",
+                run: importMail),
         Command(name: "check-config", synopsis: "check-config [--config FILE]", summary: "validate the configuration",
                 details: "Exit 0 when valid; exit 2 listing each problem as FILE: FIELD: problem. Fix: …", run: checkConfig),
         Command(name: "backup", synopsis: "backup FILE [--config FILE]", summary: "online copy of the database",
                 details: "Copies the database with SQLite's online backup API; safe while the worker runs.", run: backup),
         Command(name: "auth", synopsis: "auth login --mailbox|--outbox | check [--config FILE]",
-                summary: "connect an OAuth2 account; can a token be had, for whom",
+                summary: "connect an OAuth2 account; check: log in to IMAP and SMTP for real",
                 details: "login: device-code sign-in for the endpoint's oauth2 settings: prints a URL and a code,\n"
                     + "waits, stores the refresh token in refreshTokenFile (0600).\n"
-                    + "check: for each OAuth2 endpoint, whether a token can be had, for which account and until when\n"
-                    + "(the mailbox also logs in). Exit 1 when one fails.", run: auth),
+                    + "check: logs in to IMAP and to SMTP (EHLO, TLS, AUTH, NOOP, QUIT; nothing is sent) as\n"
+                    + "configured; with OAuth2 first whether a token can be had, for which account and until when.\n"
+                    + "Exit 1 when one fails, with the server's words.", run: auth),
     ]
 
     static func command(_ name: String) -> Command? { commands.first { $0.name == name } }
@@ -252,6 +257,12 @@ public enum PostdeskCommand {
         let zone = config.timeZone
         let now = Date()
         let rows = try store.tickets().filter { filter.matches($0.state, now: now) }
+        let references = Dictionary(try store.tickets().map { ($0.state.id, $0.state.reference.description) },
+                                    uniquingKeysWith: { a, _ in a })
+        /// A merged ticket shows as such, with the ticket it went into.
+        func status(_ t: TicketState) -> String {
+            t.mergedInto.map { "merged into " + (references[$0] ?? "?") } ?? t.status.rawValue
+        }
         func local(_ d: Date?) -> String {
             guard let d else { return "" }
             let f = DateFormatter()
@@ -263,7 +274,10 @@ public enum PostdeskCommand {
         if asJSON {
             let list: [[String: Any]] = rows.map { r in
                 let t = r.state
-                return ["reference": t.reference.description, "status": t.status.rawValue, "priority": t.priority.priority.rawValue,
+                return ["reference": t.reference.description,
+                        "status": t.mergedInto == nil ? t.status.rawValue : "merged",
+                        "merged_into": t.mergedInto.flatMap { references[$0] } as Any? ?? NSNull(),
+                        "priority": t.priority.priority.rawValue,
                         "priority_reason": t.priority.reason, "requester": t.requester.email, "customer": t.customerID as Any? ?? NSNull(),
                         "subject": t.subject, "created": BusinessTimeFormat.iso(t.createdAt, in: zone),
                         "owner": t.owner as Any? ?? NSNull(),
@@ -279,7 +293,7 @@ public enum PostdeskCommand {
         let table = rows.map { r -> [String] in
             let t = r.state
             let subject = t.subject.count > 40 ? String(t.subject.prefix(39)) + "…" : t.subject
-            return [t.reference.description, t.status.rawValue, t.priority.priority.rawValue, t.owner ?? "-",
+            return [t.reference.description, status(t), t.priority.priority.rawValue, t.owner ?? "-",
                     t.requester.email, subject,
                     local(t.createdAt), local(t.clock?.dueAt), local(t.firstResponseAt)]
         }
@@ -311,6 +325,9 @@ public enum PostdeskCommand {
         }
         if let claimed = t.claimedReference { out.append("Claimed:    \(claimed) (subject reference not trusted from this sender)") }
         if let linked = t.linkedTicketID, let old = try store.ticket(id: linked) { out.append("Continues:  \(old.reference)") }
+        if let into = t.mergedInto, let kept = try store.ticket(id: into) {
+            out.append("Merged:     into \(kept.reference) (its mail, people and time are there now)")
+        }
         out += timeLines(try store.loggedTime(ticketID: t.id), zone: zone)
         if let purged = try store.mailPurgedAt(ticketID: t.id) {
             let when = BusinessTimeFormat.deadline(purged, in: zone, language: "en")
@@ -406,7 +423,10 @@ public enum PostdeskCommand {
             try args.finish()
             guard let n = Int64(id), let q = try store.quarantined(id: n) else { throw FailureError("no quarantined mail \(id)") }
             // Released mail goes back through the whole pipeline as a new delivery into the configured mailbox.
-            guard case .maildir(let path) = config.mailbox else { throw FailureError("release works with the Maildir mailbox; with IMAP use retry, or move the mail back into the inbox") }
+            guard case .maildir(let path, _) = config.mailbox else {
+                throw FailureError("release works with the Maildir mailbox; with IMAP use retry, or move the mail back "
+                    + "into the inbox")
+            }
             let name = "\(Int(Date().timeIntervalSince1970)).released-\(n).postdesk"
             let tmp = URL(fileURLWithPath: path).appendingPathComponent("tmp").appendingPathComponent(name)
             try PrivateFile.create(tmp.path, bytes: q.raw)
@@ -507,30 +527,70 @@ public enum PostdeskCommand {
     static func importMail(_ args: inout Arguments) throws -> Int32 {
         let config = try loadConfig(&args)
         let send = args.flag("--send")
-        let path = try args.positional("PATH")
+        let folder = args.option("--folder")
+        let since = args.option("--since")
+        let path = try args.positional("PATH or imap")
         try args.finish()
-        let source = try ImportSource(path: path)
+        let source: MailboxSource
+        let what: String
+        var total: Int?
+        if path == "imap" {
+            (source, what) = try imapImportSource(config, folder: folder, since: since)
+        } else {
+            guard folder == nil, since == nil else { throw UsageError("--folder and --since go with import imap") }
+            let file = try ImportSource(path: path)
+            (source, what, total) = (file, path, file.count)
+        }
         let log = Runtime.makeLog(config, override: .warning)
         let pipeline = Pipeline(config: config, store: try PostdeskStore(path: config.database), source: source,
                                 sender: try Runtime.makeSender(config, log: log), log: log)
         pipeline.backfill = !send
-        let total = source.count
         let started = Date()
         let terminal = isatty(2) == 1
         var summary = PassSummary()
+        defer { source.close() }
         try pipeline.intakeAll(into: &summary) { done in
             guard terminal else { return }
             let elapsed = max(0.001, Date().timeIntervalSince(started))
             let rate = Double(done.taken) / elapsed
-            let eta = rate > 0 ? Double(total - done.taken) / rate : 0
-            FileHandle.standardError.write(Data(String(format: "\r%d/%d mails  %.0f/s  ETA %.0f s   ", done.taken, total, rate, eta).utf8))
+            let line = total.map { total in
+                let eta = rate > 0 ? Double(total - done.taken) / rate : 0
+                return String(format: "\r%d/%d mails  %.0f/s  ETA %.0f s   ", done.taken, total, rate, eta)
+            } ?? String(format: "\r%d mails  %.0f/s   ", done.taken, rate)
+            FileHandle.standardError.write(Data(line.utf8))
         }
         if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
         if send { try pipeline.deliver(into: &summary) }
         let elapsed = Date().timeIntervalSince(started)
-        print("imported \(path): \(summary.taken) mails in \(String(format: "%.1f", elapsed)) s — \(summary.opened) tickets opened, \(summary.followUps) follow-ups, " +
-              "\(summary.rejected) rejected, \(summary.ignored) ignored, \(summary.quarantined) quarantined, \(summary.duplicates + summary.alreadyDone) already known")
-        return 0
+        print("imported \(what): \(summary.taken) mails in \(String(format: "%.1f", elapsed)) s — "
+              + "\(summary.opened) tickets opened, \(summary.followUps) follow-ups, \(summary.rejected) rejected, "
+              + "\(summary.ignored) ignored, \(summary.quarantined) quarantined, "
+              + "\(summary.duplicates + summary.alreadyDone) already known")
+        return summary.sendFailures > 0 && summary.sent == 0 ? 1 : 0
+    }
+
+    /// `import imap`: the configured mailbox (or `--folder` on the same server), read only.
+    static func imapImportSource(_ config: Configuration, folder: String?,
+                                 since: String?) throws -> (MailboxSource, String) {
+        guard case .imap(var settings) = config.mailbox else {
+            throw UsageError("import imap reads the configured IMAP mailbox, but \(config.file) has a Maildir "
+                + "(mailbox.kind); import a Maildir with import PATH")
+        }
+        if let folder {
+            guard !folder.isEmpty else { throw UsageError("--folder needs a folder name, e.g. Archive/2025") }
+            settings.mailbox = folder
+        }
+        settings.readOnly = true
+        let source = try IMAPSource(settings: settings, log: { _ in })
+        var what = "IMAP folder \(settings.mailbox) of \(settings.username)"
+        if let since {
+            guard let day = CivilDate(iso: since) else {
+                throw UsageError("--since needs a date as YYYY-MM-DD, e.g. 2026-01-31")
+            }
+            source.importSince = IMAPSource.searchDate(year: day.year, month: day.month, day: day.day)
+            what += " since \(since)"
+        }
+        return (source, what)
     }
 
     static func checkConfig(_ args: inout Arguments) throws -> Int32 {

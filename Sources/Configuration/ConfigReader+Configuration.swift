@@ -90,6 +90,7 @@ extension ConfigReader {
         let retention = retentionMonths()
         let confirmations = followUpConfirmations()
         let listen = metricsListen()
+        let refusedDigest = refusedDigestMinute(staff, plans: plans, defaultPlan: defaultPlan)
 
         guard let supportAddress else { reportUnknownKeys(); return nil }
         var policy = Policy(
@@ -103,6 +104,7 @@ extension ConfigReader {
         policy.answeredNotes = answered ?? .each
         policy.noticeDigestSeconds = digestMinutes * 60
         policy.take(confirmations)
+        policy.refusedDigestMinute = refusedDigest
         if let zone { policy.timeZone = zone }   // the Date header's offset and every time in mails
         checkAdministrators(policy)
         reportUnknownKeys()

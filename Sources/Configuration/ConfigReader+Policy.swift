@@ -136,6 +136,7 @@ extension ConfigReader {
             if let text = value as? String { hoursText[language] = text }
             else { issue(path + ".hoursText.\(language)", "must be a string", "write the opening hours as text") }
         }
+        let copyRefusals = copyRefusals(dict, path: path)
         guard let opens, let closes else { return nil }
         let calendar = BusinessCalendar(timeZone: timeZone, weekdays: weekdays, opensAt: opens, closesAt: closes,
                                         holidays: holidays)
@@ -144,6 +145,7 @@ extension ConfigReader {
         plan.supportHoursNoticeShare = number(dict, "supportHoursNoticeAt", path: path + ".supportHoursNoticeAt",
                                               default: 0.8, range: 0.05...0.99)
         plan.onCall = onCall(dict, path: path)
+        plan.copyRefusalsToAdministrators = copyRefusals ?? false
         return plan
     }
 
@@ -209,11 +211,13 @@ extension ConfigReader {
                     salutations[key] = salutation
                 }
             }
-            customers.append(Customer(
+            var customer = Customer(
                 id: id, name: string(c, "name", path: path + ".name", default: id, example: "\"Nordlys ApS\"") ?? id,
                 domains: domainList, administrators: admins, plan: planName, csm: csm, language: language,
                 formality: formality, salutations: salutations,
-                supportHoursPerMonth: supportHours(c, path: path)))
+                supportHoursPerMonth: supportHours(c, path: path))
+            customer.copyRefusalsToAdministrators = copyRefusals(c, path: path)
+            customers.append(customer)
         }
         return customers
     }

@@ -62,13 +62,24 @@ extension ConfigReader {
         }
     }
 
+    /// `mailbox.startAt` (issue 16), the same for Maildir and IMAP.
+    func startAt(_ m: [String: Any]) -> StartAt {
+        let start = string(m, "startAt", path: "mailbox.startAt", default: "new", example: "\"new\"")!
+        guard let choice = StartAt(rawValue: start) else {
+            issue("mailbox.startAt", "\"\(start)\" is not a choice",
+                  "use new (mail already there is imported without replies) or all")
+            return .new
+        }
+        return choice
+    }
+
     func mailboxSettings() -> MailboxSettings? {
         guard let m = object(root, "mailbox", path: "mailbox") else { return nil }
         switch string(m, "kind", path: "mailbox.kind", example: "\"maildir\"") {
         case "maildir":
             guard let path = string(m, "path", path: "mailbox.path", example: "\"state/Maildir\"") else { return nil }
             checkFolder(path, field: "mailbox.path")
-            return .maildir(path: path)
+            return .maildir(path: path, startAt: startAt(m))
         case "imap":
             // With oauth2 (OAuth2Config.swift) no password is read.
             let oauth2 = oauth2(m, path: "mailbox")
@@ -87,11 +98,7 @@ extension ConfigReader {
                                          default: "Postdesk/Quarantine", example: "\"Postdesk/Quarantine\"")!)
             settings.oauth2 = oauth2
             settings.mechanism = mechanism(m, path: "mailbox.mechanism")
-            let start = string(m, "startAt", path: "mailbox.startAt", default: "new", example: "\"new\"")!
-            if let s = StartAt(rawValue: start) { settings.startAt = s } else {
-                issue("mailbox.startAt", "\"\(start)\" is not a choice",
-                      "use new (mail already there is imported without replies) or all")
-            }
+            settings.startAt = startAt(m)
             report(settings.problems(), section: "mailbox")
             return .imap(settings)
         case let other?:
@@ -123,6 +130,7 @@ extension ConfigReader {
                                  example: "\"postdesk.example.com\"")!)
             settings.oauth2 = oauth2
             settings.mechanism = mechanism(o, path: "outbox.mechanism")
+            settings.verp = bool(o, "verp", path: "outbox.verp", default: true)
             report(settings.problems(), section: "outbox")
             return .smtp(settings)
         case let other?:

@@ -28,7 +28,8 @@ public struct ConfigErrors: Error, CustomStringConvertible {
 }
 
 public enum MailboxSettings: Sendable, Equatable {
-    case maildir(path: String)
+    /// `startAt`: what the first start does with mail already in new/ (as for IMAP).
+    case maildir(path: String, startAt: StartAt = .new)
     /// The password is already read from the environment variable the config names.
     case imap(IMAPSettings)
 }

@@ -13,6 +13,13 @@ extension Decider {
         commands.text = time.text
         // One unreadable line logs none of the mail's time: the sender sends it again whole.
         let logged = time.unreadable.isEmpty ? time.entries : []
+        if commands.split || commands.mergeInto != nil {
+            var moved = commands.mergeInto.map {
+                merge(ticket, into: $0, from: from, commands: commands, context: context)
+            } ?? split(ticket, from: from, commands: commands, context: context)
+            moved.timeLogged = logged   // on this ticket; a merge then moves it with the rest
+            return moved
+        }
         // Extraction found nothing of the staff member's own: relaying the whole body would send the quoted history.
         let wholeBody = context.analysis?.newTextIsWholeBody ?? ReplyExtractor.extract(m).fellBack
         if wholeBody, commands.isEmpty { commands.text = "" }

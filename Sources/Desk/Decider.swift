@@ -102,7 +102,9 @@ public struct Decider: Sendable {
     /// Too large to take: kept in the quarantine, and the sender (a person we would answer) is told once, politely.
     func oversized(_ context: IncomingContext) -> Decision {
         let m = context.message
-        let reason = "oversized: \(context.size) bytes > \(policy.maxMessageBytes)"
+        // The quarantine record may hold only the mail's head: the reason says where the whole mail is kept.
+        let reason = "oversized: \(context.size) bytes > \(policy.maxMessageBytes); nothing is lost: the whole mail is "
+            + "kept in \(context.quarantinePlace ?? "the mailbox")"
         var mails: [QueuedMail] = []
         if let from = m.from, from.email.contains("@"), AutomaticMail.classify(m) == nil,
            context.automaticMailsToSender < policy.autoReplyLimitPerHour,
@@ -157,7 +159,8 @@ public struct Decider: Sendable {
     }
 
     func openTicket(from: Address, customer: Customer?, newText: String, automatic: AutomaticMail?,
-                    context: IncomingContext, linkedTo: TicketState? = nil, openedBy staff: Address? = nil) -> Decision {
+                    context: IncomingContext, linkedTo: TicketState? = nil, openedBy staff: Address? = nil,
+                    event: StaffNotificationFacts.Event? = nil) -> Decision {
         let m = context.message
         let copied = copiedColleagues(of: customer, in: m, besides: from)
         let plan = planFor(customer)
@@ -190,7 +193,7 @@ public struct Decider: Sendable {
             mails.append(QueuedMail(.acknowledgement, ack))
         }
         mails += staffNotification(ticket: ticket, customer: customer, plan: plan, newText: newText,
-                                   event: staff.map { .openedByStaff($0) } ?? .newTicket, context: context,
+                                   event: event ?? staff.map { .openedByStaff($0) } ?? .newTicket, context: context,
                                    notAdded: copied.notAdded)
         var summary = "opened \(reference) \(priority.priority.rawValue) (\(priority.reason))"
         if let claimed { summary += "; claimed \(claimed) not trusted" }
@@ -223,6 +226,10 @@ public struct Decider: Sendable {
                 messageID: context.makeMessageID(), inReplyTo: m.messageID, references: (m.references + [m.messageID].compactMap { $0 }),
                 date: context.receivedAt, autoSubmitted: "auto-replied", body: body)
             mails.append(QueuedMail(.refusal, mail))
+            if administratorsOnly, let customer, copiesRefusals(of: customer),
+               let copy = refusalCopy(of: from, customer: customer, language: lang, context: context) {
+                mails.append(copy)
+            }
         }
         return Decision(outcome: .rejected(reason), role: .rejected, newText: newText, mails: mails, summary: "rejected: \(reason)")
     }
@@ -271,7 +278,11 @@ public struct Decider: Sendable {
                                                 automatic: automatic, context: context)
         if let mail = confirmation.mail { mails.insert(mail, at: 0) }
         if let why = confirmation.note { note += "; " + why }
-        return Decision(outcome: .update(t), role: .customer, newText: newText, mails: mails, summary: note)
+        var decision = Decision(outcome: .update(t), role: .customer, newText: newText, mails: mails, summary: note)
+        if t.status != ticket.status {
+            decision.statusBefore = StatusBefore(status: ticket.status, resolvedAt: ticket.resolvedAt)
+        }
+        return decision
     }
 
     func staffNotification(ticket: TicketState, customer: Customer?, plan: SupportPlan, newText: String,
@@ -300,6 +311,7 @@ public struct Decider: Sendable {
         switch event {
         case .newTicket: label = "New \(ticket.priority.priority.rawValue)"
         case .openedByStaff(let staff): label = "New \(ticket.priority.priority.rawValue), opened by \(staff.email)"
+        case .split(let old, _): label = "New \(ticket.priority.priority.rawValue), split from \(old)"
         case .followUp: label = "Customer follow-up"
         case .reopened: label = "Reopened by the customer"
         }

@@ -27,6 +27,10 @@ public enum MailKind: String, Sendable, Codable {
     case onCallPage = "on-call-page"
     /// To the customer whose follow-up reopened a resolved ticket or joined an open one (`confirmFollowUps`).
     case followUpConfirmation = "follow-up-confirmation"
+    /// The daily list of refused mail to the notify list.
+    case refusedDigest = "refused-digest"
+    /// A customer's administrators told that one of their users was refused.
+    case refusalCopy = "refusal-copy"
 
     /// Notices to CSMs, the team lead or staff about a ticket: a reply to one stays internal unless it says `#reply`.
     public var isNotice: Bool {
@@ -83,6 +87,12 @@ public struct Decision: Sendable {
     public var acknowledgementWithheld: String?
     /// Staff time logged with `#time` in this message.
     public var timeLogged: [TimeEntry] = []
+    /// A customer follow-up that changed the ticket's status: what it was, so `#split` can put it back.
+    public var statusBefore: StatusBefore?
+    /// `#split`: a message of the ticket becomes a new ticket.
+    public var split: TicketSplit?
+    /// `#merge`: the ticket (the outcome's) is folded into another.
+    public var merge: TicketMerge?
 
     public init(outcome: Outcome, role: MessageRole, newText: String = "", mails: [QueuedMail] = [], summary: String,
                 deliveryFailures: [DeliveryFailure] = []) {
@@ -111,4 +121,30 @@ public struct PresenceChange: Sendable, Equatable {
         self.email = email
         self.away = away
     }
+}
+
+/// A ticket's status before a customer message changed it.
+public struct StatusBefore: Sendable, Equatable {
+    public var status: TicketStatus
+    public var resolvedAt: Date?
+
+    public init(status: TicketStatus, resolvedAt: Date?) {
+        self.status = status
+        self.resolvedAt = resolvedAt
+    }
+}
+
+/// `#split`: the stored message `messageRow` moves to the new ticket, which gets its acknowledgement and notice.
+public struct TicketSplit: Sendable {
+    public var messageRow: Int64
+    /// The new ticket (id 0 until stored); its reference is the context's next one.
+    public var ticket: TicketState
+    public var mails: [QueuedMail]
+    public var acknowledgementWithheld: String?
+}
+
+/// `#merge`: every message, participant and time entry of ticket `fromID` moves to `into` (its state after the merge).
+public struct TicketMerge: Sendable {
+    public var fromID: Int64
+    public var into: TicketState
 }

@@ -38,6 +38,12 @@ public struct IncomingContext {
     public var awayStaff: Set<String> = []
     /// Per ticket the mail may join (by id): the staff who have answered its customer, first answer first.
     public var staffAnswers: [Int64: [StaffAnswer]] = [:]
+    /// Where the mailbox keeps the whole mail if it is quarantined (a Maildir file, an IMAP folder).
+    public var quarantinePlace: String?
+    /// For a staff mail saying `#split`: the customer message it answers (else the ticket's latest one).
+    public var splitSource: SplitSource?
+    /// For a staff mail saying `#merge PD-…`: the ticket that reference names, as stored (merged or not).
+    public var mergeTarget: TicketState?
 
     public init(message: ParsedMessage, size: Int, receivedAt: Date, ticketByHeader: TicketState? = nil,
                 headerMatchIsOurs: Bool = true, answersKind: MailKind? = nil,
@@ -75,5 +81,30 @@ public struct HeaderMatch: Sendable {
         self.ticket = ticket
         self.ours = ours
         self.kind = kind
+    }
+}
+
+/// A customer message on a ticket that `#split` can make a ticket of its own, with what the ticket was before it.
+public struct SplitSource: Sendable {
+    public var messageRow: Int64
+    public var message: ParsedMessage
+    public var receivedAt: Date
+    /// The ticket's status before this message reopened it (nil when it did not change it).
+    public var statusBefore: TicketStatus?
+    public var resolvedAtBefore: Date?
+    /// No customer message came on the ticket after this one.
+    public var isLatest: Bool
+    /// Automatic mails sent to this message's sender in the last hour (the acknowledgement's loop cap).
+    public var automaticMailsToSender: Int
+
+    public init(messageRow: Int64, message: ParsedMessage, receivedAt: Date, statusBefore: TicketStatus? = nil,
+                resolvedAtBefore: Date? = nil, isLatest: Bool = true, automaticMailsToSender: Int = 0) {
+        self.messageRow = messageRow
+        self.message = message
+        self.receivedAt = receivedAt
+        self.statusBefore = statusBefore
+        self.resolvedAtBefore = resolvedAtBefore
+        self.isLatest = isLatest
+        self.automaticMailsToSender = automaticMailsToSender
     }
 }

@@ -17,6 +17,8 @@ public struct SupportPlan: Sendable {
     public var supportHoursNoticeShare = 0.8
     /// The døgnvagt paged for urgent tickets outside opening hours; nil: none in this plan.
     public var onCall: OnCall?
+    /// Copy refusals of a customer's non-administrators to its administrators (a customer's own setting wins).
+    public var copyRefusalsToAdministrators = false
 
     public init(name: String, calendar: BusinessCalendar, targets: [Priority: Int], warningShare: Double = 0.75,
                 hoursText: [String: String] = [:], supportHoursPerMonth: Double? = nil) {
@@ -81,6 +83,8 @@ public struct Customer: Sendable, Equatable {
     public var supportHoursPerMonth: Double?
     /// Which follow-ups of this customer's are confirmed; nil: the desk's setting.
     public var confirmFollowUps: FollowUpConfirmations?
+    /// Copy a refusal of this customer's non-administrators to its administrators; nil: as the plan says.
+    public var copyRefusalsToAdministrators: Bool?
 
     public init(id: String, name: String, domains: [String], administrators: [String], plan: String,
                 csm: Address? = nil, language: String? = nil, formality: Formality? = nil,
@@ -143,6 +147,8 @@ public struct Policy: Sendable {
     public var noticeDigestSeconds: Double = 300
     /// Which customer follow-ups are confirmed, unless the customer says otherwise.
     public var confirmFollowUps = FollowUpConfirmations()
+    /// Minutes after midnight (in `timeZone`) when the daily refused-mail digest goes out; nil: never.
+    public var refusedDigestMinute: Int? = 8 * 60
 
     public init(supportAddress: Address, referencePrefix: String = "PD", plans: [String: SupportPlan],
                 customers: [Customer] = [], staffAddresses: [String] = [], staffDomains: [String] = [],

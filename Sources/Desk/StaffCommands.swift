@@ -2,7 +2,8 @@ import MIME
 
 /// Commands on lines of their own at the top of a staff mail: `#priority P2`, `#note` (internal), `#reply` (answer
 /// the customer even from a reply to a notice), `#close` / `#close silent`, `#reopen`, `#open customer@domain`,
-/// `#take`, `#assign staff@domain`, `#away`, `#back`, `#ack` (an on-call page is taken: the paging stops).
+/// `#take`, `#assign staff@domain`, `#away`, `#back`, `#ack` (an on-call page is taken: the paging stops),
+/// `#split`, `#merge PD-…`.
 public struct StaffCommands: Sendable, Equatable {
     public var priority: Priority?
     public var note = false
@@ -22,6 +23,10 @@ public struct StaffCommands: Sendable, Equatable {
     public var back = false
     /// `#ack`: acknowledges an on-call page without answering the customer; the paging stops.
     public var ack = false
+    /// `#split`: the message this mail answers (else the latest customer message) becomes a ticket of its own.
+    public var split = false
+    /// `#merge PD-…`: this ticket is folded into the named one (the reference as written, upper-cased).
+    public var mergeInto: String?
     /// The mail without the command lines.
     public var text: String
 
@@ -36,7 +41,7 @@ public struct StaffCommands: Sendable, Equatable {
     /// Whether the first lines held any command.
     public var isEmpty: Bool {
         priority == nil && !note && !reply && !close && !reopen && open == nil
-            && !take && assign == nil && !away && !back && !ack
+            && !take && assign == nil && !away && !back && !ack && !split && mergeInto == nil
     }
 
     public static func parse(_ body: String) -> StaffCommands {
@@ -56,6 +61,8 @@ public struct StaffCommands: Sendable, Equatable {
             else if lowered == "#away" { commands.away = true }
             else if lowered == "#back" { commands.back = true }
             else if lowered == "#ack" { commands.ack = true }
+            else if lowered == "#split" { commands.split = true }
+            else if words.first == "#merge", words.count == 2 { commands.mergeInto = words[1].uppercased() }
             else if words.first == "#assign", words.count >= 2,
                     let address = AddressList.parse(String(line.dropFirst(7))).first, address.email.contains("@") {
                 commands.assign = address

@@ -61,12 +61,15 @@ public struct TicketState: Sendable, Equatable {
     public var owner: String?
     /// The on-call page of an urgent ticket outside opening hours (see `OnCallPaging`).
     public var page: OnCallPage?
+    /// The ticket this one was folded into by `#merge` (its mail, people and time are there now).
+    public var mergedInto: Int64?
 
     public init(id: Int64, reference: TicketReference, status: TicketStatus, priority: PriorityDecision, customerID: String?,
                 plan: String, requester: Address, participants: [Address], subject: String, language: String,
                 createdAt: Date, resolvedAt: Date? = nil, firstResponseAt: Date? = nil, clock: ReactionClock? = nil,
                 rootMessageID: String? = nil, lastMessageID: String? = nil, linkedTicketID: Int64? = nil,
-                claimedReference: String? = nil, owner: String? = nil, page: OnCallPage? = nil) {
+                claimedReference: String? = nil, owner: String? = nil, page: OnCallPage? = nil,
+                mergedInto: Int64? = nil) {
         self.id = id
         self.reference = reference
         self.status = status
@@ -87,6 +90,7 @@ public struct TicketState: Sendable, Equatable {
         self.claimedReference = claimedReference
         self.owner = owner
         self.page = page
+        self.mergedInto = mergedInto
     }
 
     public func isParticipant(_ address: Address) -> Bool {

@@ -16,8 +16,8 @@ extension Pipeline {
         pass: while !page.isEmpty {
             for item in page {
                 do {
-                    let result = try sender.deliver(item.raw, envelopeFrom: item.envelopeFrom, recipients: item.recipients,
-                                                    messageID: item.messageID)
+                    let result = try sender.deliver(item.raw, envelopeFrom: envelopeFrom(item),
+                                                    recipients: item.recipients, messageID: item.messageID)
                     try store.markSent(item.id, at: now())
                     sent += 1
                     if !result.refused.isEmpty { try tellStaff(refused: result.refused, in: item) }
@@ -79,6 +79,15 @@ extension Pipeline {
                 if let notice = failure.notice { try enqueue([notice], ticketID: failure.ticketID, at: now()) }
             }
         }
+    }
+
+    /// `support+b<token>@…` with `outbox.verp` (SMTP), so a bounce names the mail it reports; else the address.
+    func envelopeFrom(_ item: OutboxItem) -> String {
+        guard case .smtp(let smtp) = config.outbox, smtp.verp, let token = item.envelopeToken,
+              item.envelopeFrom.lowercased() == policy.supportAddress.email.lowercased() else {
+            return item.envelopeFrom
+        }
+        return EnvelopeToken.address(support: policy.supportAddress, token: token)
     }
 
     /// worker_state key: the SMTP server's words while it refuses our account ("" once a send went through).

@@ -185,7 +185,7 @@ extension Pipeline {
         let match = try store.headerMatch(threadIDs)
         // A match on one of our Message-IDs decides the thread; only without one is the subject tag looked up.
         let bySubject = match?.ours == true ? nil : TicketReference.all(in: message.subject, prefix: policy.referencePrefix)
-            .prefix(5).lazy.compactMap { try? self.store.ticket(reference: $0.description) }.first
+            .prefix(5).lazy.compactMap { try? self.store.liveTicket(reference: $0.description) }.first
         let sender = message.from?.normalized ?? ""
         let automaticCount = sender.isEmpty ? 0 : try store.automaticMailCount(
             to: sender, since: receivedAt.addingTimeInterval(-3600), atMost: policy.autoReplyLimitPerHour)
@@ -193,7 +193,7 @@ extension Pipeline {
             if case .bounce? = analysis?.automatic ?? AutomaticMail.classify(message) { return true }
             return false
         }()
-        let bounced = isBounce ? try BounceReport.ourMessageIDs(in: mail.bytes).compactMap { try store.sentMail(messageID: $0) } : []
+        let bounced = isBounce ? try bouncedMails(mail, message) : []
         let refusals = try store.mailCount(of: .refusal, since: receivedAt.addingTimeInterval(-3600),
                                            atMost: policy.refusalLimitPerHour)
         // A reply to a digest names several tickets' threads: it is a reply to a notice, whichever ticket it joins.
@@ -214,10 +214,25 @@ extension Pipeline {
                 context.staffAnswers[ticket.id] = try store.staffAnswers(ticketID: ticket.id)
             }
         }
+        context.quarantinePlace = source.quarantinePlace(of: mail)
+        try staffCommandFacts(into: &context, ticket: match?.ticket ?? bySubject)
         if let hash = Self.textHash(message, analysis: analysis) {
             context.repeatsRecentText = try store.hasText(hash: hash, since: receivedAt.addingTimeInterval(-3600))
         }
         return context
+    }
+
+    /// Our mails a delivery report is about (issue 15): one whose envelope token (VERP) it was addressed to, or
+    /// whose whole Message-ID — random part intact — it quotes. A report naming neither marks nothing failed.
+    func bouncedMails(_ mail: IncomingMail, _ message: ParsedMessage) throws -> [SentMail] {
+        var found = try EnvelopeToken.tokens(in: message, support: policy.supportAddress)
+            .compactMap { try store.sentMail(envelopeToken: $0) }
+        for id in BounceReport.ourMessageIDs(in: mail.bytes) {
+            if let sent = try store.sentMail(messageID: id), !found.contains(where: { $0.outboxID == sent.outboxID }) {
+                found.append(sent)
+            }
+        }
+        return found
     }
 
     /// Writes what the desk decided: the ticket, the message, its attachments, the mails and the intake record.
@@ -273,6 +288,7 @@ extension Pipeline {
                                           raw: mail.bytes, newTextFromRaw: newTextFromRaw)
         try store.storeAttachments(message.attachments, messageRow: row)
         if decision.answersCustomer { try store.markAnswer(messageRow: row) }
+        if let before = decision.statusBefore { try store.setStatusBefore(messageRow: row, before) }
         if let hash = Self.textHash(message, analysis: analysis) { try store.setTextHash(messageRow: row, hash: hash) }
         if let ticketID, !decision.timeLogged.isEmpty {
             try store.logTime(decision.timeLogged, ticketID: ticketID, messageRow: row,
@@ -282,6 +298,7 @@ extension Pipeline {
         try enqueue(decision.mails, ticketID: ticketID, at: received)
         try store.recordIntake(source: mailbox, key: mail.key, messageID: message.messageID, contentHash: hash,
                                outcome: outcome, reason: reason, ticketID: ticketID, messageRow: row, at: received)
+        try applyMoves(decision, at: received, fields: fields, summary: &summary)
         if let presence = decision.presence { try store.setAway(presence, at: received) }
         if let sent = message.date { metrics.intakeLagSeconds = max(0, received.timeIntervalSince(sent)) }
         log.info("mail.\(Self.event(outcome, role: decision.role))", fields + [("summary", decision.summary)])

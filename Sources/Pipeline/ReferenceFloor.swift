@@ -16,7 +16,7 @@ enum ReferenceFloor {
     static func folders(_ config: Configuration) -> [String] {
         var folders: [String] = []
         if case .files(let path) = config.outbox { folders.append(path) }
-        if case .maildir(let path) = config.mailbox {
+        if case .maildir(let path, _) = config.mailbox {
             folders += [path + "/cur", path + "/.Postdesk.Quarantine/cur"]
         }
         return folders

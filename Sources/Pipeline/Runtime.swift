@@ -9,7 +9,10 @@ import Transport
 public enum Runtime {
     public static func makeSource(_ config: Configuration, log: Log) throws -> MailboxSource {
         switch config.mailbox {
-        case .maildir(let path): return try MaildirSource(path: path, maxMessageBytes: config.policy.maxMessageBytes)
+        case .maildir(let path, let startAt):
+            let maildir = try MaildirSource(path: path, maxMessageBytes: config.policy.maxMessageBytes)
+            maildir.startAt = startAt
+            return maildir
         case .imap(let settings): return try IMAPSource(settings: settings, log: transportLog(log, "imap"))
         }
     }
@@ -33,18 +36,8 @@ public enum Runtime {
     public static func makePipeline(_ config: Configuration, log: Log, now: @escaping () -> Date = Date.init) throws -> Pipeline {
         let store = try PostdeskStore(path: config.database)
         let source = try makeSource(config, log: log)
-        if let imap = source as? IMAPSource { try keepStartBoundary(imap, in: store, now: now) }
+        try StartBoundary.keep(source, in: store, log: log, now: now)
         return Pipeline(config: config, store: store, source: source, sender: try makeSender(config, log: log),
             log: log, now: now)
-    }
-
-    /// `startAt: new`: the UID below which mail was there at the first start, kept across restarts (issue 16).
-    static func keepStartBoundary(_ imap: IMAPSource, in store: PostdeskStore, now: @escaping () -> Date) throws {
-        let key = "imap_backfill_below:" + imap.mailboxName
-        if let kept = try store.state(key)?.value.split(separator: "/"), kept.count == 2,
-           let validity = UInt64(kept[0]), let uid = UInt64(kept[1]) {
-            imap.backfillBelow = (validity, uid)
-        }
-        imap.onStartBoundary = { validity, uid in try? store.setState(key, "\(validity)/\(uid)", at: now()) }
     }
 }

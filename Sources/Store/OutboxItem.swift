@@ -18,4 +18,6 @@ public struct OutboxItem: Sendable, Equatable {
     public var status: OutboxStatus
     public var attempts: Int
     public var lastError: String?
+    /// Random, per mail (VERP): sent as `support+b<token>@…` when `outbox.verp` is on; nil for mail queued before.
+    public var envelopeToken: String? = nil
 }

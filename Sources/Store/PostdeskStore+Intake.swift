@@ -38,6 +38,11 @@ extension PostdeskStore {
                   SQLValue(ticketID), SQLValue(messageRow), SQLValue(at)])
     }
 
+    /// Whether any mail of this mailbox was ever taken: a mailbox with history is past its first start.
+    public func hasIntake(source: String) throws -> Bool {
+        try !db.query("SELECT 1 FROM intake WHERE source = ? LIMIT 1", [.text(source)]).isEmpty
+    }
+
     public func intakeCounts() throws -> [String: Int] {
         var counts: [String: Int] = [:]
         for row in try db.query("SELECT outcome, COUNT(*) AS n FROM intake GROUP BY outcome") {

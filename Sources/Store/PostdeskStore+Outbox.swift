@@ -1,4 +1,5 @@
 import Desk
+import MIME
 import Foundation
 
 extension PostdeskStore {
@@ -8,11 +9,12 @@ extension PostdeskStore {
         let recipients = mail.recipients
         let primary = recipients.first?.lowercased() ?? ""
         try db.query("""
-            INSERT INTO outbox (ticket_id, kind, message_id, envelope_from, recipients, primary_recipient, subject, raw, next_attempt_at, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO outbox (ticket_id, kind, message_id, envelope_from, recipients, primary_recipient, subject, raw,
+                next_attempt_at, created_at, envelope_token)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [SQLValue(ticketID), .text(queued.kind.rawValue), .text(mail.messageID), .text(mail.from.email),
                   .text(recipients.joined(separator: " ")), .text(primary),
-                  .text(mail.subject), .blob(raw), SQLValue(at), SQLValue(at)])
+                  .text(mail.subject), .blob(raw), SQLValue(at), SQLValue(at), .text(Self.newEnvelopeToken())])
         if queued.kind.isAutomaticToCustomer { automaticMailTimes.add(to: primary, at: at) }
         // The text is in the outbox row's raw mail (never deleted); `messages` reads it from there.
         try insertMessage(ticketID: ticketID, direction: .outgoing, role: queued.kind.rawValue, messageID: mail.messageID, from: mail.from,
@@ -42,7 +44,8 @@ extension PostdeskStore {
                    recipients: (row.text("recipients") ?? "").split(separator: " ").map(String.init),
                    subject: row.text("subject") ?? "", raw: row.blob("raw") ?? [], status: OutboxStatus(rawValue: row.text("status") ?? "") ?? .pending,
                   
-                   attempts: Int(row.int("attempts") ?? 0), lastError: row.text("last_error"))
+                   attempts: Int(row.int("attempts") ?? 0), lastError: row.text("last_error"),
+                   envelopeToken: row.text("envelope_token"))
     }
 
     /// Mails of this kind queued to anyone since `since`, counted up to `atMost` (the global refusal cap).
@@ -115,5 +118,18 @@ extension PostdeskStore {
 
     public func sentMail(messageID: String) throws -> SentMail? {
         try outboxItem(messageID: messageID).map(sentMail)
+    }
+
+    /// 96 random bits in hex (see `EnvelopeToken`): only the receiving servers of the mail see it.
+    static func newEnvelopeToken() -> String {
+        var bits = (UInt64(0), UInt32(0))
+        withUnsafeMutableBytes(of: &bits) { arc4random_buf($0.baseAddress!, 12) }
+        return String(bits.0, radix: 16).leftPadded(to: 16) + String(bits.1, radix: 16).leftPadded(to: 8)
+    }
+
+    /// The mail whose envelope carried this token (VERP), if it is ours.
+    public func sentMail(envelopeToken: String) throws -> SentMail? {
+        try db.query("SELECT * FROM outbox WHERE envelope_token = ?", [.text(envelopeToken)]).first
+            .map(outboxItem).map(sentMail)
     }
 }

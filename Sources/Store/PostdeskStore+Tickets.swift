@@ -36,7 +36,7 @@ extension PostdeskStore {
         id, reference, status, priority, priority_reason, customer_id, plan, requester_email, requester_name, participants,
         subject, language, created_at, resolved_at, first_response_at, clock_started_at, due_at, warn_at, warning_sent,
         breach_sent, root_message_id, last_message_id, linked_ticket_id, claimed_reference, owner, page_started_at,
-        page_sent, page_next_at
+        page_sent, page_next_at, merged_into
         """
 
     func ticketValues(_ t: TicketState) -> [SQLValue] {
@@ -46,7 +46,8 @@ extension PostdeskStore {
          SQLValue(t.resolvedAt), SQLValue(t.firstResponseAt), SQLValue(t.clock?.startedAt), SQLValue(t.clock?.dueAt),
          SQLValue(t.clock?.warnAt), SQLValue(t.clock?.warningSent ?? false), SQLValue(t.clock?.breachSent ?? false),
          SQLValue(t.rootMessageID), SQLValue(t.lastMessageID), SQLValue(t.linkedTicketID), SQLValue(t.claimedReference),
-         SQLValue(t.owner), SQLValue(t.page?.startedAt), .int(Int64(t.page?.sent ?? 0)), SQLValue(t.page?.nextAt)]
+         SQLValue(t.owner), SQLValue(t.page?.startedAt), .int(Int64(t.page?.sent ?? 0)), SQLValue(t.page?.nextAt),
+         SQLValue(t.mergedInto)]
     }
 
     public func insertTicket(_ t: TicketState, at: Date) throws -> Int64 {
@@ -54,8 +55,8 @@ extension PostdeskStore {
             INSERT INTO tickets (reference, status, priority, priority_reason, customer_id, plan, requester_email, requester_name,
                 participants, subject, language, created_at, resolved_at, first_response_at, clock_started_at, due_at, warn_at,
                 warning_sent, breach_sent, root_message_id, last_message_id, linked_ticket_id, claimed_reference, owner,
-                page_started_at, page_sent, page_next_at, updated_at, first_due_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                page_started_at, page_sent, page_next_at, merged_into, updated_at, first_due_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, ticketValues(t) + [SQLValue(at), SQLValue(t.clock?.dueAt)])
         return db.lastInsertID
     }
@@ -66,7 +67,8 @@ extension PostdeskStore {
                 requester_email = ?, requester_name = ?, participants = ?, subject = ?, language = ?, created_at = ?,
                 resolved_at = ?, first_response_at = ?, clock_started_at = ?, due_at = ?, warn_at = ?, warning_sent = ?,
                 breach_sent = ?, root_message_id = ?, last_message_id = ?, linked_ticket_id = ?, claimed_reference = ?,
-                owner = ?, page_started_at = ?, page_sent = ?, page_next_at = ?, updated_at = ?,
+                owner = ?, page_started_at = ?, page_sent = ?, page_next_at = ?, merged_into = ?,
+                updated_at = ?,
                 -- Until the first response, the first deadline follows the clock (a #priority change re-times it).
                 first_due_at = CASE WHEN first_response_at IS NULL THEN COALESCE(?, first_due_at) ELSE first_due_at END
             WHERE id = ?
@@ -94,7 +96,8 @@ extension PostdeskStore {
             owner: row.text("owner"),
             page: row.date("page_started_at").map {
                 OnCallPage(startedAt: $0, sent: Int(row.int("page_sent") ?? 0), nextAt: row.date("page_next_at"))
-            })
+            },
+            mergedInto: row.int("merged_into"))
     }
 
     public func ticket(id: Int64) throws -> TicketState? {

@@ -183,5 +183,19 @@ enum Schema {
         """
         ALTER TABLE messages ADD COLUMN answers_customer INTEGER NOT NULL DEFAULT 0;
         """,
+        // 9 (wt/import, issue 15): each outgoing mail's own envelope token (VERP): a bounce that arrives for
+        // support+b<token>@ names the mail it reports, even when it quotes none of its headers.
+        """
+        ALTER TABLE outbox ADD COLUMN envelope_token TEXT;
+        CREATE UNIQUE INDEX outbox_envelope_token ON outbox(envelope_token) WHERE envelope_token IS NOT NULL;
+        """,
+        // 10 (wt/split): `#merge` marks the folded ticket; a customer message that reopened a ticket keeps what the
+        // ticket was before, so `#split` can put it back; refused mail waits for the daily digest.
+        """
+        ALTER TABLE tickets ADD COLUMN merged_into INTEGER REFERENCES tickets(id);
+        ALTER TABLE messages ADD COLUMN status_before TEXT;
+        ALTER TABLE messages ADD COLUMN resolved_at_before REAL;
+        CREATE INDEX intake_outcome_time ON intake(outcome, processed_at);
+        """,
     ]
 }

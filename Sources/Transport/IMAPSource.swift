@@ -25,6 +25,9 @@ public struct IMAPSettings: Sendable, Equatable {
     public var fetchChunkBytes: Int = 2 * 1024 * 1024
     /// OAuth2 (XOAUTH2/OAUTHBEARER) instead of the password; see Transport/OAuth.
     public var oauth2: OAuth2Settings? = nil
+    /// `postdesk import imap`: the folder is only read — EXAMINE, `BODY.PEEK[]`, no move, no folder created —
+    /// so any folder may be read, the processed and quarantine folders too.
+    public var readOnly = false
 
     public init(url: String, username: String, password: String, tls: TLSMode? = nil, caFile: String? = nil,
                 mailbox: String = "INBOX", processedFolder: String = "Postdesk/Processed",
@@ -57,7 +60,7 @@ public struct IMAPSettings: Sendable, Equatable {
                     + "character, a quote or a backslash"))
             }
         }
-        if processedFolder == mailbox || quarantineFolder == mailbox {
+        if !readOnly && (processedFolder == mailbox || quarantineFolder == mailbox) {
             let field = processedFolder == mailbox ? "processedFolder" : "quarantineFolder"
             let text = "processedFolder and quarantineFolder must differ from mailbox '\(mailbox)'"
             found.append(TransportConfigError(field: field, text))
@@ -165,6 +168,7 @@ public final class IMAPSource: MailboxSource {
 
     public func fetch(after checkpoint: MailboxCheckpoint?, limit: Int) throws -> [IncomingMail] {
         guard limit > 0 else { return [] }
+        if settings.readOnly { return try fetchToImport(limit: limit) }
         return try withConnection { c in
             let (validity, uidNext) = try self.select(c)
             var after: UInt64 = 0
@@ -209,6 +213,52 @@ public final class IMAPSource: MailboxSource {
             if let last = mails.last?.checkpoint?.lastUID { self.seenUpTo = max(after, last) }
             return mails
         }
+    }
+
+    /// `import imap` (read-only): the folder's UIDs (`SINCE` the date, if given) are searched once; each call
+    /// fetches the next `limit` of them. No checkpoint is handed on — the import must not move the worker's —
+    /// and every mail is backfill; keys are the worker's (`UIDVALIDITY/UID`), so the worker, reading the same
+    /// mailbox later, finds the imported mail on record and only settles it.
+    private func fetchToImport(limit: Int) throws -> [IncomingMail] {
+        try withConnection { c in
+            if c.selected?.mailbox != self.serverNames.mailbox || self.importQueue == nil {
+                let (validity, _) = try self.select(c)
+                if let queued = self.importValidity, queued != validity {
+                    throw IMAPError.staleMail("\(self.settings.mailbox) changed its UIDVALIDITY during the import; "
+                        + "run it again")
+                }
+                if self.importQueue == nil {
+                    self.importValidity = validity
+                    self.importQueue = try c.uidSearch(self.importSince.map { "SINCE \($0)" } ?? "ALL").sorted()
+                }
+            }
+            var mails: [IncomingMail] = []
+            while mails.isEmpty, let queue = self.importQueue, !queue.isEmpty {
+                let uids = Array(queue.prefix(limit))
+                mails = try self.fetchBodies(c, uids, validity: self.importValidity ?? 0) { $0 }
+                // Mail expunged meanwhile is left out; what the link did not bring comes next time.
+                let done = mails.last.flatMap { IMAPSource.parseKey($0.key)?.1 } ?? uids.last!
+                self.importQueue = queue.filter { $0 > done }
+                if mails.isEmpty && !c.isOpen { break }
+            }
+            return mails.map { mail in
+                var m = mail
+                m.checkpoint = nil
+                m.backfill = true
+                return m
+            }
+        }
+    }
+
+    /// `import imap --since`: the IMAP search date (RFC 3501 `date`: internal date, the day the server got the mail).
+    public var importSince: String?
+    private var importQueue: [UInt64]?
+    private var importValidity: UInt64?
+
+    /// "1-Dec-2026" for an IMAP SEARCH.
+    public static func searchDate(year: Int, month: Int, day: Int) -> String {
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(day)-\(months[(month - 1) % 12])-\(year)"
     }
 
     /// The bodies of `uids` (ascending), in UID order. Sizes first (RFC822.SIZE), then commands of at most
@@ -319,6 +369,7 @@ public final class IMAPSource: MailboxSource {
     }
 
     public func settle(_ mail: IncomingMail, as disposition: Disposition) throws {
+        if settings.readOnly { return }   // import: the folder is left as it was
         guard let (validity, uid) = IMAPSource.parseKey(mail.key) else {
             throw IMAPError.staleMail("mail key '\(mail.key)' is not UIDVALIDITY/UID")
         }
@@ -347,6 +398,11 @@ public final class IMAPSource: MailboxSource {
             sweptLeftovers = false   // the next fetch offers it again, to be settled as what it was committed as
             throw error
         }
+    }
+
+    public func quarantinePlace(of mail: IncomingMail) -> String {
+        if settings.readOnly { return "the IMAP folder \(settings.mailbox), left as it was" }
+        return "the quarantine folder \(settings.quarantineFolder) of \(settings.username) at \(endpoint.curlURL)"
     }
 
     /// Sends the collected `.processed` moves now.
@@ -418,7 +474,8 @@ public final class IMAPSource: MailboxSource {
         var uidNext: UInt64?
         c.selected = nil
         c.exists = 0
-        try c.command("SELECT \(IMAPConnection.quote(serverNames.mailbox))") { r in
+        let verb = settings.readOnly ? "EXAMINE" : "SELECT"
+        try c.command("\(verb) \(IMAPConnection.quote(serverNames.mailbox))") { r in
             if let v = IMAPConnection.responseCodeNumber(r.text, "UIDVALIDITY") { validity = v }
             if let n = IMAPConnection.responseCodeNumber(r.text, "UIDNEXT") { uidNext = n }
             return true
@@ -621,7 +678,8 @@ public final class IMAPSource: MailboxSource {
         let names = ServerNames(mailbox: try namespace.serverName(settings.mailbox),
                                 processed: try namespace.serverName(settings.processedFolder),
                                 quarantine: try namespace.serverName(settings.quarantineFolder))
-        for folder in [names.processed, names.quarantine] where !(try folderExists(c, folder)) {
+        let needed = settings.readOnly ? [] : [names.processed, names.quarantine]   // import creates nothing
+        for folder in needed where !(try folderExists(c, folder)) {
             do {
                 try c.command("CREATE \(IMAPConnection.quote(folder))")
             } catch IMAPError.commandFailed(_, let response) {

@@ -58,6 +58,9 @@ public final class ImportSource: MailboxSource {
     public func settle(_ mail: IncomingMail, as disposition: Disposition) throws {}
 
     public func waitForMail(timeout: Double, interrupted: () -> Bool) {}
+
+    /// Import never changes its input: the mail stays where it was read.
+    public func quarantinePlace(of mail: IncomingMail) -> String { "\(path), left as it was" }
 }
 
 /// Mail already in hand (e.g. from the quarantine), offered to the pipeline once.

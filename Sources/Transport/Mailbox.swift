@@ -64,11 +64,15 @@ public protocol MailboxSource: AnyObject {
     func flushSettled() throws
     /// Finishes pending work (IMAP: batched moves) and disconnects.
     func close()
+    /// Where the settle puts `mail` when it is quarantined, in words an operator can follow (issue 15: the record
+    /// of an oversized mail holds only its head, so its reason says where the whole mail is).
+    func quarantinePlace(of mail: IncomingMail) -> String
 }
 
 extension MailboxSource {
     public func close() {}
     public func flushSettled() throws {}
+    public func quarantinePlace(of mail: IncomingMail) -> String { "the mailbox \(mailboxName)" }
     public func waitForMail(timeout: Double) { waitForMail(timeout: timeout, interrupted: { false }) }
 
     /// Sources that resume from a checkpoint (IMAP) or a cursor (import, memory) continue after the last mail.

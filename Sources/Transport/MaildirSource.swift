@@ -24,6 +24,11 @@ public final class MaildirSource: MailboxSource {
     /// A batch stops growing past this many bytes (at least one mail is always taken).
     let batchBytes: Int
     static let headBytes = 64 * 1024
+    /// What the first start does with mail already in new/ (see `StartAt`); the boundary is `backfillBefore`.
+    public var startAt: StartAt = .all
+    /// With `startAt: new`: a mail file last modified before this instant (the first start) was there already and
+    /// is imported as backfill. Kept across restarts by the caller, like IMAP's UID boundary.
+    public var backfillBefore: Date?
     /// Where entries of new/ that are no mail files go (see `settle`).
     public static let setAsideFolder = "postdesk-set-aside"
 
@@ -122,7 +127,12 @@ public final class MaildirSource: MailboxSource {
             done += n
         }
         data.removeLast(wanted - done)
-        return IncomingMail(key: key, bytes: data, size: max(size, done))
+        var mail = IncomingMail(key: key, bytes: data, size: max(size, done))
+        if let before = backfillBefore {
+            let modified = Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
+            mail.backfill = modified < before.timeIntervalSince1970
+        }
+        return mail
     }
 
     /// The batch after `previous` (still in new/ until settled): the rest of the listing, then new arrivals.
@@ -144,7 +154,7 @@ public final class MaildirSource: MailboxSource {
         let folder: URL
         switch disposition {
         case .processed: folder = root
-        case .quarantined: folder = root.appendingPathComponent(".Postdesk.Quarantine")
+        case .quarantined: folder = root.appendingPathComponent(Self.quarantineFolder)
         }
         if disposition != .processed {
             for sub in ["new", "cur", "tmp"] {
@@ -152,6 +162,14 @@ public final class MaildirSource: MailboxSource {
             }
         }
         try Self.move(source, to: folder.appendingPathComponent("cur").appendingPathComponent(mail.key + ":2,"))
+    }
+
+    /// The Maildir++ folder quarantined mail moves to, whole.
+    static let quarantineFolder = ".Postdesk.Quarantine"
+
+    public func quarantinePlace(of mail: IncomingMail) -> String {
+        "the quarantine folder " + root.appendingPathComponent(Self.quarantineFolder).appendingPathComponent("cur")
+            .appendingPathComponent(mail.key + ":2,").path
     }
 
     /// rename(2): atomic, and a symlink moves as itself.

@@ -21,6 +21,9 @@ public struct SMTPSettings: Sendable, Equatable {
     public var mechanism: AuthMechanism?
     /// OAuth2 (XOAUTH2/OAUTHBEARER) for AUTH instead of the password (needs `username`); see Transport/OAuth.
     public var oauth2: OAuth2Settings? = nil
+    /// A per-mail envelope sender `support+b<token>@…` (VERP, issue 15; the worker applies it): bounces then name the
+    /// mail they report. Off for servers that take no plus-addressed mail (on-prem Exchange).
+    public var verp = true
 
     public init(url: String, username: String? = nil, password: String? = nil, tls: TLSMode? = nil,
                 caFile: String? = nil, heloName: String = "localhost",
@@ -126,6 +129,18 @@ public final class SMTPSender: MailSender {
 
     private func easyHandle() throws -> UnsafeMutableRawPointer {
         if let handle { return handle }
+        let h = try loginHandle()
+        // One refused recipient must not fail the mail for the others (curl 7.88 spells it ALLLOWFAILS).
+        _ = ccurl_setopt_long(h, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1)
+        _ = ccurl_setopt_long(h, CURLOPT_UPLOAD, 1)
+        _ = ccurl_setopt_read_function(h, smtpReadCallback)
+        handle = h
+        return h
+    }
+
+    /// A handle that connects, does TLS or STARTTLS, EHLO and AUTH as configured: what sending and
+    /// `checkLogin` share.
+    private func loginHandle() throws -> UnsafeMutableRawPointer {
         guard let h = curl_easy_init() else { throw SendError.temporary("curl_easy_init failed") }
         _ = ccurl_setopt_pointer(h, CURLOPT_ERRORBUFFER, errbuf)
         _ = ccurl_setopt_string(h, CURLOPT_URL, "\(endpoint.curlURL)/\(settings.heloName)")
@@ -139,14 +154,51 @@ public final class SMTPSender: MailSender {
         _ = ccurl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout * 1000))
         curlApplyLinkOptions(h, inactivity: settings.timeout)
         if let m = settings.mechanism { _ = ccurl_setopt_string(h, CURLOPT_LOGIN_OPTIONS, m.curlLoginOptions) }
-        // One refused recipient must not fail the mail for the others (curl 7.88 spells it ALLLOWFAILS).
-        _ = ccurl_setopt_long(h, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1)
-        _ = ccurl_setopt_long(h, CURLOPT_UPLOAD, 1)
         curlApplyTLS(h, endpoint: endpoint, caFile: settings.caFile)
-        _ = ccurl_setopt_read_function(h, smtpReadCallback)
         _ = ccurl_setopt_data_function(h, CURLOPT_HEADERFUNCTION, curlTranscriptCallback)
-        handle = h
         return h
+    }
+
+    /// `postdesk auth check`: logs in as a send would — EHLO, STARTTLS or TLS, AUTH with the configured mechanism
+    /// (password or OAuth2 token) — then sends NOOP instead of a mail (no MAIL FROM: libcurl's custom command) and
+    /// QUIT. (CURLOPT_CONNECT_ONLY would log in too, but closes without QUIT.) Returns the server's AUTH reply;
+    /// throws `SendError` with the server's words on refusal.
+    public func checkLogin() throws -> String {
+        let h = try loginHandle()
+        defer { curl_easy_cleanup(h) }   // sends QUIT
+        _ = ccurl_setopt_string(h, CURLOPT_CUSTOMREQUEST, "NOOP")
+        let transcript = CurlTranscript()
+        let trRef = Unmanaged.passRetained(transcript)
+        defer { trRef.release() }
+        _ = ccurl_setopt_pointer(h, CURLOPT_HEADERDATA, trRef.toOpaque())
+        // NOOP's answer is the "body" of a custom command: into the transcript, not onto stdout.
+        _ = ccurl_setopt_data_function(h, CURLOPT_WRITEFUNCTION, curlTranscriptCallback)
+        _ = ccurl_setopt_pointer(h, CURLOPT_WRITEDATA, trRef.toOpaque())
+        errbuf.pointee = 0
+        let rc = try perform(h, transcript: transcript) { transcript.bytes.removeAll() }
+        guard rc == CURLE_OK else { throw failure(rc, h, transcript) }
+        let replies = transcript.lines.filter { $0.hasPrefix("235") }
+        if settings.username != nil, replies.isEmpty {
+            // libcurl skips AUTH when the server offers no mechanism it can use: that is no login.
+            throw SendError.account("SMTP \(endpoint.curlURL) offered no AUTH mechanism for \(settings.username ?? "")"
+                + " (EHLO said: " + transcript.lines.filter { $0.hasPrefix("250") }.joined(separator: " ") + ")")
+        }
+        return replies.last ?? "connected, no AUTH configured"
+    }
+
+    /// curl_easy_perform with the OAuth2 token (renewed once when the server refuses it).
+    private func perform(_ h: UnsafeMutableRawPointer, transcript: CurlTranscript,
+                         reset: () -> Void) throws -> CURLcode {
+        do {
+            return try OAuth2TokenProvider.login(tokens, mapError: { SendError.temporary("SMTP: \($0)") },
+                                                 isRefusal: { $0 is SMTPLoginRefused }) { bearer in
+                bearer?.apply(h)
+                reset()
+                let rc = curl_easy_perform(h)
+                if rc == CURLE_LOGIN_DENIED && bearer != nil { throw SMTPLoginRefused(code: rc) }
+                return rc
+            }
+        } catch let refused as SMTPLoginRefused { return refused.code }
     }
 
     public func send(_ raw: [UInt8], envelopeFrom: String, recipients: [String], messageID: String) throws {
@@ -184,18 +236,10 @@ public final class SMTPSender: MailSender {
 
         // OAuth2: the current token on every send (libcurl opens a new connection when it changed); a refused
         // token is renewed and the send tried once more.
-        let rc: CURLcode
-        do {
-            rc = try OAuth2TokenProvider.login(tokens, mapError: { SendError.temporary("SMTP: \($0)") },
-                                               isRefusal: { $0 is SMTPLoginRefused }) { bearer in
-                bearer?.apply(h)
-                upload.pos = 0
-                transcript.bytes.removeAll()
-                let rc = curl_easy_perform(h)
-                if rc == CURLE_LOGIN_DENIED && bearer != nil { throw SMTPLoginRefused(code: rc) }
-                return rc
-            }
-        } catch let refused as SMTPLoginRefused { rc = refused.code }
+        let rc = try perform(h, transcript: transcript) {
+            upload.pos = 0
+            transcript.bytes.removeAll()
+        }
         var connects = 0
         _ = ccurl_getinfo_long(h, CURLINFO_NUM_CONNECTS, &connects)
         lastSendNewConnections = connects
@@ -212,6 +256,18 @@ public final class SMTPSender: MailSender {
             }
             return SendResult(refused: refused)
         }
+        let error = failure(rc, h, transcript)
+        switch error {
+        case .temporary(let why), .account(let why):
+            if !failing { log("SMTP send of \(messageID) failed temporarily: \(why)") }
+            failing = true
+        case .permanent: break
+        }
+        throw error
+    }
+
+    /// What a failed curl_easy_perform means: the server's own words where it gave them.
+    private func failure(_ rc: CURLcode, _ h: UnsafeMutableRawPointer, _ transcript: CurlTranscript) -> SendError {
         var code = 0
         _ = ccurl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &code)
         let curlText = curlErrorText(rc, errbuf)
@@ -233,13 +289,7 @@ public final class SMTPSender: MailSender {
         } else {
             error = .temporary("\(endpoint.curlURL): \(curlText) (curl \(rc.rawValue))")
         }
-        switch error {
-        case .temporary(let why), .account(let why):
-            if !failing { log("SMTP send of \(messageID) failed temporarily: \(why)") }
-            failing = true
-        case .permanent: break
-        }
-        throw error
+        return error
     }
 
     /// The server's last reply with `code`, continuation lines joined ("550 5.1.1 <x>: Recipient address rejected ...").

@@ -84,7 +84,7 @@ struct ScaleBench {
         let data = try Data(contentsOf: repo.appendingPathComponent("Config/postdesk.json"))
         var json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         json["database"] = dir.appendingPathComponent("db/postdesk.sqlite").path
-        json["mailbox"] = ["kind": "maildir", "path": dir.appendingPathComponent("Maildir").path]
+        json["mailbox"] = ["kind": "maildir", "path": dir.appendingPathComponent("Maildir").path, "startAt": "all"]
         json["outbox"] = ["kind": "files", "path": dir.appendingPathComponent("outbox").path]
         json["metricsFile"] = dir.appendingPathComponent("postdesk.prom").path
         let configPath = dir.appendingPathComponent("postdesk.json")

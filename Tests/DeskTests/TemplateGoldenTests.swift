@@ -113,6 +113,11 @@ import MIME
                         Templates.refusal(to: colleague, administratorsOnly: true, policy: policy)))
             out.append(("refusal-unknown.\(l)",
                         Templates.refusal(to: unnamed, administratorsOnly: false, policy: policy)))
+            let administrators = Addressee(Address(email: "it@customer.test"), language: l)
+            out.append(("refusal-copy.\(l)", Templates.refusalCopy(
+                to: administrators, sender: Address(name: "Kim Berg", email: "kim@customer.test"),
+                subject: refusedSubject[l]!,
+                policy: policy).body))
             out.append(("oversized.\(l)", Templates.oversized(to: colleague, size: 31_700_000, limit: 25 * 1_048_576,
                                                              policy: policy)))
             let later = s.plan.calendar.adding(minutes: 30, to: s.receivedAt)
@@ -161,6 +166,10 @@ import MIME
         }
         return out
     }
+
+    /// What a customer's non-administrator asked for, in each language (named in the copy to the administrators).
+    static let refusedSubject = ["da": "Ny skærm til kontoret", "de": "Neuer Bildschirm für das Büro",
+                                 "nl": "Nieuwe monitor voor kantoor", "en": "New monitor for the office"]
 
     /// Staff replies as written in each language, signed by the agent (so the relay adds only the desk's name).
     static let relayText = [

@@ -90,6 +90,9 @@ struct OAuth2WorkerTests {
         #expect(check.stdout.contains("IMAP login as support@example.test with XOAUTH2 ok"), "\(check.stdout)")
         #expect(check.stdout.contains("outbox: token for support@example.test via client_credentials"),
                 "\(check.stdout)")
+        // The outbox logs in to Postfix with the token for real (AUTH, NOOP, QUIT; nothing sent).
+        #expect(check.stdout.contains("SMTP login as support@example.test with OAUTHBEARER at smtp://")
+                && check.stdout.contains("ok (235"), "\(check.stdout)")
 
         // The provider revokes the grant: run fails with the reason, health fails with it, auth check says so.
         server.configure { $0.refreshTokens = [:] }

@@ -225,8 +225,8 @@ extension Array where Element == ConfigIssue {
         #expect(fix("pollSecond") == "did you mean pollSeconds?")
         #expect(fix("plans.standard.warnat") == "did you mean plans.standard.warnAt?")
         #expect(fix("customers[1].CSM") == "did you mean customers[1].csm?")
-        #expect(fix("customers[0].colour")
-            .hasPrefix("remove it; known here: administrators, confirmFollowUps, csm, domains, formality, id,"))
+        #expect(fix("customers[0].colour").hasPrefix("remove it; known here: administrators, confirmFollowUps, "
+            + "copyRefusalsToAdministrators, csm, domains, formality, id,"))
         // A setting of the other mailbox kind is unknown too: a Maildir has no url.
         c.json = try ConfigCase().json
         nested(&c.json, "mailbox") { $0["url"] = "imaps://x" }

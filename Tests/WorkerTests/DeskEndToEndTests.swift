@@ -14,10 +14,7 @@ import MIME
 
     func mail(from: String, subject: String, id: String, body: String, inReplyTo: String? = nil,
               at date: String = "Mon, 16 Nov 2026 10:00:00 +0100") -> [UInt8] {
-        var lines = ["From: \(from)", "To: support@example.test", "Subject: \(subject)", "Message-ID: <\(id)>",
-                     "Date: \(date)", "Content-Type: text/plain; charset=utf-8"]
-        if let inReplyTo { lines += ["In-Reply-To: <\(inReplyTo)>", "References: <\(inReplyTo)>"] }
-        return Array((lines.joined(separator: "\r\n") + "\r\n\r\n" + body + "\r\n").utf8)
+        plainMail(from: from, subject: subject, id: id, body: body, inReplyTo: inReplyTo, at: date)
     }
 
     func newItems(_ store: PostdeskStore, after count: Int) throws -> [OutboxItem] {
@@ -28,20 +25,7 @@ import MIME
         box.logLines.lines.contains { $0.contains("event=\(event) ") && $0.contains(field) }
     }
 
-    /// Runs the built `postdesk` binary (stdout as bytes, exit code).
-    func postdesk(_ args: [String]) throws -> (out: Data, code: Int32) {
-        let binary = Sandbox.repo.appendingPathComponent(".build/debug/postdesk")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = args
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (data, process.terminationStatus)
-    }
+    func postdesk(_ args: [String]) throws -> (out: Data, code: Int32) { try runPostdesk(args) }
 
     @Test func theFirstToAnswerOwnsTheTicketFollowUpsGoToThemAndTakeAssignAwayMoveThem() throws {
         let box = try Sandbox(now: monday) { json in

@@ -20,7 +20,7 @@ final class Sandbox {
         let data = try Data(contentsOf: Self.repo.appendingPathComponent("Config/postdesk.json"))
         var json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         json["database"] = dir.appendingPathComponent("db/postdesk.sqlite").path
-        json["mailbox"] = ["kind": "maildir", "path": dir.appendingPathComponent("Maildir").path]
+        json["mailbox"] = ["kind": "maildir", "path": dir.appendingPathComponent("Maildir").path, "startAt": "all"]
         json["outbox"] = ["kind": "files", "path": dir.appendingPathComponent("outbox").path]
         json["metricsFile"] = dir.appendingPathComponent("postdesk.prom").path
         edit(&json)
@@ -88,4 +88,27 @@ func headerValue(_ name: String, in text: String) -> String? {
     let head = text.components(separatedBy: "\r\n\r\n")[0].replacingOccurrences(of: "\r\n ", with: " ")
     return head.components(separatedBy: "\r\n").first { $0.lowercased().hasPrefix(name.lowercased() + ":") }
         .map { String($0.dropFirst(name.count + 1)).trimmingCharacters(in: .whitespaces) }
+}
+
+/// A plain-text mail to support, as a customer or a staff member writes it.
+func plainMail(from: String, subject: String, id: String, body: String, inReplyTo: String? = nil,
+               at date: String = "Mon, 16 Nov 2026 10:00:00 +0100") -> [UInt8] {
+    var lines = ["From: \(from)", "To: support@example.test", "Subject: \(subject)", "Message-ID: <\(id)>",
+                 "Date: \(date)", "Content-Type: text/plain; charset=utf-8"]
+    if let inReplyTo { lines += ["In-Reply-To: <\(inReplyTo)>", "References: <\(inReplyTo)>"] }
+    return Array((lines.joined(separator: "\r\n") + "\r\n\r\n" + body + "\r\n").utf8)
+}
+
+/// Runs the built `postdesk` binary (stdout as bytes, exit code).
+func runPostdesk(_ args: [String]) throws -> (out: Data, code: Int32) {
+    let process = Process()
+    process.executableURL = Sandbox.repo.appendingPathComponent(".build/debug/postdesk")
+    process.arguments = args
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (data, process.terminationStatus)
 }

@@ -39,6 +39,16 @@ extension Phrases {
                     + "ikke oprettet en sag. Mailen er gemt hos os og er ikke gået tabt. Send den gerne igen uden de "
                     + "store vedhæftede filer – et link til filen eller et kortere uddrag af loggen er bedst."
             },
+            refusalCopySubject: { "Mail fra \($0) – ingen sag oprettet" },
+            refusalCopy: { who, name, subject in
+                "Vi har modtaget en mail fra \(who) med emnet »\(subject)«. Ifølge vores aftale opretter vi "
+                    + "kun sager på henvendelser fra \(jeres) administratorer, så vi har ikke oprettet en sag, og "
+                    + "\(name) har fået besked om det."
+            },
+            refusalCopyHelp: {
+                "Skal vi hjælpe med det, kan \(du) blot videresende mailen til os, så opretter vi en sag. Fremover "
+                    + "kan \($0) bede en administrator om at kontakte os."
+            },
             decimalSeparator: ",")
     }
 }

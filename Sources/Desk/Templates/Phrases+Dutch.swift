@@ -39,6 +39,16 @@ extension Phrases {
                     + "zonder grote bijlagen – een link naar het bestand of een korter fragment uit het logbestand "
                     + "werkt het best."
             },
+            refusalCopySubject: { "E-mail van \($0) – geen ticket aangemaakt" },
+            refusalCopy: { who, name, subject in
+                "We hebben een e-mail ontvangen van \(who) met het onderwerp ‘\(subject)’. Volgens onze "
+                    + "overeenkomst kunnen alleen de beheerders van \(uw) organisatie supportverzoeken indienen; "
+                    + "daarom hebben we geen ticket aangemaakt en \(name) daarover geïnformeerd."
+            },
+            refusalCopyHelp: {
+                "Moet het verzoek toch worden behandeld? Stuur de e-mail dan naar ons door; dan maken we een ticket "
+                    + "aan. Voortaan kan \($0) een van de beheerders vragen om het verzoek bij ons in te dienen."
+            },
             decimalSeparator: ",")
     }
 }

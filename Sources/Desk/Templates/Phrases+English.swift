@@ -30,5 +30,15 @@ extension Phrases {
                 + "request. It is stored with us, not lost. Please send it again without large attachments – a link "
                 + "to the file, or a shorter extract of the log, works best."
         },
+        refusalCopySubject: { "Email from \($0) – no request opened" },
+        refusalCopy: { who, name, subject in
+            "We have received an email from \(who) with the subject “\(subject)”. Under our agreement, support "
+                + "requests must come from your organisation's administrators, so we have not opened a request and "
+                + "have let \(name) know."
+        },
+        refusalCopyHelp: {
+            "If it should be dealt with, simply forward the email to us and we will open a request. In future, \($0) "
+                + "can ask one of your administrators to contact us."
+        },
         decimalSeparator: ".")
 }

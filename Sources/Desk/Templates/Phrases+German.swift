@@ -64,6 +64,17 @@ extension Phrases {
                     + " sie ohne große Anhänge erneut – am besten mit einem Link zur Datei oder einem kürzeren "
                     + "Auszug aus dem Log."
             },
+            refusalCopySubject: { "E-Mail von \($0) – kein Ticket eröffnet" },
+            refusalCopy: { who, name, subject in
+                "wir haben eine E-Mail von \(who) mit dem Betreff „\(subject)“ erhalten. Laut Vertrag nehmen wir "
+                    + "Anfragen nur von den berechtigten Ansprechpersonen \(Ihrer) Organisation entgegen; ein Ticket "
+                    + "haben wir deshalb nicht eröffnet und \(name) entsprechend informiert."
+            },
+            refusalCopyHelp: {
+                "Soll die Anfrage bearbeitet werden, " + (formal ? "leiten Sie" : "leite")
+                    + " die E-Mail einfach an uns weiter; wir eröffnen dann ein Ticket. Künftig kann sich \($0) an "
+                    + "eine der berechtigten Ansprechpersonen wenden, die das Ticket dann bei uns eröffnet."
+            },
             decimalSeparator: ",")
     }
 }

@@ -25,6 +25,11 @@ struct Phrases: Sendable {
     var administratorsOnly: String
     var unknownSender: String
     var oversized: @Sendable (_ size: String, _ limit: String) -> String
+    /// To a customer's administrators: one of their users was refused (who, the subject), and how to get help.
+    var refusalCopySubject: @Sendable (_ who: String) -> String
+    /// `who` in full ("Kim Berg (kim@…)") the first time, `name` after.
+    var refusalCopy: @Sendable (_ who: String, _ name: String, _ subject: String) -> String
+    var refusalCopyHelp: @Sendable (_ name: String) -> String
     /// "2,5 MB" in da/de/nl, "2.5 MB" in English.
     var decimalSeparator: String
 

@@ -8,6 +8,8 @@ public struct StaffNotificationFacts: Sendable, Equatable {
         case newTicket, followUp, reopened
         /// Opened by a staff member's `#open` for the customer (after a phone call, say).
         case openedByStaff(Address)
+        /// A message of another ticket, made a ticket of its own by a staff member's `#split`.
+        case split(from: TicketReference, by: Address)
     }
 
     /// One attachment of the customer's mail; `number` is what `postdesk attachment REF N` takes.

@@ -30,6 +30,10 @@ extension Templates {
         case cannotOpen(String)
         /// A `#time` line on this ticket that could not be read (the line as written).
         case unreadableTime(TicketReference, String)
+        /// `#split` on a ticket with no customer message besides its first.
+        case cannotSplit(TicketReference)
+        /// `#merge` refused: the ticket, the reference named, and why.
+        case cannotMerge(TicketReference, String, String)
     }
 
     /// The short note to a staff member whose mail was passed on to nobody, so a staff mail never vanishes silently.
@@ -52,6 +56,14 @@ extension Templates {
             text.paragraph("#open \(address) needs an address of a customer, not of staff or of the support desk.")
         case .unreadableTime(let reference, let line):
             for paragraph in TimeHelpText.unreadable(line, on: reference) { text.paragraph(paragraph) }
+        case .cannotSplit(let reference):
+            text.paragraph("#split found no customer message on \(reference) to make a ticket of its own: the ticket "
+                + "holds only its first request. Nothing was changed.")
+            text.paragraph("- Reply with #split to the notification of the message that carries the new problem.")
+        case .cannotMerge(let reference, let named, let why):
+            text.paragraph("#merge \(named) was not done: \(why). \(reference) is unchanged.")
+            text.paragraph("- Name the ticket to keep, as in #merge PD-2026-000123, in a reply about the ticket to "
+                + "fold into it.")
         }
         return text.text
     }

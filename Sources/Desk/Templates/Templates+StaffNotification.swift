@@ -13,6 +13,9 @@ extension Templates {
         case .newTicket: head = ["New ticket \(ref): \(f.subject)"]
         case .openedByStaff(let staff):
             head = ["New ticket \(ref): \(f.subject)", "Opened by \(display(staff)) for the customer."]
+        case .split(let old, let staff):
+            head = ["New ticket \(ref): \(f.subject)",
+                    "Split from \(old) by \(display(staff)): the message came in on \(old) and is a ticket of its own."]
         case .followUp: head = ["Customer follow-up on \(ref): \(f.subject)"]
         case .reopened: head = ["\(ref) reopened by the customer: \(f.subject)"]
         }

@@ -77,6 +77,19 @@ private func decide(_ subject: String, _ text: String, _ headers: [String: Strin
         #expect(decide("VPN", "It's not only me, but only a few users are affected.").priority == .p3)
     }
 
+    /// "virker ikke for nogen" (works for nobody) is everyone: the negation is what the phrase needs, not what
+    /// undoes it (NeoMutt session, 2026-12-02: the Danish request fell to the default while English got P1).
+    @Test func worksForNobodyIsEveryone() {
+        #expect(decide("Outlook", "Outlook virker ikke for nogen her.")
+                == PriorityDecision(.p1, reason: "wording P1: \"for nogen\" + \"virker ikke\""))
+        #expect(decide("Mail", "Mail doesn't work for anyone here.").priority == .p1)
+        #expect(decide("Mail", "Mail is not working for anybody.").priority == .p1)
+        let floor = decide("Printer", "Vores printer på 2. sal virker ikke for nogen i afdelingen.")
+        #expect(floor == PriorityDecision(.p2, reason: "wording P2: \"for nogen i afdelingen\" + \"virker ikke\""))
+        #expect(decide("CRM", "The CRM doesn't work for anyone in the sales department.").priority == .p2)
+        #expect(decide("Outlook", "Outlook virker ikke for alle her.").priority == .p3, "not for all: some")
+    }
+
     @Test func nobodyElseIsNotNobody() {
         #expect(decide("Outlook", "My Outlook crashes. Nobody else can reproduce it.").priority == .p4)
         #expect(decide("Outlook", "Min Outlook går ned. Ingen andre har problemet.").priority == .p4)

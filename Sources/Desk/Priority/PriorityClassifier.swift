@@ -166,6 +166,7 @@ public struct PriorityClassifier: Sendable {
                 run(set).filter { m in
                     work.bytes += 2 * (Self.longestShortWord + 1)
                     let at = m.range.lowerBound
+                    if lex.needNegation.contains(where: m.text.hasPrefix) { return true }
                     let restricts = lex.restrictors.contains(String(m.text.prefix { $0 != " " }))
                     guard isNegated(bytes, before: at, partialFirstWord: false, directOnly: restricts, lexicon: lex)
                     else { return true }

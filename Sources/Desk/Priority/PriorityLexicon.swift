@@ -55,6 +55,9 @@ struct PriorityLexicon: @unchecked Sendable {
     /// Words that negate the phrase right after them ("not all users").
     let negators: Set<String> = ["not", "no", "never", "non", "isn't", "aren't", "doesn't", "don't", "wasn't", "weren't",
                                  "ikke", "aldrig", "ej", "nicht", "nie", "kein", "keine", "niet", "nooit", "geen"]
+    /// Scope phrases that say "everyone" only after a negation ("virker ikke for nogen", "doesn't work for anyone"):
+    /// a match starting with one of these is never negated.
+    let needNegation = ["for nogen", "for anyone", "for anybody"]
     /// Words allowed between a negator and the phrase it negates ("not quite all", "ikke helt alle").
     let fillers: Set<String> = ["the", "for", "about", "om", "um", "für", "voor", "bei", "bij", "hos", "quite", "really", "necessarily", "all", "just", "helt", "nødvendigvis", "nødvendigvis",
                                 "ganz", "wirklich", "unbedingt", "gar", "heel", "echt", "per", "se", "de", "het", "die", "den",
@@ -151,6 +154,8 @@ struct PriorityLexicon: @unchecked Sendable {
             "(?:the |our )?(?:whole|entire) (?:\\w+ )?(?:\(dept))", "(?:everyone|everybody|all (?:\\w+ )?(?:\(people))) (?:in|at|on) (?:the |our )?(?:\\w+ )?(?:\(dept)|\\w+ office)",
             "(?:the |our )?\\w+ (?:department|team)", "(?:many|lots of|a lot of|several|multiple|numerous|a number of|a dozen|dozens of|half (?:of )?(?:the|our)|a large number of|a good number of) (?:of )?(?:our |the )?(?:\\w+ )?(?:\(people)|departments)",
             "half (?:of )?the office|several departments|multiple departments",
+            "for (?:anyone|anybody) (?:in|at|on) (?:the |our )?(?:\\w+ )?(?:\(dept))",
+            "for nogen (?:\\w+ ){0,2}(?:i|på|hos|ude på|nede i|oppe i) (?:\(afd))",
             "hele (?:\(afd))", "alle (?:\\w+ ){0,2}(?:i|på|hos|ude på|nede i|oppe i) (?:\(afd))", "\\w*afdelingen", "(?:mange|flere|adskillige|en del|en stor del af(?: vores)?|halvdelen af(?: vores)?|mange af vores|en masse) (?:\(folk))", "halvdelen af kontoret",
             "(?:die |unsere )?(?:ganze|gesamte|komplette) (?:\(abt))", "alle (?:\\w+ ){0,2}(?:in der|im|in unserer|aus der|der) (?:\(abt))", "\\w*abteilung", "(?:viele|mehrere|zahlreiche|etliche|die hälfte der|ein großteil der|eine menge) (?:unserer )?(?:\(leute)|abteilungen)", "die halbe firma|das halbe büro",
             "(?:de |onze )?(?:hele|gehele|volledige) (?:\(afdNL))", "(?:iedereen|alle (?:\\w+ )?(?:\(mensen))) (?:op|in|bij|van) (?:de |het |onze )?(?:\(afdNL))", "(?:de |onze )?afdeling (?:verkoop|administratie|inkoop|financien|financiën|planning|logistiek|hr|personeelszaken|boekhouding|klantenservice|productie|techniek|marketing|ict|it)", "\\w+afdeling",

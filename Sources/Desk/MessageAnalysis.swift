@@ -11,6 +11,8 @@ public struct MessageAnalysis: Sendable {
     public var detectedLanguage: String?
     /// Whether a program sent it (RFC 3834 and common practice); nil for a person.
     public var automatic: AutomaticMail?
+    /// The sender's text fingerprint (`RepeatedText`), worked out here in the parallel step, not on the commit thread.
+    public var textHash: String?
 
     public init(_ message: ParsedMessage, classifier: PriorityClassifier) {
         automatic = AutomaticMail.classify(message)
@@ -18,6 +20,7 @@ public struct MessageAnalysis: Sendable {
         newText = extraction.text
         newTextIsWholeBody = extraction.fellBack
         priority = classifier.classify(message, newText: newText)
+        textHash = RepeatedText.hash(from: message.from?.normalized ?? "", newText: newText)
         detectedLanguage = LanguageDetector.detect(String((message.subject + "\n" + newText).prefix(PriorityClassifier.readLimit)))
     }
 }

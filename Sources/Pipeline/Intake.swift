@@ -307,10 +307,8 @@ extension Pipeline {
 
     /// The sender and the new text (whitespace folded) as one hash: a repeat within the hour marks a responder.
     static func textHash(_ message: ParsedMessage, analysis: MessageAnalysis?) -> String? {
-        guard let from = message.from?.normalized, !from.isEmpty else { return nil }
-        let text = (analysis?.newText ?? ReplyExtractor.newText(message.bodyText))
-            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        return SHA256.hex(Array((from + "\n" + text).utf8))
+        if let analysis { return analysis.textHash }
+        return RepeatedText.hash(from: message.from?.normalized ?? "", newText: ReplyExtractor.newText(message.bodyText))
     }
 
     /// The log event of a taken mail: a follow-up says whose (a customer's, a staff reply, a staff note).

@@ -23,6 +23,13 @@ extension Pipeline {
             }
         }
         history.staffTold = told
+        // After a reopen the clock runs from a follow-up: that is what waits for an answer, not the first request.
+        if let clockStart = ticket.clock?.startedAt,
+           let waiting = messages.last(where: { $0.role == .incoming(.customer) && $0.createdAt <= clockStart + 1 }),
+           waiting.id != request?.id, !waiting.newText.isEmpty {
+            history.waitingText = waiting.newText
+            history.waitingSince = waiting.createdAt
+        }
         history.events = messages.dropFirst().compactMap { m in
             let who = m.from.map { $0.name.flatMap { $0.isEmpty ? nil : $0 } ?? $0.email } ?? "?"
             switch m.role {

@@ -44,6 +44,37 @@ import MIME
         #expect(PostdeskCommand.main(["attachment", "PD-2026-000001", "2", "--config", box.configPath]) == 1)
     }
 
+    /// NeoMutt trial finding: after an answer and a follow-up the clock runs from the follow-up, and the breach
+    /// notice must show that text (what waits), not only the first request.
+    @Test func aBreachAfterAFollowUpShowsTheFollowUpThatWaits() throws {
+        let box = try Sandbox(now: monday)
+        try box.deliver(Array(("From: admin@bergmann.test\r\nTo: support@example.test\r\nSubject: Drucker\r\n"
+            + "Message-ID: <w1@bergmann.test>\r\nDate: Mon, 16 Nov 2026 10:00:00 +0100\r\n\r\n"
+            + "Der Drucker im zweiten Stock druckt für niemanden.\r\n").utf8))
+        _ = try box.pipeline().runOnce()
+        let store = try PostdeskStore(path: box.config.database)
+        let ack = try #require(try store.outbox().first { $0.kind == .acknowledgement })
+        box.now = monday.addingTimeInterval(600)
+        try box.deliver(Array(("From: agent1@example.test\r\nTo: support@example.test\r\nSubject: Re: \(ack.subject)\r\n"
+            + "Message-ID: <w2@example.test>\r\nDate: Mon, 16 Nov 2026 10:10:00 +0100\r\n\r\n"
+            + "Wir haben die Druckwarteschlange neu gestartet.\r\n").utf8))
+        _ = try box.pipeline().runOnce()
+        box.now = monday.addingTimeInterval(1800)
+        try box.deliver(Array(("From: admin@bergmann.test\r\nTo: support@example.test\r\nSubject: Re: \(ack.subject)\r\n"
+            + "Message-ID: <w3@bergmann.test>\r\nDate: Mon, 16 Nov 2026 10:30:00 +0100\r\n\r\n"
+            + "Lenas PC kann immer noch nicht drucken.\r\n").utf8))
+        _ = try box.pipeline().runOnce()
+        let clock = try #require(try store.tickets().first?.state.clock)
+        #expect(abs(clock.startedAt.timeIntervalSince(monday.addingTimeInterval(1800))) < 2, "the follow-up restarts it")
+        box.now = clock.dueAt.addingTimeInterval(3600 * 4)
+        _ = try box.pipeline().runOnce()
+        let breach = try #require(try store.outbox().last { $0.kind == .escalationBreach })
+        let notice = MessageParser.parse(breach.raw).bodyText
+        #expect(notice.contains("Waiting for an answer") && notice.contains("Lenas PC kann immer noch nicht drucken"),
+                "\(notice)")
+        #expect(notice.contains("Der Drucker im zweiten Stock"), "the first request is still shown")
+    }
+
     @Test func aCSMReplyToABreachStaysInternalEndToEnd() throws {
         let box = try Sandbox(now: monday)
         try box.deliver(Array(("From: admin@bergmann.test\r\nTo: support@example.test\r\nSubject: Server down\r\n"

@@ -29,6 +29,10 @@ public struct TicketHistory: Sendable, Equatable {
     public var staffTold: [Address]
     /// Oldest first.
     public var events: [Event]
+    /// When the clock runs from a later customer message than the request (a follow-up that reopened the ticket):
+    /// its new text and when it came — what is actually waiting for an answer.
+    public var waitingText: String?
+    public var waitingSince: Date?
 
     public init(requestText: String = "", requestedAt: Date? = nil, acknowledgement: Acknowledgement = .unknown,
                 staffTold: [Address] = [], events: [Event] = []) {

@@ -50,6 +50,14 @@ extension Templates {
             text.paragraph("Since then:\n"
                 + (since.isEmpty ? "  nothing: no reply and no note" : since.joined(separator: "\n")))
         }
+        if let waiting = h.waitingText {
+            let lines = waiting.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var shown = Array(lines.prefix(requestLinesShown))
+            if lines.count > requestLinesShown { shown.append("[… postdesk show \(t.reference)]") }
+            let since = h.waitingSince.map { ", \(when($0))" } ?? ""
+            text.verbatim("Waiting for an answer (the customer's follow-up the clock runs from\(since)):\n----\n"
+                + shown.joined(separator: "\n") + "\n----")
+        }
         if !contact.message.isEmpty {
             var shown = Array(contact.message.prefix(requestLinesShown))
             if contact.message.count > requestLinesShown { shown.append("[… postdesk show \(t.reference)]") }

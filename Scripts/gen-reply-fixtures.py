@@ -28,7 +28,8 @@ L = {
         qa=[("Which printer is it?", "The Kyocera by the kitchen."),
             ("Do the other printers work?", "Yes, the one upstairs works fine.")],
         cover="Could you look at Tom's screen? See his mail below.",
-        fwd=("Tom Baker", "tom.baker@acme.co.uk", "Screen", "My screen stays black after the update and I cannot work."),
+        fwd=("Tom Baker", "tom.baker@acme.co.uk", "Screen",
+             "My screen stays black after the update and I cannot work."),
         re="RE:", fw="FW:", gre="Re:", gfw="Fwd:",
         sep="-----Original Message-----", labels=("From", "Sent", "To", "Subject"), dlabel="Date",
         odate="Monday, November 16, 2026 8:31 AM",
@@ -60,7 +61,8 @@ L = {
         qa=[("Hvilken printer drejer det sig om?", "Kyocera'en ved køkkenet."),
             ("Virker de andre printere?", "Ja, den på første sal virker fint.")],
         cover="Kan I kigge på Lars' skærm? Se hans mail herunder.",
-        fwd=("Lars Bak", "lars.bak@nordlys.dk", "Skærm", "Min skærm er sort efter opdateringen, og jeg kan ikke arbejde."),
+        fwd=("Lars Bak", "lars.bak@nordlys.dk", "Skærm",
+             "Min skærm er sort efter opdateringen, og jeg kan ikke arbejde."),
         re="SV:", fw="VS:", gre="Sv:", gfw="Fwd:",
         sep="-----Oprindelig meddelelse-----", labels=("Fra", "Sendt", "Til", "Emne"), dlabel="Dato",
         odate="16. november 2026 08:31",
@@ -138,7 +140,8 @@ L = {
         qa=[("Om welke printer gaat het?", "De Kyocera bij de keuken."),
             ("Werken de andere printers wel?", "Ja, die op de eerste verdieping werkt prima.")],
         cover="Kunnen jullie naar het scherm van Daan kijken? Zie zijn mail hieronder.",
-        fwd=("Daan Jansen", "daan@vandijk.nl", "Scherm", "Mijn scherm blijft zwart na de update en ik kan niet werken."),
+        fwd=("Daan Jansen", "daan@vandijk.nl", "Scherm",
+             "Mijn scherm blijft zwart na de update en ik kan niet werken."),
         re="RE:", fw="FW:", gre="Re:", gfw="Fwd:",
         sep="-----Oorspronkelijk bericht-----", labels=("Van", "Verzonden", "Aan", "Onderwerp"), dlabel="Datum",
         odate="maandag 16 november 2026 08:31",
@@ -238,7 +241,8 @@ def run(lang):
     mail("gmail-web-top", lang, (sn, sa), gre, t + "\n\n" + d["gmail"].format(**fmt) + "\n\n" + q(old) + "\n", t)
     # The bug of issue 13: the attribution directly under the answer, no blank line.
     t = d["hi"] + "\n\n" + after_greeting(lang, reply())
-    mail("gmail-web-attribution-under-text", lang, (sn, sa), gre, t + "\n" + d["gmail"].format(**fmt) + "\n" + q(old), t)
+    mail("gmail-web-attribution-under-text", lang, (sn, sa), gre,
+         t + "\n" + d["gmail"].format(**fmt) + "\n" + q(old), t)
     t = reply()
     mail("gmail-android-top", lang, (sn, sa), gre, t + "\n\n " + d["android"].format(**fmt) + "\n\n" + q(old) + "\n", t)
     t = reply()

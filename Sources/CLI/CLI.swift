@@ -23,19 +23,24 @@ public enum PostdeskCommand {
     static let commands: [Command] = [
         Command(name: "run", synopsis: "run [--config FILE] [--once] [--log-level debug|info|warning|error]",
                 summary: "the worker; --once processes what is waiting and exits",
-                details: "Reads the mailbox, opens and threads tickets, sends acknowledgements, notices and escalations.\n"
-                    + "--once: process everything waiting, send, escalate, exit 0. Otherwise run until SIGTERM/SIGINT;\n"
+                details: "Reads the mailbox, opens and threads tickets, sends acknowledgements, notices and " +
+                    "escalations.\n"
+                    + "--once: process everything waiting, send, escalate, exit 0. Otherwise run until " +
+                        "SIGTERM/SIGINT;\n"
                     + "SIGHUP reloads the policy from the file.", run: run),
         Command(name: "parse", synopsis: "parse FILE", summary: "print the parsed message as JSON",
                 details: "Prints one JSON object: from, from_name, subject, message_id, in_reply_to, references,\n"
-                    + "content_type, body_text, new_text, attachments [{filename, size, content_type, sha256}]. Needs no config.",
+                    + "content_type, body_text, new_text, attachments [{filename, size, content_type, sha256}]. " +
+                        "Needs no config.",
                 run: parse),
-        Command(name: "classify", synopsis: "classify FILE [--config FILE]", summary: "print {priority, reason} for a message",
+        Command(name: "classify", synopsis: "classify FILE [--config FILE]",
+        summary: "print {priority, reason} for a message",
                 details: "Prints {\"priority\": \"P1\"…\"P5\", \"reason\": …} as the desk would classify the message.",
                 run: classify),
         Command(name: "due", synopsis: "due --plan NAME --priority P1..P5 --at RFC3339 [--config FILE]",
                 summary: "print the reaction deadline (empty line: no target)",
-                details: "Prints the reaction deadline as RFC 3339 with offset, or an empty line when the plan sets no target.\n"
+                details: "Prints the reaction deadline as RFC 3339 with offset, or an empty line when the plan sets " +
+                    "no target.\n"
                     + "--at takes RFC 3339 (e.g. 2026-12-02T09:30:00+01:00), years 1970–9999.", run: due),
         Command(name: "tickets",
                 synopsis: "tickets [--open] [--mine ADDR] [--customer ID] [--overdue] [--priority P] [--json] "
@@ -54,7 +59,8 @@ public enum PostdeskCommand {
                     + "(created 0600, never overwritten), or to standard output without -o.", run: attachment),
         Command(name: "quarantine", synopsis: "quarantine list|show ID|retry ID|release ID [--config FILE]",
                 summary: "mail the worker could not take",
-                details: "list: held mail with reasons; show: the raw mail; retry: run it through the pipeline again now;\n"
+                details: "list: held mail with reasons; show: the raw mail; retry: run it through the pipeline again " +
+                    "now;\n"
                     + "release: deliver it back into the Maildir as a new mail.", run: quarantine),
         Command(name: "report",
                 synopsis: "report --month YYYY-MM [--hours] [--json|--csv] [--mail-csm] [--config FILE]",
@@ -64,7 +70,8 @@ public enum PostdeskCommand {
                     + "they were opened. Then (or only, with --hours) the support hours: included, used by category,\n"
                     + "remaining or overage, and the tickets that used them, for time logged with #time that month.\n"
                     + "--mail-csm: queues each CSM's monthly mail now (their customers, with the month before, text\n"
-                    + "and HTML, and a CSV). The worker sends last month's by itself on each month's first working day;\n"
+                    + "and HTML, and a CSV). The worker sends last month's by itself on each month's first working " +
+                        "day;\n"
                     + "a copy on demand does not change that.",
                 run: report),
         Command(name: "purge", synopsis: "purge [--config FILE]", summary: "delete mail past the retention period",
@@ -79,7 +86,8 @@ public enum PostdeskCommand {
                 run: forget),
         Command(name: "health", synopsis: "health [--config FILE]",
                 summary: "exit 1 when polling stopped or the outbox is stuck",
-                details: "Exit 0 when the worker polled within healthMaxPollAgeSeconds and the outbox moves; else exit 1\n"
+                details: "Exit 0 when the worker polled within healthMaxPollAgeSeconds and the outbox moves; else " +
+                    "exit 1\n"
                     + "and say why.", run: health),
         Command(name: "import",
                 synopsis: "import PATH|imap [--folder NAME] [--since YYYY-MM-DD] [--send] [--config FILE]",
@@ -91,9 +99,11 @@ public enum PostdeskCommand {
                     + "starts no reaction clocks unless --send is given. Prints what it did; exit 1 when it failed.",
                 run: importMail),
         Command(name: "check-config", synopsis: "check-config [--config FILE]", summary: "validate the configuration",
-                details: "Exit 0 when valid; exit 2 listing each problem as FILE: FIELD: problem. Fix: …", run: checkConfig),
+                details: "Exit 0 when valid; exit 2 listing each problem as FILE: FIELD: problem. Fix: …",
+                run: checkConfig),
         Command(name: "backup", synopsis: "backup FILE [--config FILE]", summary: "online copy of the database",
-                details: "Copies the database with SQLite's online backup API; safe while the worker runs.", run: backup),
+                details: "Copies the database with SQLite's online backup API; safe while the worker runs.",
+                run: backup),
         Command(name: "auth", synopsis: "auth login --mailbox|--outbox | check [--config FILE]",
                 summary: "connect an OAuth2 account; check: log in to IMAP and SMTP for real",
                 details: "login: device-code sign-in for the endpoint's oauth2 settings: prints a URL and a code,\n"
@@ -106,7 +116,8 @@ public enum PostdeskCommand {
     static func command(_ name: String) -> Command? { commands.first { $0.name == name } }
 
     static var usage: String {
-        var lines = ["postdesk — turns a support mailbox into a ticket desk", "", "Usage: postdesk COMMAND [options]", "",
+        var lines = ["postdesk — turns a support mailbox into a ticket desk", "", "Usage: postdesk COMMAND [options]",
+            "",
                      "Commands:"]
         for c in commands {
             if c.synopsis.count <= 46 {
@@ -185,7 +196,8 @@ public enum PostdeskCommand {
         let path = try args.positional("FILE")
         try args.finish()
         let config = try Configuration.load(path: Configuration.defaultPath(configPath))
-        let decision = PriorityClassifier(defaultPriority: config.policy.defaultPriority).classify(MessageParser.parse(try readFile(path)))
+        let decision = PriorityClassifier(defaultPriority: config.policy.defaultPriority).classify(
+            MessageParser.parse(try readFile(path)))
         print(json(["priority": decision.priority.rawValue, "reason": decision.reason]))
         return 0
     }
@@ -193,13 +205,16 @@ public enum PostdeskCommand {
     static func due(_ args: inout Arguments) throws -> Int32 {
         let config = try loadConfig(&args)
         guard let planName = args.option("--plan") else { throw UsageError("--plan NAME is required") }
-        guard let priorityText = args.option("--priority"), let priority = Priority(text: priorityText) else { throw UsageError("--priority P1..P5 is required") }
+        guard let priorityText = args.option("--priority"),
+            let priority = Priority(text: priorityText) else { throw UsageError("--priority P1..P5 is required") }
         guard let atText = args.option("--at"), let at = parseISO(atText) else {
             throw UsageError("--at needs an RFC 3339 instant in the years 1970–9999, e.g. 2026-03-27T21:00:00+01:00")
         }
         try args.finish()
         guard let plan = config.policy.plan(named: planName) else {
-            throw UsageError("no plan \"\(planName)\" in \(config.file); plans: \(config.policy.plans.keys.sorted().joined(separator: ", "))")
+            throw UsageError(
+                "no plan \"\(planName)\" in \(config.file); " +
+                    "plans: \(config.policy.plans.keys.sorted().joined(separator: ", "))")
         }
         print(plan.deadline(for: priority, from: at).map { BusinessTimeFormat.iso($0, in: config.timeZone) } ?? "")
         return 0
@@ -233,8 +248,10 @@ public enum PostdeskCommand {
             pipeline.source.close()
             pipeline.writeMetrics()
             log.info("run.once", [("taken", "\(s.taken)"), ("opened", "\(s.opened)"), ("follow_ups", "\(s.followUps)"),
-                                  ("rejected", "\(s.rejected)"), ("ignored", "\(s.ignored)"), ("quarantined", "\(s.quarantined)"),
-                                  ("duplicates", "\(s.duplicates)"), ("escalations", "\(s.escalations)"), ("sent", "\(s.sent)")])
+                                  ("rejected", "\(s.rejected)"), ("ignored", "\(s.ignored)"),
+                                  ("quarantined", "\(s.quarantined)"),
+                                  ("duplicates", "\(s.duplicates)"), ("escalations", "\(s.escalations)"),
+                                  ("sent", "\(s.sent)")])
             // issue 16: nothing could be sent at all: not a success.
             if s.sendFailures > 0 && s.sent == 0 {
                 let why = s.lastSendError
@@ -295,11 +312,13 @@ public enum PostdeskCommand {
                         "status": t.mergedInto == nil ? t.status.rawValue : "merged",
                         "merged_into": t.mergedInto.flatMap { references[$0] } as Any? ?? NSNull(),
                         "priority": t.priority.priority.rawValue,
-                        "priority_reason": t.priority.reason, "requester": t.requester.email, "customer": t.customerID as Any? ?? NSNull(),
+                        "priority_reason": t.priority.reason, "requester": t.requester.email,
+                        "customer": t.customerID as Any? ?? NSNull(),
                         "subject": t.subject, "created": BusinessTimeFormat.iso(t.createdAt, in: zone),
                         "owner": t.owner as Any? ?? NSNull(),
                         "reaction_due": t.clock.map { BusinessTimeFormat.iso($0.dueAt, in: zone) } as Any? ?? NSNull(),
-                        "first_response": t.firstResponseAt.map { BusinessTimeFormat.iso($0, in: zone) } as Any? ?? NSNull(),
+                        "first_response": t.firstResponseAt.map { BusinessTimeFormat.iso(
+                            $0, in: zone) } as Any? ?? NSNull(),
                         "messages": r.messageCount]
             }
             print(json(list))
@@ -335,13 +354,18 @@ public enum PostdeskCommand {
             "Customer:   \(config.policy.customer(id: t.customerID)?.name ?? "none") (\(t.plan) plan)",
             "Created:    \(BusinessTimeFormat.deadline(t.createdAt, in: zone, language: "en"))",
         ]
-        if let clock = t.clock { out.append("React by:   \(BusinessTimeFormat.deadline(clock.dueAt, in: zone, language: "en"))" + (clock.breachSent ? "  (breached)" : clock.warningSent ? "  (warned)" : "")) }
-        if let first = t.firstResponseAt { out.append("Answered:   \(BusinessTimeFormat.deadline(first, in: zone, language: "en"))") }
+        if let clock = t.clock { out.append(
+            "React by:   \(BusinessTimeFormat.deadline(clock.dueAt, in: zone, language: "en"))" + (
+                clock.breachSent ? "  (breached)" : clock.warningSent ? "  (warned)" : "")) }
+        if let first = t.firstResponseAt { out.append(
+            "Answered:   \(BusinessTimeFormat.deadline(first, in: zone, language: "en"))") }
         if let withheld = try store.acknowledgementWithheld(ticketID: t.id) {
             out.append("No acknowledgement: \(withheld)")
         }
-        if let claimed = t.claimedReference { out.append("Claimed:    \(claimed) (subject reference not trusted from this sender)") }
-        if let linked = t.linkedTicketID, let old = try store.ticket(id: linked) { out.append("Continues:  \(old.reference)") }
+        if let claimed = t.claimedReference { out.append(
+            "Claimed:    \(claimed) (subject reference not trusted from this sender)") }
+        if let linked = t.linkedTicketID, let old = try store.ticket(
+            id: linked) { out.append("Continues:  \(old.reference)") }
         if let into = t.mergedInto, let kept = try store.ticket(id: into) {
             out.append("Merged:     into \(kept.reference) (its mail, people and time are there now)")
         }
@@ -354,8 +378,10 @@ public enum PostdeskCommand {
         for m in try store.messages(ticketID: t.id) {
             let who = m.from.map(readable) ?? "?"
             out.append("")
-            out.append("── \(m.direction == .incoming ? "from" : "sent by") \(who) · \(m.role) · \(BusinessTimeFormat.deadline(m.createdAt, in: zone, language: "en"))")
-            if m.newTextIsWholeBody { out.append("(no new text found above or below the quotes: the whole body is kept)") }
+            out.append("── \(m.direction == .incoming ? "from" : "sent by") \(who) · \(m.role) ·" +
+                " \(BusinessTimeFormat.deadline(m.createdAt, in: zone, language: "en"))")
+            if m.newTextIsWholeBody { out.append(
+                "(no new text found above or below the quotes: the whole body is kept)") }
             // Printed to a terminal: a mail's escape sequences must not reach it.
             out.append(m.newText.isEmpty ? "(no new text)" : m.newText)
             for a in m.attachments {
@@ -384,9 +410,11 @@ public enum PostdeskCommand {
             }
             return 0
         }
-        guard let n = Int(number), n >= 1 else { throw UsageError("N must be a file number from `postdesk attachment \(ref)`") }
+        guard let n = Int(number), n >= 1 else { throw UsageError(
+            "N must be a file number from `postdesk attachment \(ref)`") }
         guard n <= files.count else { throw FailureError("\(ref) has \(files.count) file(s), not \(n)") }
-        guard let data = try store.blob(sha256: files[n - 1].sha256) else { throw FailureError("file \(n) is not stored") }
+        guard let data = try store.blob(sha256: files[n - 1].sha256) else { throw FailureError(
+            "file \(n) is not stored") }
         guard let output else {
             FileHandle.standardOutput.write(Data(data))
             return 0
@@ -412,19 +440,23 @@ public enum PostdeskCommand {
         case "show":
             let id = try args.positional("ID")
             try args.finish()
-            guard let n = Int64(id), let q = try store.quarantined(id: n) else { throw FailureError("no quarantined mail \(id)") }
+            guard let n = Int64(id), let q = try store.quarantined(
+                id: n) else { throw FailureError("no quarantined mail \(id)") }
             // One writer: `print` is buffered, so mixed with a direct write the Reason line landed after the mail.
             let head = Data("Reason: \(q.reason)\nSource: \(q.source) \(q.key)\n\n".utf8)
             FileHandle.standardOutput.write(head + Data(q.raw))
         case "retry":
             let id = try args.positional("ID")
             try args.finish()
-            guard let n = Int64(id), let q = try store.quarantined(id: n) else { throw FailureError("no quarantined mail \(id)") }
+            guard let n = Int64(id), let q = try store.quarantined(
+                id: n) else { throw FailureError("no quarantined mail \(id)") }
             // The stored bytes go through the whole pipeline again (after a config change or a fix), under a new key.
             let log = Runtime.makeLog(config)
             let attempt = (try store.quarantineList().filter { $0.key.hasPrefix("retry-\(n)-") }.count) + 1
-            let source = MemorySource(name: "quarantine", mails: [IncomingMail(key: "retry-\(n)-\(attempt)", bytes: q.raw)])
-            let pipeline = Pipeline(config: config, store: store, source: source, sender: try Runtime.makeSender(config, log: log), log: log)
+            let source = MemorySource(name: "quarantine", mails: [
+                IncomingMail(key: "retry-\(n)-\(attempt)", bytes: q.raw)])
+            let pipeline = Pipeline(config: config, store: store, source: source,
+                sender: try Runtime.makeSender(config, log: log), log: log)
             pipeline.skipDuplicateCheck = true
             var summary = PassSummary()
             try pipeline.intakeAll(into: &summary)
@@ -434,11 +466,14 @@ public enum PostdeskCommand {
                 return 1
             }
             try store.setQuarantineStatus(n, .retried)
-            print("retried \(id): \(summary.opened > 0 ? "opened a ticket" : summary.followUps > 0 ? "joined a ticket" : summary.duplicates > 0 ? "already known" : "processed")")
+            let what = summary.opened > 0 ? "opened a ticket" : summary.followUps > 0 ? "joined a ticket"
+                : summary.duplicates > 0 ? "already known" : "processed"
+            print("retried \(id): \(what)")
         case "release":
             let id = try args.positional("ID")
             try args.finish()
-            guard let n = Int64(id), let q = try store.quarantined(id: n) else { throw FailureError("no quarantined mail \(id)") }
+            guard let n = Int64(id), let q = try store.quarantined(
+                id: n) else { throw FailureError("no quarantined mail \(id)") }
             // Released mail goes back through the whole pipeline as a new delivery into the configured mailbox.
             guard case .maildir(let path, _) = config.mailbox else {
                 throw FailureError("release works with the Maildir mailbox; with IMAP use retry, or move the mail back "
@@ -484,7 +519,8 @@ public enum PostdeskCommand {
         func mins(_ m: Int?) -> String { m.map { BusinessTimeFormat.duration(minutes: $0) } ?? "" }
         if asJSON {
             print(json(report.lines.map { l -> [String: Any] in
-                ["customer": name(l.customer), "priority": l.priority.rawValue, "tickets": l.tickets, "answered": l.answered,
+                ["customer": name(l.customer), "priority": l.priority.rawValue, "tickets": l.tickets,
+                    "answered": l.answered,
                  "median_minutes": l.medianMinutes as Any? ?? NSNull(), "p90_minutes": l.p90Minutes as Any? ?? NSNull(),
                  "within_target": l.withinTarget as Any? ?? NSNull(), "breaches": l.breaches]
             }))
@@ -493,9 +529,12 @@ public enum PostdeskCommand {
             for l in report.lines { print(CSV.line(l.csvCells(customerName: name(l.customer)))) }
         } else {
             print("Reaction times for tickets opened in \(month) (business time)")
-            print(TextTable.render(header: ["CUSTOMER", "PRIO", "TICKETS", "ANSWERED", "MEDIAN", "P90", "IN TIME", "BREACHES"],
-                                   rows: report.lines.map { [name($0.customer), $0.priority.rawValue, "\($0.tickets)", "\($0.answered)",
-                                                             mins($0.medianMinutes), mins($0.p90Minutes), share($0.withinTarget), "\($0.breaches)"] }))
+            print(TextTable.render(header: ["CUSTOMER", "PRIO", "TICKETS", "ANSWERED", "MEDIAN", "P90", "IN TIME",
+                "BREACHES"],
+                                   rows: report.lines.map { [name($0.customer), $0.priority.rawValue, "\($0.tickets)",
+                                   "\($0.answered)",
+                                                             mins($0.medianMinutes), mins($0.p90Minutes), share(
+                                                                 $0.withinTarget), "\($0.breaches)"] }))
             if !hours.lines.isEmpty { print("\n" + hoursText(hours, month: month, name: name)) }
         }
         return 0
@@ -525,14 +564,18 @@ public enum PostdeskCommand {
         var problems: [String] = []
         if let poll = try store.state("last_poll") {
             let age = now.timeIntervalSince(poll.updatedAt)
-            if age > config.healthMaxPollAgeSeconds { problems.append("last successful poll \(Int(age)) s ago (limit \(Int(config.healthMaxPollAgeSeconds)) s)") }
+            if age > config.healthMaxPollAgeSeconds { problems.append(
+                "last successful poll \(Int(age)) s ago (limit \(Int(config.healthMaxPollAgeSeconds)) s)") }
         } else {
             problems.append("the worker has never completed a poll")
         }
         if let refused = LoginHealth.problem(store) { problems.append(refused) }
         let backlog = try store.outboxBacklog()
-        if let oldest = backlog.oldest, now.timeIntervalSince(oldest) > config.healthMaxPollAgeSeconds, backlog.maxAttempts > 0 {
-            problems.append("outbox stuck: \(backlog.count) mail(s) waiting, oldest \(Int(now.timeIntervalSince(oldest))) s, up to \(backlog.maxAttempts) attempts")
+        if let oldest = backlog.oldest, now.timeIntervalSince(oldest) > config.healthMaxPollAgeSeconds,
+            backlog.maxAttempts > 0 {
+            problems.append(
+                "outbox stuck: \(backlog.count) mail(s) waiting, oldest \(Int(now.timeIntervalSince(oldest))) s, up " +
+                    "to \(backlog.maxAttempts) attempts")
         }
         if let refused = try store.state(Pipeline.accountRefusedState), !refused.value.isEmpty {
             problems.append("the mail server refuses our account (a configuration problem): \(refused.value)")
@@ -628,7 +671,8 @@ public enum PostdeskCommand {
     }
 
     static func json(_ object: Any) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data()
+        let data = (try? JSONSerialization.data(withJSONObject: object,
+            options: [.sortedKeys, .prettyPrinted])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 }
@@ -675,7 +719,8 @@ struct Arguments {
     }
 
     func finish() throws {
-        if !items.isEmpty { throw UsageError("unexpected argument\(items.count == 1 ? "" : "s"): \(items.joined(separator: " "))") }
+        if !items.isEmpty { throw UsageError(
+            "unexpected argument\(items.count == 1 ? "" : "s"): \(items.joined(separator: " "))") }
     }
 }
 
@@ -683,9 +728,11 @@ struct Arguments {
 enum TextTable {
     static func render(header: [String], rows: [[String]]) -> String {
         var widths = header.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(
+            widths[i], cell.count) } }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+            cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(
+                toLength: widths[i], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ")
         }
         return ([line(header)] + rows.map(line)).joined(separator: "\n")

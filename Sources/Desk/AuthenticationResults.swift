@@ -6,7 +6,8 @@ import MIME
 public enum AuthenticationResults {
     /// Whether DKIM (header.d) or SPF (smtp.mailfrom) passed for `domain`, according to `authservID`.
     public static func passes(_ message: ParsedMessage, authservID: String, domain: String) -> Bool {
-        guard let header = message.headers(named: "Authentication-Results").first(where: { servID(of: $0) == authservID.lowercased() }) else {
+        guard let header = message.headers(named: "Authentication-Results").first(
+            where: { servID(of: $0) == authservID.lowercased() }) else {
             return false
         }
         let wanted = domain.lowercased()
@@ -14,7 +15,8 @@ public enum AuthenticationResults {
             let words = result.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { $0.lowercased() }
             guard let verdict = words.first else { continue }
             let properties = words.dropFirst()
-            if verdict == "dkim=pass", properties.contains(where: { $0 == "header.d=\(wanted)" || $0 == "header.i=@\(wanted)" }) { return true }
+            if verdict == "dkim=pass", properties.contains(where: { $0 == "header.d=\(wanted)" ||
+                $0 == "header.i=@\(wanted)" }) { return true }
             if verdict == "spf=pass", properties.contains(where: {
                 $0.hasPrefix("smtp.mailfrom=") && ($0.hasSuffix("@\(wanted)") || $0 == "smtp.mailfrom=\(wanted)")
             }) { return true }

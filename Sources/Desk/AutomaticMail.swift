@@ -35,7 +35,8 @@ public enum AutomaticMail: Sendable, Equatable {
         "ben ik weer", "ik ben niet aanwezig",
     ]
 
-    static let noReplyLocals = ["mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply", "bounce", "bounces"]
+    static let noReplyLocals = ["mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply",
+        "bounce", "bounces"]
 
     /// Classifies a message, or nil for mail a person wrote.
     public static func classify(_ m: ParsedMessage) -> AutomaticMail? {
@@ -53,7 +54,8 @@ public enum AutomaticMail: Sendable, Equatable {
         }
         if let auto = m.header("Auto-Submitted")?.lowercased().trimmingCharacters(in: .whitespaces),
            !auto.hasPrefix("no"), !auto.isEmpty {
-            return auto.hasPrefix("auto-replied") ? .autoReply("Auto-Submitted: \(auto)") : .bulk("Auto-Submitted: \(auto)")
+            return auto.hasPrefix("auto-replied") ? .autoReply("Auto-Submitted: \(auto)") : .bulk(
+                "Auto-Submitted: \(auto)")
         }
         if m.header("X-Autoreply") != nil || m.header("X-Autorespond") != nil {
             return .autoReply("X-Autoreply header")
@@ -68,7 +70,8 @@ public enum AutomaticMail: Sendable, Equatable {
         }
         if let precedence = m.header("Precedence")?.lowercased().trimmingCharacters(in: .whitespaces),
            ["bulk", "junk", "list", "auto_reply"].contains(precedence) {
-            return precedence == "auto_reply" ? .autoReply("Precedence: auto_reply") : .bulk("Precedence: \(precedence)")
+            return precedence == "auto_reply" ? .autoReply("Precedence: auto_reply") : .bulk(
+                "Precedence: \(precedence)")
         }
         if m.header("List-Id") != nil || m.header("List-Unsubscribe") != nil {
             return .bulk("mailing list")

@@ -119,11 +119,13 @@ public struct BusinessCalendar: Sendable, Equatable {
 
     /// Standard plan: Mon–Fri 09:00–17:00 Europe/Copenhagen, Danish holidays closed.
     public static func standard(holidays: DanishHolidays = DanishHolidays()) -> BusinessCalendar {
-        BusinessCalendar(timeZone: copenhagen, weekdays: mondayToFriday, opensAt: 9 * 60, closesAt: 17 * 60, holidays: holidays)
+        BusinessCalendar(timeZone: copenhagen, weekdays: mondayToFriday, opensAt: 9 * 60, closesAt: 17 * 60,
+            holidays: holidays)
     }
 
     /// Extended plan: Mon–Fri 08:00–22:00 Europe/Copenhagen, Danish holidays closed.
     public static func extended(holidays: DanishHolidays = DanishHolidays()) -> BusinessCalendar {
-        BusinessCalendar(timeZone: copenhagen, weekdays: mondayToFriday, opensAt: 8 * 60, closesAt: 22 * 60, holidays: holidays)
+        BusinessCalendar(timeZone: copenhagen, weekdays: mondayToFriday, opensAt: 8 * 60, closesAt: 22 * 60,
+            holidays: holidays)
     }
 }

@@ -7,7 +7,8 @@ public enum BusinessTimeFormat {
     public static func stamp(_ instant: Date, in zone: TimeZone) -> String {
         let (date, minute) = local(instant, zone)
         let offset = zone.secondsFromGMT(for: instant)
-        return "\(englishShort[date.weekday - 1]) \(date.iso) \(hhmm(minute)) \(abbreviation(instant, zone)) (\(offsetText(offset)))"
+        return "\(englishShort[date.weekday - 1]) \(date.iso) \(hhmm(minute)) "
+            + "\(abbreviation(instant, zone)) (\(offsetText(offset)))"
     }
 
     /// ISO 8601 with the local offset: "2026-03-30T09:00:00+02:00".
@@ -61,7 +62,8 @@ public enum BusinessTimeFormat {
     /// 09:00–17:00", de "Montag–Freitag, 09:00–17:00 Uhr", nl "maandag–vrijdag 09:00–17:00 uur" (the open weekdays
     /// as a range when contiguous).
     public static func openingHours(_ calendar: BusinessCalendar, language: String) -> String {
-        let lang = weekdayNames[String(language.lowercased().prefix(2))] != nil ? String(language.lowercased().prefix(2)) : "en"
+        let lang = weekdayNames[String(language.lowercased().prefix(2))] != nil ? String(
+            language.lowercased().prefix(2)) : "en"
         let names = weekdayNames[lang]!
         let order = [2, 3, 4, 5, 6, 7, 1].filter { calendar.weekdays.contains($0) } // Monday first
         let positions = order.map { $0 == 1 ? 6 : $0 - 2 }
@@ -106,7 +108,8 @@ public enum BusinessTimeFormat {
         return sign + hhmm(a)
     }
 
-    /// "CET"/"CEST" for Central European zones (Foundation on Linux says "GMT+1"), else Foundation's name, else "+hh:mm".
+    /// "CET"/"CEST" for Central European zones (Foundation on Linux says "GMT+1"), else Foundation's name, else
+    /// "+hh:mm".
     static func abbreviation(_ instant: Date, _ zone: TimeZone) -> String {
         let offset = zone.secondsFromGMT(for: instant), dst = zone.isDaylightSavingTime(for: instant)
         if offset == 3600 && !dst { return "CET" }
@@ -123,9 +126,13 @@ public enum BusinessTimeFormat {
         "nl": ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"],
     ]
     static let monthNames: [String: [String]] = [
-        "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
-        "da": ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"],
-        "de": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"],
-        "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"],
+        "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+        "November", "December"],
+        "da": ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+        "november", "december"],
+        "de": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+        "November", "Dezember"],
+        "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+        "november", "december"],
     ]
 }

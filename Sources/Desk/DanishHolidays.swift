@@ -17,7 +17,8 @@ public struct DanishHolidays: Sendable, Equatable {
     /// The first year without Store bededag (the law abolishing it took effect in 2024).
     public static let storeBededagAbolishedFrom = 2024
 
-    public init(grundlovsdag: Bool = true, juleaftensdag: Bool = true, nytaarsaftensdag: Bool = true, extraClosures: Set<String> = []) {
+    public init(grundlovsdag: Bool = true, juleaftensdag: Bool = true, nytaarsaftensdag: Bool = true,
+        extraClosures: Set<String> = []) {
         self.grundlovsdag = grundlovsdag
         self.juleaftensdag = juleaftensdag
         self.nytaarsaftensdag = nytaarsaftensdag
@@ -44,7 +45,8 @@ public struct DanishHolidays: Sendable, Equatable {
         default: break
         }
         guard (3...6).contains(month) else { return nil }
-        let offset = CivilDate(year: year, month: month, day: day).dayNumber - DanishHolidays.easterSunday(year).dayNumber
+        let offset = CivilDate(year: year, month: month, day: day).dayNumber - DanishHolidays.easterSunday(
+            year).dayNumber
         switch offset {
         case -3: return "Skærtorsdag"
         case -2: return "Langfredag"

@@ -152,7 +152,8 @@ extension Decider {
         let to = Addressee(t.requester, language: t.language, customer: policy.customer(id: t.customerID))
         let body = Templates.closingNote(to: to, reference: t.reference, reopenDays: policy.reopenDays, policy: policy)
         return QueuedMail(.closingNote, OutgoingMail(
-            from: policy.supportAddress, to: [t.requester], cc: customers.filter { $0.normalized != t.requester.normalized },
+            from: policy.supportAddress, to: [t.requester],
+            cc: customers.filter { $0.normalized != t.requester.normalized },
             subject: SubjectLine.tagged(t.subject, reference: t.reference), messageID: context.makeMessageID(),
             inReplyTo: t.lastMessageID, references: t.referenceChain(parent: nil), date: context.receivedAt,
             autoSubmitted: "auto-generated", body: body))
@@ -161,8 +162,10 @@ extension Decider {
     func staffHelp(_ reason: Templates.StaffHelpReason, to staff: Address, context: IncomingContext) -> QueuedMail {
         let m = context.message
         return QueuedMail(.staffHelp, OutgoingMail(
-            from: policy.supportAddress, to: [staff], subject: "Not passed on: " + m.subject, messageID: context.makeMessageID(),
-            inReplyTo: m.messageID, references: m.references + [m.messageID].compactMap { $0 }, date: context.receivedAt,
+            from: policy.supportAddress, to: [staff], subject: "Not passed on: " + m.subject,
+            messageID: context.makeMessageID(),
+            inReplyTo: m.messageID, references: m.references + [m.messageID].compactMap { $0 },
+            date: context.receivedAt,
             autoSubmitted: "auto-replied", body: Templates.staffHelp(reason, subject: m.subject)))
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 import MIME
 
-/// The ticket rules: threading, roles, priority, clocks and the mails that follow. Pure: the clock comes in `receivedAt`.
+/// The ticket rules: threading, roles, priority, clocks and the mails that follow. Pure: the clock comes in
+/// `receivedAt`.
 public struct Decider: Sendable {
     public var policy: Policy
     public var classifier: PriorityClassifier
@@ -31,17 +32,20 @@ public struct Decider: Sendable {
         let m = context.message
         guard context.size <= policy.maxMessageBytes else { return oversized(context) }
         guard let from = m.from, from.email.contains("@") else {
-            return Decision(outcome: .quarantined("missing or unreadable From"), role: .quarantined, summary: "quarantined: no From")
+            return Decision(outcome: .quarantined("missing or unreadable From"), role: .quarantined,
+                summary: "quarantined: no From")
         }
         let role = policy.role(of: from)
         if role == .staff, let authserv = policy.staffAuthservID,
            !AuthenticationResults.passes(m, authservID: authserv, domain: from.domain) {
             // A forged staff From must not reach customers; it is kept for a person to look at.
-            return Decision(outcome: .quarantined("staff sender \(from.email) not authenticated by \(authserv) (no DKIM/SPF pass)"),
+            return Decision(
+                outcome: .quarantined("staff sender \(from.email) not authenticated by \(authserv) (no DKIM/SPF pass)"),
                             role: .quarantined, summary: "quarantined unauthenticated staff mail")
         }
         if role == .ourselves {
-            return Decision(outcome: .ignored("our own mail came back"), role: .ignored, summary: "ignored our own mail")
+            return Decision(outcome: .ignored("our own mail came back"), role: .ignored,
+                summary: "ignored our own mail")
         }
         let automatic = context.analysis.map(\.automatic) ?? AutomaticMail.classify(m)
         if case .bounce(let why)? = automatic { return bounce(why, context: context) }
@@ -58,14 +62,17 @@ public struct Decider: Sendable {
                                 summary: "auto-reply joined \(ticket.reference) (\(why))")
             }
             if role == .staff { return staffReply(on: ticket, from: from, newText: newText, context: context) }
-            return customerFollowUp(on: ticket, from: from, role: role, newText: newText, automatic: automatic, context: context)
+            return customerFollowUp(on: ticket, from: from, role: role, newText: newText, automatic: automatic,
+                context: context)
         }
         if case .autoReply(let why)? = automatic {
-            return Decision(outcome: .ignored("auto-reply: \(why)"), role: .ignored, summary: "auto-reply kept as ignored")
+            return Decision(outcome: .ignored("auto-reply: \(why)"), role: .ignored,
+                summary: "auto-reply kept as ignored")
         }
         switch role {
         case .ourselves:
-            return Decision(outcome: .ignored("our own mail came back"), role: .ignored, summary: "ignored our own mail")
+            return Decision(outcome: .ignored("our own mail came back"), role: .ignored,
+                summary: "ignored our own mail")
         case .staff:
             return staffMailWithoutTicket(from: from, newText: newText, context: context)
         case .administrator(let customer):
@@ -91,7 +98,8 @@ public struct Decider: Sendable {
     /// told; no ticket opens.
     func bounce(_ why: String, context: IncomingContext) -> Decision {
         let failures = context.bouncedMails.filter { !$0.failed }.map {
-            DeliveryFailure.of($0, why: "bounced: delivery status report received", policy: policy, at: context.receivedAt,
+            DeliveryFailure.of($0, why: "bounced: delivery status report received", policy: policy,
+                at: context.receivedAt,
                                makeMessageID: context.makeMessageID)
         }
         let summary = failures.isEmpty ? "bounce kept as ignored"
@@ -119,12 +127,15 @@ public struct Decider: Sendable {
             case .staff: break
             }
             if answer {
-                let language = customer?.language ?? LanguageDetector.detect(m.subject + "\n" + String(m.bodyText.prefix(4000))) ?? "en"
+                let language = customer?.language ?? LanguageDetector.detect(
+                    m.subject + "\n" + String(m.bodyText.prefix(4000))) ?? "en"
                 let body = Templates.oversized(to: Addressee(from, language: language, customer: customer),
                                                size: context.size, limit: policy.maxMessageBytes, policy: policy)
                 mails.append(QueuedMail(.refusal, OutgoingMail(
-                    from: policy.supportAddress, to: [from], subject: "Re: " + SubjectLine.clean(m.subject, prefix: policy.referencePrefix),
-                    messageID: context.makeMessageID(), inReplyTo: m.messageID, references: m.references + [m.messageID].compactMap { $0 },
+                    from: policy.supportAddress, to: [from], subject: "Re: " + SubjectLine.clean(
+                        m.subject, prefix: policy.referencePrefix),
+                    messageID: context.makeMessageID(), inReplyTo: m.messageID,
+                    references: m.references + [m.messageID].compactMap { $0 },
                     date: context.receivedAt, autoSubmitted: "auto-replied", body: body)))
             }
         }
@@ -136,7 +147,8 @@ public struct Decider: Sendable {
     /// seen, e.g. in a Cc) or a subject reference only from someone entitled to that ticket.
     func thread(from: Address, role: SenderRole, context: IncomingContext) -> TicketState? {
         if let byHeader = context.ticketByHeader,
-           context.headerMatchIsOurs || mayUseSubjectReference(from: from, role: role, ticket: byHeader) { return byHeader }
+           context.headerMatchIsOurs || mayUseSubjectReference(
+               from: from, role: role, ticket: byHeader) { return byHeader }
         guard let candidate = context.ticketBySubject else { return nil }
         return mayUseSubjectReference(from: from, role: role, ticket: candidate) ? candidate : nil
     }
@@ -151,11 +163,13 @@ public struct Decider: Sendable {
 
     func language(for customer: Customer?, context: IncomingContext, newText: String) -> String {
         customer?.language ?? context.analysis?.detectedLanguage
-            ?? LanguageDetector.detect(String((context.message.subject + "\n" + newText).prefix(PriorityClassifier.readLimit))) ?? "en"
+            ?? LanguageDetector.detect(String((context.message.subject + "\n" + newText).prefix(
+                PriorityClassifier.readLimit))) ?? "en"
     }
 
     func planFor(_ customer: Customer?) -> SupportPlan {
-        policy.plan(named: customer?.plan ?? policy.defaultPlan) ?? policy.plans.values.sorted { $0.name < $1.name }.first!
+        policy.plan(named: customer?.plan ?? policy.defaultPlan)
+            ?? policy.plans.values.sorted { $0.name < $1.name }.first!
     }
 
     func openTicket(from: Address, customer: Customer?, newText: String, automatic: AutomaticMail?,
@@ -169,12 +183,17 @@ public struct Decider: Sendable {
         let subject = SubjectLine.clean(m.subject, prefix: policy.referencePrefix)
         let language = self.language(for: customer, context: context, newText: newText)
         let claimed = context.ticketBySubject.flatMap { $0.id == linkedTo?.id ? nil : $0.reference.description }
-            ?? TicketReference.all(in: m.subject, prefix: policy.referencePrefix).first.flatMap { $0 == linkedTo?.reference ? nil : $0.description }
+            ?? TicketReference.all(
+                in: m.subject,
+                prefix: policy.referencePrefix).first.flatMap { $0 == linkedTo?.reference ? nil : $0.description }
         var ticket = TicketState(
             id: 0, reference: reference, status: .open, priority: priority, customerID: customer?.id, plan: plan.name,
-            requester: from, participants: [from] + copied.added, subject: subject.isEmpty ? "(no subject)" : subject, language: language,
-            createdAt: context.receivedAt, clock: ReactionClock.start(at: context.receivedAt, priority: priority.priority, plan: plan),
-            rootMessageID: m.messageID, lastMessageID: m.messageID, linkedTicketID: linkedTo?.id, claimedReference: claimed)
+            requester: from, participants: [from] + copied.added, subject: subject.isEmpty ? "(no subject)" : subject,
+            language: language,
+            createdAt: context.receivedAt, clock: ReactionClock.start(
+                at: context.receivedAt, priority: priority.priority, plan: plan),
+            rootMessageID: m.messageID, lastMessageID: m.messageID, linkedTicketID: linkedTo?.id,
+            claimedReference: claimed)
         // Outside hours an urgent ticket pages the on-call; one staff open after a phone call is already handled.
         if staff == nil {
             ticket.page = OnCallPaging.starts(priority: priority.priority, customer: customer, plan: plan,
@@ -187,7 +206,8 @@ public struct Decider: Sendable {
                                                  reference: reference, priority: priority.priority,
                                                  deadline: ticket.clock?.dueAt, plan: plan, policy: policy,
                                                  onCallAlerted: ticket.page != nil)
-            var ack = reply(to: m, ticket: ticket, recipients: [from], body: body, auto: "auto-replied", context: context)
+            var ack = reply(to: m, ticket: ticket, recipients: [from], body: body, auto: "auto-replied",
+                context: context)
             ack.cc = copied.added
             if staff != nil { ack.inReplyTo = nil; ack.references = [] }   // the customer never saw the staff mail
             mails.append(QueuedMail(.acknowledgement, ack))
@@ -222,8 +242,10 @@ public struct Decider: Sendable {
                                          administratorsOnly: administratorsOnly, policy: policy)
             let m = context.message
             let mail = OutgoingMail(
-                from: policy.supportAddress, to: [from], subject: "Re: " + SubjectLine.clean(m.subject, prefix: policy.referencePrefix),
-                messageID: context.makeMessageID(), inReplyTo: m.messageID, references: (m.references + [m.messageID].compactMap { $0 }),
+                from: policy.supportAddress, to: [from], subject: "Re: " + SubjectLine.clean(
+                    m.subject, prefix: policy.referencePrefix),
+                messageID: context.makeMessageID(), inReplyTo: m.messageID,
+                references: (m.references + [m.messageID].compactMap { $0 }),
                 date: context.receivedAt, autoSubmitted: "auto-replied", body: body)
             mails.append(QueuedMail(.refusal, mail))
             if administratorsOnly, let customer, copiesRefusals(of: customer),
@@ -231,7 +253,8 @@ public struct Decider: Sendable {
                 mails.append(copy)
             }
         }
-        return Decision(outcome: .rejected(reason), role: .rejected, newText: newText, mails: mails, summary: "rejected: \(reason)")
+        return Decision(outcome: .rejected(reason), role: .rejected, newText: newText, mails: mails,
+            summary: "rejected: \(reason)")
     }
 
     func customerFollowUp(on ticket: TicketState, from: Address, role: SenderRole, newText: String,
@@ -253,7 +276,8 @@ public struct Decider: Sendable {
                     if case .administrator(let c) = role { return c }
                     return policy.customer(id: ticket.customerID)
                 }()
-                return openTicket(from: from, customer: customer, newText: newText, automatic: automatic, context: context, linkedTo: ticket)
+                return openTicket(from: from, customer: customer, newText: newText, automatic: automatic,
+                    context: context, linkedTo: ticket)
             }
             t.status = .open
             t.resolvedAt = nil
@@ -299,7 +323,8 @@ public struct Decider: Sendable {
         let attachments = m.attachments.enumerated().compactMap { i, a -> StaffNotificationFacts.Attachment? in
             guard a.filename != nil || leftOut.contains(i + 1) else { return nil }
             return StaffNotificationFacts.Attachment(number: i + 1,
-                                                     filename: CustomerText.line(a.displayName ?? "file \(i + 1)", limit: 200),
+                                                     filename: CustomerText.line(a.displayName ?? "file \(i + 1)",
+                                                     limit: 200),
                                                      size: a.size, attached: !leftOut.contains(i + 1))
         }
         let body = Templates.staffNotification(StaffNotificationFacts(
@@ -325,7 +350,8 @@ public struct Decider: Sendable {
 
     func reply(to m: ParsedMessage, ticket: TicketState, recipients: [Address], body: String, auto: String?,
                context: IncomingContext) -> OutgoingMail {
-        OutgoingMail(from: policy.supportAddress, to: recipients, subject: SubjectLine.tagged(m.subject, reference: ticket.reference),
+        OutgoingMail(from: policy.supportAddress, to: recipients,
+            subject: SubjectLine.tagged(m.subject, reference: ticket.reference),
                      messageID: context.makeMessageID(), inReplyTo: m.messageID,
                      references: m.references + [m.messageID].compactMap { $0 }, date: context.receivedAt,
                      autoSubmitted: auto, body: body)
@@ -341,7 +367,8 @@ extension Decider {
         var seen: Set<String> = [sender.normalized, policy.supportAddress.normalized]
         for address in m.to + m.cc where address.email.contains("@") && seen.insert(address.normalized).inserted {
             if policy.isStaff(address.email) { continue }
-            if let customer, customer.domains.contains(address.domain) || customer.administrators.contains(address.normalized) {
+            if let customer, customer.domains.contains(address.domain) ||
+                customer.administrators.contains(address.normalized) {
                 added.append(address)
             } else {
                 notAdded.append(address)

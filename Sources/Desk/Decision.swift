@@ -10,7 +10,8 @@ public enum MessageRole: String, Sendable, Codable {
 /// What an outgoing mail is for; the outbox and the per-recipient cap use it.
 public enum MailKind: String, Sendable, Codable {
     case acknowledgement, staffNotification = "staff-notification", relay, refusal
-    case escalationWarning = "escalation-warning", escalationBreach = "escalation-breach", deliveryFailure = "delivery-failure"
+    case escalationWarning = "escalation-warning", escalationBreach = "escalation-breach",
+        deliveryFailure = "delivery-failure"
     /// To the customer when staff close a ticket.
     case closingNote = "closing-note"
     /// To a staff member whose mail did nothing (it named no ticket, or relayed no text), saying why.

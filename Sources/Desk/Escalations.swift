@@ -18,9 +18,11 @@ public enum Escalations {
         }
         let customer = policy.customer(id: ticket.customerID)
         guard let plan = policy.plan(named: ticket.plan) else { return nil }
-        // The CSM hears first (extended plans name one); otherwise the team lead. A breach always reaches the team lead.
+        // The CSM hears first (extended plans name one); otherwise the team lead. A breach always reaches the team
+        // lead.
         var recipients = [customer?.csm ?? policy.teamLead].compactMap { $0 }
-        if kind == .breach, let lead = policy.teamLead, !recipients.contains(where: { $0.normalized == lead.normalized }) {
+        if kind == .breach, let lead = policy.teamLead, !recipients.contains(
+            where: { $0.normalized == lead.normalized }) {
             recipients.append(lead)
         }
         var marked = ticket
@@ -34,7 +36,8 @@ public enum Escalations {
             from: policy.supportAddress, to: recipients, replyTo: policy.supportAddress, subject: text.subject,
             messageID: makeMessageID(), inReplyTo: ticket.lastMessageID, references: ticket.referenceChain(parent: nil),
             date: now, timeZone: policy.timeZone, autoSubmitted: "auto-generated",
-            extraHeaders: [.init("X-Postdesk-Escalation", kind.rawValue), .init("X-Postdesk-Ticket", ticket.reference.description)],
+            extraHeaders: [.init("X-Postdesk-Escalation", kind.rawValue),
+            .init("X-Postdesk-Ticket", ticket.reference.description)],
             body: text.body)
         return (marked, QueuedMail(kind == .breach ? .escalationBreach : .escalationWarning, mail))
     }

@@ -4,7 +4,8 @@ import MIME
 /// "Tak!", "Vielen Dank, alles läuft wieder!", "Thanks, all good", "Bedankt!": a short thank-you after a close is
 /// recorded without reopening. Anything with a question, a "but" or a remaining problem is a real follow-up.
 public enum Gratitude {
-    static let thanks = ["tak", "tusind tak", "mange tak", "thanks", "thank you", "thx", "cheers", "danke", "vielen dank",
+    static let thanks = ["tak", "tusind tak", "mange tak", "thanks", "thank you", "thx", "cheers", "danke",
+        "vielen dank",
                          "herzlichen dank", "besten dank", "bedankt", "dank je", "dank u", "dankjewel", "dankuwel",
                          "hartelijk dank", "merci"]
     /// Words that turn a thank-you into a report: contrast, negation, "still", "again" of a problem.

@@ -31,7 +31,8 @@ public enum LanguageDetector {
                 default: nl += 2
                 }
             }
-            if word.count >= 2, zip(word, word.dropFirst()).contains(where: { $0 == 0x69 && $1 == 0x6A }) { nl += 1 }   // "ij"
+            // "ij"
+            if word.count >= 2, zip(word, word.dropFirst()).contains(where: { $0 == 0x69 && $1 == 0x6A }) { nl += 1 }
         }
         for scalar in text.unicodeScalars.prefix(maxScalars) {
             work += 1
@@ -45,34 +46,52 @@ public enum LanguageDetector {
                 case "ä", "ö", "ü", "ß": de += 1
                 default: break
                 }
-                if lower.isASCII { word.append(UInt8(lower.value)) } else { word.append(contentsOf: String(lower).utf8) }
+                if lower.isASCII { word.append(UInt8(lower.value)) } else { word.append(
+                    contentsOf: String(lower).utf8) }
             } else {
                 finish()
             }
         }
         finish()
-        let ranked = [("da", da), ("de", de), ("en", en), ("nl", nl)].sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        let ranked = [("da", da), ("de", de), ("en", en),
+            ("nl", nl)].sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
         guard ranked[0].1 >= 4, ranked[0].1 > ranked[1].1 else { return nil }
         return ranked[0].0
     }
 
     static let words: [String: [String]] = [
-        "da": ["og", "jeg", "ikke", "det", "at", "til", "på", "af", "med", "har", "kan", "vi", "vores", "hvis", "men", "så",
-               "også", "skal", "være", "noget", "ingen", "alle", "fra", "hej", "venlig", "hilsen", "mvh", "tak", "jeres", "hvordan",
-               "hvad", "hvorfor", "når", "eller", "siden", "bliver", "blev", "kunne", "gerne", "mig", "min", "mit", "mine", "os",
-               "der", "som", "efter", "igen", "godt", "nede", "virker", "ikk", "af", "denne", "dette", "disse", "lidt", "meget"],
-        "en": ["the", "and", "is", "are", "you", "we", "our", "not", "with", "this", "that", "have", "has", "please", "thanks",
-               "thank", "can't", "cannot", "it", "of", "to", "for", "on", "my", "i", "me", "your", "would", "could", "should",
-               "hi", "hello", "regards", "best", "since", "there", "what", "how", "when", "which", "from", "been", "was", "were",
-               "all", "users", "any", "some", "still", "it's", "i'm", "don't", "doesn't", "isn't", "a", "an", "be", "do"],
-        "de": ["und", "ist", "nicht", "ich", "wir", "sie", "mit", "das", "der", "dem", "den", "des", "ein", "eine", "einen",
-               "einem", "auf", "für", "von", "zu", "bei", "auch", "es", "sind", "haben", "hat", "kann", "können", "bitte", "danke",
-               "grüße", "gruß", "hallo", "guten", "tag", "morgen", "seit", "noch", "nur", "schon", "wie", "was", "wenn", "oder",
-               "aber", "unser", "unsere", "unseren", "mein", "meine", "kein", "keine", "wird", "werden", "mehr", "freundlichen"],
-        "nl": ["het", "en", "een", "ik", "wij", "we", "niet", "is", "zijn", "met", "van", "voor", "op", "bij", "ook", "maar",
-               "dat", "deze", "dit", "kan", "kunnen", "geen", "graag", "groet", "groeten", "vriendelijke", "bedankt", "hoi",
-               "goedemorgen", "sinds", "nog", "al", "wel", "naar", "hebben", "heeft", "onze", "ons", "mijn", "jullie", "u",
-               "wat", "hoe", "wanneer", "omdat", "meer", "alle", "iets", "niets", "werkt", "moet", "zou", "worden", "er"],
+        "da": ["og", "jeg", "ikke", "det", "at", "til", "på", "af", "med", "har", "kan", "vi", "vores", "hvis", "men",
+        "så",
+               "også", "skal", "være", "noget", "ingen", "alle", "fra", "hej", "venlig", "hilsen", "mvh", "tak",
+               "jeres", "hvordan",
+               "hvad", "hvorfor", "når", "eller", "siden", "bliver", "blev", "kunne", "gerne", "mig", "min", "mit",
+               "mine", "os",
+               "der", "som", "efter", "igen", "godt", "nede", "virker", "ikk", "af", "denne", "dette", "disse", "lidt",
+               "meget"],
+        "en": ["the", "and", "is", "are", "you", "we", "our", "not", "with", "this", "that", "have", "has", "please",
+        "thanks",
+               "thank", "can't", "cannot", "it", "of", "to", "for", "on", "my", "i", "me", "your", "would", "could",
+               "should",
+               "hi", "hello", "regards", "best", "since", "there", "what", "how", "when", "which", "from", "been",
+               "was", "were",
+               "all", "users", "any", "some", "still", "it's", "i'm", "don't", "doesn't", "isn't", "a", "an", "be",
+               "do"],
+        "de": ["und", "ist", "nicht", "ich", "wir", "sie", "mit", "das", "der", "dem", "den", "des", "ein", "eine",
+        "einen",
+               "einem", "auf", "für", "von", "zu", "bei", "auch", "es", "sind", "haben", "hat", "kann", "können",
+               "bitte", "danke",
+               "grüße", "gruß", "hallo", "guten", "tag", "morgen", "seit", "noch", "nur", "schon", "wie", "was",
+               "wenn", "oder",
+               "aber", "unser", "unsere", "unseren", "mein", "meine", "kein", "keine", "wird", "werden", "mehr",
+               "freundlichen"],
+        "nl": ["het", "en", "een", "ik", "wij", "we", "niet", "is", "zijn", "met", "van", "voor", "op", "bij", "ook",
+        "maar",
+               "dat", "deze", "dit", "kan", "kunnen", "geen", "graag", "groet", "groeten", "vriendelijke", "bedankt",
+               "hoi",
+               "goedemorgen", "sinds", "nog", "al", "wel", "naar", "hebben", "heeft", "onze", "ons", "mijn", "jullie",
+               "u",
+               "wat", "hoe", "wanneer", "omdat", "meer", "alle", "iets", "niets", "werkt", "moet", "zou", "worden",
+               "er"],
     ]
 
     /// word → the one language that uses it (words on two or more lists are dropped).

@@ -21,6 +21,7 @@ public struct MessageAnalysis: Sendable {
         newTextIsWholeBody = extraction.fellBack
         priority = classifier.classify(message, newText: newText)
         textHash = RepeatedText.hash(from: message.from?.normalized ?? "", newText: newText)
-        detectedLanguage = LanguageDetector.detect(String((message.subject + "\n" + newText).prefix(PriorityClassifier.readLimit)))
+        detectedLanguage = LanguageDetector.detect(String(
+            (message.subject + "\n" + newText).prefix(PriorityClassifier.readLimit)))
     }
 }

@@ -34,12 +34,14 @@ public struct SupportPlan: Sendable {
 
     /// Standard: Mon–Fri 09–17, every request answered within 12 working hours (P5 included).
     public static func standard(holidays: DanishHolidays = DanishHolidays()) -> SupportPlan {
-        SupportPlan(name: "standard", calendar: .standard(holidays: holidays), targets: [.p1: 720, .p2: 720, .p3: 720, .p4: 720, .p5: 720])
+        SupportPlan(name: "standard", calendar: .standard(holidays: holidays),
+            targets: [.p1: 720, .p2: 720, .p3: 720, .p4: 720, .p5: 720])
     }
 
     /// Extended: Mon–Fri 08–22; P1 2 h, P2 4 h, P3 12 h, P4 24 h, P5 best effort (no clock).
     public static func extended(holidays: DanishHolidays = DanishHolidays()) -> SupportPlan {
-        SupportPlan(name: "extended", calendar: .extended(holidays: holidays), targets: [.p1: 120, .p2: 240, .p3: 720, .p4: 1440])
+        SupportPlan(name: "extended", calendar: .extended(holidays: holidays),
+            targets: [.p1: 120, .p2: 240, .p3: 720, .p4: 1440])
     }
 
     /// Reaction target in business minutes, nil for best effort.
@@ -218,8 +220,10 @@ public struct Policy: Sendable {
         let email = address.normalized
         if email == supportAddress.normalized { return .ourselves }
         if isStaff(email) { return .staff }
-        if let customer = customers.first(where: { $0.administrators.contains(email) }) { return .administrator(customer) }
-        if let customer = customers.first(where: { $0.domains.contains(address.domain) }) { return .customerUser(customer) }
+        if let customer = customers.first(where: { $0.administrators.contains(email) }) { return .administrator(
+            customer) }
+        if let customer = customers.first(where: { $0.domains.contains(address.domain) }) { return .customerUser(
+            customer) }
         return .unknown
     }
 }

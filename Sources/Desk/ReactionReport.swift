@@ -53,11 +53,13 @@ public struct ReactionReport: Sendable {
             let calendar = policy.plan(named: first.plan)?.calendar
             let minutes = group.compactMap { r -> Int? in
                 guard let answered = r.firstResponse else { return nil }
-                return calendar?.businessMinutes(from: r.created, to: answered) ?? Int(answered.timeIntervalSince(r.created) / 60)
+                return calendar?.businessMinutes(from: r.created, to: answered) ?? Int(
+                    answered.timeIntervalSince(r.created) / 60)
             }.sorted()
             let judged = group.filter { r in r.firstDue != nil && (r.firstResponse != nil || r.firstDue! <= now) }
             let inTime = judged.filter { r in r.firstResponse.map { $0 <= r.firstDue! } ?? false }
-            return Line(customer: first.customer, priority: first.priority, tickets: group.count, answered: minutes.count,
+            return Line(customer: first.customer, priority: first.priority, tickets: group.count,
+                answered: minutes.count,
                         medianMinutes: Self.percentile(minutes, 0.5), p90Minutes: Self.percentile(minutes, 0.9),
                         withinTarget: judged.isEmpty ? nil : Double(inTime.count) / Double(judged.count),
                         breaches: group.reduce(0) { $0 + $1.breaches },

@@ -30,7 +30,8 @@ public struct StaffCommands: Sendable, Equatable {
     /// The mail without the command lines.
     public var text: String
 
-    public init(priority: Priority? = nil, note: Bool = false, close: Bool = false, reopen: Bool = false, text: String) {
+    public init(priority: Priority? = nil, note: Bool = false, close: Bool = false, reopen: Bool = false,
+        text: String) {
         self.priority = priority
         self.note = note
         self.close = close

@@ -27,7 +27,8 @@ public struct ReactionClock: Sendable, Equatable {
 
     /// A clock for `priority` under `plan`, or nil when the plan has no target (best effort).
     public static func start(at start: Date, priority: Priority, plan: SupportPlan) -> ReactionClock? {
-        guard let due = plan.deadline(for: priority, from: start), let warn = plan.warningTime(for: priority, from: start) else { return nil }
+        guard let due = plan.deadline(for: priority, from: start),
+            let warn = plan.warningTime(for: priority, from: start) else { return nil }
         return ReactionClock(startedAt: start, dueAt: due, warnAt: warn)
     }
 }
@@ -64,7 +65,8 @@ public struct TicketState: Sendable, Equatable {
     /// The ticket this one was folded into by `#merge` (its mail, people and time are there now).
     public var mergedInto: Int64?
 
-    public init(id: Int64, reference: TicketReference, status: TicketStatus, priority: PriorityDecision, customerID: String?,
+    public init(id: Int64, reference: TicketReference, status: TicketStatus, priority: PriorityDecision,
+        customerID: String?,
                 plan: String, requester: Address, participants: [Address], subject: String, language: String,
                 createdAt: Date, resolvedAt: Date? = nil, firstResponseAt: Date? = nil, clock: ReactionClock? = nil,
                 rootMessageID: String? = nil, lastMessageID: String? = nil, linkedTicketID: Int64? = nil,
@@ -100,7 +102,8 @@ public struct TicketState: Sendable, Equatable {
     /// References for a mail answering `parent`: root first, then the parent.
     public func referenceChain(parent: String?) -> [String] {
         var chain: [String] = []
-        for id in [rootMessageID, lastMessageID, parent].compactMap({ $0 }) where !chain.contains(id) { chain.append(id) }
+        for id in [rootMessageID, lastMessageID, parent].compactMap({ $0 }) where !chain.contains(
+            id) { chain.append(id) }
         return chain
     }
 }

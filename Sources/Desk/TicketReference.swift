@@ -36,7 +36,8 @@ public struct TicketReference: Hashable, Sendable, CustomStringConvertible {
         while let open = rest.firstIndex(of: "[") {
             let afterOpen = rest.index(after: open)
             guard let close = rest[afterOpen...].firstIndex(of: "]") else { break }
-            if let ref = TicketReference(String(rest[afterOpen..<close]).trimmingCharacters(in: .whitespaces), prefix: prefix) {
+            if let ref = TicketReference(String(rest[afterOpen..<close]).trimmingCharacters(in: .whitespaces),
+                prefix: prefix) {
                 found.append(ref)
             }
             rest = rest[afterOpen...]

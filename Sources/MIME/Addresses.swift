@@ -34,7 +34,8 @@ public enum AddressList {
                 while i < n {
                     let d = s[i]
                     if d == UInt8(ascii: "\\"), i + 1 < n { v.append(s[i + 1]); i += 2; continue }
-                    if d == UInt8(ascii: "(") { depth += 1; if depth > 1 { v.append(d) } } else if d == UInt8(ascii: ")") {
+                    if d == UInt8(ascii: "(") { depth += 1; if depth > 1 { v.append(d) } } else if d == UInt8(
+                        ascii: ")") {
                         depth -= 1
                         if depth == 0 { i += 1; break }
                         v.append(d)
@@ -42,20 +43,24 @@ public enum AddressList {
                     i += 1
                 }
                 tokens.append(.comment(String(decoding: v, as: UTF8.self)))
-            case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "@"):
+            case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"),
+                UInt8(ascii: "@"):
                 tokens.append(.special(c))
                 i += 1
             default:
                 let st = i
                 while i < n {
                     let d = s[i]
-                    if d == 32 || d == 9 || d == 13 || d == 10 || d == UInt8(ascii: "\"") || d == UInt8(ascii: "(") || d == UInt8(ascii: "<")
-                        || d == UInt8(ascii: ">") || d == UInt8(ascii: ",") || d == UInt8(ascii: ";") || d == UInt8(ascii: ":")
+                    if d == 32 || d == 9 || d == 13 || d == 10 || d == UInt8(ascii: "\"") || d == UInt8(ascii: "(") ||
+                        d == UInt8(ascii: "<")
+                        || d == UInt8(ascii: ">") || d == UInt8(ascii: ",") || d == UInt8(ascii: ";") ||
+                            d == UInt8(ascii: ":")
                         || d == UInt8(ascii: "@") { break }
                     i += 1
                 }
                 // An encoded word may contain specials inside (`=?utf-8?Q?a:b?=`): keep it whole.
-                if i - st >= 2, s[st] == UInt8(ascii: "="), s[st + 1] == UInt8(ascii: "?"), let w = EncodedWords.parseWord(s, at: st), w.end > i {
+                if i - st >= 2, s[st] == UInt8(ascii: "="), s[st + 1] == UInt8(ascii: "?"),
+                    let w = EncodedWords.parseWord(s, at: st), w.end > i {
                     i = w.end
                 }
                 tokens.append(.atom(String(decoding: s[st..<i], as: UTF8.self)))
@@ -126,7 +131,8 @@ public enum AddressList {
             switch t {
             case let .atom(s): words.append(s)
             case let .quoted(s): words.append(s)
-            case .special(let c) where c == UInt8(ascii: "@") || c == UInt8(ascii: ":"): words.append(String(UnicodeScalar(c)))
+            case .special(let c) where c == UInt8(ascii: "@") ||
+                c == UInt8(ascii: ":"): words.append(String(UnicodeScalar(c)))
             default: break
             }
         }
@@ -185,7 +191,8 @@ public enum AddressList {
             }
             if email.isEmpty {
                 // `Name <>` or garbage: take an address-looking word from the phrase.
-                if let word = before.compactMap({ t -> String? in if case let .atom(s) = t, s.contains("@") { return s }; return nil }).last {
+                if let word = before.compactMap({ t -> String? in if case let .atom(s) = t,
+                    s.contains("@") { return s }; return nil }).last {
                     email = word
                 }
                 if email.isEmpty { return nil }
@@ -207,7 +214,8 @@ public enum AddressList {
             while domainEnd < nonComment.count, case let .atom(a) = nonComment[domainEnd] {
                 domainEnd += 1
                 let endsWithDot = a.hasSuffix(".")
-                if domainEnd < nonComment.count, case let .atom(b) = nonComment[domainEnd], endsWithDot || b.hasPrefix(".") { continue }
+                if domainEnd < nonComment.count, case let .atom(b) = nonComment[domainEnd], endsWithDot ||
+                    b.hasPrefix(".") { continue }
                 break
             }
             let email = addrSpec(Array(nonComment[localStart..<domainEnd]))

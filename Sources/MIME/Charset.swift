@@ -28,7 +28,8 @@ public enum Charset {
              "iso-ir-100", "ansi_x3.4-1968", "iso_8859-1:1987", "us", "646", "iso646-us", "x-unknown", "unknown-8bit",
              "unknown", "default", "x-user-defined", "8bit", "7bit", "none", "charset", "us_ascii", "ibm367", "cp367":
             return .utf8OrWindows1252
-        case "utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8", "unicode-2-0-utf-8", "utf-8-sig", "x-utf8", "utf_8":
+        case "utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8", "unicode-2-0-utf-8", "utf-8-sig", "x-utf8",
+            "utf_8":
             return .utf8
         case "windows-1252", "cp1252", "cp-1252", "x-cp1252", "win-1252", "windows1252", "ms-ansi", "ansi":
             return .iconv("WINDOWS-1252", asciiSafe: true)
@@ -43,7 +44,8 @@ public enum Charset {
             return .iconv("CP949", asciiSafe: true)
         case "euc-jp", "x-euc-jp", "eucjp", "cseucpkdfmtjapanese", "x-euc":
             return .iconv("EUC-JP-MS", asciiSafe: true)
-        case "iso-2022-jp", "csiso2022jp", "iso2022jp", "iso-2022-jp-1", "jis", "x-jis", "iso-2022-jp-2", "iso-2022-jp-3":
+        case "iso-2022-jp", "csiso2022jp", "iso2022jp", "iso-2022-jp-1", "jis", "x-jis", "iso-2022-jp-2",
+            "iso-2022-jp-3":
             return .iconv("ISO-2022-JP", asciiSafe: false)
         case "iso-2022-kr", "csiso2022kr":
             return .iconv("ISO-2022-KR", asciiSafe: false)
@@ -77,7 +79,8 @@ public enum Charset {
             break
         }
         // iso-8859-N / iso8859-N / iso_8859-N / latinN
-        for prefix in ["iso-8859-", "iso8859-", "iso_8859-", "iso8859_", "iso-8859_", "iso 8859-", "8859-"] where s.hasPrefix(prefix) {
+        for prefix in ["iso-8859-", "iso8859-", "iso_8859-", "iso8859_", "iso-8859_", "iso 8859-",
+            "8859-"] where s.hasPrefix(prefix) {
             let rest = s.dropFirst(prefix.count).prefix { $0.isNumber }
             if let n = Int(rest), (1...16).contains(n), n != 12 {
                 if n == 1 { return .utf8OrWindows1252 }
@@ -89,12 +92,14 @@ public enum Charset {
             if let n = Int(s.dropFirst(prefix.count)), (1250...1258).contains(n) {
                 return n == 1252 ? .iconv("WINDOWS-1252", asciiSafe: true) : .iconv("WINDOWS-\(n)", asciiSafe: true)
             }
-            if let n = Int(s.dropFirst(prefix.count)), [437, 850, 852, 855, 857, 858, 860, 861, 862, 863, 865, 866, 869].contains(n) {
+            if let n = Int(s.dropFirst(prefix.count)), [437, 850, 852, 855, 857, 858, 860, 861, 862, 863, 865, 866,
+                869].contains(n) {
                 return .iconv("CP\(n)", asciiSafe: true)
             }
         }
         let latin: [String: Int] = ["latin2": 2, "latin3": 3, "latin4": 4, "latin5": 9, "latin6": 10, "latin7": 13,
-                                    "latin8": 14, "latin9": 15, "latin10": 16, "l2": 2, "l5": 9, "l9": 15, "latin-9": 15,
+                                    "latin8": 14, "latin9": 15, "latin10": 16, "l2": 2, "l5": 9, "l9": 15,
+                                    "latin-9": 15,
                                     "cyrillic": 5, "greek": 7, "hebrew": 8, "arabic": 6]
         if let n = latin[s] { return .iconv("ISO-8859-\(n)", asciiSafe: true) }
         return nil
@@ -130,7 +135,8 @@ public enum Charset {
         if target == nil, let label {
             let name = normalize(label).uppercased()
             if !name.isEmpty, name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != 0x2F }), iconvKnows(name) {
-                target = .iconv(name, asciiSafe: !(name.hasPrefix("UTF-") || name.hasPrefix("UCS") || name.contains("2022")))
+                target = .iconv(name, asciiSafe: !(name.hasPrefix("UTF-") || name.hasPrefix("UCS") ||
+                    name.contains("2022")))
             } else {
                 return (utf8OrWindows1252(bytes), false)
             }
@@ -145,7 +151,8 @@ public enum Charset {
             if name == "ISO-2022-JP" {
                 // Through EUC-JP-MS so the vendor rows (NEC/IBM: №, ①, ㈱ …) that Microsoft clients send decode too.
                 if let euc = iso2022jpToEUCJP(bytes),
-                   let text = euc.withUnsafeBufferPointer({ iconvDecode($0, from: "EUC-JP-MS") }) { return (text, true) }
+                   let text = euc.withUnsafeBufferPointer({ iconvDecode($0, from: "EUC-JP-MS") }) { return (
+                       text, true) }
                 if let text = iconvDecode(bytes, from: "ISO-2022-JP-2") { return (text, true) }
             }
             if let text = iconvDecode(bytes, from: name) { return (text, true) }
@@ -187,8 +194,10 @@ public enum Charset {
     }
 
     static let cp1252High: [UInt32] = [
-        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
-        0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD,
+        0x017D, 0xFFFD,
+        0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD,
+        0x017E, 0x0178,
     ]
 
     static func windows1252(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
@@ -252,7 +261,8 @@ public enum Charset {
         let chunkSize = 16 * 1024
         let chunk = UnsafeMutablePointer<CChar>.allocate(capacity: chunkSize)
         defer { chunk.deallocate() }
-        var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(mutating: UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self))
+        var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(
+            mutating: UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self))
         var inLeft = bytes.count
         var guardCount = 0
         while inLeft > 0 {

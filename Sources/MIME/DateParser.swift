@@ -36,7 +36,8 @@ public enum RFC5322Date {
                 sawTime = true
                 continue
             }
-            if month == nil, lower.count >= 3, let m = months.firstIndex(of: String(lower.prefix(3))), lower.allSatisfy({ $0.isLetter || $0 == "." }) {
+            if month == nil, lower.count >= 3, let m = months.firstIndex(of: String(lower.prefix(3))),
+                lower.allSatisfy({ $0.isLetter || $0 == "." }) {
                 month = m + 1
                 continue
             }
@@ -54,7 +55,8 @@ public enum RFC5322Date {
                     offset = sign * ((v / 100) * 3600 + (v % 100) * 60)
                     continue
                 }
-                let zones: [String: Int] = ["ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5,
+                let zones: [String: Int] = ["ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst": -6,
+                    "cdt": -5,
                                             "mst": -7, "mdt": -6, "pst": -8, "pdt": -7, "cet": 1, "cest": 2, "bst": 1]
                 if let z = zones[lower] { offset = z * 3600; continue }
             }

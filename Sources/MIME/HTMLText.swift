@@ -6,7 +6,8 @@ public enum HTMLText {
         "hr", "section", "article", "header", "footer", "dd", "dt", "dl", "address", "center", "form", "fieldset",
         "tbody", "thead", "tfoot", "caption", "figure", "figcaption", "main", "nav", "aside", "body", "html", "option",
     ]
-    static let paragraphTags: Set<String> = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "ul", "ol", "pre", "hr"]
+    static let paragraphTags: Set<String> = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "ul",
+        "ol", "pre", "hr"]
     static let skipTags: Set<String> = ["script", "style", "title", "template", "xml", "object", "svg", "math", "head"]
 
     public static func render(_ html: String) -> String {
@@ -98,7 +99,8 @@ public enum HTMLText {
                     // Comment or doctype / CDATA.
                     if i + 3 < n, s[i + 2] == UInt8(ascii: "-"), s[i + 3] == UInt8(ascii: "-") {
                         var j = i + 4
-                        while j + 2 < n, !(s[j] == UInt8(ascii: "-") && s[j + 1] == UInt8(ascii: "-") && s[j + 2] == UInt8(ascii: ">")) { j += 1 }
+                        while j + 2 < n, !(s[j] == UInt8(ascii: "-") && s[j + 1] == UInt8(ascii: "-") &&
+                            s[j + 2] == UInt8(ascii: ">")) { j += 1 }
                         i = min(n, j + 3)
                     } else {
                         var j = i + 2
@@ -131,7 +133,8 @@ public enum HTMLText {
                 var quote: UInt8 = 0
                 while j < n {
                     let e = s[j]
-                    if quote != 0 { if e == quote { quote = 0 } } else if e == UInt8(ascii: "\"") || e == UInt8(ascii: "'") {
+                    if quote != 0 { if e == quote { quote = 0 } } else if e == UInt8(ascii: "\"") ||
+                        e == UInt8(ascii: "'") {
                         // A quote only opens right after '='.
                         var k = j - 1
                         while k > attrStart, s[k] == 32 { k -= 1 }
@@ -193,7 +196,8 @@ public enum HTMLText {
                 case "a":
                     if closing {
                         if let href = linkHref {
-                            let shown = String(decoding: out.bytes[min(linkTextStart, out.bytes.count)...], as: UTF8.self)
+                            let shown = String(decoding: out.bytes[min(linkTextStart, out.bytes.count)...],
+                                as: UTF8.self)
                             var target = href
                             if target.lowercased().hasPrefix("mailto:") { target = String(target.dropFirst(7)) }
                             if !target.isEmpty, !target.hasPrefix("#"), !target.lowercased().hasPrefix("javascript:"),

@@ -283,11 +283,13 @@ public struct ContentHeader: Sendable, Equatable {
                 while j < n, s[j] == 32 || s[j] == 9 { j += 1 }
                 let st = j
                 while j < n, s[j] != UInt8(ascii: ";"), s[j] != 32, s[j] != 9, s[j] != UInt8(ascii: "(") { j += 1 }
-                value = (value.hasSuffix("/") ? value : value + "/") + String(decoding: s[st..<j], as: UTF8.self).lowercased()
+                value = (value.hasSuffix("/") ? value : value + "/") + String(
+                    decoding: s[st..<j], as: UTF8.self).lowercased()
                 i = j
             }
         }
-        if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+        if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(
+            value.dropFirst().dropLast()) }
 
         var raw: [(String, [UInt8], Bool)] = [] // name, value bytes, was quoted
         while i < n {

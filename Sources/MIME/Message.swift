@@ -39,7 +39,8 @@ public struct Attachment: Sendable, Equatable, Codable {
     public var isInline: Bool
     public var data: [UInt8]
 
-    public init(filename: String?, contentType: String, contentID: String? = nil, isInline: Bool = false, data: [UInt8]) {
+    public init(filename: String?, contentType: String, contentID: String? = nil, isInline: Bool = false,
+        data: [UInt8]) {
         self.filename = filename
         self.contentType = contentType
         self.contentID = contentID

@@ -59,7 +59,8 @@ public enum MessageParser {
 
         // Attachments: every named leaf, plus unnamed leaves that are not body text, in document order.
         var bodyLeaves = Set<Int>()
-        for leaf in (sel.textBody ?? []) + (sel.htmlBody ?? []) where leaf.type.hasPrefix("text/") { bodyLeaves.insert(leaf.id) }
+        for leaf in (sel.textBody ?? []) + (sel.htmlBody ?? []) where leaf.type.hasPrefix(
+            "text/") { bodyLeaves.insert(leaf.id) }
         var attachments: [Attachment] = []
         func collect(_ node: Node) {
             if !node.children.isEmpty { node.children.forEach(collect); return }
@@ -226,7 +227,8 @@ public enum MessageParser {
                 }
                 let childDefault = type == "multipart/digest" ? "message/rfc822" : "text/plain"
                 for r in ranges! {
-                    node.children.append(entity(start: r.lowerBound, end: r.upperBound, depth: depth + 1, defaultType: childDefault))
+                    node.children.append(entity(start: r.lowerBound, end: r.upperBound, depth: depth + 1,
+                        defaultType: childDefault))
                 }
                 if node.children.isEmpty {
                     defect("multipart without parts")
@@ -377,7 +379,8 @@ public enum MessageParser {
             walk(parts, multipartType: multipartType, inAlternative: inAlternative, textOn: true, htmlOn: true)
         }
 
-        mutating func walk(_ parts: [Node], multipartType: String, inAlternative: Bool, textOn textOn0: Bool, htmlOn htmlOn0: Bool) {
+        mutating func walk(_ parts: [Node], multipartType: String, inAlternative: Bool, textOn textOn0: Bool,
+            htmlOn htmlOn0: Bool) {
             var textOn = textOn0, htmlOn = htmlOn0
             let textLength = textOn ? text.count : -1
             let htmlLength = htmlOn ? html.count : -1
@@ -393,7 +396,9 @@ public enum MessageParser {
                          textOn: textOn, htmlOn: htmlOn)
                 } else if isInline {
                     if multipartType == "alternative" {
-                        if part.type == "text/html" { if htmlOn { html.append(part) } } else if isText { if textOn { text.append(part) } } else { attachmentIDs.insert(part.id) }
+                        if part.type == "text/html" { if htmlOn { html.append(
+                            part) } } else if isText { if textOn { text.append(part) } } else { attachmentIDs.insert(
+                                part.id) }
                         continue
                     } else if inAlternative {
                         if part.type != "text/html" && isText { htmlOn = false }
@@ -401,7 +406,8 @@ public enum MessageParser {
                     }
                     if textOn { text.append(part) }
                     if htmlOn { html.append(part) }
-                    if isImage || ((!textOn || !htmlOn) && Selection.isInlineMedia(part.type)) { attachmentIDs.insert(part.id) }
+                    if isImage || ((!textOn || !htmlOn) && Selection.isInlineMedia(part.type)) { attachmentIDs.insert(
+                        part.id) }
                 } else {
                     attachmentIDs.insert(part.id)
                 }

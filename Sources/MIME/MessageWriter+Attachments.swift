@@ -29,7 +29,8 @@ extension MessageWriter {
             appendFolded("Content-Disposition: " + disposition, to: &out); out.append(contentsOf: [13, 10])
             line("Content-Transfer-Encoding: base64")
             line("")
-            let encoded = Data(file.data).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn,
+            let encoded = Data(file.data).base64EncodedString(
+                options: [.lineLength76Characters, .endLineWithCarriageReturn,
                                                                         .endLineWithLineFeed])
             if !encoded.isEmpty { line(encoded) }
         }

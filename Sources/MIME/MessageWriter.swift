@@ -118,7 +118,8 @@ public enum MessageWriter {
     }
 
     static func token(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || $0 == "-" || $0.properties.numericType != nil) }))
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.isASCII &&
+            ($0.properties.isAlphabetic || $0 == "-" || $0.properties.numericType != nil) }))
     }
 
     static func isHeaderName(_ name: String) -> Bool {

@@ -166,7 +166,8 @@ public enum TransferEncoding {
             let c = bytes[i]
             if c == UInt8(ascii: "_") {
                 out.append(32)
-            } else if c == UInt8(ascii: "="), i + 2 < bytes.count, let h = hexValue(bytes[i + 1]), let l = hexValue(bytes[i + 2]) {
+            } else if c == UInt8(ascii: "="), i + 2 < bytes.count, let h = hexValue(bytes[i + 1]),
+                let l = hexValue(bytes[i + 2]) {
                 out.append(h << 4 | l)
                 i += 2
             } else {

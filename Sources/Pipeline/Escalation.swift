@@ -14,16 +14,19 @@ extension Pipeline {
         var count = 0
         for due in try store.ticketsNeedingEscalation(now: instant) {
             let ticket = try page(due, at: instant)
-            guard let (marked, queued) = Escalations.due(ticket, policy: policy, now: instant, history: try history(of: ticket),
+            guard let (marked, queued) = Escalations.due(ticket, policy: policy, now: instant,
+                history: try history(of: ticket),
                                                          makeMessageID: makeMessageID) else { continue }
             try store.transaction {
                 try store.updateTicket(marked, at: instant)
                 if let queued { try enqueue([queued], ticketID: ticket.id, at: instant) }
-                try store.logEscalation(ticketID: ticket.id, kind: marked.clock?.breachSent == true ? "breach" : "warning", at: instant)
+                try store.logEscalation(
+                    ticketID: ticket.id, kind: marked.clock?.breachSent == true ? "breach" : "warning", at: instant)
             }
             if let queued {
                 count += 1
-                log.info("ticket.\(queued.kind.rawValue)", [("ref", ticket.reference.description), ("to", queued.mail.recipients.joined(separator: ","))])
+                log.info("ticket.\(queued.kind.rawValue)", [("ref", ticket.reference.description),
+                    ("to", queued.mail.recipients.joined(separator: ","))])
             }
         }
         summary.escalations += count

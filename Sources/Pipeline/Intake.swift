@@ -10,13 +10,15 @@ extension Pipeline {
     /// hand still commits). The commit is serial and is this thread's only job: the mailbox side (fetching the
     /// next batch, settling the last one) runs on a lane of its own, and parsing and analysis on the other cores,
     /// all while a batch commits. `progress` is called after each batch.
-    public func intakeAll(into summary: inout PassSummary, until stop: StopSignal? = nil, progress: ((PassSummary) -> Void)? = nil) throws {
+    public func intakeAll(into summary: inout PassSummary, until stop: StopSignal? = nil,
+        progress: ((PassSummary) -> Void)? = nil) throws {
         var stopwatch = Stopwatch()
         var batch = try source.fetch(after: try storedCheckpoint(), limit: config.batchSize)
         let fetched = stopwatch.lap()
         var prepared = Self.prepare(batch, classifier: decider.classifier)
         var timing = BatchTiming(fetch: fetched, analyse: stopwatch.lap(), wait: "0.0")
-        // The lane also checkpoints the WAL after each batch, on a connection of its own, so the commit thread does not.
+        // The lane also checkpoints the WAL after each batch, on a connection of its own, so the commit thread does
+        // not.
         let checkpoints = checkpointConnection
         if checkpoints != nil { try store.setAutoCheckpoint(false) }
         let lane = MailboxLane(source, log: log, checkpoints: checkpoints)
@@ -26,7 +28,8 @@ extension Pipeline {
         }
         while !batch.isEmpty {
             let stopping = stop?.isRequested ?? false
-            let ahead = stopping ? nil : lane.fetchAhead(following: batch, limit: config.batchSize, classifier: decider.classifier)
+            let ahead = stopping ? nil : lane.fetchAhead(following: batch, limit: config.batchSize,
+                classifier: decider.classifier)
             let dispositions: [(IncomingMail, Disposition)]
             do {
                 _ = stopwatch.lap()
@@ -38,14 +41,17 @@ extension Pipeline {
             let committed = stopwatch.lap()
             lane.settle(dispositions)
             boundWAL(lane)
-            log.debug("intake.batch", [("mails", "\(batch.count)"), ("fetch_ms", timing.fetch), ("analyse_ms", timing.analyse),
-                                       ("commit_ms", committed), ("wait_ms", timing.wait), ("settle_ms", lane.lastSettleMilliseconds)])
+            log.debug("intake.batch", [("mails", "\(batch.count)"), ("fetch_ms", timing.fetch),
+                ("analyse_ms", timing.analyse),
+                                       ("commit_ms", committed), ("wait_ms", timing.wait),
+                                       ("settle_ms", lane.lastSettleMilliseconds)])
             progress?(summary)
             guard let ahead else { break }
             let next = try ahead.wait()
             batch = next.mails
             prepared = next.prepared
-            timing = BatchTiming(fetch: next.fetchMilliseconds, analyse: next.analyseMilliseconds, wait: stopwatch.lap())
+            timing = BatchTiming(fetch: next.fetchMilliseconds, analyse: next.analyseMilliseconds,
+                wait: stopwatch.lap())
         }
         // issue 16: a move that failed must not pass as done; the pass fails, so the worker says so and backs off.
         lane.drain()
@@ -68,7 +74,8 @@ extension Pipeline {
     }
 
     /// Decides and stores a batch in one transaction (with each mail's checkpoint); returns what became of each.
-    func commit(_ mails: [IncomingMail], _ prepared: [Prepared], into summary: inout PassSummary) throws -> [(IncomingMail, Disposition)] {
+    func commit(_ mails: [IncomingMail], _ prepared: [Prepared],
+        into summary: inout PassSummary) throws -> [(IncomingMail, Disposition)] {
         var dispositions: [(IncomingMail, Disposition)] = []
         try store.transaction {
             for (mail, ready) in zip(mails, prepared) {
@@ -102,7 +109,8 @@ extension Pipeline {
         let results = PreparedSlots(count: mails.count)
         DispatchQueue.concurrentPerform(iterations: mails.count) { i in
             let message = MessageParser.parse(mails[i].bytes)
-            results.set(i, Prepared(message: message, hash: contentHash(mails[i].bytes, of: message), analysis: MessageAnalysis(message, classifier: classifier)))
+            results.set(i, Prepared(message: message, hash: contentHash(mails[i].bytes, of: message),
+                analysis: MessageAnalysis(message, classifier: classifier)))
         }
         return results.values
     }
@@ -117,7 +125,8 @@ extension Pipeline {
         }
         if let why = mail.unreadable { return try setAside(mail, why: why, mailbox: mailbox, summary: &summary) }
         do {
-            return try store.savepoint { try decideAndStore(mail, prepared: prepared, mailbox: mailbox, summary: &summary) }
+            return try store.savepoint { try decideAndStore(mail, prepared: prepared, mailbox: mailbox,
+                summary: &summary) }
         } catch {
             // A full or failing disk is no fault of the mail: the whole batch rolls back and waits for space.
             if DatabaseError.isStorage(error) { throw error }
@@ -184,7 +193,8 @@ extension Pipeline {
         let threadIDs = message.references + message.inReplyTo   // matched newest first: In-Reply-To, then back
         let match = try store.headerMatch(threadIDs)
         // A match on one of our Message-IDs decides the thread; only without one is the subject tag looked up.
-        let bySubject = match?.ours == true ? nil : TicketReference.all(in: message.subject, prefix: policy.referencePrefix)
+        let bySubject = match?.ours == true ? nil : TicketReference.all(
+            in: message.subject, prefix: policy.referencePrefix)
             .prefix(5).lazy.compactMap { try? self.store.liveTicket(reference: $0.description) }.first
         let sender = message.from?.normalized ?? ""
         let automaticCount = sender.isEmpty ? 0 : try store.automaticMailCount(
@@ -236,7 +246,8 @@ extension Pipeline {
     }
 
     /// Writes what the desk decided: the ticket, the message, its attachments, the mails and the intake record.
-    func apply(_ decision: Decision, to mail: IncomingMail, _ message: ParsedMessage, hash: String, receivedAt received: Date,
+    func apply(_ decision: Decision, to mail: IncomingMail, _ message: ParsedMessage, hash: String,
+        receivedAt received: Date,
                mailbox: String, analysis: MessageAnalysis?, summary: inout PassSummary) throws -> Disposition {
         var ticketID: Int64?
         let outcome: IntakeOutcome
@@ -308,7 +319,8 @@ extension Pipeline {
     /// The sender and the new text (whitespace folded) as one hash: a repeat within the hour marks a responder.
     static func textHash(_ message: ParsedMessage, analysis: MessageAnalysis?) -> String? {
         if let analysis { return analysis.textHash }
-        return RepeatedText.hash(from: message.from?.normalized ?? "", newText: ReplyExtractor.newText(message.bodyText))
+        return RepeatedText.hash(from: message.from?.normalized ?? "",
+            newText: ReplyExtractor.newText(message.bodyText))
     }
 
     /// The log event of a taken mail: a follow-up says whose (a customer's, a staff reply, a staff note).

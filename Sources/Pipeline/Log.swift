@@ -25,12 +25,16 @@ public final class Log: @unchecked Sendable {
         let line: String
         if json {
             let object = Dictionary(all, uniquingKeysWith: { a, _ in a })
-            line = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? event
+            line = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(
+                decoding: $0, as: UTF8.self) } ?? event
         } else {
             line = all.map { key, value in
-                let needsQuotes = value.isEmpty || value.utf8.contains(where: { $0 == 0x20 || $0 == 0x22 || $0 == 0x3D })
-                let special = value.utf8.contains(where: { $0 == 0x5C || $0 == 0x22 || $0 == 0x0A })   // Foundation's replace is slow
-                let escaped = !special ? value : value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                let needsQuotes = value.isEmpty || value.utf8.contains(
+                    where: { $0 == 0x20 || $0 == 0x22 || $0 == 0x3D })
+                // Foundation's replace is slow
+                let special = value.utf8.contains(where: { $0 == 0x5C || $0 == 0x22 || $0 == 0x0A })
+                let escaped = !special ? value : value.replacingOccurrences(
+                    of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
                     .replacingOccurrences(of: "\n", with: "\\n")
                 return "\(key)=" + (needsQuotes ? "\"\(escaped)\"" : escaped)
             }.joined(separator: " ")
@@ -40,7 +44,8 @@ public final class Log: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// "2026-11-30T00:15:31Z" (ISO 8601, UTC), formatted by hand: a formatter cost more per mail line than the rest of it.
+    /// "2026-11-30T00:15:31Z" (ISO 8601, UTC), formatted by hand: a formatter cost more per mail line than the rest of
+    /// it.
     static func timestamp(_ date: Date) -> String {
         let t = UTCTime(date)
         return "\(t.year)-\(t.month)-\(t.day)T\(t.hour):\(t.minute):\(t.second)Z"

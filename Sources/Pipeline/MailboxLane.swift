@@ -39,7 +39,8 @@ final class MailboxLane: @unchecked Sendable {
                 let mails = try self.source.fetch(following: batch, limit: limit)
                 let fetched = stopwatch.lap()
                 let prepared = Pipeline.prepare(mails, classifier: classifier)
-                ahead.finish(.success(Ahead.Batch(mails: mails, prepared: prepared, fetchMilliseconds: fetched, analyseMilliseconds: stopwatch.lap())))
+                ahead.finish(.success(Ahead.Batch(mails: mails, prepared: prepared, fetchMilliseconds: fetched,
+                    analyseMilliseconds: stopwatch.lap())))
             } catch {
                 ahead.finish(.failure(error))
             }
@@ -108,7 +109,8 @@ extension Pipeline {
             try source.settle(mail, as: disposition)
             return nil
         } catch {
-            log.warning("mailbox.settle_failed", [("mailbox", source.mailboxName), ("key", mail.key), ("error", "\(error)")])
+            log.warning("mailbox.settle_failed", [("mailbox", source.mailboxName), ("key", mail.key),
+                ("error", "\(error)")])
             return error
         }
     }

@@ -33,7 +33,8 @@ public enum Runtime {
         Log(level: override ?? config.log.level, json: config.log.format == .json)
     }
 
-    public static func makePipeline(_ config: Configuration, log: Log, now: @escaping () -> Date = Date.init) throws -> Pipeline {
+    public static func makePipeline(_ config: Configuration, log: Log,
+        now: @escaping () -> Date = Date.init) throws -> Pipeline {
         let store = try PostdeskStore(path: config.database)
         let source = try makeSource(config, log: log)
         try StartBoundary.keep(source, in: store, log: log, now: now)

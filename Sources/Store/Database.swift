@@ -44,7 +44,8 @@ public final class Database {
         if path != ":memory:" {
             let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty {
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700])
             }
             // O_EXCL, not FileManager.createFile: that writes a temporary file and renames it over the path, which
             // would replace a database another process has just created and opened.
@@ -120,7 +121,8 @@ public final class Database {
             case .double(let v): rc = sqlite3_bind_double(statement, index, v)
             case .text(let v): rc = sqlite3_bind_text(statement, index, v, -1, SQLITE_TRANSIENT)
             case .blob(let v):
-                rc = v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT) }
+                rc = v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count),
+                    SQLITE_TRANSIENT) }
             }
             if rc != SQLITE_OK { throw DatabaseError(message: "bind \(index): \(lastError)") }
         }

@@ -29,12 +29,15 @@ extension PostdeskStore {
 
     static func place(_ row: Row) -> String { "\(row.text("source") ?? "")/\(row.text("key") ?? "")" }
 
-    public func recordIntake(source: String, key: String, messageID: String?, contentHash: String, outcome: IntakeOutcome,
+    public func recordIntake(source: String, key: String, messageID: String?, contentHash: String,
+        outcome: IntakeOutcome,
                              reason: String?, ticketID: Int64?, messageRow: Int64?, at: Date) throws {
         try db.query("""
-            INSERT OR REPLACE INTO intake (source, key, message_id, content_hash, outcome, reason, ticket_id, message_row, processed_at)
+            INSERT OR REPLACE INTO intake (source, key, message_id, content_hash, outcome, reason, ticket_id,\
+             message_row, processed_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.text(source), .text(key), SQLValue(messageID), .text(contentHash), .text(outcome.rawValue), SQLValue(reason),
+            """, [.text(source), .text(key), SQLValue(messageID), .text(contentHash), .text(outcome.rawValue),
+                SQLValue(reason),
                   SQLValue(ticketID), SQLValue(messageRow), SQLValue(at)])
     }
 

@@ -8,13 +8,16 @@ extension PostdeskStore {
     /// again on reading) or it equals the new text; `new_text` not when `newTextFromRaw` says it is what
     /// `ReplyExtractor` makes of the raw mail's body.
     @discardableResult
-    public func insertMessage(ticketID: Int64?, direction: MessageDirection, role: String, messageID: String?, from: Address?,
+    public func insertMessage(ticketID: Int64?, direction: MessageDirection, role: String, messageID: String?,
+        from: Address?,
                               subject: String, at: Date, newText: String, bodyText: String, raw: [UInt8]?,
                               newTextFromRaw: Bool = false) throws -> Int64 {
         try db.query("""
-            INSERT INTO messages (ticket_id, direction, role, message_id, from_email, from_name, subject, created_at, new_text, body_text, raw)
+            INSERT INTO messages (ticket_id, direction, role, message_id, from_email, from_name, subject, created_at,\
+             new_text, body_text, raw)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [SQLValue(ticketID), .text(direction.rawValue), .text(role), SQLValue(messageID), SQLValue(from?.email), SQLValue(from?.name),
+            """, [SQLValue(ticketID), .text(direction.rawValue), .text(role), SQLValue(messageID),
+                SQLValue(from?.email), SQLValue(from?.name),
                   .text(subject), SQLValue(at), .text(raw != nil && newTextFromRaw ? "" : newText),
                   .text(raw != nil || bodyText == newText ? "" : bodyText),
                   raw.map { .blob($0) } ?? .null])
@@ -24,9 +27,11 @@ extension PostdeskStore {
     /// An incoming message, kept with the role the desk gave it.
     @discardableResult
     public func insertMessage(ticketID: Int64?, direction: MessageDirection, role: MessageRole, messageID: String?,
-                              from: Address?, subject: String, at: Date, newText: String, bodyText: String, raw: [UInt8]?,
+                              from: Address?, subject: String, at: Date, newText: String, bodyText: String,
+                              raw: [UInt8]?,
                               newTextFromRaw: Bool = false) throws -> Int64 {
-        try insertMessage(ticketID: ticketID, direction: direction, role: role.rawValue, messageID: messageID, from: from,
+        try insertMessage(ticketID: ticketID, direction: direction, role: role.rawValue, messageID: messageID,
+            from: from,
                           subject: subject, at: at, newText: newText, bodyText: bodyText, raw: raw,
                           newTextFromRaw: newTextFromRaw)
     }
@@ -36,7 +41,8 @@ extension PostdeskStore {
         for a in attachments {
             let hash = a.sha256
             try db.query("INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", [.text(hash), .blob(a.data)])
-            try db.query("INSERT INTO attachments (message_id, filename, content_type, size, sha256) VALUES (?, ?, ?, ?, ?)",
+            try db.query(
+                "INSERT INTO attachments (message_id, filename, content_type, size, sha256) VALUES (?, ?, ?, ?, ?)",
                          [.int(messageRow), SQLValue(a.displayName), .text(a.contentType), .int(Int64(a.size)),
                           .text(hash)])
         }
@@ -50,13 +56,19 @@ extension PostdeskStore {
             let id = row.int("id") ?? 0
             let direction = row.text("direction").flatMap(MessageDirection.init(rawValue:))
             let (newText, bodyText, wholeBody) = try storedTexts(row)
-            let attachments = try db.query("SELECT filename, content_type, size, sha256 FROM attachments WHERE message_id = ? ORDER BY id", [.int(id)]).map {
-                StoredAttachment(filename: $0.text("filename"), contentType: $0.text("content_type") ?? "", size: Int($0.int("size") ?? 0), sha256: $0.text("sha256") ?? "")
+            let attachments = try db.query(
+                "SELECT filename, content_type, size, sha256 FROM attachments WHERE message_id = ? ORDER BY id",
+                [.int(id)]).map {
+                StoredAttachment(filename: $0.text("filename"), contentType: $0.text("content_type") ?? "",
+                    size: Int($0.int("size") ?? 0), sha256: $0.text("sha256") ?? "")
             }
             return StoredMessage(
-                id: id, direction: direction ?? .incoming, role: StoredRole(row.text("role") ?? "", direction: direction), messageID: row.text("message_id"),
-                from: row.text("from_email").map { Address(name: row.text("from_name"), email: $0) }, subject: row.text("subject") ?? "",
-                createdAt: row.date("created_at") ?? Date(timeIntervalSince1970: 0), newText: newText, bodyText: bodyText,
+                id: id, direction: direction ?? .incoming, role: StoredRole(
+                    row.text("role") ?? "", direction: direction), messageID: row.text("message_id"),
+                from: row.text("from_email").map { Address(name: row.text("from_name"), email: $0) },
+                subject: row.text("subject") ?? "",
+                createdAt: row.date("created_at") ?? Date(timeIntervalSince1970: 0), newText: newText,
+                bodyText: bodyText,
                 newTextIsWholeBody: wholeBody, attachments: attachments)
         }
     }
@@ -68,7 +80,8 @@ extension PostdeskStore {
         if row.text("direction") == MessageDirection.outgoing.rawValue {
             // Queued mail: the text is in the outbox row (see enqueue), less the line end rendering added.
             guard newText.isEmpty, let messageID = row.text("message_id"),
-                  let raw = try db.query("SELECT raw FROM outbox WHERE message_id = ?", [.text(messageID)]).first?.blob("raw")
+                  let raw = try db.query("SELECT raw FROM outbox WHERE message_id = ?", [.text(messageID)]).first?.blob(
+                      "raw")
             else { return (newText, bodyText.isEmpty ? newText : bodyText, false) }
             var text = MessageParser.parse(raw).bodyText
             while text.hasSuffix("\n") { text.removeLast() }

@@ -17,7 +17,8 @@ extension PostdeskStore {
                   .text(mail.subject), .blob(raw), SQLValue(at), SQLValue(at), .text(Self.newEnvelopeToken())])
         if queued.kind.isAutomaticToCustomer { automaticMailTimes.add(to: primary, at: at) }
         // The text is in the outbox row's raw mail (never deleted); `messages` reads it from there.
-        try insertMessage(ticketID: ticketID, direction: .outgoing, role: queued.kind.rawValue, messageID: mail.messageID, from: mail.from,
+        try insertMessage(ticketID: ticketID, direction: .outgoing, role: queued.kind.rawValue,
+            messageID: mail.messageID, from: mail.from,
                           subject: mail.subject, at: at, newText: "", bodyText: "", raw: nil)
     }
 
@@ -27,22 +28,27 @@ extension PostdeskStore {
     /// acknowledgements per incoming mail.
     public func automaticMailCount(to recipient: String, since: Date, atMost: Int = .max) throws -> Int {
         let key = recipient.lowercased()
-        if db.inTransaction, let count = automaticMailTimes.count(to: key, since: since, atMost: atMost) { return count }
+        if db.inTransaction, let count = automaticMailTimes.count(
+            to: key, since: since, atMost: atMost) { return count }
         let times = try db.query("""
             SELECT created_at FROM outbox
             WHERE primary_recipient = ? AND kind IN (SELECT value FROM json_each(?)) AND created_at >= ?
             ORDER BY created_at DESC LIMIT ?
-            """, [.text(key), Self.automaticKinds, SQLValue(since), .int(Int64(atMost))]).compactMap { $0.double("created_at") }
+            """, [.text(key), Self.automaticKinds, SQLValue(since), .int(Int64(atMost))]).compactMap { $0.double(
+                "created_at") }
         if db.inTransaction { automaticMailTimes.remember(to: key, since: since, atMost: atMost, newestFirst: times) }
         return times.count
     }
 
     func outboxItem(_ row: Row) -> OutboxItem {
-        OutboxItem(id: row.int("id") ?? 0, ticketID: row.int("ticket_id"), kind: MailKind(rawValue: row.text("kind") ?? "") ?? .relay,   // only a newer version writes others
+        // only a newer version writes others
+        OutboxItem(id: row.int("id") ?? 0, ticketID: row.int("ticket_id"),
+            kind: MailKind(rawValue: row.text("kind") ?? "") ?? .relay,
                   
                    messageID: row.text("message_id") ?? "", envelopeFrom: row.text("envelope_from") ?? "",
                    recipients: (row.text("recipients") ?? "").split(separator: " ").map(String.init),
-                   subject: row.text("subject") ?? "", raw: row.blob("raw") ?? [], status: OutboxStatus(rawValue: row.text("status") ?? "") ?? .pending,
+                   subject: row.text("subject") ?? "", raw: row.blob("raw") ?? [],
+                   status: OutboxStatus(rawValue: row.text("status") ?? "") ?? .pending,
                   
                    attempts: Int(row.int("attempts") ?? 0), lastError: row.text("last_error"),
                    envelopeToken: row.text("envelope_token"))
@@ -80,32 +86,40 @@ extension PostdeskStore {
 
     public func outbox(status: OutboxStatus? = nil) throws -> [OutboxItem] {
         if let status {
-            return try db.query("SELECT * FROM outbox WHERE status = ? ORDER BY id", [.text(status.rawValue)]).map(outboxItem)
+            return try db.query("SELECT * FROM outbox WHERE status = ? ORDER BY id", [.text(status.rawValue)]).map(
+                outboxItem)
         }
         return try db.query("SELECT * FROM outbox ORDER BY id").map(outboxItem)
     }
 
     /// Makes every waiting mail due now: a restart usually follows a fix (a password, a CA file).
     public func makePendingDue(now: Date) throws {
-        try db.query("UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?", [SQLValue(now), SQLValue(now)])
+        try db.query("UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?",
+            [SQLValue(now), SQLValue(now)])
     }
 
     public func markSent(_ id: Int64, at: Date) throws {
-        try db.query("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?", [SQLValue(at), .int(id)])
+        try db.query(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+            [SQLValue(at), .int(id)])
     }
 
     public func markRetry(_ id: Int64, error: String, next: Date) throws {
-        try db.query("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?", [.text(error), SQLValue(next), .int(id)])
+        try db.query("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+            [.text(error), SQLValue(next), .int(id)])
     }
 
     public func markFailed(_ id: Int64, error: String) throws {
-        try db.query("UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?", [.text(error), .int(id)])
+        try db.query("UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
+            [.text(error), .int(id)])
     }
 
 
     /// The oldest mail still waiting to go out, and how many wait.
     public func outboxBacklog() throws -> (count: Int, oldest: Date?, maxAttempts: Int) {
-        let row = try db.query("SELECT COUNT(*) AS n, MIN(created_at) AS oldest, MAX(attempts) AS attempts FROM outbox WHERE status = 'pending'").first
+        let row = try db.query(
+            "SELECT COUNT(*) AS n, MIN(created_at) AS oldest, MAX(attempts) AS attempts FROM outbox WHERE status = " +
+                "'pending'").first
         return (Int(row?.int("n") ?? 0), row?.date("oldest"), Int(row?.int("attempts") ?? 0))
     }
 
@@ -113,7 +127,8 @@ extension PostdeskStore {
     public func sentMail(_ item: OutboxItem) throws -> SentMail {
         SentMail(outboxID: item.id, kind: item.kind, messageID: item.messageID, recipients: item.recipients,
                  subject: item.subject, ticketID: item.ticketID,
-                 ticketReference: try item.ticketID.flatMap { try ticket(id: $0) }?.reference, failed: item.status == .failed)
+                 ticketReference: try item.ticketID.flatMap { try ticket(id: $0) }?.reference,
+                 failed: item.status == .failed)
     }
 
     public func sentMail(messageID: String) throws -> SentMail? {

@@ -10,7 +10,8 @@ extension PostdeskStore {
 
     func quarantined(_ row: Row) -> QuarantinedMail {
         QuarantinedMail(id: row.int("id") ?? 0, source: row.text("source") ?? "", key: row.text("key") ?? "",
-                        reason: row.text("reason") ?? "", raw: row.blob("raw") ?? [], receivedAt: row.date("received_at") ?? Date(timeIntervalSince1970: 0),
+                        reason: row.text("reason") ?? "", raw: row.blob("raw") ?? [],
+                        receivedAt: row.date("received_at") ?? Date(timeIntervalSince1970: 0),
                         status: QuarantineStatus(rawValue: row.text("status") ?? "") ?? .held)
     }
 

@@ -25,7 +25,8 @@ extension PostdeskStore {
 
     /// Small facts the worker leaves for `postdesk health` (e.g. the last successful poll).
     public func setState(_ key: String, _ value: String, at: Date) throws {
-        try db.query("INSERT OR REPLACE INTO worker_state (key, value, updated_at) VALUES (?, ?, ?)", [.text(key), .text(value), SQLValue(at)])
+        try db.query("INSERT OR REPLACE INTO worker_state (key, value, updated_at) VALUES (?, ?, ?)",
+            [.text(key), .text(value), SQLValue(at)])
     }
 
     public func state(_ key: String) throws -> (value: String, updatedAt: Date)? {

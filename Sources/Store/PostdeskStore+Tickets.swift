@@ -33,14 +33,16 @@ extension PostdeskStore {
     }
 
     static let ticketColumns = """
-        id, reference, status, priority, priority_reason, customer_id, plan, requester_email, requester_name, participants,
+        id, reference, status, priority, priority_reason, customer_id, plan, requester_email, requester_name,\
+         participants,
         subject, language, created_at, resolved_at, first_response_at, clock_started_at, due_at, warn_at, warning_sent,
         breach_sent, root_message_id, last_message_id, linked_ticket_id, claimed_reference, owner, page_started_at,
         page_sent, page_next_at, merged_into
         """
 
     func ticketValues(_ t: TicketState) -> [SQLValue] {
-        [.text(t.reference.description), .text(t.status.rawValue), .text(t.priority.priority.rawValue), .text(t.priority.reason),
+        [.text(t.reference.description), .text(t.status.rawValue), .text(t.priority.priority.rawValue),
+            .text(t.priority.reason),
          SQLValue(t.customerID), .text(t.plan), .text(t.requester.email), SQLValue(t.requester.name),
          .text(Self.encodeParticipants(t.participants)), .text(t.subject), .text(t.language), SQLValue(t.createdAt),
          SQLValue(t.resolvedAt), SQLValue(t.firstResponseAt), SQLValue(t.clock?.startedAt), SQLValue(t.clock?.dueAt),
@@ -52,8 +54,10 @@ extension PostdeskStore {
 
     public func insertTicket(_ t: TicketState, at: Date) throws -> Int64 {
         try db.query("""
-            INSERT INTO tickets (reference, status, priority, priority_reason, customer_id, plan, requester_email, requester_name,
-                participants, subject, language, created_at, resolved_at, first_response_at, clock_started_at, due_at, warn_at,
+            INSERT INTO tickets (reference, status, priority, priority_reason, customer_id, plan, requester_email,\
+             requester_name,
+                participants, subject, language, created_at, resolved_at, first_response_at, clock_started_at, due_at,\
+             warn_at,
                 warning_sent, breach_sent, root_message_id, last_message_id, linked_ticket_id, claimed_reference, owner,
                 page_started_at, page_sent, page_next_at, merged_into, updated_at, first_due_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -96,8 +100,10 @@ extension PostdeskStore {
         }
         return TicketState(
             id: id, reference: reference, status: TicketStatus(rawValue: row.text("status") ?? "") ?? .open,
-            priority: PriorityDecision(Priority(rawValue: row.text("priority") ?? "") ?? .p3, reason: row.text("priority_reason") ?? ""),
-            customerID: row.text("customer_id"), plan: row.text("plan") ?? "", requester: Address(name: row.text("requester_name"), email: row.text("requester_email") ?? ""),
+            priority: PriorityDecision(Priority(rawValue: row.text("priority") ?? "") ?? .p3,
+            reason: row.text("priority_reason") ?? ""),
+            customerID: row.text("customer_id"), plan: row.text("plan") ?? "",
+            requester: Address(name: row.text("requester_name"), email: row.text("requester_email") ?? ""),
             participants: Self.decodeParticipants(row.text("participants") ?? ""), subject: row.text("subject") ?? "",
             language: row.text("language") ?? "en", createdAt: row.date("created_at") ?? Date(timeIntervalSince1970: 0),
             resolvedAt: row.date("resolved_at"), firstResponseAt: row.date("first_response_at"), clock: clock,
@@ -143,7 +149,8 @@ extension PostdeskStore {
 
     public func tickets(limit: Int = 1000) throws -> [TicketSummary] {
         try db.query("""
-            SELECT \(Self.ticketColumns), (SELECT COUNT(*) FROM messages m WHERE m.ticket_id = tickets.id) AS message_count
+            SELECT \(Self.ticketColumns), (SELECT COUNT(*) FROM messages m WHERE m.ticket_id = tickets.id) AS\
+             message_count
             FROM tickets ORDER BY id LIMIT ?
             """, [.int(Int64(limit))]).compactMap { row in
             ticket(from: row).map { TicketSummary(state: $0, messageCount: Int(row.int("message_count") ?? 0)) }
@@ -210,6 +217,7 @@ extension PostdeskStore {
     }
 
     public func logEscalation(ticketID: Int64, kind: String, at: Date) throws {
-        try db.query("INSERT INTO escalation_log (ticket_id, kind, sent_at) VALUES (?, ?, ?)", [.int(ticketID), .text(kind), SQLValue(at)])
+        try db.query("INSERT INTO escalation_log (ticket_id, kind, sent_at) VALUES (?, ?, ?)",
+            [.int(ticketID), .text(kind), SQLValue(at)])
     }
 }

@@ -32,7 +32,8 @@ public final class PostdeskStore {
         return try db.transaction(body)
     }
 
-    /// Runs `body` in a savepoint of the open transaction: on error only its changes are undone, and the error is rethrown.
+    /// Runs `body` in a savepoint of the open transaction: on error only its changes are undone, and the error is
+    /// rethrown.
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
         try db.query("SAVEPOINT step")
         do {

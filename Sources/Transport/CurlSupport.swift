@@ -130,7 +130,8 @@ func curlApplyTLS(_ h: UnsafeMutableRawPointer, endpoint: MailEndpoint, caFile: 
 /// The sentence that explains a certificate failure.
 func tlsFailureText(_ detail: String, endpoint: MailEndpoint, caFile: String?) -> String {
     let ca = caFile.map { "CA file \($0)" } ?? "the system CA store"
-    return "TLS certificate verification failed for \(endpoint.curlURL) with \(ca): \(detail) (wrong CA file, or the server certificate does not match the host name)"
+    return "TLS certificate verification failed for \(endpoint.curlURL) with \(ca): \(detail) (wrong CA file, or the " +
+        "server certificate does not match the host name)"
 }
 
 // --- begin field servers (issue 16): keepalive, inactivity timeout, server transcript ---

@@ -11,7 +11,8 @@ public final class FileOutbox: MailSender {
     }
 
     static func fileName(for messageID: String) -> String {
-        let safe = messageID.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || "._-@".unicodeScalars.contains($0) ? Character($0) : "_" }
+        let safe = messageID.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ||
+            "._-@".unicodeScalars.contains($0) ? Character($0) : "_" }
         return String(safe) + ".eml"
     }
 
@@ -19,8 +20,11 @@ public final class FileOutbox: MailSender {
         let name = Self.fileName(for: messageID)
         let temp = directory.appendingPathComponent(".\(name).\(getpid()).tmp")
         let final = directory.appendingPathComponent(name)
-        // The envelope goes in front, as Postfix's sendmail -t would read it back; the message itself is untouched below.
-        var bytes = Array("X-Envelope-From: <\(envelopeFrom)>\r\nX-Envelope-To: \(recipients.map { "<\($0)>" }.joined(separator: ", "))\r\n".utf8)
+        // The envelope goes in front, as Postfix's sendmail -t would read it back; the message itself is untouched
+        // below.
+        var bytes = Array(
+            ("X-Envelope-From: " +
+                "<\(envelopeFrom)>\r\nX-Envelope-To: \(recipients.map { "<\($0)>" }.joined(separator: ", "))\r\n").utf8)
         bytes += raw
         unlink(temp.path)   // left by a crash of this process id
         do {

@@ -125,7 +125,8 @@ final class IMAPConnection {
                 throw IMAPError.authenticationFailed("\(username) at \(endpoint.curlURL): \(said)")
             }
             if rc == CURLE_USE_SSL_FAILED {
-                throw IMAPError.connectionFailed("\(endpoint.curlURL) does not offer STARTTLS, which the settings require: \(text)")
+                throw IMAPError.connectionFailed(
+                    "\(endpoint.curlURL) does not offer STARTTLS, which the settings require: \(text)")
             }
             throw IMAPError.connectionFailed("\(endpoint.curlURL): \(text) (curl \(rc.rawValue))")
         }

@@ -50,7 +50,8 @@ public struct IMAPSettings: Sendable, Equatable {
         var found: [TransportConfigError] = []
         do { _ = try endpoint() } catch let e as TransportConfigError { found.append(e) } catch {}
         if username.isEmpty { found.append(TransportConfigError(field: "username", "username is empty")) }
-        let folders = [("mailbox", mailbox), ("processedFolder", processedFolder), ("quarantineFolder", quarantineFolder)]
+        let folders = [("mailbox", mailbox), ("processedFolder", processedFolder),
+            ("quarantineFolder", quarantineFolder)]
         for (name, value) in folders {
             if value.isEmpty { found.append(TransportConfigError(field: name, "\(name) is empty")) }
             // Logical names: '/' separates levels, non-ASCII is fine (sent in modified UTF-7).
@@ -176,7 +177,8 @@ public final class IMAPSource: MailboxSource {
                 if cp.validity == validity {
                     after = cp.lastUID
                 } else {
-                    self.log("IMAP \(self.settings.mailbox): UIDVALIDITY changed \(cp.validity) → \(validity); rescanning the whole mailbox")
+                    self.log("IMAP \(self.settings.mailbox): UIDVALIDITY changed \(cp.validity) → \(validity); " +
+                        "rescanning the whole mailbox")
                 }
             }
             if checkpoint == nil && self.settings.startAt == .new && self.backfillBelow == nil {
@@ -374,7 +376,8 @@ public final class IMAPSource: MailboxSource {
             throw IMAPError.staleMail("mail key '\(mail.key)' is not UIDVALIDITY/UID")
         }
         if let current = conn?.selected, current.mailbox == serverNames.mailbox, current.validity != validity {
-            throw IMAPError.staleMail("cannot settle \(mail.key): \(settings.mailbox) now has UIDVALIDITY \(current.validity)")
+            throw IMAPError.staleMail(
+                "cannot settle \(mail.key): \(settings.mailbox) now has UIDVALIDITY \(current.validity)")
         }
         if case .processed = disposition, settleBatchSize > 1 {
             if !pendingProcessed.isEmpty && pendingValidity != validity { try flushSettled() }
@@ -409,7 +412,8 @@ public final class IMAPSource: MailboxSource {
     public func flushSettled() throws {
         guard !pendingProcessed.isEmpty else { return }
         try withConnection { c in
-            try self.selectChecking(c, validity: self.pendingValidity, what: "\(self.pendingProcessed.count) processed mail(s)")
+            try self.selectChecking(c, validity: self.pendingValidity,
+                what: "\(self.pendingProcessed.count) processed mail(s)")
             try self.flushPending(c, validity: self.pendingValidity)
         }
     }
@@ -417,7 +421,8 @@ public final class IMAPSource: MailboxSource {
     private func flushPending(_ c: IMAPConnection, validity: UInt64) throws {
         guard !pendingProcessed.isEmpty else { return }
         if validity != pendingValidity {
-            log("IMAP \(settings.mailbox): UIDVALIDITY changed; \(pendingProcessed.count) processed mail(s) of the old one stay in the mailbox")
+            log("IMAP \(settings.mailbox): UIDVALIDITY changed; \(pendingProcessed.count) processed mail(s) of the " +
+                "old one stay in the mailbox")
             pendingProcessed.removeAll()
             return
         }
@@ -435,7 +440,8 @@ public final class IMAPSource: MailboxSource {
             _ = try select(c)
         }
         guard c.selected?.validity == validity else {
-            throw IMAPError.staleMail("cannot settle \(what): \(settings.mailbox) now has UIDVALIDITY \(c.selected?.validity ?? 0)")
+            throw IMAPError.staleMail(
+                "cannot settle \(what): \(settings.mailbox) now has UIDVALIDITY \(c.selected?.validity ?? 0)")
         }
     }
 
@@ -504,7 +510,8 @@ public final class IMAPSource: MailboxSource {
                 try c.command("UID EXPUNGE \(uid)")
             } else {
                 // A plain EXPUNGE would also remove mail that people marked \Deleted: leave it flagged.
-                log("IMAP server has neither MOVE nor UIDPLUS: UID \(uid) copied to \(folder) and flagged \\Deleted, not expunged")
+                log("IMAP server has neither MOVE nor UIDPLUS: UID \(uid) copied to \(folder) and flagged \\Deleted, " +
+                    "not expunged")
             }
         }
     }
@@ -534,8 +541,10 @@ public final class IMAPSource: MailboxSource {
         var idling = false
         while !woke {
             if idling && interrupted() { break }
-            // Idling, the wait is cut into slices so `interrupted` is looked at; a response is read whole across slices.
-            let until = idling ? min(deadline, Date().addingTimeInterval(Self.interruptCheckSeconds)) : Date().addingTimeInterval(c.timeout)
+            // Idling, the wait is cut into slices so `interrupted` is looked at; a response is read whole across
+            // slices.
+            let until = idling ? min(deadline, Date().addingTimeInterval(
+                Self.interruptCheckSeconds)) : Date().addingTimeInterval(c.timeout)
             guard let r = try c.readResponse(deadline: until) else {
                 if !idling { throw IMAPError.connectionFailed("no answer to IDLE") }
                 if Date() >= deadline { break }
@@ -572,7 +581,8 @@ public final class IMAPSource: MailboxSource {
         conn = nil
         let now = Date()
         if now < nextAttempt, let lastError {
-            throw IMAPError.unavailable("\(lastError); next attempt in \(String(format: "%.1f", nextAttempt.timeIntervalSince(now))) s")
+            throw IMAPError.unavailable(
+                "\(lastError); next attempt in \(String(format: "%.1f", nextAttempt.timeIntervalSince(now))) s")
         }
         do {
             // OAuth2: a bearer token instead of the password, renewed once when the server refuses it.
@@ -591,7 +601,8 @@ public final class IMAPSource: MailboxSource {
             }
             switch linkState {
             case .never:
-                log("IMAP connected to \(endpoint.curlURL) as \(settings.username) (tls \(endpoint.tls.rawValue), mailbox \(settings.mailbox))")
+                log("IMAP connected to \(endpoint.curlURL) as \(settings.username) (tls \(endpoint.tls.rawValue), " +
+                    "mailbox \(settings.mailbox))")
             case .down:
                 log("IMAP reconnected to \(endpoint.curlURL) after \(failures) failed attempt(s)")
             case .up:

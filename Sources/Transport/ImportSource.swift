@@ -11,23 +11,27 @@ public final class ImportSource: MailboxSource {
     public init(path: String) throws {
         self.path = path
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw TransportError("\(path) does not exist") }
+        guard FileManager.default.fileExists(atPath: path,
+            isDirectory: &isDirectory) else { throw TransportError("\(path) does not exist") }
         if isDirectory.boolValue {
             let root = URL(fileURLWithPath: path)
             for sub in ["cur", "new"] {
                 let dir = root.appendingPathComponent(sub)
-                let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+                let names = ((try? FileManager.default.contentsOfDirectory(
+                    atPath: dir.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
                 guard !names.isEmpty || sub == "new" else { continue }
                 for name in names {
                     let url = dir.appendingPathComponent(name)
-                    items.append((MaildirSource.key(of: name), { FileManager.default.contents(atPath: url.path).map { [UInt8]($0) } }))
+                    items.append((MaildirSource.key(of: name), { FileManager.default.contents(
+                        atPath: url.path).map { [UInt8]($0) } }))
                 }
             }
             if items.isEmpty, !FileManager.default.fileExists(atPath: root.appendingPathComponent("cur").path) {
                 throw TransportError("\(path) is a directory but not a Maildir (no cur/ or new/)")
             }
         } else {
-            guard let data = FileManager.default.contents(atPath: path) else { throw TransportError("cannot read \(path)") }
+            guard let data = FileManager.default.contents(atPath: path) else { throw TransportError(
+                "cannot read \(path)") }
             for message in Self.splitMbox([UInt8](data)) {
                 items.append((Self.hashKey(message), { message }))
             }

@@ -37,7 +37,8 @@ public final class MaildirSource: MailboxSource {
         self.maxMessageBytes = maxMessageBytes
         self.batchBytes = batchBytes
         for sub in ["new", "cur", "tmp"] {
-            try FileManager.default.createDirectory(at: root.appendingPathComponent(sub), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(sub),
+                withIntermediateDirectories: true)
         }
     }
 
@@ -47,7 +48,8 @@ public final class MaildirSource: MailboxSource {
     }
 
     func waiting() -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("new").path)) ?? []
+        let names = (try? FileManager.default.contentsOfDirectory(
+            atPath: root.appendingPathComponent("new").path)) ?? []
         return names.filter { !$0.hasPrefix(".") }.sorted()
     }
 
@@ -141,7 +143,8 @@ public final class MaildirSource: MailboxSource {
     }
 
     public func settle(_ mail: IncomingMail, as disposition: Disposition) throws {
-        guard let name = fileNames.removeValue(forKey: mail.key) ?? waiting().first(where: { Self.key(of: $0) == mail.key }) else { return }
+        guard let name = fileNames.removeValue(forKey: mail.key) ?? waiting().first(
+            where: { Self.key(of: $0) == mail.key }) else { return }
         let source = root.appendingPathComponent("new").appendingPathComponent(name)
         if mail.unreadable != nil {
             // Not into the Maildir++ quarantine folder: IMAP would follow a symlink there. A plain folder is no

@@ -208,7 +208,8 @@ public final class SMTPSender: MailSender {
     public func deliver(_ raw: [UInt8], envelopeFrom: String, recipients: [String],
         messageID: String) throws -> SendResult {
         guard !recipients.isEmpty else { throw SendError.permanent("no recipients for \(messageID)") }
-        for a in recipients + [envelopeFrom] where a.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) {
+        for a in recipients + [envelopeFrom] where a.utf8.contains(
+            where: { $0 < 0x20 || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) {
             throw SendError.permanent("invalid address '\(a)' for \(messageID)")
         }
         let h = try easyHandle()
@@ -292,7 +293,8 @@ public final class SMTPSender: MailSender {
         return error
     }
 
-    /// The server's last reply with `code`, continuation lines joined ("550 5.1.1 <x>: Recipient address rejected ...").
+    /// The server's last reply with `code`, continuation lines joined ("550 5.1.1 <x>: Recipient address rejected
+    /// ...").
     static func lastReply(_ transcript: [UInt8], code: Int) -> String? {
         guard code > 0 else { return nil }
         // Split bytes: in a Swift String "\r\n" is one Character.

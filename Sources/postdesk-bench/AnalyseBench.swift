@@ -23,9 +23,11 @@ func analyseBench(_ messages: [[UInt8]]) {
     time("parse") { messages.reduce(0) { $0 &+ MessageParser.parse($1).bodyText.utf8.count } }
     time("sha256") { messages.reduce(0) { $0 &+ SHA256.hex($1).utf8.count } }
     time("newText") { parsed.reduce(0) { $0 &+ ReplyExtractor.newText(of: $1).utf8.count } }
-    time("classify") { zip(parsed, texts).reduce(0) { $0 &+ classifier.classify($1.0, newText: $1.1).reason.utf8.count } }
+    time("classify") { zip(parsed, texts).reduce(0) { $0 &+ classifier.classify(
+        $1.0, newText: $1.1).reason.utf8.count } }
     time("language") {
-        zip(parsed, texts).reduce(0) { $0 &+ (LanguageDetector.detect(String(($1.0.subject + "\n" + $1.1).prefix(PriorityClassifier.readLimit)))?.utf8.count ?? 0) }
+        zip(parsed, texts).reduce(0) { $0 &+ (LanguageDetector.detect(
+            String(($1.0.subject + "\n" + $1.1).prefix(PriorityClassifier.readLimit)))?.utf8.count ?? 0) }
     }
     time("analysis") { parsed.reduce(0) { $0 &+ MessageAnalysis($1, classifier: classifier).newText.utf8.count } }
     print("sink \(sink % 10)")

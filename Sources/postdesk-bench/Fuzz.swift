@@ -51,13 +51,18 @@ struct SplitMix64 {
 
 enum Fuzzer {
     static let tokens: [[UInt8]] = [
-        "--", "\r\n", "\n", "\n\n", "\r\n\r\n", ":", ";", "=", "\"", "(", ")", "<", ">", "?=", "=?", "=?utf-8?B?", "=?utf-8?Q?",
+        "--", "\r\n", "\n", "\n\n", "\r\n\r\n", ":", ";", "=", "\"", "(", ")", "<", ">", "?=", "=?", "=?utf-8?B?",
+        "=?utf-8?Q?",
         "=?iso-2022-jp?B?GyRC", "Content-Type: multipart/mixed; boundary=", "Content-Type: message/rfc822\n",
-        "Content-Type: text/html; charset=", "Content-Transfer-Encoding: base64\n", "Content-Transfer-Encoding: quoted-printable\n",
+        "Content-Type: text/html; charset=", "Content-Transfer-Encoding: base64\n",
+        "Content-Transfer-Encoding: quoted-printable\n",
         "Content-Transfer-Encoding: x-uuencode\n", "begin 644 x\n", "end\n", "; filename*0*=utf-8''%E2%82", "; name*1=",
-        "charset=utf-7", "charset=iso-2022-jp", "charset=utf-16", "charset=shift_jis", "charset=x-bogus", "&#x", "&amp", "&#99999999;",
-        "<script>", "</", "<a href=\"", "<!--", "<pre>", "=\r\n", "=ZZ", "====", "\u{1B}$B", "\u{1B}(B", "+AGE-", "From ", "From: ",
-        " \t", "\t", "\0", "\u{FF}", "multipart/digest", "boundary=\"\"", "-----Original Message-----\n", "On x wrote:\n", "> ",
+        "charset=utf-7", "charset=iso-2022-jp", "charset=utf-16", "charset=shift_jis", "charset=x-bogus", "&#x",
+        "&amp", "&#99999999;",
+        "<script>", "</", "<a href=\"", "<!--", "<pre>", "=\r\n", "=ZZ", "====", "\u{1B}$B", "\u{1B}(B", "+AGE-",
+        "From ", "From: ",
+        " \t", "\t", "\0", "\u{FF}", "multipart/digest", "boundary=\"\"", "-----Original Message-----\n",
+        "On x wrote:\n", "> ",
         "Date: Tue, 1 Jul 2003 10:52:37 +0200\n", "Message-ID: <", "@", ",", "group:;",
     ].map { Array($0.utf8) }
 
@@ -100,7 +105,8 @@ enum Fuzzer {
                 let e = min(n, s + rng.below(4096))
                 var out = Array(d[..<s])
                 for b in d[s..<e] {
-                    if b == 10 { if rng.below(2) == 0 { out.append(13) }; out.append(10) } else if b != 13 { out.append(b) }
+                    if b == 10 { if rng.below(2) == 0 { out.append(13) }; out.append(10) } else if b != 13 { out.append(
+                        b) }
                 }
                 d = out + d[e...]
             case 8 where n > 0: // overwrite with an interesting byte

@@ -18,13 +18,16 @@ struct IMAPBenchmarkResult: Sendable, CustomStringConvertible {
     var settlePerSecond: Double? { settleSeconds.map { Double(messages) / max($0, 1e-9) } }
 
     var description: String {
-        var s = String(format: "IMAP fetch, first pass (server indexes the new files): %d messages in %.3f s = %.0f msg/s\n",
+        var s = String(
+            format: "IMAP fetch, first pass (server indexes the new files): %d messages in %.3f s = %.0f msg/s\n",
                        messages, coldFetchSeconds, Double(messages) / max(coldFetchSeconds, 1e-9))
-        s += String(format: "IMAP fetch: %d messages, %.1f MB in %.3f s = %.0f msg/s, %.1f MB/s (batches of %d, BODY.PEEK[])",
+        s += String(format: "IMAP fetch: %d messages, %.1f MB in %.3f s = %.0f msg/s, %.1f MB/s (batches of %d, " +
+            "BODY.PEEK[])",
                        messages, Double(bytes) / 1e6, fetchSeconds, fetchPerSecond,
                        Double(bytes) / 1e6 / max(fetchSeconds, 1e-9), batch)
         if let settleSeconds, let per = settlePerSecond {
-            s += String(format: "\nIMAP fetch + settle as processed (UID MOVE, %d UIDs per command): %d messages in %.3f s = %.0f msg/s",
+            s += String(format: "\nIMAP fetch + settle as processed (UID MOVE, %d UIDs per command): %d messages in " +
+                "%.3f s = %.0f msg/s",
                         settleBatch, messages, settleSeconds, per)
         }
         return s
@@ -33,8 +36,9 @@ struct IMAPBenchmarkResult: Sendable, CustomStringConvertible {
 
 enum IMAPBench {
     /// Measures raw intake over one connection: (1) `fetch` in batches until the mailbox is exhausted, twice
-    /// (cold, then with the server's index warm), (2) when `settle` is true, a second pass that fetches again and settles every message as processed
-    /// (one UID MOVE each, which empties the mailbox). Used by `postdesk-bench imap` (`Scripts/bench-imap`).
+    /// (cold, then with the server's index warm), (2) when `settle` is true, a second pass that fetches again and
+    /// settles every message as processed (one UID MOVE each, which empties the mailbox). Used by `postdesk-bench imap`
+    /// (`Scripts/bench-imap`).
     static func run(settings: IMAPSettings, batch: Int = 500, settle: Bool = true, settleBatch: Int = 100,
                     log: @escaping TransportLog = transportLogToStandardError) throws -> IMAPBenchmarkResult {
         let src = try IMAPSource(settings: settings, log: log)
@@ -88,7 +92,8 @@ extension IMAPBench {
             print("usage: postdesk-bench imap URL USER PASSWORD CAFILE FOLDER [BATCH] [SETTLE_BATCH]")
             exit(2)
         }
-        let settings = IMAPSettings(url: a[0], username: a[1], password: a[2], tls: a[0].hasPrefix("imaps") ? nil : TLSMode.none,
+        let settings = IMAPSettings(url: a[0], username: a[1], password: a[2],
+            tls: a[0].hasPrefix("imaps") ? nil : TLSMode.none,
                                     caFile: a[3], mailbox: a[4], processedFolder: a[4] + "-done")
         let batch = a.count > 5 ? Int(a[5]) ?? 500 : 500
         let settleBatch = a.count > 6 ? Int(a[6]) ?? 100 : 100

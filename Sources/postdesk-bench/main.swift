@@ -54,7 +54,9 @@ func now() -> Double {
 
 let args = CommandLine.arguments
 guard args.count >= 3 else {
-    FileHandle.standardError.write(Data("usage: postdesk-bench parse FILE | bench N PATH... | big FILE | intake CONFIG | imap URL USER PASSWORD CAFILE FOLDER\n".utf8))
+    FileHandle.standardError.write(
+        Data(("usage: postdesk-bench parse FILE | bench N PATH... | big FILE | intake CONFIG | imap URL USER " +
+            "PASSWORD CAFILE FOLDER\n").utf8))
     exit(2)
 }
 switch args[1] {
@@ -97,7 +99,8 @@ case "big":
     let m = MessageParser.parse(bytes)
     let dt = now() - t0
     let sizes = m.attachments.map { "\($0.filename ?? "-"):\($0.size)" }.joined(separator: ",")
-    print(String(format: "swift big: %.1f MB parsed in %.3f s; body %d chars; attachments %@", Double(bytes.count) / 1e6, dt,
+    print(String(format: "swift big: %.1f MB parsed in %.3f s; body %d chars; attachments %@",
+        Double(bytes.count) / 1e6, dt,
                  m.bodyText.count, sizes))
 case "fuzz":
     Fuzzer.run(Array(args.dropFirst(2)))

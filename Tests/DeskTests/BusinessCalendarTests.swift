@@ -63,7 +63,8 @@ let extended = BusinessCalendar.extended()
         // P1 120 min from Fri 21:00: 60 min Friday, 75% = 90 min → Mon 08:30 CEST.
         #expect(plan.instant(at: 0.75, of: .p1, from: at("2026-03-27 21:00 +01:00")) == at("2026-03-30 08:30 +02:00"))
         // Standard 720 min from Wed 15:00: 75% = 540 min → 2 h Wed, 7 h Tue 7 Apr (to 16:00).
-        #expect(SupportPlan.standard().instant(at: 0.75, of: .p2, from: at("2026-04-01 15:00 +02:00")) == at("2026-04-07 16:00 +02:00"))
+        #expect(SupportPlan.standard().instant(at: 0.75, of: .p2, from: at("2026-04-01 15:00 +02:00")) == at(
+            "2026-04-07 16:00 +02:00"))
     }
 }
 
@@ -124,7 +125,8 @@ let extended = BusinessCalendar.extended()
 
     @Test func openingHoursOnTheDSTDaysThemselves() {
         // A seven-day calendar: the change happens at night, so the open interval is a normal 8 hours.
-        let allWeek = BusinessCalendar(timeZone: BusinessCalendar.copenhagen, weekdays: Set(1...7), opensAt: 540, closesAt: 1020, holidays: DanishHolidays())
+        let allWeek = BusinessCalendar(timeZone: BusinessCalendar.copenhagen, weekdays: Set(1...7), opensAt: 540,
+            closesAt: 1020, holidays: DanishHolidays())
         for day in ["2026-03-29", "2026-10-25"] {
             let interval = allWeek.openInterval(on: CivilDate(iso: day)!)!
             #expect(interval.duration == 8 * 3600)
@@ -132,17 +134,22 @@ let extended = BusinessCalendar.extended()
         #expect(allWeek.openInterval(on: CivilDate(iso: "2026-03-29")!)!.start == at("2026-03-29 09:00 +02:00"))
         #expect(allWeek.openInterval(on: CivilDate(iso: "2026-10-25")!)!.start == at("2026-10-25 09:00 +01:00"))
         // Around the clock: the spring day has 23 hours, the autumn day 25.
-        let always = BusinessCalendar(timeZone: BusinessCalendar.copenhagen, weekdays: Set(1...7), opensAt: 0, closesAt: 1440, holidays: DanishHolidays(grundlovsdag: false, juleaftensdag: false, nytaarsaftensdag: false))
+        let always = BusinessCalendar(timeZone: BusinessCalendar.copenhagen, weekdays: Set(1...7), opensAt: 0,
+            closesAt: 1440, holidays: DanishHolidays(grundlovsdag: false, juleaftensdag: false,
+            nytaarsaftensdag: false))
         #expect(always.openInterval(on: CivilDate(iso: "2026-03-29")!)!.duration == 23 * 3600)
         #expect(always.openInterval(on: CivilDate(iso: "2026-10-25")!)!.duration == 25 * 3600)
         #expect(always.adding(minutes: 120, to: at("2026-03-29 01:30 +01:00")) == at("2026-03-29 04:30 +02:00"))
         #expect(always.adding(minutes: 120, to: at("2026-10-25 01:30 +02:00")) == at("2026-10-25 02:30 +01:00"))
-        #expect(always.businessMinutes(from: at("2026-10-24 12:00 +02:00"), to: at("2026-10-25 12:00 +01:00")) == 25 * 60)
+        #expect(always.businessMinutes(from: at("2026-10-24 12:00 +02:00"),
+            to: at("2026-10-25 12:00 +01:00")) == 25 * 60)
     }
 
     @Test func openingInsideTheDSTGapAndOverlap() {
-        // Opens at 02:30 local: on 29 Mar that time does not exist (moves to 03:30 CEST); on 25 Oct it occurs twice (first one).
-        let night = BusinessCalendar(timeZone: BusinessCalendar.copenhagen, weekdays: Set(1...7), opensAt: 150, closesAt: 300, holidays: DanishHolidays())
+        // Opens at 02:30 local: on 29 Mar that time does not exist (moves to 03:30 CEST); on 25 Oct it occurs twice
+        // (first one).
+        let night = BusinessCalendar(timeZone: BusinessCalendar.copenhagen, weekdays: Set(1...7), opensAt: 150,
+            closesAt: 300, holidays: DanishHolidays())
         #expect(night.openInterval(on: CivilDate(iso: "2026-03-29")!)!.start == at("2026-03-29 03:30 +02:00"))
         #expect(night.openInterval(on: CivilDate(iso: "2026-10-25")!)!.start == at("2026-10-25 02:30 +02:00"))
         #expect(night.openInterval(on: CivilDate(iso: "2026-10-25")!)!.end == at("2026-10-25 05:00 +01:00"))
@@ -164,7 +171,8 @@ let extended = BusinessCalendar.extended()
     }
 
     @Test func optionalDaysCanBeOpened() {
-        let open = BusinessCalendar.standard(holidays: DanishHolidays(grundlovsdag: false, juleaftensdag: false, nytaarsaftensdag: false))
+        let open = BusinessCalendar.standard(holidays: DanishHolidays(
+            grundlovsdag: false, juleaftensdag: false, nytaarsaftensdag: false))
         #expect(!standard.isOpen(at: at("2026-06-05 10:00 +02:00")))
         #expect(open.isOpen(at: at("2026-06-05 10:00 +02:00")))
         #expect(open.isOpen(at: at("2026-12-24 10:00 +01:00")))
@@ -181,18 +189,23 @@ let extended = BusinessCalendar.extended()
     }
 
     @Test func businessMinutesCounts() {
-        #expect(standard.businessMinutes(from: at("2026-03-02 00:00 +01:00"), to: at("2026-03-09 00:00 +01:00")) == 5 * 480)
-        #expect(extended.businessMinutes(from: at("2026-03-02 00:00 +01:00"), to: at("2026-03-09 00:00 +01:00")) == 5 * 840)
+        #expect(standard.businessMinutes(from: at("2026-03-02 00:00 +01:00"),
+            to: at("2026-03-09 00:00 +01:00")) == 5 * 480)
+        #expect(extended.businessMinutes(from: at("2026-03-02 00:00 +01:00"),
+            to: at("2026-03-09 00:00 +01:00")) == 5 * 840)
         #expect(standard.businessMinutes(from: at("2026-03-03 12:00 +01:00"), to: at("2026-03-03 11:00 +01:00")) == 0)
         #expect(standard.businessMinutes(from: at("2026-03-03 12:00 +01:00"), to: at("2026-03-03 12:00 +01:00")) == 0)
         #expect(standard.businessMinutes(from: at("2026-03-07 12:00 +01:00"), to: at("2026-03-08 12:00 +01:00")) == 0)
         // Easter week 2026: Mon–Wed open, Thu/Fri/Mon closed.
-        #expect(standard.businessMinutes(from: at("2026-03-30 00:00 +02:00"), to: at("2026-04-07 00:00 +02:00")) == 3 * 480)
+        #expect(standard.businessMinutes(from: at("2026-03-30 00:00 +02:00"),
+            to: at("2026-04-07 00:00 +02:00")) == 3 * 480)
         // Partial minute rounds down.
-        #expect(standard.businessMinutes(from: at("2026-03-03 10:00 +01:00"), to: at("2026-03-03 10:01 +01:00").addingTimeInterval(-1)) == 0)
+        #expect(standard.businessMinutes(from: at("2026-03-03 10:00 +01:00"),
+            to: at("2026-03-03 10:01 +01:00").addingTimeInterval(-1)) == 0)
         // A whole year of the standard plan: 2026 has 261 weekdays, 10 of them closed
         // (1 Jan, 2+3 Apr, 6 Apr, 14 May, 25 May, 5 Jun, 24+25 Dec, 31 Dec; 26 Dec is a Saturday).
-        #expect(standard.businessMinutes(from: at("2026-01-01 00:00 +01:00"), to: at("2027-01-01 00:00 +01:00")) == 251 * 480)
+        #expect(standard.businessMinutes(from: at("2026-01-01 00:00 +01:00"),
+            to: at("2027-01-01 00:00 +01:00")) == 251 * 480)
     }
 
     @Test func roundTripProperty() {
@@ -213,7 +226,8 @@ let extended = BusinessCalendar.extended()
     }
 
     @Test func neverOpenGivesDistantFuture() {
-        let never = BusinessCalendar(timeZone: BusinessCalendar.copenhagen, weekdays: [], opensAt: 540, closesAt: 1020, holidays: DanishHolidays())
+        let never = BusinessCalendar(timeZone: BusinessCalendar.copenhagen, weekdays: [], opensAt: 540, closesAt: 1020,
+            holidays: DanishHolidays())
         #expect(never.adding(minutes: 10, to: at("2026-03-03 10:00 +01:00")) == .distantFuture)
     }
 }
@@ -230,7 +244,8 @@ let extended = BusinessCalendar.extended()
         let list = DanishHolidays().holidays(in: 2026)
         #expect(list.map { "\($0.date) \($0.name)" } == [
             "2026-01-01 Nytårsdag", "2026-04-02 Skærtorsdag", "2026-04-03 Langfredag", "2026-04-05 Påskedag",
-            "2026-04-06 2. påskedag", "2026-05-14 Kristi himmelfartsdag", "2026-05-24 Pinsedag", "2026-05-25 2. pinsedag",
+            "2026-04-06 2. påskedag", "2026-05-14 Kristi himmelfartsdag", "2026-05-24 Pinsedag",
+            "2026-05-25 2. pinsedag",
             "2026-06-05 Grundlovsdag", "2026-12-24 Juleaftensdag", "2026-12-25 1. juledag", "2026-12-26 2. juledag",
             "2026-12-31 Nytårsaftensdag",
         ])
@@ -240,7 +255,8 @@ let extended = BusinessCalendar.extended()
         let list = DanishHolidays(grundlovsdag: false, juleaftensdag: false, nytaarsaftensdag: false).holidays(in: 2023)
         #expect(list.map { "\($0.date) \($0.name)" } == [
             "2023-01-01 Nytårsdag", "2023-04-06 Skærtorsdag", "2023-04-07 Langfredag", "2023-04-09 Påskedag",
-            "2023-04-10 2. påskedag", "2023-05-05 Store bededag", "2023-05-18 Kristi himmelfartsdag", "2023-05-28 Pinsedag",
+            "2023-04-10 2. påskedag", "2023-05-05 Store bededag", "2023-05-18 Kristi himmelfartsdag",
+            "2023-05-28 Pinsedag",
             "2023-05-29 2. pinsedag", "2023-12-25 1. juledag", "2023-12-26 2. juledag",
         ])
         #expect(DanishHolidays().isClosed(year: 2023, month: 5, day: 5))
@@ -259,7 +275,8 @@ let extended = BusinessCalendar.extended()
     }
 
     @Test func switchesAndExtraClosures() {
-        let h = DanishHolidays(grundlovsdag: false, juleaftensdag: true, nytaarsaftensdag: false, extraClosures: ["2026-07-03", " 2027-01-02 "])
+        let h = DanishHolidays(grundlovsdag: false, juleaftensdag: true, nytaarsaftensdag: false,
+            extraClosures: ["2026-07-03", " 2027-01-02 "])
         #expect(!h.isClosed(year: 2026, month: 6, day: 5))
         #expect(h.isClosed(year: 2026, month: 12, day: 24))
         #expect(!h.isClosed(year: 2026, month: 12, day: 31))

@@ -58,7 +58,8 @@ import MIME
     }
 
     @Test func nonAdministratorIsRefusedPolitelyInTheirLanguage() {
-        let m = TestDesk.mail(from: "lars@nordlys.test", subject: "Skærm", body: "Min skærm flimrer", id: "l1@nordlys.test")
+        let m = TestDesk.mail(from: "lars@nordlys.test", subject: "Skærm", body: "Min skærm flimrer",
+            id: "l1@nordlys.test")
         let d = decider.decide(TestDesk.context(m, at: monday10))
         #expect(d.outcome == .rejected("not an administrator of Nordlys ApS"))
         #expect(d.role == .rejected)
@@ -71,7 +72,8 @@ import MIME
         let reply = decider.decide(TestDesk.context(m, at: monday10))
         #expect(reply.role == .rejected)
         #expect(reply.mails.map(\.kind) == [.refusal])
-        let quarantine = Decider(policy: TestDesk.policy(unknown: .quarantine)).decide(TestDesk.context(m, at: monday10))
+        let quarantine = Decider(policy: TestDesk.policy(unknown: .quarantine)).decide(
+            TestDesk.context(m, at: monday10))
         #expect(quarantine.outcome == .quarantined("unknown sender x@elsewhere.test"))
         let open = Decider(policy: TestDesk.policy(unknown: .open)).decide(TestDesk.context(m, at: monday10))
         guard case .newTicket(let t) = open.outcome else { Issue.record("expected ticket"); return }
@@ -81,7 +83,8 @@ import MIME
 
     @Test func headerThreadingJoinsTicket() {
         let ticket = TestDesk.open(adminMail(), at: monday10)
-        let followUp = TestDesk.mail(from: "mette@nordlys.test", subject: "Re: whatever", body: "More info", id: "m2@nordlys.test", inReplyTo: "m1@nordlys.test")
+        let followUp = TestDesk.mail(from: "mette@nordlys.test", subject: "Re: whatever", body: "More info",
+            id: "m2@nordlys.test", inReplyTo: "m1@nordlys.test")
         let d = decider.decide(TestDesk.context(followUp, at: monday10.addingTimeInterval(600), byHeader: ticket))
         guard case .update(let t) = d.outcome else { Issue.record("expected update"); return }
         #expect(t.id == ticket.id)
@@ -93,10 +96,12 @@ import MIME
         let ticket = TestDesk.open(adminMail(), at: monday10)
         let subject = "Re: \(ticket.reference.tag) Printer problem"
         // Another administrator of the same customer may use the reference.
-        let colleague = TestDesk.mail(from: "it@nordlys.test", subject: subject, body: "Same here", id: "c1@nordlys.test")
+        let colleague = TestDesk.mail(from: "it@nordlys.test", subject: subject, body: "Same here",
+            id: "c1@nordlys.test")
         #expect(decider.decide(TestDesk.context(colleague, at: monday10, bySubject: ticket)).outcome.isUpdate)
         // A stranger (administrator of another customer) opens a new ticket that notes the claimed reference.
-        let stranger = TestDesk.mail(from: "admin@bergmann.test", subject: subject, body: "Let me in", id: "s1@bergmann.test")
+        let stranger = TestDesk.mail(from: "admin@bergmann.test", subject: subject, body: "Let me in",
+            id: "s1@bergmann.test")
         let d = decider.decide(TestDesk.context(stranger, at: monday10, bySubject: ticket))
         guard case .newTicket(let t) = d.outcome else { Issue.record("stranger joined a foreign ticket"); return }
         #expect(t.claimedReference == ticket.reference.description)
@@ -106,8 +111,10 @@ import MIME
 
     @Test func staffReplyIsRelayedAndStopsTheClock() {
         let ticket = TestDesk.open(adminMail(), at: monday10)
-        let reply = TestDesk.mail(from: "Agent One <agent1@example.test>", subject: "Re: \(ticket.reference.tag) Printer problem",
-                                  body: "Please restart the print spooler.\n\n> old quoted text", id: "a1@example.test", inReplyTo: "pd.test2@example.test")
+        let reply = TestDesk.mail(from: "Agent One <agent1@example.test>",
+            subject: "Re: \(ticket.reference.tag) Printer problem",
+                                  body: "Please restart the print spooler.\n\n> old quoted text",
+                                  id: "a1@example.test", inReplyTo: "pd.test2@example.test")
         let at = monday10.addingTimeInterval(1800)
         let d = decider.decide(TestDesk.context(reply, at: at, byHeader: ticket))
         guard case .update(let t) = d.outcome else { Issue.record("expected update"); return }
@@ -131,7 +138,8 @@ import MIME
     @Test func staffReplyAlreadySentToCustomerIsNotSentAgain() {
         let ticket = TestDesk.open(adminMail(), at: monday10)
         let reply = TestDesk.mail(from: "agent1@example.test", to: "mette@nordlys.test", cc: "support@example.test",
-                                  subject: "Re: Printer problem", body: "Done.", id: "a2@example.test", inReplyTo: "m1@nordlys.test")
+                                  subject: "Re: Printer problem", body: "Done.", id: "a2@example.test",
+                                  inReplyTo: "m1@nordlys.test")
         let d = decider.decide(TestDesk.context(reply, at: monday10, byHeader: ticket))
         #expect(d.mails.map(\.kind) == [.answeredNote], "nothing to the customer again; the notify list hears")
         #expect(d.ticket?.clock == nil)
@@ -140,7 +148,8 @@ import MIME
 
     @Test func staffCommandsNotePriorityClose() {
         let ticket = TestDesk.open(adminMail(), at: monday10)
-        let note = TestDesk.mail(from: "agent1@example.test", subject: "Re: x", body: "#note\nCustomer is on the old driver.",
+        let note = TestDesk.mail(from: "agent1@example.test", subject: "Re: x",
+            body: "#note\nCustomer is on the old driver.",
                                  id: "n1@example.test", inReplyTo: "m1@nordlys.test")
         let dn = decider.decide(TestDesk.context(note, at: monday10, byHeader: ticket))
         #expect(dn.role == .staffNote)
@@ -168,11 +177,14 @@ import MIME
         ticket.status = .resolved
         ticket.resolvedAt = monday10
         ticket.clock = nil
-        let reply = TestDesk.mail(from: "mette@nordlys.test", subject: "Re: Printer problem", body: "It broke again", id: "m9@nordlys.test", inReplyTo: "m1@nordlys.test")
-        let soon = decider.decide(TestDesk.context(reply, at: monday10.addingTimeInterval(3 * 86_400), byHeader: ticket))
+        let reply = TestDesk.mail(from: "mette@nordlys.test", subject: "Re: Printer problem", body: "It broke again",
+            id: "m9@nordlys.test", inReplyTo: "m1@nordlys.test")
+        let soon = decider.decide(TestDesk.context(reply, at: monday10.addingTimeInterval(3 * 86_400),
+            byHeader: ticket))
         #expect(soon.ticket?.status == .open)
         #expect(soon.ticket?.clock != nil)
-        let late = decider.decide(TestDesk.context(reply, at: monday10.addingTimeInterval(20 * 86_400), byHeader: ticket))
+        let late = decider.decide(TestDesk.context(reply, at: monday10.addingTimeInterval(20 * 86_400),
+            byHeader: ticket))
         guard case .newTicket(let t) = late.outcome else { Issue.record("expected a new linked ticket"); return }
         #expect(t.linkedTicketID == ticket.id)
     }
@@ -182,14 +194,16 @@ import MIME
         ticket.status = .answered
         ticket.clock = nil
         let later = monday10.addingTimeInterval(7200)
-        let m = TestDesk.mail(from: "mette@nordlys.test", subject: "Re: x", body: "Still broken", id: "m3@nordlys.test", inReplyTo: "m1@nordlys.test")
+        let m = TestDesk.mail(from: "mette@nordlys.test", subject: "Re: x", body: "Still broken",
+            id: "m3@nordlys.test", inReplyTo: "m1@nordlys.test")
         let d = decider.decide(TestDesk.context(m, at: later, byHeader: ticket))
         #expect(d.ticket?.status == .open)
         #expect(d.ticket?.clock?.startedAt == later)
     }
 
     @Test func outOfOfficeNeverOpensTicketsAndNeverGetsAnswered() {
-        let oof = TestDesk.mail(from: "mette@nordlys.test", subject: "Automatic reply: Printer problem", body: "I am away",
+        let oof = TestDesk.mail(from: "mette@nordlys.test", subject: "Automatic reply: Printer problem",
+            body: "I am away",
                                 id: "o1@nordlys.test", extra: ["Auto-Submitted: auto-replied"])
         let d = decider.decide(TestDesk.context(oof, at: monday10))
         #expect(d.role == .ignored)
@@ -202,7 +216,8 @@ import MIME
     }
 
     @Test func bulkMailOpensTicketWithoutAcknowledgement() {
-        let m = TestDesk.mail(from: "it@nordlys.test", subject: "Backup report", body: "Backup failed on NAS01", id: "b1@nordlys.test",
+        let m = TestDesk.mail(from: "it@nordlys.test", subject: "Backup report", body: "Backup failed on NAS01",
+            id: "b1@nordlys.test",
                               extra: ["Precedence: bulk"])
         let d = decider.decide(TestDesk.context(m, at: monday10))
         #expect(d.outcome.isNewTicket)
@@ -228,11 +243,13 @@ import MIME
         ctx.size = 30_000_000
         #expect(decider.decide(ctx).role == .quarantined)
         let noFrom = MessageParser.parse(Array("To: support@example.test\r\nSubject: x\r\n\r\nbody".utf8))
-        #expect(decider.decide(TestDesk.context(noFrom, at: monday10)).outcome == .quarantined("missing or unreadable From"))
+        #expect(decider.decide(TestDesk.context(noFrom, at: monday10)).outcome == .quarantined(
+            "missing or unreadable From"))
     }
 
     @Test func ourOwnMailComingBackIsIgnored() {
-        let m = TestDesk.mail(from: "support@example.test", subject: "[PD-2026-000001] x", body: "loop", id: "pd.x@example.test")
+        let m = TestDesk.mail(from: "support@example.test", subject: "[PD-2026-000001] x", body: "loop",
+            id: "pd.x@example.test")
         #expect(decider.decide(TestDesk.context(m, at: monday10)).role == .ignored)
     }
 }
@@ -250,32 +267,43 @@ extension Decision.Outcome {
     }
 
     func staffReply(_ authResults: [String]) -> ParsedMessage {
-        TestDesk.mail(from: "Agent One <agent1@example.test>", subject: "Re: x", body: "Fixed.", id: "s\(authResults.count)@example.test",
+        TestDesk.mail(from: "Agent One <agent1@example.test>", subject: "Re: x", body: "Fixed.",
+            id: "s\(authResults.count)@example.test",
                       inReplyTo: "m1@nordlys.test", extra: authResults.map { "Authentication-Results: \($0)" })
     }
 
     @Test func staffMailNeedsDKIMOrSPFPassFromOurServer() {
-        let ticket = TestDesk.open(TestDesk.mail(from: "mette@nordlys.test", subject: "Printer", body: "Broken for me", id: "m1@nordlys.test"),
+        let ticket = TestDesk.open(TestDesk.mail(from: "mette@nordlys.test", subject: "Printer", body: "Broken for me",
+            id: "m1@nordlys.test"),
                                    at: TestDesk.at(2026, 11, 16, 10))
         let d = Decider(policy: policy())
         let at = TestDesk.at(2026, 11, 16, 11)
         let forged = d.decide(TestDesk.context(staffReply([]), at: at, byHeader: ticket))
         #expect(forged.role == .quarantined)
         #expect(forged.mails.isEmpty)
-        let otherServer = d.decide(TestDesk.context(staffReply(["evil.test; dkim=pass header.d=example.test"]), at: at, byHeader: ticket))
+        let otherServer = d.decide(TestDesk.context(staffReply(["evil.test; dkim=pass header.d=example.test"]), at: at,
+            byHeader: ticket))
         #expect(otherServer.role == .quarantined)
-        let failed = d.decide(TestDesk.context(staffReply(["mx.example.test; dkim=fail header.d=example.test; spf=softfail smtp.mailfrom=agent1@example.test"]), at: at, byHeader: ticket))
+        let failed = d.decide(TestDesk.context(staffReply(
+            ["mx.example.test; dkim=fail header.d=example.test; spf=softfail smtp.mailfrom=agent1@example.test"]),
+            at: at, byHeader: ticket))
         #expect(failed.role == .quarantined)
-        let wrongDomain = d.decide(TestDesk.context(staffReply(["mx.example.test; dkim=pass header.d=evil.test"]), at: at, byHeader: ticket))
+        let wrongDomain = d.decide(TestDesk.context(staffReply(["mx.example.test; dkim=pass header.d=evil.test"]),
+            at: at, byHeader: ticket))
         #expect(wrongDomain.role == .quarantined)
-        let dkim = d.decide(TestDesk.context(staffReply(["mx.example.test 1; dkim=pass header.d=example.test header.s=sel"]), at: at, byHeader: ticket))
+        let dkim = d.decide(
+            TestDesk.context(staffReply(["mx.example.test 1; dkim=pass header.d=example.test header.s=sel"]), at: at,
+            byHeader: ticket))
         #expect(dkim.role == .staffReply)
         #expect(dkim.mails.map(\.kind) == [.relay, .answeredNote])
-        let spf = d.decide(TestDesk.context(staffReply(["mx.example.test; spf=pass smtp.mailfrom=agent1@example.test"]), at: at, byHeader: ticket))
+        let spf = d.decide(
+            TestDesk.context(staffReply(["mx.example.test; spf=pass smtp.mailfrom=agent1@example.test"]), at: at,
+            byHeader: ticket))
         #expect(spf.role == .staffReply)
         // Only the topmost header from our server counts: a forged pass below a real fail does not help.
         let below = d.decide(TestDesk.context(staffReply(["mx.example.test; dkim=fail header.d=example.test",
-                                                          "mx.example.test; dkim=pass header.d=example.test"]), at: at, byHeader: ticket))
+                                                          "mx.example.test; dkim=pass header.d=example.test"]), at: at,
+                                                          byHeader: ticket))
         #expect(below.role == .quarantined)
     }
 }

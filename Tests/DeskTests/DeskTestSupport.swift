@@ -7,7 +7,8 @@ enum TestDesk {
     static let zone = TimeZone(identifier: "Europe/Copenhagen")!
 
     static func calendar(_ opens: Int, _ closes: Int) -> BusinessCalendar {
-        BusinessCalendar(timeZone: zone, weekdays: [2, 3, 4, 5, 6], opensAt: opens, closesAt: closes, holidays: DanishHolidays())
+        BusinessCalendar(timeZone: zone, weekdays: [2, 3, 4, 5, 6], opensAt: opens, closesAt: closes,
+            holidays: DanishHolidays())
     }
 
     static let standard = SupportPlan(name: "standard", calendar: calendar(9 * 60, 17 * 60),
@@ -22,12 +23,15 @@ enum TestDesk {
             supportAddress: Address(name: "Example IT Support", email: "support@example.test"),
             plans: ["standard": standard, "extended": extended],
             customers: [
-                Customer(id: "nordlys", name: "Nordlys ApS", domains: ["nordlys.test"], administrators: ["it@nordlys.test", "mette@nordlys.test"],
+                Customer(id: "nordlys", name: "Nordlys ApS", domains: ["nordlys.test"],
+                administrators: ["it@nordlys.test", "mette@nordlys.test"],
                          plan: "standard", language: "da"),
-                Customer(id: "bergmann", name: "Bergmann GmbH", domains: ["bergmann.test"], administrators: ["admin@bergmann.test"],
+                Customer(id: "bergmann", name: "Bergmann GmbH", domains: ["bergmann.test"],
+                administrators: ["admin@bergmann.test"],
                          plan: "extended", csm: csm, language: "de"),
             ],
-            staffAddresses: ["agent1@example.test"], staffNotify: [Address(email: "agents@example.test")], teamLead: lead,
+            staffAddresses: ["agent1@example.test"], staffNotify: [Address(email: "agents@example.test")],
+            teamLead: lead,
             unknownSenders: unknown, knowledgeBaseURL: "https://kb.example.test")
     }
 
@@ -38,9 +42,11 @@ enum TestDesk {
         return c.date(from: DateComponents(year: y, month: mo, day: d, hour: h, minute: mi))!
     }
 
-    static func mail(from: String, to: String = "support@example.test", cc: String? = nil, subject: String, body: String,
+    static func mail(from: String, to: String = "support@example.test", cc: String? = nil, subject: String,
+        body: String,
                      id: String, inReplyTo: String? = nil, extra: [String] = []) -> ParsedMessage {
-        var lines = ["From: \(from)", "To: \(to)", "Subject: \(subject)", "Message-ID: <\(id)>", "Date: Mon, 16 Nov 2026 10:00:00 +0100"]
+        var lines = ["From: \(from)", "To: \(to)", "Subject: \(subject)", "Message-ID: <\(id)>",
+            "Date: Mon, 16 Nov 2026 10:00:00 +0100"]
         if let cc { lines.append("Cc: \(cc)") }
         if let inReplyTo { lines += ["In-Reply-To: <\(inReplyTo)>", "References: <\(inReplyTo)>"] }
         lines += extra
@@ -57,7 +63,8 @@ enum TestDesk {
                         counter: Counter = Counter(), autoCount: Int = 0, ours: Bool = true, answers: MailKind? = nil,
                         refusals: Int = 0) -> IncomingContext {
         counter.references += 1
-        return IncomingContext(message: m, size: 1000, receivedAt: at, ticketByHeader: byHeader, headerMatchIsOurs: ours,
+        return IncomingContext(message: m, size: 1000, receivedAt: at, ticketByHeader: byHeader,
+            headerMatchIsOurs: ours,
                                answersKind: answers, ticketBySubject: bySubject,
                                automaticMailsToSender: autoCount, refusalsLastHour: refusals,
                                nextReference: TicketReference(prefix: "PD", year: 2026, number: counter.references),

@@ -9,8 +9,10 @@ import MIME
 
     func extendedTicket(_ priority: Priority) -> TestTicket {
         var t = TicketState(id: 3, reference: TicketReference(prefix: "PD", year: 2026, number: 3), status: .open,
-                            priority: PriorityDecision(priority, reason: "test"), customerID: "bergmann", plan: "extended",
-                            requester: Address(email: "admin@bergmann.test"), participants: [Address(email: "admin@bergmann.test")],
+                            priority: PriorityDecision(priority, reason: "test"), customerID: "bergmann",
+                            plan: "extended",
+                            requester: Address(email: "admin@bergmann.test"),
+                            participants: [Address(email: "admin@bergmann.test")],
                             subject: "Server down", language: "de", createdAt: start)
         t.clock = ReactionClock.start(at: start, priority: priority, plan: TestDesk.extended)
         return TestTicket(state: t)
@@ -23,7 +25,8 @@ import MIME
         let ids = { "pd.e@example.test" }
         // P1 = 120 min: warning at 90 min, breach at 120 min.
         #expect(Escalations.due(t, policy: policy, now: start.addingTimeInterval(89 * 60), makeMessageID: ids) == nil)
-        let warning = try #require(Escalations.due(t, policy: policy, now: start.addingTimeInterval(90 * 60), makeMessageID: ids))
+        let warning = try #require(Escalations.due(t, policy: policy, now: start.addingTimeInterval(90 * 60),
+            makeMessageID: ids))
         #expect(warning.mail?.kind == .escalationWarning)
         #expect(warning.mail?.mail.to.map(\.email) == ["csm@example.test"])
         #expect(warning.mail?.mail.body.contains("Reaction due in 30 min") == true)
@@ -31,7 +34,8 @@ import MIME
         #expect(warning.mail?.mail.autoSubmitted == "auto-generated")
         t = warning.ticket
         #expect(Escalations.due(t, policy: policy, now: start.addingTimeInterval(100 * 60), makeMessageID: ids) == nil)
-        let breach = try #require(Escalations.due(t, policy: policy, now: start.addingTimeInterval(121 * 60), makeMessageID: ids))
+        let breach = try #require(Escalations.due(t, policy: policy, now: start.addingTimeInterval(121 * 60),
+            makeMessageID: ids))
         #expect(breach.mail?.kind == .escalationBreach)
         #expect(breach.mail?.mail.to.map(\.email) == ["csm@example.test", "lead@example.test"])
         #expect(breach.mail?.mail.body.contains("overdue by 1 min") == true)
@@ -94,10 +98,12 @@ import MIME
     @Test func noEscalationWithoutClockOrAfterAnswer() {
         var t = extendedTicket(.p1).state
         t.clock = nil
-        #expect(Escalations.due(t, policy: policy, now: start.addingTimeInterval(86_400), makeMessageID: { "x@y" }) == nil)
+        #expect(Escalations.due(t, policy: policy, now: start.addingTimeInterval(86_400),
+            makeMessageID: { "x@y" }) == nil)
         var answered = extendedTicket(.p1).state
         answered.status = .answered
-        #expect(Escalations.due(answered, policy: policy, now: start.addingTimeInterval(86_400), makeMessageID: { "x@y" }) == nil)
+        #expect(Escalations.due(answered, policy: policy, now: start.addingTimeInterval(86_400),
+            makeMessageID: { "x@y" }) == nil)
     }
 
     @Test func bestEffortHasNoClock() {
@@ -111,11 +117,14 @@ import MIME
         let policy = TestDesk.policy()
         #expect(policy.role(of: TestDesk.csm) == .staff)
         #expect(policy.role(of: TestDesk.lead) == .staff)
-        let ticket = TestDesk.open(TestDesk.mail(from: "mette@nordlys.test", subject: "Printer", body: "Broken for me", id: "m1@nordlys.test"),
+        let ticket = TestDesk.open(TestDesk.mail(from: "mette@nordlys.test", subject: "Printer", body: "Broken for me",
+            id: "m1@nordlys.test"),
                                    at: TestDesk.at(2026, 11, 16, 10))
-        let reply = TestDesk.mail(from: "Clara CSM <csm@example.test>", subject: "Re: [PD-2026-000001] Warning", body: "Calling the customer now.",
+        let reply = TestDesk.mail(from: "Clara CSM <csm@example.test>", subject: "Re: [PD-2026-000001] Warning",
+            body: "Calling the customer now.",
                                   id: "csm1@example.test", inReplyTo: "pd.escalation@example.test")
-        let d = Decider(policy: policy).decide(TestDesk.context(reply, at: TestDesk.at(2026, 11, 16, 11), byHeader: ticket,
+        let d = Decider(policy: policy).decide(TestDesk.context(
+            reply, at: TestDesk.at(2026, 11, 16, 11), byHeader: ticket,
                                                                 answers: .escalationWarning))
         #expect(d.role == .staffNote)
         #expect(d.mails.isEmpty)

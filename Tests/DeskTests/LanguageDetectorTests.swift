@@ -3,24 +3,31 @@ import Testing
 
 @Suite struct LanguageDetectorTests {
     @Test func danish() {
-        #expect(LanguageDetector.detect("Hej support, vores printer virker ikke, og vi kan ikke printe fakturaer. Venlig hilsen Mette") == "da")
+        #expect(LanguageDetector.detect(
+            "Hej support, vores printer virker ikke, og vi kan ikke printe fakturaer. Venlig hilsen Mette") == "da")
         #expect(LanguageDetector.detect("Jeg har et spørgsmål om licenser til de nye medarbejdere. Mvh Jens") == "da")
         #expect(LanguageDetector.detect("hele salgsafdelingen kan ikke komme ind i CRM siden frokost") == "da")
     }
 
     @Test func english() {
-        #expect(LanguageDetector.detect("Hi, our VPN is down and none of the users can connect. Please call me. Thanks, Tom") == "en")
+        #expect(LanguageDetector.detect(
+            "Hi, our VPN is down and none of the users can connect. Please call me. Thanks, Tom") == "en")
         #expect(LanguageDetector.detect("Quick question: how long do you keep the backups of our file server?") == "en")
     }
 
     @Test func german() {
-        #expect(LanguageDetector.detect("Guten Morgen, seit heute ist unser Fileserver nicht mehr erreichbar. Mit freundlichen Grüßen") == "de")
-        #expect(LanguageDetector.detect("Ich hätte eine Frage zur Aufbewahrung von E-Mails in unserem Postfach.") == "de")
+        #expect(LanguageDetector.detect(
+            "Guten Morgen, seit heute ist unser Fileserver nicht mehr erreichbar. Mit freundlichen Grüßen") == "de")
+        #expect(LanguageDetector.detect(
+            "Ich hätte eine Frage zur Aufbewahrung von E-Mails in unserem Postfach.") == "de")
     }
 
     @Test func dutch() {
-        #expect(LanguageDetector.detect("Goedemorgen, sinds vanochtend kan niemand inloggen op de terminalserver. Met vriendelijke groet, Pieter") == "nl")
-        #expect(LanguageDetector.detect("Ik heb een vraag: is het mogelijk om vanaf een privécomputer te werken?") == "nl")
+        let dutch = "Goedemorgen, sinds vanochtend kan niemand inloggen op de terminalserver. "
+            + "Met vriendelijke groet, Pieter"
+        #expect(LanguageDetector.detect(dutch) == "nl")
+        #expect(LanguageDetector.detect(
+            "Ik heb een vraag: is het mogelijk om vanaf een privécomputer te werken?") == "nl")
         #expect(LanguageDetector.detect("Mijn laptop start niet meer op, ik zie alleen een zwart scherm.") == "nl")
     }
 

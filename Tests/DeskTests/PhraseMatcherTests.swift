@@ -37,7 +37,8 @@ import MIME
         #expect(m("\\w*afdeling", "salgsafdeling og afdeling") == ["salgsafdeling", "afdeling"])
         #expect(m("organi[sz]ation", "organization organisation organiation") == ["organization", "organisation"])
         #expect(m("står stille", "alt staar stille") == ["staar stille"])    // æøå… also match their ASCII spelling
-        #expect(m("a|ab", "ab") == ["ab"])                                 // the whole-word check backtracks into the alternatives…
+        // the whole-word check backtracks into the alternatives…
+        #expect(m("a|ab", "ab") == ["ab"])
         #expect(m("(?:a|ab) c", "ab c") == ["ab c"])                       // …as it does inside a group
         #expect(m("pc'?er", "pc'er pcer") == ["pc'er", "pcer"])
         #expect(m("x", "x'y") == ["x"])                                    // an apostrophe ends a word…
@@ -65,8 +66,10 @@ import MIME
         let lex = PriorityLexicon.shared
         var vocabulary = Set<String>()
         for set in lex.all {
-            let letters = set.icuPattern.unicodeScalars.map { CharacterSet.letters.contains($0) || $0 == "'" ? Character($0) : " " }
-            for w in String(letters).split(separator: " ") where w.count > 1 && w != "p" && w != "L" && w != "N" { vocabulary.insert(String(w)) }
+            let letters = set.icuPattern.unicodeScalars.map { CharacterSet.letters.contains($0) ||
+                $0 == "'" ? Character($0) : " " }
+            for w in String(letters).split(separator: " ") where w.count > 1 && w != "p" && w != "L" &&
+                w != "N" { vocabulary.insert(String(w)) }
         }
         vocabulary.formUnion(["ae", "oe", "aa", "staar", "faar", "kollegaer", "vaerelse", "x", "a", "1", "2"])
         let words = vocabulary.sorted()

@@ -5,14 +5,16 @@ import MIME
 
 /// Every normalized sentence (and subject) of the priority and demo fixtures, with its file name.
 func fixtureSentences() throws -> [(file: String, sentence: String)] {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = URL(
+        fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     var out: [(String, String)] = []
     for folder in ["Fixtures/priority", "Fixtures/demo"] {
         let dir = root.appendingPathComponent(folder)
         guard let files = FileManager.default.enumerator(atPath: dir.path) else { continue }
         for case let file as String in files where file.hasSuffix(".eml") {
             let m = MessageParser.parse([UInt8](try Data(contentsOf: dir.appendingPathComponent(file))))
-            for sentence in [m.subject] + PriorityClassifier.sentences(m.bodyText) { out.append((file, PriorityClassifier.normalize(sentence))) }
+            for sentence in [m.subject] + PriorityClassifier.sentences(
+                m.bodyText) { out.append((file, PriorityClassifier.normalize(sentence))) }
         }
     }
     return out
@@ -58,10 +60,12 @@ func fixtureSentences() throws -> [(file: String, sentence: String)] {
 
 @Suite struct DemoFixturePriorityTests {
     /// The README's demo mails carry their intended priority in the file name.
-    @Test(arguments: [("01-da-p1-nordlys.eml", Priority.p1), ("02-en-p2-acme.eml", .p2), ("03-de-p3-bergmann-html.eml", .p3),
+    @Test(arguments: [("01-da-p1-nordlys.eml", Priority.p1), ("02-en-p2-acme.eml", .p2),
+        ("03-de-p3-bergmann-html.eml", .p3),
                       ("04-nl-p4-vandijk-attachment.eml", .p4), ("05-da-p5-nordlys-latin1.eml", .p5)])
     func demoMailsGetTheirPriority(_ file: String, _ expected: Priority) throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let m = MessageParser.parse([UInt8](try Data(contentsOf: root.appendingPathComponent("Fixtures/demo/\(file)"))))
         let d = PriorityClassifier().classify(m)
         #expect(d.priority == expected, "\(file): \(d.reason)")

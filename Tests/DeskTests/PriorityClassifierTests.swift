@@ -61,7 +61,8 @@ private func decide(_ subject: String, _ text: String, _ headers: [String: Strin
 
     @Test func allUsersWithImpact() {
         #expect(decide("Mail", "All users are unable to send email.").priority == .p1)
-        #expect(decide("Mail", "Alle brugere kan ikke sende mails.") == PriorityDecision(.p1, reason: "wording P1: \"alle brugere\" + \"kan ikke\""))
+        #expect(decide("Mail", "Alle brugere kan ikke sende mails.") == PriorityDecision(
+            .p1, reason: "wording P1: \"alle brugere\" + \"kan ikke\""))
         #expect(decide("Mail", "Outlook funktioniert bei allen Benutzern nicht.").priority == .p1)
         #expect(decide("Mail", "Alle gebruikers hebben geen toegang tot hun mail.").priority == .p1)
     }
@@ -154,7 +155,8 @@ private func decide(_ subject: String, _ text: String, _ headers: [String: Strin
     }
 
     @Test func configurableDefault() {
-        #expect(PriorityClassifier(defaultPriority: .p4).classify(subject: "Hej", newText: "Se vedhæftede.") == PriorityDecision(.p4, reason: "default"))
+        #expect(PriorityClassifier(defaultPriority: .p4).classify(
+            subject: "Hej", newText: "Se vedhæftede.") == PriorityDecision(.p4, reason: "default"))
         #expect(decide("Hej", "Se vedhæftede.") == PriorityDecision(.p3, reason: "default"))
     }
 }
@@ -184,7 +186,8 @@ private func decide(_ subject: String, _ text: String, _ headers: [String: Strin
     }
 
     @Test func headersReadFromParsedMessage() {
-        let mail = "From: a@acme.test\r\nTo: support@example.test\r\nSubject: Mouse\r\nImportance: High\r\n\r\nMy mouse is broken.\r\n"
+        let mail = "From: a@acme.test\r\nTo: support@example.test\r\nSubject: Mouse\r\nImportance: High\r\n\r\nMy " +
+            "mouse is broken.\r\n"
         let d = PriorityClassifier().classify(MessageParser.parse(Array(mail.utf8)))
         #expect(d.priority == .p3)
         #expect(d.reason.hasPrefix("header Importance: High raised P4 to P3"))
@@ -193,8 +196,11 @@ private func decide(_ subject: String, _ text: String, _ headers: [String: Strin
 
 @Suite struct SentenceSplittingTests {
     @Test func greetingsAndSignOffsAreTheirOwnSentences() {
-        let s = PriorityClassifier.sentences("Hi everyone,\nThe big printer on the second floor next to the\nkitchen is jammed again. Thanks!\n\nBest regards\nTom")
-        #expect(s == ["Hi everyone,", "The big printer on the second floor next to the kitchen is jammed again.", "Thanks!", "Best regards", "Tom"])
+        let s = PriorityClassifier.sentences(
+            "Hi everyone,\nThe big printer on the second floor next to the\nkitchen is jammed again. Thanks!\n\nBest " +
+                "regards\nTom")
+        #expect(s == ["Hi everyone,", "The big printer on the second floor next to the kitchen is jammed again.",
+            "Thanks!", "Best regards", "Tom"])
     }
 
     @Test func normalization() {

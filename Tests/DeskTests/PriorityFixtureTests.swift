@@ -32,7 +32,8 @@ enum PriorityFixtures {
             let decision = classifier.classify(MessageParser.parse(bytes))
             print("\(expected.rawValue)/\(name): \(decision.priority.rawValue) — \(decision.reason)")
             if decision.priority != expected { failures += 1 }
-            #expect(decision.priority == expected, "\(expected.rawValue)/\(name): got \(decision.priority.rawValue) (\(decision.reason))")
+            #expect(decision.priority == expected,
+                "\(expected.rawValue)/\(name): got \(decision.priority.rawValue) (\(decision.reason))")
         }
         print("fixtures: \(fixtures.count), misclassified: \(failures)")
     }
@@ -42,14 +43,16 @@ enum PriorityFixtures {
         for p in Priority.allCases {
             let names = fixtures.filter { $0.0 == p }.map(\.1)
             #expect(names.count >= 8, "\(p.rawValue): \(names.count)")
-            for lang in ["da-", "en-", "de-", "nl-"] { #expect(names.contains { $0.hasPrefix(lang) }, "\(p.rawValue) lacks \(lang)") }
+            for lang in ["da-", "en-", "de-", "nl-"] { #expect(
+                names.contains { $0.hasPrefix(lang) }, "\(p.rawValue) lacks \(lang)") }
         }
     }
 
     @Test func fixturesAreWellFormedMail() {
         for (p, name, bytes) in PriorityFixtures.all() {
             let m = MessageParser.parse(bytes)
-            #expect(m.from != nil && !m.subject.isEmpty && m.messageID != nil && m.header("Date") != nil, "\(p.rawValue)/\(name)")
+            #expect(m.from != nil && !m.subject.isEmpty && m.messageID != nil && m.header("Date") != nil,
+                "\(p.rawValue)/\(name)")
             #expect(m.to.first?.email == "support@example.test", "\(p.rawValue)/\(name)")
         }
     }

@@ -9,7 +9,8 @@ import Testing
         #expect(TicketReference("PD-2026-000123", prefix: "PD") == r)
         #expect(TicketReference("XX-2026-000123", prefix: "PD") == nil)
         #expect(TicketReference("PD-26-000123", prefix: "PD") == nil)
-        #expect(TicketReference.all(in: "Re: [PD-2026-000123] x [PD-2027-000001]", prefix: "PD").map(\.number) == [123, 1])
+        #expect(TicketReference.all(in: "Re: [PD-2026-000123] x [PD-2027-000001]", prefix: "PD").map(\.number) == [
+            123, 1])
     }
 
     @Test(arguments: [

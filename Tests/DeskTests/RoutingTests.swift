@@ -10,7 +10,8 @@ import Testing
     let monday11 = TestDesk.at(2026, 11, 16, 11)
 
     func openTicket() -> TicketState {
-        TestDesk.open(TestDesk.mail(from: "Mette Holm <mette@nordlys.test>", subject: "Printer", body: "Printeren virker ikke.",
+        TestDesk.open(TestDesk.mail(from: "Mette Holm <mette@nordlys.test>", subject: "Printer",
+            body: "Printeren virker ikke.",
                                     id: "m1@nordlys.test"), at: monday10)
     }
 
@@ -36,7 +37,8 @@ import Testing
                                                    answers: .escalationBreach))
         #expect(note.role == .staffNote)
         #expect(note.mails.isEmpty)
-        let answer = decider.decide(TestDesk.context(staff("#reply\nVi kigger på det nu."), at: monday11, byHeader: ticket,
+        let answer = decider.decide(TestDesk.context(staff("#reply\nVi kigger på det nu."), at: monday11,
+            byHeader: ticket,
                                                      answers: .escalationBreach))
         #expect(answer.role == .staffReply)
         #expect(answer.mails.first?.kind == .relay)
@@ -49,7 +51,8 @@ import Testing
         let csm = decider.decide(TestDesk.context(staff("Ring til hende.", from: "csm@example.test"), at: monday11,
                                                   byHeader: ticket, answers: .staffNotification))
         #expect(csm.role == .staffNote)
-        let agent = decider.decide(TestDesk.context(staff("Vi har genstartet printeren."), at: monday11, byHeader: ticket,
+        let agent = decider.decide(TestDesk.context(staff("Vi har genstartet printeren."), at: monday11,
+            byHeader: ticket,
                                                     answers: .staffNotification))
         #expect(agent.role == .staffReply)
         #expect(agent.mails.first?.mail.to.map(\.email) == ["mette@nordlys.test"])
@@ -112,7 +115,8 @@ import Testing
     }
 
     @Test func copiedColleaguesJoinAndGetTheAcknowledgementOutsidersDoNot() throws {
-        let m = TestDesk.mail(from: "mette@nordlys.test", cc: "Lars <lars@nordlys.test>, friend@other.test", subject: "VPN",
+        let m = TestDesk.mail(from: "mette@nordlys.test", cc: "Lars <lars@nordlys.test>, friend@other.test",
+            subject: "VPN",
                               body: "Jeg har sat Lars på cc.", id: "m9@nordlys.test")
         let d = decider.decide(TestDesk.context(m, at: monday10))
         let ticket = try #require(d.ticket)
@@ -155,7 +159,8 @@ import Testing
         #expect(d.mails.map(\.kind) == [.staffHelp])
         #expect(d.mails.first?.mail.to.map(\.email) == ["agent1@example.test"])
         #expect(d.mails.first?.mail.body.contains("#open customer@their-domain") == true)
-        let onlyHistory = staff("On Mon, 16 Nov 2026 at 10:00, Mette Holm <mette@nordlys.test> wrote:\n> Printeren virker ikke.")
+        let onlyHistory = staff(
+            "On Mon, 16 Nov 2026 at 10:00, Mette Holm <mette@nordlys.test> wrote:\n> Printeren virker ikke.")
         let h = decider.decide(TestDesk.context(onlyHistory, at: monday11, byHeader: openTicket()))
         #expect(h.mails.map(\.kind) == [.staffHelp], "a reply of quotes only relays nothing")
         let quoteOnly = staff("")
@@ -169,14 +174,16 @@ import Testing
         ticket.status = .resolved
         ticket.resolvedAt = monday10
         ticket.clock = nil
-        for thanks in ["Tak!", "Vielen Dank, alles läuft wieder!", "Thanks, all good", "Bedankt!", "Mange tak for hjælpen."] {
+        for thanks in ["Tak!", "Vielen Dank, alles läuft wieder!", "Thanks, all good", "Bedankt!",
+            "Mange tak for hjælpen."] {
             let m = TestDesk.mail(from: "mette@nordlys.test", subject: "Re: [PD-2026-000001] Printer", body: thanks,
                                   id: "t@nordlys.test")
             let d = decider.decide(TestDesk.context(m, at: monday11, byHeader: ticket))
             #expect(d.ticket?.status == .resolved, "\(thanks)")
             #expect(d.mails.isEmpty, "\(thanks)")
         }
-        for problem in ["Tak, men printeren virker stadig ikke", "Thanks, but it is broken again.", "Danke, aber es geht nicht.",
+        for problem in ["Tak, men printeren virker stadig ikke", "Thanks, but it is broken again.",
+            "Danke, aber es geht nicht.",
                         "Bedankt, maar het werkt nog steeds niet.", "Tak! Kan I også se på scanneren?"] {
             let m = TestDesk.mail(from: "mette@nordlys.test", subject: "Re: [PD-2026-000001] Printer", body: problem,
                                   id: "p@nordlys.test")
@@ -201,7 +208,8 @@ import Testing
 
     @Test func closeTellsTheCustomerUnlessSilent() throws {
         let ticket = openTicket()
-        let close = decider.decide(TestDesk.context(staff("#close\nPrinteren kører igen."), at: monday11, byHeader: ticket))
+        let close = decider.decide(TestDesk.context(staff("#close\nPrinteren kører igen."), at: monday11,
+            byHeader: ticket))
         let note = try #require(close.mails.first { $0.kind == .closingNote })
         #expect(note.mail.to.map(\.email) == ["mette@nordlys.test"])
         #expect(note.mail.body.contains("inden for 14 dage"))
@@ -222,14 +230,16 @@ enum MIMEBuilder {
     static func mixed(from: String, subject: String, inReplyTo: String?, text: String,
                       file files: (String, String, [UInt8])...) -> [UInt8] {
         var lines = ["From: \(from)", "To: support@example.test", "Subject: \(subject)",
-                     "Message-ID: <mixed-\(subject.count)-\(files.count)@example.test>", "Date: Mon, 16 Nov 2026 10:00:00 +0100",
+                     "Message-ID: <mixed-\(subject.count)-\(files.count)@example.test>",
+                     "Date: Mon, 16 Nov 2026 10:00:00 +0100",
                      "MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=\"b1\""]
         if let inReplyTo { lines += ["In-Reply-To: <\(inReplyTo)>", "References: <\(inReplyTo)>"] }
         lines += ["", "--b1", "Content-Type: text/plain; charset=utf-8", "", text]
         for (name, type, data) in files {
             lines += ["--b1", "Content-Type: \(type)", "Content-Disposition: attachment; filename*=utf-8''"
                       + name.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!,
-                      "Content-Transfer-Encoding: base64", "", Data(data).base64EncodedString(options: .lineLength76Characters)]
+                      "Content-Transfer-Encoding: base64", "", Data(data).base64EncodedString(
+                          options: .lineLength76Characters)]
         }
         lines.append("--b1--")
         return Array(lines.joined(separator: "\r\n").utf8)
@@ -240,7 +250,8 @@ enum MIMEBuilder {
     @Test func anotherDesksNoticeIsNeitherAnsweredNorPassedOn() {
         let decider = Decider(policy: TestDesk.policy())
         // Another desk's staff notification reaching us from an address that is one of our administrators.
-        let notice = TestDesk.mail(from: "it@nordlys.test", subject: "[NX-2026-000004] New P3: Printer", body: "A new ticket.",
+        let notice = TestDesk.mail(from: "it@nordlys.test", subject: "[NX-2026-000004] New P3: Printer",
+            body: "A new ticket.",
                                    id: "pd.0196b2c3d4e.0123456789abcdef0123456789abcdef@nordlys.test",
                                    extra: ["Auto-Submitted: auto-generated", "X-Postdesk-Ticket: NX-2026-000004"])
         let d = decider.decide(TestDesk.context(notice, at: TestDesk.at(2026, 11, 16, 10)))

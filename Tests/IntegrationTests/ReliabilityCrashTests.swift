@@ -7,7 +7,8 @@ import Testing
 /// Issue 6, crash safety: the real worker process on IMAP + SMTP, SIGKILLed at random moments while
 /// mail arrives, restarted each time. CI: 200 mails, 10 kills. `Scripts/crash-test N KILLS` runs the
 /// same test on its own stack with RELIABILITY_CRASH_MAILS / RELIABILITY_CRASH_KILLS (and the release binary).
-@Suite(.serialized, .enabled(if: MailStack.isUp && postdeskBinaryPath != nil, Comment(rawValue: MailStack.skipReason + " (or no .build/debug/postdesk)")))
+@Suite(.serialized, .enabled(if: MailStack.isUp && postdeskBinaryPath != nil,
+    Comment(rawValue: MailStack.skipReason + " (or no .build/debug/postdesk)")))
 struct ReliabilityCrashTests {
     @Test func sigkillAtRandomMomentsLosesAndDuplicatesNothing() throws {
         let stack = MailStack.current!
@@ -18,7 +19,8 @@ struct ReliabilityCrashTests {
         let token = stackToken()
         let box = ownStack ? "INBOX" : "R/crash-\(token)"
         let worker = try RelWorker(stack: stack, box: box) { json in
-            json["autoReplyLimitPerHour"] = 10_000  // two senders, hundreds of acknowledgements: the cap is not under test here
+            // two senders, hundreds of acknowledgements: the cap is not under test here
+            json["autoReplyLimitPerHour"] = 10_000
             json["batchSize"] = relEnvInt("RELIABILITY_CRASH_BATCH", 25)
         }
         defer { worker.cleanup() }
@@ -28,10 +30,12 @@ struct ReliabilityCrashTests {
         // The mails: 80 % new requests from the two administrators, 15 % replies to an earlier request
         // of the same sender, 5 % from a user who is not an administrator (a refusal).
         var rng = SystemRandomNumberGenerator()
-        struct Planned: Sendable { var id: String; var from: String; var opens: Bool; var refusal: Bool; var bytes: [UInt8] }
+        struct Planned: Sendable { var id: String; var from: String; var opens: Bool; var refusal: Bool; var bytes: [
+            UInt8] }
         var planned: [Planned] = []
         var openers: [String: [String]] = [:]
-        let subjects = ["Printer on 2nd floor offline", "VPN drops every hour", "New laptop for Anna", "Outlook asks for password",
+        let subjects = ["Printer on 2nd floor offline", "VPN drops every hour", "New laptop for Anna",
+            "Outlook asks for password",
                         "File share slow", "Please reset MFA for Jonas", "Teams calls choppy", "Invoice question"]
         for i in 0..<n {
             let id = "rel-\(token)-\(i)@customer.test"
@@ -39,15 +43,18 @@ struct ReliabilityCrashTests {
             let admin = "customer1@customer.test"
             if roll < 5 {
                 planned.append(Planned(id: id, from: "customer2@customer.test", opens: false, refusal: true,
-                                       bytes: relMail(id: id, from: "Casper <customer2@customer.test>", subject: "Can I get help? #\(i)")))
+                                       bytes: relMail(id: id, from: "Casper <customer2@customer.test>",
+                                       subject: "Can I get help? #\(i)")))
             } else if roll < 20, let parent = openers[admin]?.randomElement(using: &rng) {
                 planned.append(Planned(id: id, from: admin, opens: false, refusal: false,
-                                       bytes: relMail(id: id, from: admin, subject: "Re: follow-up #\(i)", inReplyTo: parent,
+                                       bytes: relMail(id: id, from: admin, subject: "Re: follow-up #\(i)",
+                                       inReplyTo: parent,
                                                       body: "One more detail: it also happens after a restart.\r\n")))
             } else {
                 openers[admin, default: []].append(id)
                 planned.append(Planned(id: id, from: admin, opens: true, refusal: false,
-                                       bytes: relMail(id: id, from: admin, subject: "\(subjects[i % subjects.count]) #\(i)")))
+                                       bytes: relMail(
+                                           id: id, from: admin, subject: "\(subjects[i % subjects.count]) #\(i)")))
             }
         }
 
@@ -73,7 +80,8 @@ struct ReliabilityCrashTests {
             try worker.start()
             Thread.sleep(forTimeInterval: Double(Int.random(in: 150...max(200, maxGapMS))) / 1000)
             if !worker.isRunning {
-                Issue.record("the worker exited by itself; log tail:\n\(worker.log().split(separator: "\n").suffix(10).joined(separator: "\n"))")
+                let tail = worker.log().split(separator: "\n").suffix(10).joined(separator: "\n")
+                Issue.record("the worker exited by itself; log tail:\n\(tail)")
                 return
             }
             worker.kill9()
@@ -88,16 +96,19 @@ struct ReliabilityCrashTests {
         let quietTimeout = Double(max(120, n / 5))
         let quiet = try waitUntil(quietTimeout) {
             let inbox = try setup.status(box).messages
-            let intake = try store.db.query("SELECT COUNT(*) AS n FROM intake WHERE source = ?", [.text(box)]).first?.int("n") ?? 0
+            let intake = try store.db.query("SELECT COUNT(*) AS n FROM intake WHERE source = ?",
+                [.text(box)]).first?.int("n") ?? 0
             let pending = try store.outboxBacklog().count
             return inbox == 0 && intake >= n && pending == 0
         }
-        #expect(quiet, "the worker did not finish within \(quietTimeout) s; log tail:\n\(worker.log().split(separator: "\n").suffix(15).joined(separator: "\n"))")
+        let tail = worker.log().split(separator: "\n").suffix(15).joined(separator: "\n")
+        #expect(quiet, "the worker did not finish within \(quietTimeout) s; log tail:\n\(tail)")
         // Let Postfix hand the last mails to Dovecot.
         let customerBoxes = ["customer1@customer.test", "customer2@customer.test", "agent1@example.test"]
         var lastCount = -1
         waitUntil(30) {
-            let c = customerBoxes.reduce(0) { sum, u in sum + ((try? StackIMAP(stack, user: u).status("INBOX").messages) ?? 0) }
+            let c = customerBoxes.reduce(0) { sum, u in sum + (
+                (try? StackIMAP(stack, user: u).status("INBOX").messages) ?? 0) }
             defer { lastCount = c }
             return c == lastCount
         }
@@ -130,7 +141,8 @@ struct ReliabilityCrashTests {
         var arrivals: [String: [StackIMAP.Head]] = [:]   // In-Reply-To → copies
         var notices: [String: [StackIMAP.Head]] = [:]
         for user in ["customer1@customer.test", "customer2@customer.test"] {
-            for h in try StackIMAP(stack, user: user).heads("INBOX") where mids.contains(h.inReplyTo) { arrivals[h.inReplyTo, default: []].append(h) }
+            for h in try StackIMAP(stack, user: user).heads("INBOX") where mids.contains(
+                h.inReplyTo) { arrivals[h.inReplyTo, default: []].append(h) }
         }
         for h in try StackIMAP(stack, user: "agent1@example.test").heads("INBOX") where mids.contains(h.inReplyTo) {
             notices[h.inReplyTo, default: []].append(h)
@@ -142,7 +154,8 @@ struct ReliabilityCrashTests {
         // two different Message-IDs for one mail would mean it was processed twice.
         let distinctAckIDs = answered.reduce(0) { $0 + max(0, Set((arrivals[$1.id] ?? []).map(\.messageID)).count - 1) }
         let duplicateNotices = notices.values.reduce(0) { $0 + max(0, $1.count - 1) }
-        let unexpectedAnswers = planned.filter { !$0.opens && !$0.refusal }.filter { !(arrivals[$0.id] ?? []).isEmpty }.count
+        let unexpectedAnswers = planned.filter { !$0.opens &&
+            !$0.refusal }.filter { !(arrivals[$0.id] ?? []).isEmpty }.count
 
         // 4. The checkpoint is the highest UID of the box.
         let st = try setup.status(box)
@@ -151,12 +164,18 @@ struct ReliabilityCrashTests {
         let outbox = try store.outbox()
         let failed = outbox.filter { $0.status == .failed }.count
 
-        relReport("crash mails=\(n) kills survived \(killed), mails lost \(lost), duplicate tickets \(duplicateTickets), duplicate acknowledgements \(duplicateAcks)")
-        relReport("crash detail: starts=\(worker.starts) intake-twice=\(doubleIntake) quarantined=\(quarantined) left-in-box=\(leftInBox) "
-                  + "processed+quarantine folders: missing=\(missingInFolders) twice=\(twiceInFolders) tickets=\(ticketCount)/\(expectedTickets) "
-                  + "acks+refusals missing=\(missingAcks) duplicate=\(duplicateAcks) (different Message-IDs: \(distinctAckIDs)) "
-                  + "staff-notices duplicate=\(duplicateNotices) unexpected-answers=\(unexpectedAnswers) outbox failed=\(failed) "
-                  + "checkpoint=\(cp.map { "\($0.validity)/\($0.lastUID)" } ?? "none") box=\(st.validity)/\(st.uidNext - 1) "
+        relReport("crash mails=\(n) kills survived \(killed), mails lost \(lost), duplicate " +
+            "tickets \(duplicateTickets), duplicate acknowledgements \(duplicateAcks)")
+        relReport("crash detail: " +
+            "starts=\(worker.starts) intake-twice=\(doubleIntake) quarantined=\(quarantined) left-in-box=\(leftInBox) "
+                  + "processed+quarantine folders: " +
+                      "missing=\(missingInFolders) twice=\(twiceInFolders) tickets=\(ticketCount)/\(expectedTickets) "
+                  + "acks+refusals missing=\(missingAcks) duplicate=\(duplicateAcks) (different " +
+                      "Message-IDs: \(distinctAckIDs)) "
+                  + "staff-notices duplicate=\(duplicateNotices) unexpected-answers=\(unexpectedAnswers) outbox " +
+                      "failed=\(failed) "
+                  + "checkpoint=\(cp.map { "\($0.validity)/\($0.lastUID)" } ?? "none") box" +
+                      "=\(st.validity)/\(st.uidNext - 1) "
                   + "elapsed=\(Int(Date().timeIntervalSince(started)))s")
 
         #expect(killed >= kills)

@@ -7,7 +7,8 @@ import Testing
 /// Issue 6, loops: hostile autoresponders at the customer side answer every mail they get from us.
 /// Each conversation must stop after at most one round; a responder that drops threading and changes
 /// the subject every time is stopped by the per-recipient cap (default 10 per hour).
-@Suite(.serialized, .enabled(if: MailStack.isUp && postdeskBinaryPath != nil, Comment(rawValue: MailStack.skipReason + " (or no .build/debug/postdesk)")))
+@Suite(.serialized, .enabled(if: MailStack.isUp && postdeskBinaryPath != nil,
+    Comment(rawValue: MailStack.skipReason + " (or no .build/debug/postdesk)")))
 struct ReliabilityLoopTests {
     struct Conversation: Sendable {
         var name: String
@@ -27,11 +28,16 @@ struct ReliabilityLoopTests {
         try setup.create(box)
         try worker.start()
         let conversations = [
-            Conversation(name: "administrator, naive responder (no RFC 3834 headers)", user: "customer1@customer.test", headers: [], threads: true, maxRounds: 1),
-            Conversation(name: "administrator, Auto-Submitted: auto-replied", user: "customer1@customer.test", headers: ["Auto-Submitted: auto-replied"], threads: true, maxRounds: 1),
-            Conversation(name: "non-administrator, naive responder", user: "customer2@customer.test", headers: [], threads: true, maxRounds: 1),
-            Conversation(name: "non-administrator, Precedence: bulk + X-Autoreply", user: "customer2@customer.test", headers: ["Precedence: bulk", "X-Autoreply: yes"], threads: true, maxRounds: 1),
-            Conversation(name: "administrator, naive, new subject and no threading every time", user: "customer1@customer.test", headers: [], threads: false, maxRounds: 10),
+            Conversation(name: "administrator, naive responder (no RFC 3834 headers)", user: "customer1@customer.test",
+            headers: [], threads: true, maxRounds: 1),
+            Conversation(name: "administrator, Auto-Submitted: auto-replied", user: "customer1@customer.test",
+            headers: ["Auto-Submitted: auto-replied"], threads: true, maxRounds: 1),
+            Conversation(name: "non-administrator, naive responder", user: "customer2@customer.test", headers: [],
+            threads: true, maxRounds: 1),
+            Conversation(name: "non-administrator, Precedence: bulk + X-Autoreply", user: "customer2@customer.test",
+            headers: ["Precedence: bulk", "X-Autoreply: yes"], threads: true, maxRounds: 1),
+            Conversation(name: "administrator, naive, new subject and no threading every time",
+            user: "customer1@customer.test", headers: [], threads: false, maxRounds: 10),
         ]
         var owner: [String: Int] = [:]        // a Message-ID the responder sent → its conversation
         var rounds = Array(repeating: 0, count: conversations.count)
@@ -45,7 +51,8 @@ struct ReliabilityLoopTests {
         // The responders: every answer of ours (its In-Reply-To names a mail of theirs) gets an automatic reply.
         var lastActivity = Date()
         let started = Date()
-        let clients = Dictionary(uniqueKeysWithValues: try Set(conversations.map(\.user)).map { ($0, try StackIMAP(stack, user: $0)) })
+        let clients = Dictionary(uniqueKeysWithValues: try Set(
+            conversations.map(\.user)).map { ($0, try StackIMAP(stack, user: $0)) })
         while Date().timeIntervalSince(lastActivity) < 10 && Date().timeIntervalSince(started) < 150 {
             Thread.sleep(forTimeInterval: 0.5)
             for (user, client) in clients {
@@ -58,8 +65,11 @@ struct ReliabilityLoopTests {
                     let id = "loop-\(token)-\(i)-\(rounds[i])@customer.test"
                     owner[id] = i
                     let subject = c.threads ? "Re: \(h.subject)" : "Automatic answer \(stackToken())"
-                    try imap.append(box, relMail(id: id, from: user, subject: subject, inReplyTo: c.threads ? h.messageID : nil,
-                                                 headers: c.headers, body: "Thank you for your message. I will read it when I am back.\r\n"))
+                    try imap.append(box, relMail(id: id, from: user, subject: subject,
+                        inReplyTo: c.threads ? h.messageID : nil,
+                                                 headers: c.headers,
+                                                 body: "Thank you for your message. I will read it when I am " +
+                                                     "back.\r\n"))
                 }
             }
         }

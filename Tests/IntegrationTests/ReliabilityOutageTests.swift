@@ -9,7 +9,8 @@ import Testing
 /// CI: a TCP proxy in front of Dovecot and Postfix is cut for RELIABILITY_OUTAGE_SECONDS (default 6), so the
 /// shared stack stays up for the other tests. `Scripts/outage-test` sets RELIABILITY_OUTAGE_DAEMONS=1 on a
 /// stack of its own: Dovecot and Postfix themselves are stopped (by PID) and started again.
-@Suite(.serialized, .enabled(if: MailStack.isUp && postdeskBinaryPath != nil, Comment(rawValue: MailStack.skipReason + " (or no .build/debug/postdesk)")))
+@Suite(.serialized, .enabled(if: MailStack.isUp && postdeskBinaryPath != nil,
+    Comment(rawValue: MailStack.skipReason + " (or no .build/debug/postdesk)")))
 struct ReliabilityOutageTests {
     @Test func imapAndSmtpOutagesAreSurvivedWithoutLossOrDuplicates() throws {
         let stack = MailStack.current!
@@ -26,7 +27,8 @@ struct ReliabilityOutageTests {
         defer { worker.cleanup() }
         // On a stack of its own (purged afterwards), the worker's log goes next to Dovecot's and Postfix's:
         // Scripts/outage-test keeps that folder when the test fails.
-        defer { if daemons { try? worker.log().write(toFile: stack.dir + "/log/postdesk.log", atomically: true, encoding: .utf8) } }
+        defer { if daemons { try? worker.log().write(toFile: stack.dir + "/log/postdesk.log", atomically: true,
+            encoding: .utf8) } }
         let setup = try StackIMAP(stack, user: "support@example.test")
         if box != "INBOX" { try setup.create(box) }
         var ids: [String] = []
@@ -39,9 +41,11 @@ struct ReliabilityOutageTests {
             }
         }
         let store = try worker.store()
-        func intake() throws -> Int { Int(try store.db.query("SELECT COUNT(*) AS n FROM intake WHERE source = ?", [.text(box)]).first?.int("n") ?? 0) }
+        func intake() throws -> Int { Int(try store.db.query("SELECT COUNT(*) AS n FROM intake WHERE source = ?",
+            [.text(box)]).first?.int("n") ?? 0) }
         func pending() throws -> Int { try store.outboxBacklog().count }
-        func settled(_ n: Int) throws -> Bool { try intake() >= n && pending() == 0 && StackIMAP(stack, user: "support@example.test").status(box).messages == 0 }
+        func settled(_ n: Int) throws -> Bool { try intake() >= n && pending() == 0 &&
+            StackIMAP(stack, user: "support@example.test").status(box).messages == 0 }
 
         try worker.start()
         try deliver(10, "before")
@@ -61,7 +65,8 @@ struct ReliabilityOutageTests {
         let logBefore = worker.log().split(separator: "\n").count
         let imapDown = Date()
         if let imapProxy { imapProxy.down() } else { try Daemons(stack).stopDovecot() }
-        if imapProxy != nil { try deliver(10, "imap-outage") }   // Dovecot is up behind the proxy: mail arrives meanwhile
+        // Dovecot is up behind the proxy: mail arrives meanwhile
+        if imapProxy != nil { try deliver(10, "imap-outage") }
         Thread.sleep(forTimeInterval: seconds)
         #expect(worker.isRunning, "the worker died during the IMAP outage")
         if let imapProxy { imapProxy.up() } else { try Daemons(stack).startDovecot(); try deliver(10, "imap-outage") }
@@ -70,9 +75,14 @@ struct ReliabilityOutageTests {
         let imapRecovery = Date().timeIntervalSince(imapUp)
         #expect(imapRecovered, "no recovery after the IMAP outage")
         let imapLog = worker.log().split(separator: "\n").dropFirst(logBefore)
-        let imapStateLines = imapLog.filter { $0.contains("event=imap.state") || $0.contains("event=worker.pass_failed") || $0.contains("event=worker.recovered") }
-        figures.append("imap outage \(Int(seconds))s: recovered \(imapRecovered ? "yes" : "NO") \(String(format: "%.1f", imapRecovery))s after the server returned; "
-                       + "state log lines \(imapStateLines.count) (\(Self.events(imapStateLines))), outage lasted \(String(format: "%.1f", imapUp.timeIntervalSince(imapDown)))s")
+        let imapStateLines = imapLog.filter { $0.contains("event=imap.state") ||
+            $0.contains("event=worker.pass_failed") || $0.contains("event=worker.recovered") }
+        figures.append(
+            "imap outage \(Int(seconds))s: " +
+                "recovered \(imapRecovered ? "yes" : "NO") \(String(format: "%.1f", imapRecovery))s after the server " +
+                    "returned; "
+                       + "state log lines \(imapStateLines.count) (\(Self.events(imapStateLines))), outage " +
+                           "lasted \(String(format: "%.1f", imapUp.timeIntervalSince(imapDown)))s")
 
         // SMTP goes away.
         try postfixDelivered()
@@ -90,34 +100,50 @@ struct ReliabilityOutageTests {
         let smtpRecovery = Date().timeIntervalSince(smtpUp)
         #expect(smtpRecovered, "no recovery after the SMTP outage")
         let smtpLog = worker.log().split(separator: "\n").dropFirst(logBefore2)
-        let smtpStateLines = smtpLog.filter { $0.contains("event=smtp.state") || $0.contains("event=worker.pass_failed") || $0.contains("event=worker.recovered")
-            || $0.contains("event=outbox.recovered") || ($0.contains("event=outbox.retry") && $0.contains("level=warning")) }
+        let smtpStateLines = smtpLog.filter { $0.contains("event=smtp.state") ||
+            $0.contains("event=worker.pass_failed") || $0.contains("event=worker.recovered")
+            || $0.contains("event=outbox.recovered") || ($0.contains("event=outbox.retry") &&
+                $0.contains("level=warning")) }
         let retries = smtpLog.filter { $0.contains("event=outbox.retry") }.count
-        figures.append("smtp outage \(Int(seconds))s: recovered \(smtpRecovered ? "yes" : "NO") \(String(format: "%.1f", smtpRecovery))s after the server returned; "
-                       + "intake during outage \(takenDuringSMTPOutage)/30; state log lines \(smtpStateLines.count) (\(Self.events(smtpStateLines))), deferrals \(retries) (debug after the first), "
+        figures.append(
+            "smtp outage \(Int(seconds))s: " +
+                "recovered \(smtpRecovered ? "yes" : "NO") \(String(format: "%.1f", smtpRecovery))s after the server " +
+                    "returned; "
+                       + "intake during outage \(takenDuringSMTPOutage)/30; state log " +
+                           "lines \(smtpStateLines.count) (\(Self.events(smtpStateLines))), " +
+                               "deferrals \(retries) (debug after the first), "
                        + "outage lasted \(String(format: "%.1f", smtpUp.timeIntervalSince(smtpDown)))s")
         if daemons { try Daemons(stack).flushPostfix() }
 
         // Everything exactly once.
-        waitUntil(30) { ((try? StackIMAP(stack, user: "customer1@customer.test").heads("INBOX").filter { ids.contains($0.inReplyTo) }.count) ?? 0) >= ids.count }
-        let acks = try StackIMAP(stack, user: "customer1@customer.test").heads("INBOX").filter { ids.contains($0.inReplyTo) }
+        waitUntil(30) { ((try? StackIMAP(stack, user: "customer1@customer.test").heads(
+            "INBOX").filter { ids.contains($0.inReplyTo) }.count) ?? 0) >= ids.count }
+        let acks = try StackIMAP(stack, user: "customer1@customer.test").heads(
+            "INBOX").filter { ids.contains($0.inReplyTo) }
         var perMail: [String: Int] = [:]
         for a in acks { perMail[a.inReplyTo, default: 0] += 1 }
         let missing = ids.filter { perMail[$0] == nil }.count
         let duplicated = perMail.values.reduce(0) { $0 + max(0, $1 - 1) }
-        let tickets = try store.db.query("SELECT COUNT(*) AS n, COUNT(DISTINCT root_message_id) AS d FROM tickets").first
-        let lost = try ids.filter { try store.db.query("SELECT 1 FROM intake WHERE message_id = ?", [.text($0)]).isEmpty }.count
+        let tickets = try store.db.query(
+            "SELECT COUNT(*) AS n, COUNT(DISTINCT root_message_id) AS d FROM tickets").first
+        let lost = try ids.filter { try store.db.query("SELECT 1 FROM intake WHERE message_id = ?",
+            [.text($0)]).isEmpty }.count
         #expect(worker.isRunning)
         let exit = worker.stop()
-        figures.append("outage totals: mails \(ids.count), lost \(lost), tickets \(tickets?.int("n") ?? 0) (distinct \(tickets?.int("d") ?? 0)), "
-                       + "acknowledgements missing \(missing), duplicated \(duplicated), worker exit \(exit) on SIGTERM")
+        figures.append(
+            "outage totals: mails \(ids.count), lost \(lost), " +
+                "tickets \(tickets?.int("n") ?? 0) (distinct \(tickets?.int("d") ?? 0)), "
+                       + "acknowledgements missing \(missing), duplicated \(duplicated), worker exit \(exit) on " +
+                           "SIGTERM")
         // Each duplicated acknowledgement: its copies' Message-IDs and the Postfix queue IDs they came through.
-        // The same Message-ID through two queue IDs: the worker submitted it twice; through one: Postfix delivered twice.
+        // The same Message-ID through two queue IDs: the worker submitted it twice; through one: Postfix delivered
+        // twice.
         let inbox = try StackIMAP(stack, user: "customer1@customer.test")
         for (id, n) in perMail where n > 1 {
             let copies = try inbox.search("INBOX", "HEADER In-Reply-To \(StackIMAP.q(id))").map { uid -> String in
                 let raw = try inbox.fetch("INBOX", uid: uid)
-                let queue = raw.range(of: #"with E?SMTPS?A? id [0-9A-Za-z]+"#, options: .regularExpression).map { String(raw[$0].split(separator: " ").last!) }
+                let queue = raw.range(of: #"with E?SMTPS?A? id [0-9A-Za-z]+"#,
+                    options: .regularExpression).map { String(raw[$0].split(separator: " ").last!) }
                 return "\(header("Message-ID", in: raw) ?? "?") via \(queue ?? "?")"
             }
             figures.append("duplicate of \(id): \(copies.joined(separator: ", "))")
@@ -128,8 +154,10 @@ struct ReliabilityOutageTests {
         #expect(duplicated == 0)
         #expect(tickets?.int("n") == tickets?.int("d"))
         #expect(exit == 0)
-        #expect(imapStateLines.count <= 6, "state changes should be logged once, not per attempt: \(imapStateLines.count)")
-        #expect(smtpStateLines.count <= 6, "state changes should be logged once, not per attempt: \(smtpStateLines.count)")
+        #expect(imapStateLines.count <= 6,
+            "state changes should be logged once, not per attempt: \(imapStateLines.count)")
+        #expect(smtpStateLines.count <= 6,
+            "state changes should be logged once, not per attempt: \(smtpStateLines.count)")
     }
 
     static func events(_ lines: [Substring]) -> String {
@@ -149,7 +177,8 @@ struct Daemons {
     init(_ stack: MailStack) { s = stack.dir }
 
     func pid(_ file: String) -> pid_t? {
-        (try? String(contentsOfFile: file, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        (try? String(contentsOfFile: file, encoding: .utf8)).flatMap { pid_t(
+            $0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
     func stop(_ name: String) throws {
@@ -169,7 +198,8 @@ struct Daemons {
 
     func recordPid(_ name: String, from file: String) throws {
         for _ in 0..<100 {
-            if let p = pid(file) { try "\(p)\n".write(toFile: "\(s)/pids/\(name).pid", atomically: true, encoding: .utf8); return }
+            if let p = pid(file) { try "\(p)\n".write(toFile: "\(s)/pids/\(name).pid", atomically: true,
+                encoding: .utf8); return }
             Thread.sleep(forTimeInterval: 0.1)
         }
         throw TransportError("\(name) wrote no pid file")
@@ -191,7 +221,8 @@ struct Daemons {
     /// The running processes of this stack's Dovecot instance: their titles are `dovecot-<instance_name>/<service>`.
     func dovecotProcesses() -> [pid_t] {
         let conf = (try? String(contentsOfFile: "\(s)/dovecot/dovecot.conf", encoding: .utf8)) ?? ""
-        guard let line = conf.split(separator: "\n").first(where: { $0.hasPrefix("instance_name = ") }) else { return [] }
+        guard let line = conf.split(separator: "\n").first(
+            where: { $0.hasPrefix("instance_name = ") }) else { return [] }
         let prefix = "dovecot-" + line.dropFirst("instance_name = ".count).trimmingCharacters(in: .whitespaces) + "/"
         let all = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return all.compactMap { pid_t($0) }.filter { p in

@@ -46,12 +46,15 @@ final class RelWorker: @unchecked Sendable {
         var json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         json["database"] = databasePath
         json["metricsFile"] = dir.appendingPathComponent("postdesk.prom").path
-        json["mailbox"] = ["kind": "imap", "url": "imap://127.0.0.1:\(stack.imapPort)", "username": "support@example.test",
+        json["mailbox"] = ["kind": "imap", "url": "imap://127.0.0.1:\(stack.imapPort)",
+            "username": "support@example.test",
                            "passwordEnv": "PD_REL_IMAP_PASSWORD", "tls": "starttls", "caFile": stack.cacert,
                            "mailbox": box, "processedFolder": processed, "quarantineFolder": quarantine,
                            "startAt": "all"]   // mail is delivered before the first start
-        json["outbox"] = ["kind": "smtp", "url": "smtp://127.0.0.1:\(stack.submissionPort)", "username": "support@example.test",
-                          "passwordEnv": "PD_REL_SMTP_PASSWORD", "tls": "starttls", "caFile": stack.cacert, "heloName": "postdesk.test"]
+        json["outbox"] = ["kind": "smtp", "url": "smtp://127.0.0.1:\(stack.submissionPort)",
+            "username": "support@example.test",
+                          "passwordEnv": "PD_REL_SMTP_PASSWORD", "tls": "starttls", "caFile": stack.cacert,
+                          "heloName": "postdesk.test"]
         json["pollSeconds"] = 0.5
         json["log"] = ["format": "logfmt", "level": "debug"]
         // customer1 administers customer.test, customer2 is one of its users; other.test is a second customer.
@@ -61,9 +64,11 @@ final class RelWorker: @unchecked Sendable {
             ["id": "other", "name": "Other Corp", "plan": "extended", "language": "en",
              "domains": ["other.test"], "administrators": ["stranger@other.test"]],
         ]
-        json["staff"] = ["addresses": ["agent1@example.test"], "domains": [], "notify": ["agent1@example.test"], "teamLead": "lead@example.test"]
+        json["staff"] = ["addresses": ["agent1@example.test"], "domains": [], "notify": ["agent1@example.test"],
+            "teamLead": "lead@example.test"]
         edit(&json)
-        try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted]).write(to: URL(fileURLWithPath: configPath))
+        try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted]).write(
+            to: URL(fileURLWithPath: configPath))
     }
 
     /// Starts `postdesk run` (stdout and stderr appended to the log).
@@ -114,8 +119,10 @@ final class RelWorker: @unchecked Sendable {
 
 /// A realistic customer mail (CRLF).
 func relMail(id: String, from: String, subject: String, inReplyTo: String? = nil, headers: [String] = [],
-             body: String = "Hello,\r\n\r\nOur printer on the second floor stopped working this morning. Three users are affected.\r\n\r\nBest regards\r\n") -> [UInt8] {
-    var lines = headers + ["From: \(from)", "To: Support <support@example.test>", "Subject: \(subject)", "Message-ID: <\(id)>",
+             body: String = "Hello,\r\n\r\nOur printer on the second floor stopped working this morning. Three users " +
+                 "are affected.\r\n\r\nBest regards\r\n") -> [UInt8] {
+    var lines = headers + ["From: \(from)", "To: Support <support@example.test>", "Subject: \(subject)",
+        "Message-ID: <\(id)>",
                            "Date: \(relDate())", "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8"]
     if let inReplyTo { lines += ["In-Reply-To: <\(inReplyTo)>", "References: <\(inReplyTo)>"] }
     return Array((lines.joined(separator: "\r\n") + "\r\n\r\n" + body).utf8)

@@ -46,14 +46,16 @@ struct RoutingStackTests {
         let customer1 = try StackIMAP(stack, user: "customer1@customer.test")
         Thread.sleep(forTimeInterval: 1)
         #expect(try customer1.search("INBOX", "BODY \"renewal is up in January\"").isEmpty, "the customer got the note")
-        #expect(try store.outbox().allSatisfy { !$0.recipients.contains("customer1@customer.test") || $0.kind != .relay })
+        #expect(try store.outbox().allSatisfy { !$0.recipients.contains("customer1@customer.test") ||
+            $0.kind != .relay })
     }
 
     /// agent1 answers the notification with s-nail and attaches a PDF (`~@`): customer1's inbox receives the PDF byte
     /// for byte, with its name and media type.
     @Test func staffReplyWithAPDFReachesTheCustomerByteForByte() throws {
         let desk = try Desk(stack)
-        try desk.sendCustomerMail(subject: "How do I set up the VPN", body: "Hello,\n\nhow do I set up the VPN?\n\nCustomer One")
+        try desk.sendCustomerMail(subject: "How do I set up the VPN",
+            body: "Hello,\n\nhow do I set up the VPN?\n\nCustomer One")
         try desk.route(count: 1)
         #expect(try desk.runOnce().status == 0)
         let agent = try StackIMAP(stack, user: "agent1@example.test")
@@ -88,7 +90,8 @@ struct RoutingStackTests {
     @Test func aCopiedColleagueReceivesTheAcknowledgement() throws {
         let desk = try Desk(stack)
         try desk.sendMail(from: "Customer One <customer1@customer.test>", cc: "Customer Two <customer2@customer.test>",
-                          subject: "Scanner offline", body: "Hello,\n\nthe scanner is offline. I have put my colleague on Cc.")
+                          subject: "Scanner offline",
+                          body: "Hello,\n\nthe scanner is offline. I have put my colleague on Cc.")
         try desk.route(count: 1)
         #expect(try desk.runOnce().status == 0)
         let customer2 = try StackIMAP(stack, user: "customer2@customer.test")
@@ -131,7 +134,8 @@ extension Desk {
         text += "Subject: \(subject) \(token)\r\nDate: \(MessageWriter.rfc5322Date(Date()))\r\nMessage-ID: <\(id)>\r\n"
             + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
             + body + "\r\n"
-        let sender = try SMTPSender(settings: SMTPSettings(url: "smtp://\(stack.host):\(stack.smtpPort)", tls: TLSMode.none,
+        let sender = try SMTPSender(settings: SMTPSettings(
+            url: "smtp://\(stack.host):\(stack.smtpPort)", tls: TLSMode.none,
                                                            heloName: "mail.test"), log: { _ in })
         try sender.send(Array(text.utf8), envelopeFrom: address, recipients: ["support@example.test"], messageID: id)
     }

@@ -20,7 +20,8 @@ enum ITError: Error, CustomStringConvertible {
 let postdeskBinaryPath: String? = {
     if let b = ProcessInfo.processInfo.environment["RELIABILITY_POSTDESK"], !b.isEmpty { return b }
     let candidates = [
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("postdesk").path,
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "postdesk").path,
         packageRoot.appendingPathComponent(".build/debug/postdesk").path,
     ]
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
@@ -62,7 +63,9 @@ final class Child {
             if Date() > end {
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
-                throw ITError.failed("\(process.executableURL!.lastPathComponent) \(process.arguments ?? []) did not exit within \(timeout) s; stderr:\n\(stderr)")
+                throw ITError.failed(
+                    "\(process.executableURL!.lastPathComponent) \(process.arguments ?? []) did not exit " +
+                        "within \(timeout) s; stderr:\n\(stderr)")
             }
             Thread.sleep(forTimeInterval: 0.05)
         }
@@ -90,7 +93,8 @@ final class Desk {
     let support: StackIMAP
 
     /// `edit` changes the generated config before it is written.
-    init(_ stack: MailStack, target: String = "12h", warnAt: Double = 0.75, edit: (inout [String: Any]) -> Void = { _ in }) throws {
+    init(_ stack: MailStack, target: String = "12h", warnAt: Double = 0.75,
+        edit: (inout [String: Any]) -> Void = { _ in }) throws {
         self.stack = stack
         token = stackToken("it")
         folder = "IT/\(token)"
@@ -109,19 +113,22 @@ final class Desk {
             "timeZone": "Europe/Copenhagen",
             "database": dir.appendingPathComponent("db/postdesk.sqlite").path,
             "mailbox": [
-                "kind": "imap", "url": "imap://\(stack.host):\(stack.imapPort)", "tls": "starttls", "caFile": stack.cacert,
+                "kind": "imap", "url": "imap://\(stack.host):\(stack.imapPort)", "tls": "starttls",
+                "caFile": stack.cacert,
                 "username": "support@example.test", "passwordEnv": Desk.passwordVariable,
                 "mailbox": folder, "processedFolder": processedFolder, "quarantineFolder": quarantineFolder,
                 "startAt": "all",   // some tests deliver before the first start
             ],
             "outbox": [
-                "kind": "smtp", "url": "smtp://\(stack.host):\(stack.submissionPort)", "tls": "starttls", "caFile": stack.cacert,
+                "kind": "smtp", "url": "smtp://\(stack.host):\(stack.submissionPort)", "tls": "starttls",
+                "caFile": stack.cacert,
                 "username": "support@example.test", "passwordEnv": Desk.passwordVariable, "heloName": "postdesk.test",
             ],
             "pollSeconds": 2,  // not 1: Configuration reads a JSON 1 as a Bool (NSNumber bridging) and rejects it
             "log": ["format": "logfmt", "level": "info"],
             "plans": ["allday": allDay],
-            "holidays": ["grundlovsdag": false, "juleaftensdag": false, "nytaarsaftensdag": false, "extraClosures": [String]()],
+            "holidays": ["grundlovsdag": false, "juleaftensdag": false, "nytaarsaftensdag": false,
+            "extraClosures": [String]()],
             "customers": [[
                 "id": "customer.test", "name": "Customer Test A/S", "plan": "allday", "language": "en",
                 "csm": "Clara CSM <csm@example.test>",
@@ -141,7 +148,8 @@ final class Desk {
 
     deinit {
         for box in [folder, processedFolder, quarantineFolder] { try? support.delete(box) }
-        if ProcessInfo.processInfo.environment["POSTDESK_IT_KEEP"] == nil { try? FileManager.default.removeItem(at: dir) }
+        if ProcessInfo.processInfo.environment["POSTDESK_IT_KEEP"] == nil { try? FileManager.default.removeItem(
+            at: dir) }
     }
 
     var configPath: String { dir.appendingPathComponent("postdesk.json").path }
@@ -152,7 +160,8 @@ final class Desk {
     }
 
     private func writeConfig() throws {
-        try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: configPath))
+        try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys]).write(
+            to: URL(fileURLWithPath: configPath))
     }
 
     func store() throws -> PostdeskStore {
@@ -162,15 +171,18 @@ final class Desk {
     /// A customer mail over plain SMTP to Postfix's port 25 stand-in (127.0.0.1:2525), as an outside MTA would.
     /// The subject carries the token. Returns the Message-ID (without brackets).
     @discardableResult
-    func sendCustomerMail(from: String = "customer1@customer.test", name: String = "Customer One", subject: String, body: String) throws -> String {
+    func sendCustomerMail(from: String = "customer1@customer.test", name: String = "Customer One", subject: String,
+        body: String) throws -> String {
         let id = "\(stackToken("it")).\(token)@customer.test"
         let date = DateFormatter()
         date.locale = Locale(identifier: "en_US_POSIX")
         date.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
-        let text = "From: \(name) <\(from)>\r\nTo: Example IT Support <support@example.test>\r\nSubject: \(subject) \(token)\r\n"
+        let text = "From: \(name) <\(from)>\r\nTo: Example IT Support " +
+            "<support@example.test>\r\nSubject: \(subject) \(token)\r\n"
             + "Date: \(date.string(from: Date()))\r\nMessage-ID: <\(id)>\r\nMIME-Version: 1.0\r\n"
             + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\(body)\r\n"
-        let sender = try SMTPSender(settings: SMTPSettings(url: "smtp://\(stack.host):\(stack.smtpPort)", tls: TLSMode.none,
+        let sender = try SMTPSender(settings: SMTPSettings(
+            url: "smtp://\(stack.host):\(stack.smtpPort)", tls: TLSMode.none,
                                                            heloName: "customer.test"), log: { _ in })
         try sender.send(Array(text.utf8), envelopeFrom: from, recipients: ["support@example.test"], messageID: id)
         return id
@@ -187,15 +199,19 @@ final class Desk {
                 moved += uids.count
                 continue
             }
-            if Date() > end { throw ITError.failed("only \(moved) of \(count) mail(s) with \(token) reached support@'s INBOX within \(timeout) s") }
+            if Date() > end { throw ITError.failed(
+                "only \(moved) of \(count) mail(s) with \(token) reached support@'s INBOX within \(timeout) s") }
             Thread.sleep(forTimeInterval: 0.2)
         }
     }
 
     /// `postdesk run --once` (the real binary); returns the exit status and stderr.
-    func runOnce(config: String? = nil, timeout: Double = 120, extra: [String] = []) throws -> (status: Int32, log: String) {
-        let child = try Child(try postdeskBinary(), ["run", "--once", "--config", config ?? configPath] + extra, dir: dir,
-                              name: "run-once-\(UInt32.random(in: 0...UInt32.max))", env: [Desk.passwordVariable: stack.password])
+    func runOnce(config: String? = nil, timeout: Double = 120, extra: [String] = []) throws -> (status: Int32,
+        log: String) {
+        let child = try Child(try postdeskBinary(), ["run", "--once", "--config", config ?? configPath] + extra,
+            dir: dir,
+                              name: "run-once-\(UInt32.random(in: 0...UInt32.max))",
+                              env: [Desk.passwordVariable: stack.password])
         let status = try child.wait(timeout: timeout)
         return (status, child.stderr)
     }
@@ -217,7 +233,8 @@ final class Desk {
             "s-nail", "-#", "-:/", "-S", "v15-compat", "-S", "expandaddr",
             "-S", "from=\(fullName) <\(user)>", "-S", "hostname=\(user.split(separator: "@")[1])",
             "-S", "tls-ca-file=\(stack.cacert)", "-S", "tls-ca-no-defaults", "-S", "imap-use-starttls",
-            "-S", "mta=smtp://\(u):\(stack.password)@localhost:\(stack.submissionPort)", "-S", "smtp-use-starttls", "-S", "smtp-auth=plain",
+            "-S", "mta=smtp://\(u):\(stack.password)@localhost:\(stack.submissionPort)", "-S", "smtp-use-starttls",
+            "-S", "smtp-auth=plain",
             "-S", "sendwait",
         ] + options.flatMap { ["-S", $0] } + [
             "-f", "imap://\(u):\(stack.password)@localhost:\(stack.imapPort)/\(box)",

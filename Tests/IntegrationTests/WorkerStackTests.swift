@@ -20,7 +20,8 @@ struct WorkerStackTests {
     /// acknowledgement with the reference arrives in customer1's IMAP inbox.
     @Test func customerMailOpensTicketAndAckArrives() throws {
         let desk = try Desk(stack)
-        let id = try desk.sendCustomerMail(subject: "Printer on floor 2 prints blank pages", body: "Hello,\n\nthe printer on floor 2 prints blank pages since this morning.\n\nCustomer One")
+        let id = try desk.sendCustomerMail(subject: "Printer on floor 2 prints blank pages",
+            body: "Hello,\n\nthe printer on floor 2 prints blank pages since this morning.\n\nCustomer One")
         try desk.route(count: 1)
 
         let run = try desk.runOnce()
@@ -62,7 +63,8 @@ struct WorkerStackTests {
     /// the reply comes to support@ → relayed to customer1 from the support address; reaction clock stopped.
     @Test func staffReplyFromMailClientIsRelayedAndStopsClock() throws {
         let desk = try Desk(stack)
-        try desk.sendCustomerMail(subject: "Invoice 4711 charged twice", body: "Hi,\n\nwe were charged twice for invoice 4711.\n\nCustomer One")
+        try desk.sendCustomerMail(subject: "Invoice 4711 charged twice",
+            body: "Hi,\n\nwe were charged twice for invoice 4711.\n\nCustomer One")
         try desk.route(count: 1)
         let first = try desk.runOnce()
         #expect(first.status == 0, "\(first.log)")
@@ -80,7 +82,8 @@ struct WorkerStackTests {
         defer { try? agent.delete(desk.folder) }
         try agent.move("INBOX", uids: notes, to: desk.folder)
 
-        let answer = "Hello Customer One,\n\nwe refunded the duplicate charge on invoice 4711 (\(desk.token)).\n\nAgent One"
+        let answer = "Hello Customer One,\n\nwe refunded the duplicate charge on invoice 4711 " +
+            "(\(desk.token)).\n\nAgent One"
         try desk.snailReply(as: "agent1@example.test", fullName: "Agent One", box: desk.folder, text: answer)
         try desk.route(count: 1)
         let second = try desk.runOnce()
@@ -88,7 +91,8 @@ struct WorkerStackTests {
         #expect(second.log.contains("staff reply on \(ref)"), "\(second.log)")
 
         let customer1 = try StackIMAP(stack, user: "customer1@customer.test")
-        let relays = try customer1.waitFor("INBOX", "SUBJECT \(StackIMAP.q(desk.token)) BODY \"refunded the duplicate charge\"")
+        let relays = try customer1.waitFor(
+            "INBOX", "SUBJECT \(StackIMAP.q(desk.token)) BODY \"refunded the duplicate charge\"")
         try #require(relays.count == 1, "the relay reached customer1's INBOX")
         let relay = try customer1.fetch("INBOX", uid: relays[0])
         let from = header("From", in: relay) ?? ""
@@ -106,7 +110,8 @@ struct WorkerStackTests {
     /// 3. customer1 answers the acknowledgement from their own inbox (s-nail) → the follow-up threads onto the ticket.
     @Test func customerFollowUpFromInboxThreadsOntoTicket() throws {
         let desk = try Desk(stack)
-        try desk.sendCustomerMail(subject: "VPN drops every hour", body: "Hello,\n\nour VPN connection drops every hour.\n\nCustomer One")
+        try desk.sendCustomerMail(subject: "VPN drops every hour",
+            body: "Hello,\n\nour VPN connection drops every hour.\n\nCustomer One")
         try desk.route(count: 1)
         #expect(try desk.runOnce().status == 0)
         let store = try desk.store()
@@ -133,7 +138,9 @@ struct WorkerStackTests {
         #expect(incoming.last?.from?.email == "customer1@customer.test")
         // Staff hear about the follow-up.
         let agent = try StackIMAP(stack, user: "agent1@example.test")
-        #expect(try agent.waitFor("INBOX", "SUBJECT \(StackIMAP.q(desk.token)) SUBJECT \"\(ticket.reference.description)\"", count: 2).count == 2)
+        #expect(try agent.waitFor(
+            "INBOX", "SUBJECT \(StackIMAP.q(desk.token)) SUBJECT \"\(ticket.reference.description)\"",
+            count: 2).count == 2)
     }
 
     /// 4. A plan open around the clock with a one-minute target: `postdesk run` (the service loop) sends the
@@ -142,7 +149,8 @@ struct WorkerStackTests {
         let desk = try Desk(stack, target: "1min", warnAt: 0.5)
         let worker = try desk.startWorker()
         defer { if worker.process.isRunning { worker.signal(SIGKILL); worker.process.waitUntilExit() } }
-        try desk.sendCustomerMail(subject: "Mail server down for everyone", body: "Hello,\n\nnobody can send mail.\n\nCustomer One")
+        try desk.sendCustomerMail(subject: "Mail server down for everyone",
+            body: "Hello,\n\nnobody can send mail.\n\nCustomer One")
         try desk.route(count: 1)
 
         let csm = try StackIMAP(stack, user: "csm@example.test")
@@ -152,7 +160,8 @@ struct WorkerStackTests {
         #expect(warning.count == 1, "warning reached the CSM; worker log:\n\(worker.stderr)")
         let breach = try csm.waitFor("INBOX", "\(tok) HEADER X-Postdesk-Escalation breach", timeout: 90)
         #expect(breach.count == 1, "breach reached the CSM; worker log:\n\(worker.stderr)")
-        #expect(try lead.waitFor("INBOX", "\(tok) HEADER X-Postdesk-Escalation breach").count == 1, "breach reached the team lead")
+        #expect(try lead.waitFor("INBOX", "\(tok) HEADER X-Postdesk-Escalation breach").count == 1,
+            "breach reached the team lead")
 
         let store = try desk.store()
         let ticket = try #require(try store.tickets().first?.state)
@@ -182,18 +191,21 @@ struct WorkerStackTests {
             m["tls"] = "implicit"
             json["mailbox"] = m
         }
-        try desk.sendCustomerMail(subject: "Laptop will not boot", body: "Hello,\n\nmy laptop shows a black screen.\n\nCustomer One")
+        try desk.sendCustomerMail(subject: "Laptop will not boot",
+            body: "Hello,\n\nmy laptop shows a black screen.\n\nCustomer One")
         try desk.route(count: 1)
         let good = try desk.runOnce()
         #expect(good.status == 0, "\(good.log)")
         #expect(good.log.contains("tls implicit"), "connected over IMAPS: \(good.log)")
         let customer1 = try StackIMAP(stack, user: "customer1@customer.test")
-        #expect(try customer1.waitFor("INBOX", "SUBJECT \(StackIMAP.q(desk.token)) FROM \"support@example.test\"").count == 1,
+        #expect(try customer1.waitFor(
+            "INBOX", "SUBJECT \(StackIMAP.q(desk.token)) FROM \"support@example.test\"").count == 1,
                 "ack sent over submission + STARTTLS")
 
         // An unrelated self-signed CA.
         let wrongCA = desk.dir.appendingPathComponent("wrong-ca.pem").path
-        let gen = try shell(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=Not The Stack CA",
+        let gen = try shell(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+            "/CN=Not The Stack CA",
                              "-keyout", desk.dir.appendingPathComponent("wrong-ca.key").path, "-out", wrongCA])
         try #require(gen.status == 0, "openssl: \(gen.output)")
 
@@ -241,7 +253,8 @@ struct WorkerStackTests {
         let pending = try store.outbox(status: .pending)
         #expect(pending.count == 2, "acknowledgement and staff notification kept for retry: \(pending.map(\.kind))")
         // The first attempt failed and stopped the pass (the server is not usable); its reason is recorded.
-        #expect(pending.contains { ($0.lastError ?? "").contains("certificate verification failed") }, "\(pending.map(\.lastError))")
+        #expect(pending.contains { ($0.lastError ?? "").contains("certificate verification failed") },
+            "\(pending.map(\.lastError))")
     }
 
     /// 6. SIGTERM while `postdesk run` works through a backlog: exit 0, every mail it took is committed and moved
@@ -251,15 +264,18 @@ struct WorkerStackTests {
         defer { try? FileManager.default.removeItem(atPath: outbox) }
         let desk = try Desk(stack) { json in
             json["batchSize"] = 10
-            json["outbox"] = ["kind": "files", "path": outbox]  // intake is under test; 200 acks by SMTP would only add time
+            // intake is under test; 200 acks by SMTP would only add time
+            json["outbox"] = ["kind": "files", "path": outbox]
         }
         let total = 200  // the debug binary takes ~10 mails/s through the classifier: keep the restart short
         let maildir = stack.maildir("support@example.test", desk.folder)
         var st = stat()
         try #require(stat(maildir, &st) == 0, "Dovecot made \(maildir)")
-        let gen = try shell(["python3", URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        let gen = try shell(
+            ["python3", URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                                 .deletingLastPathComponent().appendingPathComponent("Scripts/gen-messages.py").path,
-                             maildir, "\(total)", "\(UInt16.random(in: 1...UInt16.max))", "\(st.st_uid)", "\(st.st_gid)"])
+                             maildir, "\(total)", "\(UInt16.random(in: 1...UInt16.max))", "\(st.st_uid)",
+                             "\(st.st_gid)"])
         try #require(gen.status == 0, "gen-messages: \(gen.output)")
         #expect(try desk.support.count(desk.folder) == total)
 
@@ -281,10 +297,12 @@ struct WorkerStackTests {
         let processed = try desk.support.count(desk.processedFolder)
         #expect(taken > 0 && taken < total, "stopped mid-way: took \(taken) of \(total)")
         #expect(taken % 10 == 0, "whole batches: the batch in hand finished (\(taken))")
-        #expect(processed == taken, "each committed mail moved to \(desk.processedFolder): \(processed) vs \(taken) committed")
+        #expect(processed == taken,
+            "each committed mail moved to \(desk.processedFolder): \(processed) vs \(taken) committed")
         #expect(left + processed == total, "nothing lost: \(left) left + \(processed) processed of \(total)")
         #expect(try store.intakeCounts().keys.allSatisfy { $0 == "ticket" || $0 == "follow-up" })
-        let incoming = try store.tickets().reduce(0) { n, t in n + (try store.messages(ticketID: t.state.id).filter { $0.direction == .incoming }.count) }
+        let incoming = try store.tickets().reduce(0) { n,
+            t in n + (try store.messages(ticketID: t.state.id).filter { $0.direction == .incoming }.count) }
         #expect(incoming == taken, "one stored incoming message per mail taken")
 
         // A restart finishes the rest: no duplicates, nothing left.

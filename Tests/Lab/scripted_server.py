@@ -39,7 +39,8 @@ def imap(sc, f, conn, log):
     folders = sc["_folders"]; deleted = sc["_deleted"]
     refuse = set(sc.get("refuse_fetch", [])); omit = set(sc.get("omit", []))
     replies = sc.get("replies", {})
-    caps = "IMAP4rev1 " + sc.get("caps", "AUTH=PLAIN SASL-IR IDLE NAMESPACE UIDPLUS") + (" MOVE" if sc.get("move", True) else "")
+    caps = "IMAP4rev1 " + sc.get("caps", "AUTH=PLAIN SASL-IR IDLE NAMESPACE UIDPLUS")
+    caps += " MOVE" if sc.get("move", True) else ""
     selected = None
     send = lambda s: conn.sendall(s.encode() if isinstance(s, str) else s)
     send("* OK [CAPABILITY %s] lab ready\r\n" % caps)
@@ -100,7 +101,8 @@ def imap(sc, f, conn, log):
             elif sub == "FETCH":
                 want = uids_of(words[2], selected)
                 if "BODY.PEEK[]" in rest and refuse & set(want):
-                    send("%s NO The requested message could not be converted to an RFC-822 compatible format.\r\n" % tag)
+                    send("%s NO The requested message could not be converted to an RFC-822 compatible format.\r\n"
+                         % tag)
                     continue
                 for u in want:
                     if u in omit: continue

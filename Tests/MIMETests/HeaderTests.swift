@@ -6,11 +6,13 @@ import Testing
     @Test func obsoleteSyntaxAndMboxLine() {
         let m = parseFixture("headers-obsolete.eml")
         #expect(m.from == Address(name: "Joe Q. Public", email: "john.q.public@example.com"))  // first From wins
-        #expect(m.subject == "Folded over    several lines")                                 // space before colon, blank fold line
+        // space before colon, blank fold line
+        #expect(m.subject == "Folded over    several lines")
         #expect(m.messageID == "1234@local.machine.example")                                 // CFWS inside the id
         #expect(m.inReplyTo == ["parent@example.com"])
         #expect(m.references == ["a@example.com", "b@example.com"])                          // first References header
-        #expect(m.to.map(\.email) == ["mary@example.net", "jdoe@test.example"])              // route dropped, obs domain
+        // route dropped, obs domain
+        #expect(m.to.map(\.email) == ["mary@example.net", "jdoe@test.example"])
         #expect(m.to.first?.name == "Mary Smith")
         #expect(m.headers(named: "Subject").count == 2)
         #expect(m.date == Date(timeIntervalSince1970: -27_723_426))                          // 2-digit year, -0330
@@ -45,7 +47,8 @@ import Testing
     @Test func dates() {
         let base = Date(timeIntervalSince1970: 1_057_049_557) // 2003-07-01 08:52:37 UTC
         for s in ["Tue, 1 Jul 2003 10:52:37 +0200", "01 Jul 2003 10:52:37 +0200", "Tue, 1 Jul 03 10:52:37 +0200",
-                  "Tue,  1 Jul 2003 10:52:37 +0200 (CEST)", "Tue, 1 Jul 2003 08:52:37 GMT", "Tue, 1 Jul 2003 04:52:37 EDT",
+                  "Tue,  1 Jul 2003 10:52:37 +0200 (CEST)", "Tue, 1 Jul 2003 08:52:37 GMT",
+                  "Tue, 1 Jul 2003 04:52:37 EDT",
                   "Tue, 1 Jul 2003 08:52:37 -0000", "1 Jul 2003 08:52:37 UT"] {
             #expect(RFC5322Date.parse(s) == base, "\(s)")
         }
@@ -57,10 +60,12 @@ import Testing
 
 @Suite struct AddressTests {
     @Test func groupsCommentsRoutes() {
-        let list = AddressList.parse(#"A Group: Ed Jones <c@a.test>, joe@where.test, John <jdoe@one.test>; Undisclosed recipients:;, "Giant; \"Big\" Box" <sysservices@example.net>"#)
+        let list = AddressList.parse(#"A Group: Ed Jones <c@a.test>, joe@where.test, John <jdoe@one.test>; "#
+            + #"Undisclosed recipients:;, "Giant; \"Big\" Box" <sysservices@example.net>"#)
         #expect(list.map(\.email) == ["c@a.test", "joe@where.test", "jdoe@one.test", "sysservices@example.net"])
         #expect(list.last?.name == #"Giant; "Big" Box"#)
-        let comments = AddressList.parse("Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>, john.doe@example.com (John Doe)")
+        let comments = AddressList.parse(
+            "Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>, john.doe@example.com (John Doe)")
         #expect(comments.map(\.email) == ["pete@silly.test", "john.doe@example.com"])
         #expect(comments[0].name == "Pete")
         #expect(comments[1].name == "John Doe")
@@ -99,7 +104,8 @@ import Testing
         // Comments, nested and with quoted pairs, between and inside the brackets; an unclosed one ends the list.
         #expect(MessageIDList.parse("(first (nested \\) still)) <a@b> (x) <c(y)@d>") == ["a@b", "c@d"])
         #expect(MessageIDList.parse("<a@b> (never closed <c@d>") == ["a@b"])
-        #expect(ContentHeader.parse("text/plain (comment \\( here); charset=\"utf-8\"").parameters["charset"] == "utf-8")
+        #expect(ContentHeader.parse("text/plain (comment \\( here); charset=\"utf-8\"").parameters[
+            "charset"] == "utf-8")
     }
 }
 
@@ -128,7 +134,8 @@ import Testing
     }
 
     @Test func rfc2231Parameters() {
-        let ct = ContentHeader.parse("attachment; filename*0*=utf-8'da'%C3%A6bler%20og; filename*1*=%20p%C3%A6rer; filename*2=\".txt\"")
+        let ct = ContentHeader.parse(
+            "attachment; filename*0*=utf-8'da'%C3%A6bler%20og; filename*1*=%20p%C3%A6rer; filename*2=\".txt\"")
         #expect(ct.value == "attachment")
         #expect(ct.parameters["filename"] == "æbler og pærer.txt")
         let single = ContentHeader.parse("application/pdf; name*=iso-8859-1''%E6%F8%E5.pdf")

@@ -40,7 +40,8 @@ import Testing
     }
 
     @Test func attachmentHashAndSize() {
-        let bytes = Array("From: a@b\nContent-Type: application/pdf; name=x.pdf\nContent-Transfer-Encoding: base64\n\nYWJj\n".utf8)
+        let bytes = Array(
+            "From: a@b\nContent-Type: application/pdf; name=x.pdf\nContent-Transfer-Encoding: base64\n\nYWJj\n".utf8)
         let m = MessageParser.parse(bytes)
         #expect(m.contentType == "application/pdf")
         #expect(m.attachments.count == 1)
@@ -49,7 +50,8 @@ import Testing
     }
 
     @Test func crlfSizesKeptAsInFile() {
-        let raw = "From: a@b\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nbody\r\n--b\r\nContent-Type: text/plain; name=t.txt\r\n\r\nl1\r\nl2\r\n--b--\r\n"
+        let raw = "From: a@b\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: " +
+            "text/plain\r\n\r\nbody\r\n--b\r\nContent-Type: text/plain; name=t.txt\r\n\r\nl1\r\nl2\r\n--b--\r\n"
         let m = MessageParser.parse(Array(raw.utf8))
         #expect(m.attachments.first?.size == 6)  // "l1\r\nl2": the CRLF before the delimiter belongs to it
     }
@@ -96,36 +98,43 @@ import Testing
     @Test func lenientBase64() {
         #expect(TransferEncoding.decodeBase64(Array("QUJD\r\nRA".utf8)).data == Array("ABCD".utf8))   // missing padding
         #expect(TransferEncoding.decodeBase64(Array("QU*JD\r\nRA==".utf8)).data == Array("ABCD".utf8)) // junk
-        #expect(TransferEncoding.decodeBase64(Array("QQ==Qg==".utf8)).data == Array("AB".utf8))       // padding mid-stream
+        // padding mid-stream
+        #expect(TransferEncoding.decodeBase64(Array("QQ==Qg==".utf8)).data == Array("AB".utf8))
         #expect(TransferEncoding.decodeBase64(Array("QU*JD".utf8)).defects.contains("invalid characters in base64"))
         #expect(TransferEncoding.decodeBase64([]).data.isEmpty)
     }
 
     @Test func quotedPrintable() {
-        let (data, defects) = TransferEncoding.decodeQuotedPrintable(Array("a=3Db=3db soft=\r\nbreak=  \r\nx =ZZ y  \r\nend".utf8))
+        let (data, defects) = TransferEncoding.decodeQuotedPrintable(
+            Array("a=3Db=3db soft=\r\nbreak=  \r\nx =ZZ y  \r\nend".utf8))
         #expect(String(decoding: data, as: UTF8.self) == "a=b=b softbreakx =ZZ y\r\nend")
         #expect(defects == ["invalid quoted-printable escape"])
     }
 
     @Test func encodingsFixture() {
         let m = parseFixture("encodings.eml")
-        #expect(m.bodyText.hasPrefix("Rødgrød med fløde, a soft break, and =ZZ invalid escape."))  // "quoted-printable  "
-        #expect(m.attachments.map(\.data) == [Array("ABCD".utf8), Array("raw bytes".utf8)])      // "BASE64 ", unknown → raw
+        // "quoted-printable  "
+        #expect(m.bodyText.hasPrefix("Rødgrød med fløde, a soft break, and =ZZ invalid escape."))
+        // "BASE64 ", unknown → raw
+        #expect(m.attachments.map(\.data) == [Array("ABCD".utf8), Array("raw bytes".utf8)])
         #expect(m.defects.contains("unknown transfer encoding: x-made-up"))
         #expect(m.defects.contains("invalid characters in base64"))
     }
 
     @Test func uuencode() {
-        let raw = "Content-Type: application/octet-stream; name=a.txt\nContent-Transfer-Encoding: x-uuencode\n\nbegin 644 a.txt\n#86)C\n`\nend\n"
+        let raw = "Content-Type: application/octet-stream; name=a.txt\nContent-Transfer-Encoding: " +
+            "x-uuencode\n\nbegin 644 a.txt\n#86)C\n`\nend\n"
         #expect(MessageParser.parse(Array(raw.utf8)).attachments.first?.data == Array("abc".utf8))
     }
 }
 
 let charsetVectors: [(String, String, [UInt8])] = [
-    ("utf-8", "Grüße 😀 日本", [0x47, 0x72, 0xC3, 0xBC, 0xC3, 0x9F, 0x65, 0x20, 0xF0, 0x9F, 0x98, 0x80, 0x20, 0xE6, 0x97, 0xA5, 0xE6, 0x9C, 0xAC]),
+    ("utf-8", "Grüße 😀 日本", [0x47, 0x72, 0xC3, 0xBC, 0xC3, 0x9F, 0x65, 0x20, 0xF0, 0x9F, 0x98, 0x80, 0x20, 0xE6, 0x97,
+    0xA5, 0xE6, 0x9C, 0xAC]),
     ("us-ascii", "plain text", [0x70, 0x6C, 0x61, 0x69, 0x6E, 0x20, 0x74, 0x65, 0x78, 0x74]),
     ("iso-8859-1", "Søren Åbæk", [0x53, 0xF8, 0x72, 0x65, 0x6E, 0x20, 0xC5, 0x62, 0xE6, 0x6B]),
-    ("iso-8859-2", "Łódź Žluťoučký", [0xA3, 0xF3, 0x64, 0xBC, 0x20, 0xAE, 0x6C, 0x75, 0xBB, 0x6F, 0x75, 0xE8, 0x6B, 0xFD]),
+    ("iso-8859-2", "Łódź Žluťoučký", [0xA3, 0xF3, 0x64, 0xBC, 0x20, 0xAE, 0x6C, 0x75, 0xBB, 0x6F, 0x75, 0xE8, 0x6B,
+    0xFD]),
     ("iso-8859-3", "Ħaġar", [0xA1, 0x61, 0xF5, 0x61, 0x72]),
     ("iso-8859-4", "Ģirts Ķēniņš", [0xAB, 0x69, 0x72, 0x74, 0x73, 0x20, 0xD3, 0xBA, 0x6E, 0x69, 0xF1, 0xB9]),
     ("iso-8859-5", "Привет", [0xBF, 0xE0, 0xD8, 0xD2, 0xD5, 0xE2]),
@@ -150,7 +159,8 @@ let charsetVectors: [(String, String, [UInt8])] = [
     ("windows-1258", "Viêt Nam ₫", [0x56, 0x69, 0xEA, 0x74, 0x20, 0x4E, 0x61, 0x6D, 0x20, 0xFE]),
     ("koi8-r", "Здравствуйте", [0xFA, 0xC4, 0xD2, 0xC1, 0xD7, 0xD3, 0xD4, 0xD7, 0xD5, 0xCA, 0xD4, 0xC5]),
     ("koi8-u", "Ґанок їжак", [0xBD, 0xC1, 0xCE, 0xCF, 0xCB, 0x20, 0xA7, 0xD6, 0xC1, 0xCB]),
-    ("iso-2022-jp", "こんにちは世界", [0x1B, 0x24, 0x42, 0x24, 0x33, 0x24, 0x73, 0x24, 0x4B, 0x24, 0x41, 0x24, 0x4F, 0x40, 0x24, 0x33, 0x26, 0x1B, 0x28, 0x42]),
+    ("iso-2022-jp", "こんにちは世界", [0x1B, 0x24, 0x42, 0x24, 0x33, 0x24, 0x73, 0x24, 0x4B, 0x24, 0x41, 0x24, 0x4F, 0x40,
+    0x24, 0x33, 0x26, 0x1B, 0x28, 0x42]),
     ("shift_jis", "こんにちは ①", [0x82, 0xB1, 0x82, 0xF1, 0x82, 0xC9, 0x82, 0xBF, 0x82, 0xCD, 0x20, 0x87, 0x40]),
     ("euc-jp", "日本語テキスト", [0xC6, 0xFC, 0xCB, 0xDC, 0xB8, 0xEC, 0xA5, 0xC6, 0xA5, 0xAD, 0xA5, 0xB9, 0xA5, 0xC8]),
     ("gb2312", "你好世界", [0xC4, 0xE3, 0xBA, 0xC3, 0xCA, 0xC0, 0xBD, 0xE7]),
@@ -158,7 +168,8 @@ let charsetVectors: [(String, String, [UInt8])] = [
     ("gb18030", "中文 𠀀", [0xD6, 0xD0, 0xCE, 0xC4, 0x20, 0x95, 0x32, 0x82, 0x36]),
     ("big5", "繁體中文", [0xC1, 0x63, 0xC5, 0xE9, 0xA4, 0xA4, 0xA4, 0xE5]),
     ("euc-kr", "안녕하세요", [0xBE, 0xC8, 0xB3, 0xE7, 0xC7, 0xCF, 0xBC, 0xBC, 0xBF, 0xE4]),
-    ("utf-7", "Hi Mom -☺-!", [0x48, 0x69, 0x20, 0x4D, 0x6F, 0x6D, 0x20, 0x2D, 0x2B, 0x4A, 0x6A, 0x6F, 0x2D, 0x2D, 0x21]),
+    ("utf-7", "Hi Mom -☺-!", [0x48, 0x69, 0x20, 0x4D, 0x6F, 0x6D, 0x20, 0x2D, 0x2B, 0x4A, 0x6A, 0x6F, 0x2D, 0x2D,
+    0x21]),
     ("utf-16", "Grüße", [0xFF, 0xFE, 0x47, 0x00, 0x72, 0x00, 0xFC, 0x00, 0xDF, 0x00, 0x65, 0x00]),
 ]
 

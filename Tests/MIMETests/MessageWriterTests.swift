@@ -5,9 +5,11 @@ import Testing
 @Suite struct MessageWriterTests {
     func mail(subject: String = "Hello", name: String? = "Mette Holm", extra: [OutgoingMail.ExtraHeader] = [],
               inReplyTo: String? = "parent@x.test", references: [String] = ["root@x.test"]) -> OutgoingMail {
-        OutgoingMail(from: Address(name: "Support", email: "support@example.test"), to: [Address(name: name, email: "mette@nordlys.test")],
+        OutgoingMail(from: Address(name: "Support", email: "support@example.test"),
+            to: [Address(name: name, email: "mette@nordlys.test")],
                      subject: subject, messageID: "pd.1@example.test", inReplyTo: inReplyTo, references: references,
-                     date: Date(timeIntervalSince1970: 1_795_000_000), autoSubmitted: "auto-replied", extraHeaders: extra,
+                     date: Date(timeIntervalSince1970: 1_795_000_000), autoSubmitted: "auto-replied",
+                     extraHeaders: extra,
                      body: "Hej Mette,\n\nvi har modtaget din henvendelse. Æøå.\n")
     }
 
@@ -48,11 +50,16 @@ import Testing
 
     /// Header injection: nothing in a field may start a header of its own.
     static let payloads: [String] = [
-        "Hi\r\nBcc: victim@evil.test", "Hi\nBcc: victim@evil.test", "Hi\rBcc: victim@evil.test", "Hi\u{0}Bcc: x@evil.test",
-        "Hi\r\n\r\nInjected body", "x\r\n Bcc: folded@evil.test", "x\u{85}Bcc: nel@evil.test", "x\u{2028}Bcc: ls@evil.test",
-        "x\u{2029}Bcc: ps@evil.test", "x\r\nContent-Type: text/html", "x\nX-Mailer: evil", "%0d%0aBcc: encoded@evil.test",
-        "=?utf-8?Q?x=0D=0ABcc:_q@evil.test?=", "Ünïcödé\r\nBcc: u@evil.test", "\r\nBcc: lead@evil.test", "x\u{0B}Bcc: vt@evil.test",
-        "x\u{0C}Bcc: ff@evil.test", "x\t\r\n\tBcc: tab@evil.test", "a\r\nSubject: second", "\"quoted\"\r\nReply-To: evil@evil.test",
+        "Hi\r\nBcc: victim@evil.test", "Hi\nBcc: victim@evil.test", "Hi\rBcc: victim@evil.test",
+        "Hi\u{0}Bcc: x@evil.test",
+        "Hi\r\n\r\nInjected body", "x\r\n Bcc: folded@evil.test", "x\u{85}Bcc: nel@evil.test",
+        "x\u{2028}Bcc: ls@evil.test",
+        "x\u{2029}Bcc: ps@evil.test", "x\r\nContent-Type: text/html", "x\nX-Mailer: evil",
+        "%0d%0aBcc: encoded@evil.test",
+        "=?utf-8?Q?x=0D=0ABcc:_q@evil.test?=", "Ünïcödé\r\nBcc: u@evil.test", "\r\nBcc: lead@evil.test",
+        "x\u{0B}Bcc: vt@evil.test",
+        "x\u{0C}Bcc: ff@evil.test", "x\t\r\n\tBcc: tab@evil.test", "a\r\nSubject: second",
+        "\"quoted\"\r\nReply-To: evil@evil.test",
         "<id@x>\r\nBcc: id@evil.test", "x\r\n.\r\nMAIL FROM:<evil@evil.test>",
     ]
 
@@ -62,8 +69,10 @@ import Testing
                      inReplyTo: payload, references: [payload])
         let raw = MessageWriter.render(m)
         let names = headerNames(raw).map { $0.lowercased() }
-        let allowed: Set<String> = ["date", "from", "to", "subject", "message-id", "in-reply-to", "references", "auto-submitted",
-                                    "x-auto-response-suppress", "x-postdesk-ticket", "mime-version", "content-type", "content-transfer-encoding"]
+        let allowed: Set<String> = ["date", "from", "to", "subject", "message-id", "in-reply-to", "references",
+            "auto-submitted",
+                                    "x-auto-response-suppress", "x-postdesk-ticket", "mime-version", "content-type",
+                                    "content-transfer-encoding"]
         #expect(Set(names).isSubset(of: allowed), "unexpected header in \(names)")
         #expect(names.filter { $0 == "subject" }.count == 1)
         #expect(!names.contains("bcc"))
@@ -114,7 +123,9 @@ import Testing
         let body = String(repeating: "æøå ", count: 60) + "\nend="
         let encoded = QuotedPrintable.encode(body)
         #expect(encoded.split(separator: "\r\n").allSatisfy { $0.utf8.count <= 76 })
-        let raw = Array("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n\(encoded)".utf8)
+        let raw = Array(
+            ("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: " +
+                "quoted-printable\r\n\r\n\(encoded)").utf8)
         _ = raw
     }
 }

@@ -11,14 +11,18 @@ import Testing
         ("Danke!\n\n-----Ursprüngliche Nachricht-----\nVon: A\nGesendet: Montag\n\nalt", "Danke!"),
         ("Bedankt!\n\n-----Oorspronkelijk bericht-----\nVan: A\nVerzonden: maandag\n\noud", "Bedankt!"),
         // Outlook header blocks without separator line, with the underscore rule
-        ("New text\n\n________________________________\nFrom: Support <s@x.com>\nSent: Monday, 1 January 2024 10:00\nTo: me\nSubject: Re: x\n\nold", "New text"),
+        ("New text\n\n________________________________\nFrom: Support <s@x.com>\nSent: Monday, 1 January 2024 " +
+            "10:00\nTo: me\nSubject: Re: x\n\nold", "New text"),
         ("Ny tekst\n\nFra: Support <s@x.dk>\nSendt: 1. januar 2024 10:00\nTil: mig\nEmne: SV: x\n\ngammel", "Ny tekst"),
-        ("Neuer Text\n\nVon: Support <s@x.de>\nGesendet: Montag, 1. Januar 2024 10:00\nAn: mich\nBetreff: AW: x\n\nalt", "Neuer Text"),
-        ("Nieuwe tekst\n\nVan: Support <s@x.nl>\nVerzonden: maandag 1 januari 2024 10:00\nAan: mij\nOnderwerp: RE: x\n\noud", "Nieuwe tekst"),
+        ("Neuer Text\n\nVon: Support <s@x.de>\nGesendet: Montag, 1. Januar 2024 10:00\nAn: mich\nBetreff: AW: " +
+            "x\n\nalt", "Neuer Text"),
+        ("Nieuwe tekst\n\nVan: Support <s@x.nl>\nVerzonden: maandag 1 januari 2024 10:00\nAan: mij\nOnderwerp: RE: " +
+            "x\n\noud", "Nieuwe tekst"),
         ("*From:* Support\n*Sent:* Monday", "*From:* Support\n*Sent:* Monday"),   // nothing new: the whole body
         // Attribution lines
         ("Sounds good.\n\nOn Mon, Jan 1, 2024 at 10:00 AM Support <s@x.com> wrote:\n> old\n> text", "Sounds good."),
-        ("Wrapped.\n\nOn Mon, Jan 1, 2024 at 10:00 AM Some Very Long Name <\nsupport@example.com> wrote:\n\n> old", "Wrapped."),
+        ("Wrapped.\n\nOn Mon, Jan 1, 2024 at 10:00 AM Some Very Long Name <\nsupport@example.com> wrote:\n\n> old",
+        "Wrapped."),
         ("Fint.\n\nDen 1. jan. 2024 kl. 10.00 skrev Support <s@x.dk>:\n> gammel", "Fint."),
         ("Gut.\n\nAm 01.01.2024 um 10:00 schrieb Support <s@x.de>:\n> alt", "Gut."),
         ("Goed.\n\nOp 1 jan. 2024 om 10:00 schreef Support <s@x.nl>:\n> oud", "Goed."),
@@ -35,13 +39,18 @@ import Testing
     @Test(arguments: 0..<cases.count) func extracts(_ i: Int) {
         let (body, expected) = Self.cases[i]
         #expect(ReplyExtractor.newText(body) == expected)
-        #expect(ReplyExtractor.newText(body.replacingOccurrences(of: "\n", with: "\r\n")) == expected.replacingOccurrences(of: "\n", with: "\n"))
+        #expect(ReplyExtractor.newText(body.replacingOccurrences(
+            of: "\n", with: "\r\n")) == expected.replacingOccurrences(of: "\n", with: "\n"))
     }
 }
 
 @Suite struct HTMLTextTests {
     @Test func blocksEntitiesLinks() {
-        let html = "<html><head><title>x</title><style>.a{}</style></head><body><h1>Title</h1><p>One&nbsp;&amp;&lt;two&gt; &#8364; &#x263A; &eacute; &bogus;</p><div>Three<br>Four</div><script>var x = '<p>';</script><a href=\"https://e.com/?a=1&amp;b=2\">link</a> <a href=\"mailto:s@e.com\">s@e.com</a><table><tr><td>a</td><td>b</td></tr></table><!-- hidden --></body></html>"
+        let html = "<html><head><title>x</title><style>.a{}</style></head><body><h1>Title</h1><p>One&nbsp;&amp;&lt;tw" +
+            "o&gt; &#8364; &#x263A; &eacute; &bogus;</p><div>Three<br>Four</div><script>var x = '<p>';</script><a " +
+                "href=\"https://e.com/?a=1&amp;b=2\">link</a> <a " +
+                    "href=\"mailto:s@e.com\">s@e.com</a><table><tr><td>a</td><td>b</td></tr></table><!-- hidden " +
+                        "--></body></html>"
         let text = HTMLText.render(html)
         #expect(text.hasPrefix("Title\n\nOne &<two> € ☺ é &bogus;\n\nThree\nFour"))
         #expect(text.contains("link <https://e.com/?a=1&b=2>"))
@@ -88,10 +97,12 @@ import Testing
         guard FileManager.default.fileExists(atPath: corpus.path) else { return }
         let files = (FileManager.default.enumerator(atPath: corpus.path)?.allObjects as? [String]) ?? []
         var count = 0
-        for rel in files where !rel.hasSuffix(".json") && !rel.hasSuffix(".md") && !(rel as NSString).lastPathComponent.hasPrefix(".") {
+        for rel in files where !rel.hasSuffix(".json") && !rel.hasSuffix(".md") &&
+            !(rel as NSString).lastPathComponent.hasPrefix(".") {
             let url = corpus.appendingPathComponent(rel)
             var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue else { continue }
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir),
+                !isDir.boolValue else { continue }
             let m = MessageParser.parse([UInt8](try Data(contentsOf: url)))
             #expect(!(m.bodyText.isEmpty && m.attachments.isEmpty && m.headers.isEmpty), "\(rel)")
             count += 1
@@ -129,7 +140,8 @@ import Testing
         let m = parseFixture("rfc2231.eml")
         let json = ParseReport.json(for: m)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        for key in ["from", "from_name", "subject", "message_id", "in_reply_to", "references", "content_type", "body_text",
+        for key in ["from", "from_name", "subject", "message_id", "in_reply_to", "references", "content_type",
+            "body_text",
                     "new_text", "new_text_is_whole_body",
                     "attachments", "to", "cc", "date", "defects"] {
             #expect(object[key] != nil, "\(key)")

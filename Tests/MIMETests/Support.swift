@@ -3,7 +3,8 @@ import Testing
 @testable import MIME
 
 /// Package root (…/Tests/MIMETests/ThisFile.swift → …).
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let packageRoot = URL(
+    fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 func fixture(_ name: String) -> [UInt8] {
     let url = packageRoot.appendingPathComponent("Fixtures/mime").appendingPathComponent(name)

@@ -61,10 +61,12 @@ public struct MailStack: Sendable {
 }
 
 /// The package's root folder (Config/, Scripts/, .build/ …).
-public let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+public let packageRoot = URL(
+    fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// A unique token, safe in IMAP SEARCH, folder names and Message-IDs: `prefix` and a random base-36 number.
-public func stackToken(_ prefix: String = "") -> String { prefix + String(UInt64.random(in: 0...UInt64.max), radix: 36) }
+public func stackToken(_ prefix: String = "") -> String { prefix + String(UInt64.random(in: 0...UInt64.max),
+    radix: 36) }
 
 /// Polls `condition` every `every` s until it holds or `timeout` passes; returns whether it held.
 @discardableResult

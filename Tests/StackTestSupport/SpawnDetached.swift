@@ -13,7 +13,8 @@ public func spawnDetached(_ args: [String]) throws -> pid_t {
     for fd: Int32 in 0...2 { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null",
         fd == 0 ? O_RDONLY : O_WRONLY, 0) }
     // glibc ignores EBADF here, so a descriptor closed meanwhile does no harm.
-    let open = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }.filter { $0 > 2 }
+    let open = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32(
+        $0) }.filter { $0 > 2 }
     for fd in open { posix_spawn_file_actions_addclose(&actions, fd) }
     var attr = posix_spawnattr_t()
     posix_spawnattr_init(&attr)

@@ -12,9 +12,11 @@ public final class StackIMAP {
 
     public init(_ stack: MailStack, user: String, timeout: Double = 30) throws {
         self.user = user
-        let ep = try IMAPSettings(url: "imap://\(stack.host):\(stack.imapPort)", username: user, password: stack.password,
+        let ep = try IMAPSettings(url: "imap://\(stack.host):\(stack.imapPort)", username: user,
+            password: stack.password,
                                   tls: TLSMode.none).validated()
-        c = try IMAPConnection(endpoint: ep, username: user, password: stack.password, caFile: nil, connectTimeout: 5, timeout: timeout)
+        c = try IMAPConnection(endpoint: ep, username: user, password: stack.password, caFile: nil, connectTimeout: 5,
+            timeout: timeout)
     }
 
     deinit { c.logout() }
@@ -27,7 +29,8 @@ public final class StackIMAP {
 
     /// Creates `box`; one that exists already is fine.
     public func create(_ box: String) throws {
-        do { try c.command("CREATE \(Self.q(box))") } catch IMAPError.commandFailed(_, let r) where r.uppercased().contains("ALREADYEXISTS") {}
+        do { try c.command("CREATE \(Self.q(box))") } catch IMAPError.commandFailed(
+            _, let r) where r.uppercased().contains("ALREADYEXISTS") {}
     }
 
     public func delete(_ box: String) throws { try c.command("DELETE \(Self.q(box))") }
@@ -85,7 +88,8 @@ public final class StackIMAP {
     public func flags(_ box: String) throws -> [String] { try fetchFlags(box, "1:*") }
 
     /// The FETCH response with the FLAGS of the message `uid` in `box`.
-    public func flags(_ box: String, uid: UInt64) throws -> String { try fetchFlags(box, "\(uid)").joined(separator: "\n") }
+    public func flags(_ box: String, uid: UInt64) throws -> String { try fetchFlags(box,
+        "\(uid)").joined(separator: "\n") }
 
     private func fetchFlags(_ box: String, _ uids: String) throws -> [String] {
         try c.command("EXAMINE \(Self.q(box))")
@@ -113,7 +117,8 @@ public final class StackIMAP {
         do {
             try c.command("STATUS \(Self.q(box)) (MESSAGES UIDNEXT UIDVALIDITY)") { r in
                 guard r.text.hasPrefix("STATUS") else { return false }
-                let w = r.text.replacingOccurrences(of: "(", with: " ").replacingOccurrences(of: ")", with: " ").split(separator: " ")
+                let w = r.text.replacingOccurrences(of: "(", with: " ").replacingOccurrences(of: ")", with: " ").split(
+                    separator: " ")
                 for (i, k) in w.enumerated() where i + 1 < w.count {
                     if k == "MESSAGES" { out.0 = Int(w[i + 1]) ?? -1 }
                     if k == "UIDNEXT" { out.1 = UInt64(w[i + 1]) ?? 0 }
@@ -138,12 +143,14 @@ public final class StackIMAP {
         do { try c.command("EXAMINE \(Self.q(box))") } catch IMAPError.commandFailed { return [] }
         if c.exists == 0 { return [] }
         var out: [Head] = []
-        try c.command("UID FETCH 1:* (UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID IN-REPLY-TO SUBJECT AUTO-SUBMITTED)])") { r in
+        try c.command(
+            "UID FETCH 1:* (UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID IN-REPLY-TO SUBJECT AUTO-SUBMITTED)])") { r in
             guard let lit = r.literals.last, let uid = IMAPConnection.fetchUID(r.text) else { return false }
             let text = String(decoding: lit, as: UTF8.self)
             func field(_ name: String) -> String { Self.bare(header(name, in: text) ?? "") }
             out.append(Head(uid: uid, messageID: field("Message-ID"), inReplyTo: field("In-Reply-To"),
-                            subject: header("Subject", in: text) ?? "", autoSubmitted: header("Auto-Submitted", in: text) ?? ""))
+                            subject: header("Subject", in: text) ?? "", autoSubmitted: header(
+                                "Auto-Submitted", in: text) ?? ""))
             return true
         }
         return out

@@ -14,9 +14,11 @@ import MIME
         let start = Date(timeIntervalSince1970: 1_795_000_000)
         return TicketState(id: 0, reference: TicketReference(prefix: "PD", year: 2026, number: n), status: .open,
                            priority: PriorityDecision(.p2, reason: "wording"), customerID: "nordlys", plan: "standard",
-                           requester: Address(name: "Mette", email: "mette@nordlys.test"), participants: [Address(name: "Mette", email: "mette@nordlys.test")],
+                           requester: Address(name: "Mette", email: "mette@nordlys.test"),
+                           participants: [Address(name: "Mette", email: "mette@nordlys.test")],
                            subject: "Printer", language: "da", createdAt: start,
-                           clock: ReactionClock(startedAt: start, dueAt: start.addingTimeInterval(3600), warnAt: start.addingTimeInterval(2700)),
+                           clock: ReactionClock(startedAt: start, dueAt: start.addingTimeInterval(3600),
+                           warnAt: start.addingTimeInterval(2700)),
                            rootMessageID: "m1@nordlys.test", lastMessageID: "m1@nordlys.test")
     }
 
@@ -25,7 +27,8 @@ import MIME
         let store = try PostdeskStore(path: path)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
-        let dirAttributes = try FileManager.default.attributesOfItem(atPath: (path as NSString).deletingLastPathComponent)
+        let dirAttributes = try FileManager.default.attributesOfItem(
+            atPath: (path as NSString).deletingLastPathComponent)
         #expect((dirAttributes[.posixPermissions] as? Int) == 0o700)
         #expect(try store.db.query("PRAGMA journal_mode").first?.text("journal_mode") == "wal")
         #expect(store.db.userVersion == Schema.migrations.count)
@@ -45,23 +48,31 @@ import MIME
     @Test func derivableTextsAreNotStoredButReadBack() throws {
         let path = tempPath()
         let store = try PostdeskStore(path: path)
-        let raw = Array("From: a@nordlys.test\r\nSubject: Hi\r\n\r\nPrinter is down.\r\n\r\nOn Mon, Bo wrote:\r\n> old\r\n".utf8)
+        let raw = Array(
+            "From: a@nordlys.test\r\nSubject: Hi\r\n\r\nPrinter is down.\r\n\r\nOn Mon, Bo wrote:\r\n> old\r\n".utf8)
         let body = MessageParser.parse(raw).bodyText
         let newText = ReplyExtractor.newText(body)
         #expect(newText == "Printer is down.")
         let id = try store.insertTicket(ticket(), at: Date())
-        try store.insertMessage(ticketID: id, direction: .incoming, role: "customer", messageID: nil, from: nil, subject: "Hi", at: Date(),
+        try store.insertMessage(ticketID: id, direction: .incoming, role: "customer", messageID: nil, from: nil,
+            subject: "Hi", at: Date(),
                                 newText: newText, bodyText: body, raw: raw, newTextFromRaw: true)
-        try store.insertMessage(ticketID: id, direction: .incoming, role: "staff", messageID: nil, from: nil, subject: "Re", at: Date(),
+        try store.insertMessage(ticketID: id, direction: .incoming, role: "staff", messageID: nil, from: nil,
+            subject: "Re", at: Date(),
                                 newText: "edited by a command", bodyText: body, raw: raw, newTextFromRaw: false)
-        try store.insertMessage(ticketID: id, direction: .outgoing, role: "acknowledgement", messageID: nil, from: nil, subject: "Ack", at: Date(),
+        try store.insertMessage(ticketID: id, direction: .outgoing, role: "acknowledgement", messageID: nil, from: nil,
+            subject: "Ack", at: Date(),
                                 newText: "Thanks", bodyText: "Thanks", raw: nil)
         // A queued mail's text lives in its outbox row only.
-        let ackBody = "Tak for din henvendelse – vi kigger på det.\n\nReference: PD-2026-000001\nLinje med = og lang tekst " + String(repeating: "ø", count: 90)
-        let mail = OutgoingMail(from: Address(email: "support@example.test"), to: [Address(email: "mette@nordlys.test")], subject: "Kvittering",
+        let ackBody = "Tak for din henvendelse – vi kigger på det.\n\nReference: PD-2026-000001\nLinje med = og lang " +
+            "tekst " + String(repeating: "ø", count: 90)
+        let mail = OutgoingMail(from: Address(email: "support@example.test"),
+            to: [Address(email: "mette@nordlys.test")], subject: "Kvittering",
                                 messageID: "pd.1@example.test", date: Date(), body: ackBody)
         try store.enqueue(QueuedMail(.acknowledgement, mail), raw: MessageWriter.render(mail), ticketID: id, at: Date())
-        let stored = try store.db.query("SELECT new_text, body_text FROM messages ORDER BY id").map { "\($0.text("new_text") ?? "-")|\($0.text("body_text") ?? "-")" }
+        let stored = try store.db.query(
+            "SELECT new_text, body_text FROM messages ORDER BY " +
+                "id").map { "\($0.text("new_text") ?? "-")|\($0.text("body_text") ?? "-")" }
         #expect(stored == ["|", "edited by a command|", "Thanks|", "|"])
         let read = try store.messages(ticketID: id)
         #expect(read.map(\.newText) == [newText, "edited by a command", "Thanks", ackBody])
@@ -72,7 +83,8 @@ import MIME
         let store = try PostdeskStore(path: tempPath())
         let at = Date(timeIntervalSince1970: 1_795_000_100)
         let id = try store.insertTicket(ticket(), at: at)
-        try store.insertMessage(ticketID: id, direction: .incoming, role: "customer", messageID: "m1@nordlys.test", from: nil, subject: "Printer",
+        try store.insertMessage(ticketID: id, direction: .incoming, role: "customer", messageID: "m1@nordlys.test",
+            from: nil, subject: "Printer",
                                 at: at, newText: "x", bodyText: "x", raw: Array("raw".utf8))
         var loaded = try #require(try store.ticket(id: id))
         var expected = ticket()
@@ -104,13 +116,15 @@ import MIME
         var n = 0
         func queue(_ kind: MailKind, to: String, at: Date) throws {
             n += 1
-            let mail = OutgoingMail(from: Address(email: "support@example.test"), to: [Address(email: to)], subject: "s",
+            let mail = OutgoingMail(from: Address(email: "support@example.test"), to: [Address(email: to)],
+                subject: "s",
                                     messageID: "pd.\(n)@example.test", date: at, body: "b")
             try store.enqueue(QueuedMail(kind, mail), raw: [], ticketID: nil, at: at)
         }
         for i in 0..<30 { try queue(.acknowledgement, to: "a@x.test", at: start.addingTimeInterval(Double(i) * 100)) }
         try queue(.staffNotification, to: "a@x.test", at: start.addingTimeInterval(2990))
-        let outside = { (since: Date, atMost: Int) in try store.automaticMailCount(to: "A@x.test", since: since, atMost: atMost) }
+        let outside = { (since: Date, atMost: Int) in try store.automaticMailCount(
+            to: "A@x.test", since: since, atMost: atMost) }
         try store.transaction {
             for step in 0..<40 {
                 let at = start.addingTimeInterval(3000 + Double(step) * 50)
@@ -128,7 +142,8 @@ import MIME
                     let since = at.addingTimeInterval(-1800)
                     let cached = try store.automaticMailCount(to: "a@x.test", since: since, atMost: atMost)
                     let truth = try store.db.query("""
-                        SELECT COUNT(*) AS n FROM outbox WHERE primary_recipient = 'a@x.test' AND kind IN ('acknowledgement', 'refusal')
+                        SELECT COUNT(*) AS n FROM outbox WHERE primary_recipient = 'a@x.test' AND kind IN\
+                         ('acknowledgement', 'refusal')
                         AND created_at >= ?
                         """, [SQLValue(since)]).first?.int("n") ?? -1
                     #expect(cached == min(Int(truth), atMost), "step \(step) atMost \(atMost)")
@@ -141,17 +156,20 @@ import MIME
     @Test func outboxLifecycleAndAutomaticMailCount() throws {
         let store = try PostdeskStore(path: tempPath())
         let at = Date(timeIntervalSince1970: 1_795_000_000)
-        let mail = OutgoingMail(from: Address(email: "support@example.test"), to: [Address(email: "Mette@nordlys.test")], subject: "ack",
+        let mail = OutgoingMail(from: Address(email: "support@example.test"),
+            to: [Address(email: "Mette@nordlys.test")], subject: "ack",
                                 messageID: "pd.1@example.test", date: at, body: "hi")
         try store.enqueue(QueuedMail(.acknowledgement, mail), raw: MessageWriter.render(mail), ticketID: nil, at: at)
         #expect(try store.automaticMailCount(to: "mette@nordlys.test", since: at.addingTimeInterval(-3600)) == 1)
         for n in 2...3 {
             var again = mail
             again.messageID = "pd.\(n)@example.test"
-            try store.enqueue(QueuedMail(.acknowledgement, again), raw: MessageWriter.render(again), ticketID: nil, at: at)
+            try store.enqueue(QueuedMail(.acknowledgement, again), raw: MessageWriter.render(again), ticketID: nil,
+                at: at)
         }
         #expect(try store.automaticMailCount(to: "mette@nordlys.test", since: at.addingTimeInterval(-3600)) == 3)
-        #expect(try store.automaticMailCount(to: "mette@nordlys.test", since: at.addingTimeInterval(-3600), atMost: 2) == 2)
+        #expect(try store.automaticMailCount(to: "mette@nordlys.test", since: at.addingTimeInterval(-3600),
+            atMost: 2) == 2)
         #expect(try store.automaticMailCount(to: "mette@nordlys.test", since: at.addingTimeInterval(1)) == 0)
         try store.db.query("DELETE FROM outbox WHERE message_id != 'pd.1@example.test'")
         let pending = try store.pendingOutbox(now: at)
@@ -163,13 +181,15 @@ import MIME
         try store.markSent(pending[0].id, at: at)
         #expect(try store.outbox(status: .sent).count == 1)
         // Our outgoing Message-ID is remembered for threading.
-        #expect(try store.db.query("SELECT COUNT(*) AS n FROM messages WHERE message_id = 'pd.1@example.test'").first?.int("n") == 1)
+        #expect(try store.db.query(
+            "SELECT COUNT(*) AS n FROM messages WHERE message_id = 'pd.1@example.test'").first?.int("n") == 1)
     }
 
     @Test func attachmentsAreContentAddressed() throws {
         let store = try PostdeskStore(path: tempPath())
         let at = Date()
-        let row = try store.insertMessage(ticketID: nil, direction: .incoming, role: "customer", messageID: nil, from: nil, subject: "",
+        let row = try store.insertMessage(ticketID: nil, direction: .incoming, role: "customer", messageID: nil,
+            from: nil, subject: "",
                                           at: at, newText: "", bodyText: "", raw: nil)
         let a = Attachment(filename: "log.txt", contentType: "text/plain", data: Array("hello".utf8))
         try store.storeAttachments([a, a], messageRow: row)
@@ -193,7 +213,8 @@ import MIME
         let store = try PostdeskStore(path: tempPath())
         _ = try store.insertTicket(ticket(), at: Date())
         let target = tempPath()
-        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
         try store.db.backup(to: target)
         let restored = try PostdeskStore(path: target)
         #expect(try restored.ticket(reference: "PD-2026-000001")?.subject == "Printer")
@@ -204,7 +225,8 @@ import MIME
 @Suite struct ConcurrentMigrationTests {
     @Test func storesOpeningANewDatabaseAtOnceAllSucceed() throws {
         for round in 0..<5 {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("mig-\(round)-\(UUID().uuidString).sqlite").path
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "mig-\(round)-\(UUID().uuidString).sqlite").path
             defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
             let failures = FailureCount()
             DispatchQueue.concurrentPerform(iterations: 6) { _ in

@@ -5,7 +5,8 @@ import Testing
 
 /// IMAP intake against the real Dovecot of `Scripts/mailstack`. Each test works in its own folder of
 /// lead@example.test (or identifies its mail by a unique Message-ID), so tests are independent.
-@Suite("IMAP against the mail stack", .serialized, .enabled(if: MailStack.isUp, Comment(rawValue: MailStack.skipReason)))
+@Suite("IMAP against the mail stack", .serialized,
+    .enabled(if: MailStack.isUp, Comment(rawValue: MailStack.skipReason)))
 struct IMAPStackTests {
     let stack = MailStack.current!
     let user = "lead@example.test"

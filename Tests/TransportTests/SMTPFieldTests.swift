@@ -44,7 +44,8 @@ struct SMTPScriptedServerTests {
         defer { server.stop() }
         #expect { try sender(server).send(raw, envelopeFrom: "support@example.test",
             recipients: ["old@customer.test"], messageID: "m3") }
-            throws: { e in if case SendError.permanent(let why) = e { return why.contains("5.1.1") } else { return false } }
+            throws: { e in if case SendError.permanent(let why) = e { return why.contains(
+                "5.1.1") } else { return false } }
     }
 
     @Test func microsoftBasicAuthRefusalIsAnAccountError() throws {
@@ -68,7 +69,8 @@ struct SMTPScriptedServerTests {
         #expect { try sender(server, auth: false).send(raw, envelopeFrom: "support@example.test",
             recipients: ["a@customer.test"],
                                                        messageID: "m5") }
-            throws: { e in if case SendError.account(let why) = e { return why.contains("5.7.30") } else { return false } }
+            throws: { e in if case SendError.account(let why) = e { return why.contains(
+                "5.7.30") } else { return false } }
     }
 
     @Test func authenticationRequiredIsAnAccountError() throws {

@@ -4,7 +4,8 @@ import Testing
 @testable import Transport
 
 /// SMTP delivery against the real Postfix of `Scripts/mailstack`; mail is identified by unique Message-IDs.
-@Suite("SMTP against the mail stack", .serialized, .enabled(if: MailStack.isUp, Comment(rawValue: MailStack.skipReason)))
+@Suite("SMTP against the mail stack", .serialized,
+    .enabled(if: MailStack.isUp, Comment(rawValue: MailStack.skipReason)))
 struct SMTPStackTests {
     let stack = MailStack.current!
 
@@ -14,7 +15,8 @@ struct SMTPStackTests {
         let ids = [stackToken("s"), stackToken("s")]
         for id in ids {
             try sender.send(testMessage(id: id, from: "support@example.test", to: "customer1@customer.test"),
-                            envelopeFrom: "support@example.test", recipients: ["customer1@customer.test"], messageID: id)
+                            envelopeFrom: "support@example.test", recipients: ["customer1@customer.test"],
+                            messageID: id)
         }
         // The second mail went over the first mail's connection.
         #expect(sender.lastSendNewConnections == 0)
@@ -34,7 +36,8 @@ struct SMTPStackTests {
         var raw = testMessage(id: id, from: "support@example.test", to: "customer2@customer.test")
         raw = Array(String(decoding: raw, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n").utf8)
         raw += Array(".dot line\nlast\n".utf8)
-        try sender.send(raw, envelopeFrom: "support@example.test", recipients: ["customer2@customer.test"], messageID: id)
+        try sender.send(raw, envelopeFrom: "support@example.test", recipients: ["customer2@customer.test"],
+            messageID: id)
         let imap = try StackIMAP(stack, user: "customer2@customer.test")
         #expect(try imap.waitFor("INBOX", messageID: id).count == 1)
     }
@@ -71,7 +74,8 @@ struct SMTPStackTests {
         let sender = try SMTPSender(settings: s, log: lines.add)
         for _ in 0..<2 {
             #expect {
-                try sender.send(testMessage(id: "x"), envelopeFrom: "a@example.test", recipients: ["b@example.test"], messageID: "x")
+                try sender.send(testMessage(id: "x"), envelopeFrom: "a@example.test", recipients: ["b@example.test"],
+                    messageID: "x")
             } throws: { e in
                 if case SendError.temporary = e { return true }
                 return false
@@ -100,16 +104,19 @@ struct SMTPStackTests {
 struct TransportUnitTests {
     @Test func tlsNoneOnlyForLoopback() throws {
         #expect(throws: IMAPError.self) {
-            try IMAPSource(settings: IMAPSettings(url: "imap://mail.example.com:143", username: "u", password: "p", tls: TLSMode.none))
+            try IMAPSource(settings: IMAPSettings(url: "imap://mail.example.com:143", username: "u", password: "p",
+                tls: TLSMode.none))
         }
         #expect(throws: TransportConfigError.self) {
             try SMTPSender(settings: SMTPSettings(url: "smtp://mail.example.com:587", tls: TLSMode.none))
         }
         for host in ["127.0.0.1", "localhost", "[::1]", "127.1.2.3"] {
-            _ = try IMAPSource(settings: IMAPSettings(url: "imap://\(host):1143", username: "u", password: "p", tls: TLSMode.none))
+            _ = try IMAPSource(settings: IMAPSettings(url: "imap://\(host):1143", username: "u", password: "p",
+                tls: TLSMode.none))
         }
         do {
-            _ = try IMAPSource(settings: IMAPSettings(url: "imap://mail.example.com", username: "u", password: "p", tls: TLSMode.none))
+            _ = try IMAPSource(settings: IMAPSettings(url: "imap://mail.example.com", username: "u", password: "p",
+                tls: TLSMode.none))
         } catch {
             #expect("\(error)".contains("only allowed for loopback"))
         }
@@ -140,14 +147,16 @@ struct TransportUnitTests {
         #expect(IMAPConnection.fetchUID("12 FETCH (UID 34 RFC822.SIZE 5 BODY[] {5})") == 34)
         #expect(IMAPConnection.fetchUID("12 FETCH (RFC822.SIZE 5 UID 35 BODY[] {5})") == 35)
         #expect(IMAPConnection.fetchUID("12 FETCH (FLAGS (\\Seen))") == nil)
-        #expect(IMAPConnection.responseCodeNumber("OK [UIDVALIDITY 1795315258] UIDs valid", "UIDVALIDITY") == 1_795_315_258)
+        #expect(IMAPConnection.responseCodeNumber("OK [UIDVALIDITY 1795315258] UIDs valid",
+            "UIDVALIDITY") == 1_795_315_258)
         #expect(IMAPConnection.quote("a\"b\\c") == "\"a\\\"b\\\\c\"")
         #expect(IMAPSource.parseKey("17/42")! == (17, 42))
         #expect(IMAPSource.parseKey("x/42") == nil)
     }
 
     @Test func smtpReplyAndCRLF() {
-        let t = Array("250-mail.example.test\r\n250 OK\r\n550 5.1.1 <nobody@example.test>: Recipient address rejected\r\n".utf8)
+        let t = Array(
+            "250-mail.example.test\r\n250 OK\r\n550 5.1.1 <nobody@example.test>: Recipient address rejected\r\n".utf8)
         #expect(SMTPSender.lastReply(t, code: 550) == "550 5.1.1 <nobody@example.test>: Recipient address rejected")
         let m = Array("452-4.5.3 Too many\r\n452 4.5.3 recipients\r\n".utf8)
         #expect(SMTPSender.lastReply(m, code: 452) == "452-4.5.3 Too many 4.5.3 recipients")

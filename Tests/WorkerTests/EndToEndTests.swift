@@ -13,7 +13,8 @@ import MIME
 
     @Test func demoFixturesBecomeTicketsThreadsAndMails() throws {
         let box = try Sandbox(now: monday)
-        let fixtures = try FileManager.default.contentsOfDirectory(atPath: Sandbox.repo.appendingPathComponent("Fixtures/demo").path).sorted()
+        let fixtures = try FileManager.default.contentsOfDirectory(
+            atPath: Sandbox.repo.appendingPathComponent("Fixtures/demo").path).sorted()
         for f in fixtures { try box.deliver(fixture: "Fixtures/demo/\(f)") }
         let pipeline = try box.pipeline()
         let summary = try pipeline.runOnce()
@@ -35,12 +36,15 @@ import MIME
         #expect(first.firstResponseAt == monday)
         #expect(first.clock == nil)
         let roles = try store.messages(ticketID: first.id).map { "\($0.direction.rawValue):\($0.role)" }
-        #expect(roles == ["in:customer", "out:acknowledgement", "out:staff-notification", "in:customer", "out:staff-notification",
+        #expect(roles == ["in:customer", "out:acknowledgement", "out:staff-notification", "in:customer",
+            "out:staff-notification",
                           "in:staff-reply", "out:relay", "out:answered-note"])
 
         // The acknowledgement as the customer receives it.
-        let acks = box.outboxTexts().filter { headerValue("Auto-Submitted", in: $0) == "auto-replied" && $0.contains("mette.holm@nordlys.test") }
-        let ack = try #require(acks.first { headerValue("In-Reply-To", in: $0) == "<a1f3c2d9.nordlys-001@nordlys.test>" })
+        let acks = box.outboxTexts().filter { headerValue("Auto-Submitted", in: $0) == "auto-replied" &&
+            $0.contains("mette.holm@nordlys.test") }
+        let ack = try #require(acks.first { headerValue("In-Reply-To",
+            in: $0) == "<a1f3c2d9.nordlys-001@nordlys.test>" })
         #expect(headerValue("From", in: ack) == "\"Example IT Support\" <support@example.test>")
         #expect(headerValue("References", in: ack) == "<a1f3c2d9.nordlys-001@nordlys.test>")
         #expect(headerValue("Message-ID", in: ack)?.hasPrefix("<pd.") == true)
@@ -51,7 +55,8 @@ import MIME
         #expect(parsedAck.bodyText.contains("https://kb.example.test"))
 
         // The staff reply reached the customer from the support address, quoted history removed.
-        let relay = try #require(box.outboxTexts().first { headerValue("Auto-Submitted", in: $0) == nil && $0.contains("X-Envelope-To: <mette.holm@nordlys.test>") })
+        let relay = try #require(box.outboxTexts().first { headerValue("Auto-Submitted", in: $0) == nil &&
+            $0.contains("X-Envelope-To: <mette.holm@nordlys.test>") })
         let parsedRelay = MessageParser.parse(Array(relay.utf8))
         #expect(parsedRelay.from?.email == "support@example.test")
         #expect(parsedRelay.subject.hasPrefix("[PD-2026-000001]"))
@@ -99,7 +104,8 @@ import MIME
     @Test func mailWithoutMessageIDIsRecognizedByItsContent() throws {
         let box = try Sandbox(now: monday)
         func mail(_ body: String) -> [UInt8] {
-            Array("From: Admin <admin@bergmann.test>\r\nTo: support@example.test\r\nSubject: Drucker\r\n\r\n\(body)\r\n".utf8)
+            Array(("From: Admin <admin@bergmann.test>\r\nTo: support@example.test\r\nSubject: " +
+                "Drucker\r\n\r\n\(body)\r\n").utf8)
         }
         try box.deliver(mail("Der Drucker im Lager druckt nicht."))
         try box.deliver(mail("Der Drucker im Lager druckt nicht."))
@@ -108,11 +114,13 @@ import MIME
         let s = try pipeline.runOnce()
         #expect(s.opened == 2)
         #expect(s.duplicates == 1)
-        let hashes = try pipeline.store.db.query("SELECT content_hash FROM intake WHERE outcome = 'ticket'").compactMap { $0.text("content_hash") }
+        let hashes = try pipeline.store.db.query(
+            "SELECT content_hash FROM intake WHERE outcome = 'ticket'").compactMap { $0.text("content_hash") }
         #expect(hashes.count == 2 && hashes.allSatisfy { $0.count == 64 })
     }
 
-    func bergmannMail(_ subject: String, id: String, body: String = "Unser Lagerverwaltungssystem ist ausgefallen.") -> [UInt8] {
+    func bergmannMail(
+        _ subject: String, id: String, body: String = "Unser Lagerverwaltungssystem ist ausgefallen.") -> [UInt8] {
         Array("""
             From: Admin <admin@bergmann.test>\r
             To: support@example.test\r
@@ -142,7 +150,8 @@ import MIME
         box.now = clock.warnAt
         _ = try box.pipeline().runOnce()
         #expect(escalations() == ["warning"])
-        let warning = try #require(box.outboxTexts().first { headerValue("X-Postdesk-Escalation", in: $0) == "warning" })
+        let warning = try #require(box.outboxTexts().first { headerValue(
+            "X-Postdesk-Escalation", in: $0) == "warning" })
         #expect(warning.contains("X-Envelope-To: <csm@example.test>"))
         #expect(MessageParser.parse(Array(warning.utf8)).bodyText.contains("Bergmann Logistik GmbH"))
 
@@ -195,7 +204,9 @@ import MIME
         let ack = try #require(box.outboxTexts().first { headerValue("Auto-Submitted", in: $0) == "auto-replied" })
         let ackID = try #require(headerValue("Message-ID", in: ack))
         // The customer answers our acknowledgement with a subject that lost the tag.
-        try box.deliver(Array("From: admin@bergmann.test\r\nTo: support@example.test\r\nSubject: Re: Drucker\r\nMessage-ID: <d2@bergmann.test>\r\nIn-Reply-To: \(ackID)\r\n\r\nNoch eine Info.\r\n".utf8))
+        try box.deliver(
+            Array(("From: admin@bergmann.test\r\nTo: support@example.test\r\nSubject: Re: Drucker\r\nMessage-ID: " +
+                "<d2@bergmann.test>\r\nIn-Reply-To: \(ackID)\r\n\r\nNoch eine Info.\r\n").utf8))
         let s = try box.pipeline().runOnce()
         #expect(s.followUps == 1)
         #expect(s.opened == 0)

@@ -141,7 +141,8 @@ struct FieldServerTests {
         let tickets = try p.store.tickets()
         #expect(tickets.filter { $0.state.clock == nil }.count == 1)
         // Only the new mail is acknowledged.
-        #expect(try p.store.outbox().filter { $0.kind == .acknowledgement }.map(\.subject).allSatisfy { $0.contains("Drucker 9") })
+        #expect(try p.store.outbox().filter { $0.kind == .acknowledgement }.map(
+            \.subject).allSatisfy { $0.contains("Drucker 9") })
         #expect(try p.store.outbox().filter { $0.kind == .acknowledgement }.count == 1)
     }
 
@@ -153,7 +154,8 @@ struct FieldServerTests {
             Issue.record("not IMAP/SMTP"); return
         }
         #expect(imap.mechanism == .plain && imap.startAt == .new && smtp.mechanism == .login)
-        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [
+            String: Any]
         var mailbox = json["mailbox"] as! [String: Any]
         mailbox["mechanism"] = "gssapi"
         mailbox["startAt"] = "later"
@@ -180,7 +182,8 @@ final class OneRefusedSender: MailSender {
 
     func deliver(_ raw: [UInt8], envelopeFrom: String, recipients: [String], messageID: String) throws -> SendResult {
         delivered.append(recipients.filter { $0 != refused })
-        return SendResult(refused: recipients.contains(refused) ? [(refused, "550 5.1.1 <\(refused)>: User unknown")] : [])
+        return SendResult(refused: recipients.contains(refused) ? [
+            (refused, "550 5.1.1 <\(refused)>: User unknown")] : [])
     }
 }
 

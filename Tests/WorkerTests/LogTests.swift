@@ -21,6 +21,7 @@ import Testing
         #expect(capture.lines.count == 1)
         let line = capture.lines[0]
         #expect(line.hasPrefix("time="))
-        #expect(line.hasSuffix(#" level=info event=mail.ticket ref=PD-2026-000001 summary="P2 \"urgent\" a=b" empty="""#))
+        #expect(line.hasSuffix(
+            #" level=info event=mail.ticket ref=PD-2026-000001 summary="P2 \"urgent\" a=b" empty="""#))
     }
 }

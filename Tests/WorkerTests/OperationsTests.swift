@@ -11,7 +11,8 @@ import MIME
     let monday = copenhagen(2026, 11, 16, 10)
 
     func adminMail(_ id: String, subject: String) -> [UInt8] {
-        Array("From: Admin <admin@bergmann.test>\r\nTo: support@example.test\r\nSubject: \(subject)\r\nMessage-ID: <\(id)>\r\nDate: Mon, 02 Nov 2026 09:00:00 +0100\r\n\r\nBitte helfen.\r\n".utf8)
+        Array(("From: Admin <admin@bergmann.test>\r\nTo: support@example.test\r\nSubject: \(subject)\r\nMessage-ID: " +
+            "<\(id)>\r\nDate: Mon, 02 Nov 2026 09:00:00 +0100\r\n\r\nBitte helfen.\r\n").utf8)
     }
 
     /// A stop request ends the service loop's wait for mail at once, not after the poll interval.
@@ -88,7 +89,8 @@ import MIME
         var mbox: [UInt8] = []
         for i in 1...3 {
             mbox += Array("From admin@bergmann.test Mon Nov  2 09:00:00 2026\n".utf8)
-            mbox += adminMail("imp\(i)@bergmann.test", subject: "Import \(i)") + Array(">From the body, escaped\n\n".utf8)
+            mbox += adminMail("imp\(i)@bergmann.test", subject: "Import \(i)") + Array(
+                ">From the body, escaped\n\n".utf8)
         }
         let path = box.dir.appendingPathComponent("old.mbox").path
         FileManager.default.createFile(atPath: path, contents: Data(mbox))
@@ -153,18 +155,25 @@ import MIME
         #expect(try p.store.tickets().count == 1)
         // Mails sent before our Message-IDs carried the time are still recognized when they bounce.
         let older = "pd.0123456789abcdef0123456789abcdef@example.test"
-        #expect(BounceReport.ourMessageIDs(in: Array("Message-ID: <\(older)>\r\nIn-Reply-To: <\(ack.messageID)>".utf8)) == [older, ack.messageID])
+        #expect(BounceReport.ourMessageIDs(
+            in: Array("Message-ID: <\(older)>\r\nIn-Reply-To: <\(ack.messageID)>".utf8)) == [older, ack.messageID])
     }
 
     @Test func monthlyReportCountsReactionTimesInBusinessTime() throws {
         let box = try Sandbox(now: monday)
-        try box.deliver(Array("From: admin@bergmann.test\r\nTo: support@example.test\r\nSubject: [P1] Server down\r\nMessage-ID: <r1@bergmann.test>\r\n\r\nAlles steht.\r\n".utf8))
+        try box.deliver(
+            Array(("From: admin@bergmann.test\r\nTo: support@example.test\r\nSubject: [P1] Server " +
+                "down\r\nMessage-ID: <r1@bergmann.test>\r\n\r\nAlles steht.\r\n").utf8))
         _ = try box.pipeline().runOnce()
         box.now = monday.addingTimeInterval(45 * 60)
-        try box.deliver(Array("From: agent1@example.test\r\nTo: support@example.test\r\nSubject: Re: [PD-2026-000001] Server down\r\nMessage-ID: <r2@example.test>\r\nIn-Reply-To: <r1@bergmann.test>\r\n\r\nWir sind dran.\r\n".utf8))
+        try box.deliver(
+            Array(("From: agent1@example.test\r\nTo: support@example.test\r\nSubject: Re: [PD-2026-000001] Server " +
+                "down\r\nMessage-ID: <r2@example.test>\r\nIn-Reply-To: <r1@bergmann.test>\r\n\r\nWir sind " +
+                    "dran.\r\n").utf8))
         _ = try box.pipeline().runOnce()
         let store = try PostdeskStore(path: box.config.database)
-        let report = ReactionReport(records: try store.reportRows(from: copenhagen(2026, 11, 1, 0), to: copenhagen(2026, 12, 1, 0)),
+        let report = ReactionReport(records: try store.reportRows(
+            from: copenhagen(2026, 11, 1, 0), to: copenhagen(2026, 12, 1, 0)),
                                     policy: box.config.policy, now: box.now)
         let line = try #require(report.lines.first)
         #expect(line.customer == "bergmann")
@@ -181,12 +190,16 @@ import MIME
     @Test func retryRunsTheStoredMailAgainAfterTheCauseIsFixed() throws {
         // Unknown senders quarantined first; after the config opens to them, a retry opens the ticket.
         let box = try Sandbox(now: copenhagen(2026, 11, 16, 10)) { $0["unknownSenders"] = "quarantine" }
-        try box.deliver(Array("From: new@prospect.test\r\nTo: support@example.test\r\nSubject: Hello\r\nMessage-ID: <q1@prospect.test>\r\n\r\nHi.\r\n".utf8))
+        try box.deliver(
+            Array(("From: new@prospect.test\r\nTo: support@example.test\r\nSubject: Hello\r\nMessage-ID: " +
+                "<q1@prospect.test>\r\n\r\nHi.\r\n").utf8))
         let s = try box.pipeline().runOnce()
         #expect(s.quarantined == 1)
         #expect(PostdeskCommand.main(["quarantine", "list", "--config", box.configPath]) == 0)
-        #expect(PostdeskCommand.main(["quarantine", "retry", "1", "--config", box.configPath]) == 1)   // still quarantined
-        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: box.configPath))) as! [String: Any]
+        // still quarantined
+        #expect(PostdeskCommand.main(["quarantine", "retry", "1", "--config", box.configPath]) == 1)
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: box.configPath))) as! [
+            String: Any]
         json["unknownSenders"] = "open"
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: box.configPath))
         #expect(PostdeskCommand.main(["quarantine", "retry", "1", "--config", box.configPath]) == 0)

@@ -34,7 +34,8 @@ import MIME
         ("Auto-Submitted: auto-generated", admin, ["Auto-Submitted: auto-generated"], "Printeren virker ikke"),
         ("Auto-Submitted: auto-replied", admin, ["Auto-Submitted: auto-replied"], "Printeren virker ikke"),
         ("Auto-Submitted: auto-notified", admin, ["Auto-Submitted: auto-notified"], "Printeren virker ikke"),
-        ("Auto-Submitted upper case + comment", admin, ["Auto-Submitted: Auto-Generated (monitoring)"], "Printeren virker ikke"),
+        ("Auto-Submitted upper case + comment", admin, ["Auto-Submitted: Auto-Generated (monitoring)"],
+        "Printeren virker ikke"),
         ("Precedence: bulk", admin, ["Precedence: bulk"], "Printeren virker ikke"),
         ("Precedence: junk", admin, ["Precedence: junk"], "Printeren virker ikke"),
         ("Precedence: list", admin, ["Precedence: list"], "Printeren virker ikke"),
@@ -42,7 +43,8 @@ import MIME
         ("List-Unsubscribe", admin, ["List-Unsubscribe: <mailto:unsub@nordlys.test>"], "Printeren virker ikke"),
         ("X-Auto-Response-Suppress: All", admin, ["X-Auto-Response-Suppress: All"], "Printeren virker ikke"),
         ("X-Auto-Response-Suppress: OOF", admin, ["X-Auto-Response-Suppress: OOF"], "Printeren virker ikke"),
-        ("X-Auto-Response-Suppress: AutoReply", admin, ["X-Auto-Response-Suppress: DR, AutoReply"], "Printeren virker ikke"),
+        ("X-Auto-Response-Suppress: AutoReply", admin, ["X-Auto-Response-Suppress: DR, AutoReply"],
+        "Printeren virker ikke"),
         ("X-Autoreply", admin, ["X-Autoreply: yes"], "Printeren virker ikke"),
         ("X-Autorespond", admin, ["X-Autorespond: Out of office"], "Printeren virker ikke"),
         ("null envelope sender", admin, ["Return-Path: <>"], "Printeren virker ikke"),
@@ -50,7 +52,8 @@ import MIME
         ("postmaster", "postmaster@nordlys.test", [], "Printeren virker ikke"),
         ("noreply", "noreply@nordlys.test", [], "Printeren virker ikke"),
         ("no-reply", "No-Reply <no-reply@nordlys.test>", [], "Printeren virker ikke"),
-        ("our own mail coming back", "Example IT Support <support@example.test>", [], "[PD-2026-000009] Printeren virker ikke"),
+        ("our own mail coming back", "Example IT Support <support@example.test>", [],
+        "[PD-2026-000009] Printeren virker ikke"),
         ("out-of-office subject, no headers", admin, [], "Automatic reply: Printeren virker ikke"),
         ("Danish out-of-office subject", admin, [], "Autosvar: Printeren virker ikke"),
         ("Precedence: auto_reply", admin, ["Precedence: auto_reply"], "Printeren virker ikke"),
@@ -70,7 +73,8 @@ import MIME
 
     @Test func controlCaseAPersonGetsExactlyOneAcknowledgement() throws {
         let box = try Sandbox(now: monday)
-        try box.deliver(mail(id: "person@nordlys.test", headers: ["Auto-Submitted: no", "Return-Path: <it@nordlys.test>"]))
+        try box.deliver(mail(id: "person@nordlys.test", headers: [
+            "Auto-Submitted: no", "Return-Path: <it@nordlys.test>"]))
         let p = try box.pipeline()
         _ = try p.runOnce()
         #expect(try acks(p.store, to: Self.admin).count == 1)
@@ -78,8 +82,10 @@ import MIME
 
     @Test func outOfOfficeNeverOpensATicket() throws {
         let box = try Sandbox(now: monday)
-        for (i, h) in [["Auto-Submitted: auto-replied"], ["X-Autoreply: yes"], [], ["Precedence: auto_reply"]].enumerated() {
-            try box.deliver(mail(id: "oof-\(i)@nordlys.test", subject: i == 2 ? "Out of Office: Printer" : "Printer", headers: h,
+        for (i, h) in [["Auto-Submitted: auto-replied"], ["X-Autoreply: yes"], [],
+            ["Precedence: auto_reply"]].enumerated() {
+            try box.deliver(mail(id: "oof-\(i)@nordlys.test", subject: i == 2 ? "Out of Office: Printer" : "Printer",
+                headers: h,
                                  body: "I am out of the office until Monday."))
         }
         let p = try box.pipeline()
@@ -92,7 +98,8 @@ import MIME
         try box.deliver(mail(id: "real@nordlys.test"))
         _ = try p.runOnce()
         let ackID = try #require(try acks(p.store, to: Self.admin).first?.messageID)
-        try box.deliver(mail(id: "oof-join@nordlys.test", subject: "Automatisk svar: Printer", headers: ["Auto-Submitted: auto-replied", "In-Reply-To: <\(ackID)>"]))
+        try box.deliver(mail(id: "oof-join@nordlys.test", subject: "Automatisk svar: Printer",
+            headers: ["Auto-Submitted: auto-replied", "In-Reply-To: <\(ackID)>"]))
         let s2 = try p.runOnce()
         #expect(s2.followUps == 1 && s2.opened == 0)
         #expect(try p.store.tickets().count == 1)
@@ -103,7 +110,8 @@ import MIME
 
     /// A naive responder (no RFC 3834 headers) answering every mail it gets, threading by In-Reply-To.
     /// Returns how many rounds happened: a round is one answer of ours that the responder answered.
-    func naiveExchange(sender: String, keepsSubject: Bool, threads: Bool, maxRounds: Int = 30) throws -> (rounds: Int, box: Sandbox, store: PostdeskStore) {
+    func naiveExchange(sender: String, keepsSubject: Bool, threads: Bool, maxRounds: Int = 30) throws -> (rounds: Int,
+        box: Sandbox, store: PostdeskStore) {
         let box = try Sandbox(now: monday)
         let p = try box.pipeline()
         try box.deliver(mail(from: sender, id: "loop-0@x.test", subject: "Need help"))
@@ -111,14 +119,17 @@ import MIME
         var answered = Set<String>()
         var rounds = 0
         for round in 1...maxRounds {
-            let ours = try p.store.outbox().filter { $0.recipients.contains(sender) && !answered.contains($0.messageID) }
+            let ours = try p.store.outbox().filter { $0.recipients.contains(sender) &&
+                !answered.contains($0.messageID) }
             if ours.isEmpty { break }
             rounds += 1
             for item in ours {
                 answered.insert(item.messageID)
-                let subject = keepsSubject ? "Re: \(item.subject)" : "Answer number \(round) \(UUID().uuidString.prefix(6))"
+                let subject = keepsSubject ? "Re: \(item.subject)" : "Answer " +
+                    "number \(round) \(UUID().uuidString.prefix(6))"
                 let headers = threads ? ["In-Reply-To: <\(item.messageID)>", "References: <\(item.messageID)>"] : []
-                try box.deliver(mail(from: sender, id: "loop-\(round)-\(item.id)@x.test", subject: subject, headers: headers,
+                try box.deliver(mail(from: sender, id: "loop-\(round)-\(item.id)@x.test", subject: subject,
+                    headers: headers,
                                      body: "Thank you for your mail. This is an automatic answer."))
             }
             box.now = box.now.addingTimeInterval(10)
@@ -161,7 +172,8 @@ import MIME
     @Test func capIsPerRecipientAndConfigurable() throws {
         let box = try Sandbox(now: monday) { $0["autoReplyLimitPerHour"] = 3 }
         for i in 0..<5 { try box.deliver(mail(id: "cap-a\(i)@nordlys.test", subject: "Subject \(i)")) }
-        for i in 0..<2 { try box.deliver(mail(from: "mette.holm@nordlys.test", id: "cap-b\(i)@nordlys.test", subject: "Other \(i)")) }
+        for i in 0..<2 { try box.deliver(mail(from: "mette.holm@nordlys.test", id: "cap-b\(i)@nordlys.test",
+            subject: "Other \(i)")) }
         let p = try box.pipeline()
         let s = try p.runOnce()
         #expect(s.opened == 7)
@@ -178,7 +190,8 @@ import MIME
         // The same mail delivered again (another copy) gets no second reply.
         try box.deliver(mail(id: "big@nordlys.test", subject: "Stor logfil", body: big))
         // An oversized automatic mail gets none.
-        try box.deliver(mail(id: "big-auto@nordlys.test", subject: "Report", headers: ["Auto-Submitted: auto-generated"], body: big))
+        try box.deliver(mail(id: "big-auto@nordlys.test", subject: "Report",
+            headers: ["Auto-Submitted: auto-generated"], body: big))
         let p = try box.pipeline()
         let s = try p.runOnce()
         #expect(s.quarantined == 2)
@@ -201,9 +214,14 @@ import MIME
 
     @Test func missingOrUnreadableFromIsQuarantinedWithReason() throws {
         let box = try Sandbox(now: monday)
-        try box.deliver(Array("To: support@example.test\r\nSubject: no from\r\nMessage-ID: <nofrom@x.test>\r\n\r\nhi\r\n".utf8))
-        try box.deliver(Array("From: <<<>>>\r\nTo: support@example.test\r\nSubject: bad from\r\nMessage-ID: <badfrom@x.test>\r\n\r\nhi\r\n".utf8))
-        try box.deliver(Array("From: undisclosed-recipients:;\r\nTo: support@example.test\r\nSubject: group from\r\nMessage-ID: <groupfrom@x.test>\r\n\r\nhi\r\n".utf8))
+        try box.deliver(
+            Array("To: support@example.test\r\nSubject: no from\r\nMessage-ID: <nofrom@x.test>\r\n\r\nhi\r\n".utf8))
+        try box.deliver(
+            Array(("From: <<<>>>\r\nTo: support@example.test\r\nSubject: bad from\r\nMessage-ID: " +
+                "<badfrom@x.test>\r\n\r\nhi\r\n").utf8))
+        try box.deliver(
+            Array(("From: undisclosed-recipients:;\r\nTo: support@example.test\r\nSubject: group from\r\nMessage-ID: " +
+                "<groupfrom@x.test>\r\n\r\nhi\r\n").utf8))
         let p = try box.pipeline()
         let s = try p.runOnce()
         #expect(s.taken == 3)
@@ -212,7 +230,8 @@ import MIME
         #expect(try p.store.outbox().isEmpty)
     }
 
-    /// Garbage of every kind: nothing stops the loop, nothing is lost (each is in the intake log), the mail after it is handled.
+    /// Garbage of every kind: nothing stops the loop, nothing is lost (each is in the intake log), the mail after it is
+    /// handled.
     @Test func noInputStopsTheLoop() throws {
         let box = try Sandbox(now: monday)
         var rng = SystemRandomNumberGenerator()
@@ -223,15 +242,23 @@ import MIME
             ("binary blob", (0..<65_536).map { _ in UInt8.random(in: 0...255, using: &rng) }),
             ("NULs", Array(repeating: 0, count: 4096)),
             ("header without colon", Array("This is not a header\r\nNor this\r\n\r\nbody\r\n".utf8)),
-            ("1 MB header line", Array(("Subject: " + String(repeating: "x", count: 1_000_000) + "\r\nFrom: it@nordlys.test\r\n\r\nbody\r\n").utf8)),
-            ("unterminated multipart", Array("From: it@nordlys.test\r\nSubject: mp\r\nContent-Type: multipart/mixed; boundary=\"zz\"\r\n\r\n--zz\r\nContent-Type: text/plain\r\n\r\nstart".utf8)),
-            ("bad base64 and charset", Array("From: it@nordlys.test\r\nSubject: =?x-unknown?B?!!!?=\r\nContent-Type: text/plain; charset=x-klingon\r\nContent-Transfer-Encoding: base64\r\n\r\n@@@@not base64@@@@\r\n".utf8)),
-            ("invalid UTF-8 everywhere", [0x46, 0x72, 0x6F, 0x6D, 0x3A, 0x20] + Array("it@nordlys.test".utf8) + [0xFF, 0xFE, 13, 10, 0x53, 0x75, 0x62, 0x6A, 0x3A, 0x20, 0xC3, 0x28, 13, 10, 13, 10, 0xE2, 0x82]),
+            ("1 MB header line", Array(("Subject: " + String(repeating: "x",
+            count: 1_000_000) + "\r\nFrom: it@nordlys.test\r\n\r\nbody\r\n").utf8)),
+            ("unterminated multipart",
+            Array(("From: it@nordlys.test\r\nSubject: mp\r\nContent-Type: multipart/mixed; " +
+                "boundary=\"zz\"\r\n\r\n--zz\r\nContent-Type: text/plain\r\n\r\nstart").utf8)),
+            ("bad base64 and charset",
+            Array(("From: it@nordlys.test\r\nSubject: =?x-unknown?B?!!!?=\r\nContent-Type: text/plain; " +
+                "charset=x-klingon\r\nContent-Transfer-Encoding: base64\r\n\r\n@@@@not base64@@@@\r\n").utf8)),
+            ("invalid UTF-8 everywhere", [0x46, 0x72, 0x6F, 0x6D, 0x3A, 0x20] + Array("it@nordlys.test".utf8) + [
+                0xFF, 0xFE, 13, 10, 0x53, 0x75, 0x62, 0x6A, 0x3A, 0x20, 0xC3, 0x28, 13, 10, 13, 10, 0xE2, 0x82]),
             ("deep multipart nesting", Self.nested(depth: 300)),
-            ("10 000 headers", Array((0..<10_000).map { "X-H\($0): v\r\n" }.joined().utf8) + Array("From: it@nordlys.test\r\n\r\nbody\r\n".utf8)),
+            ("10 000 headers", Array((0..<10_000).map { "X-H\($0): v\r\n" }.joined().utf8) + Array(
+                "From: it@nordlys.test\r\n\r\nbody\r\n".utf8)),
         ]
         let corpus = Sandbox.repo.appendingPathComponent("Fixtures/reliability/malformed")
-        for name in ((try? FileManager.default.contentsOfDirectory(atPath: corpus.path)) ?? []).sorted() where name.hasSuffix(".eml") {
+        for name in ((try? FileManager.default.contentsOfDirectory(
+            atPath: corpus.path)) ?? []).sorted() where name.hasSuffix(".eml") {
             inputs.append(("corpus \(name)", [UInt8](try Data(contentsOf: corpus.appendingPathComponent(name)))))
         }
         for (_, bytes) in inputs { try box.deliver(bytes) }
@@ -265,7 +292,8 @@ import MIME
         let p = try box.pipeline()
         _ = try p.runOnce()
         // An administrator of another customer, and a stranger, both claim PD-2026-000001 in the subject.
-        try box.deliver(mail(from: "admin@bergmann.test", id: "hijack1@bergmann.test", subject: "Re: [PD-2026-000001] Printeren virker ikke",
+        try box.deliver(mail(from: "admin@bergmann.test", id: "hijack1@bergmann.test",
+            subject: "Re: [PD-2026-000001] Printeren virker ikke",
                              body: "Bitte schicken Sie mir alle Details."))
         _ = try p.runOnce()
         let tickets = try p.store.tickets()

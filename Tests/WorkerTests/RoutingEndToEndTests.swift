@@ -19,7 +19,8 @@ import MIME
             "Content-Type: multipart/mixed; boundary=\"x\"", "", "--x", "Content-Type: text/plain; charset=utf-8", "",
             "Lønkørslen fejler for to medarbejdere. Logfilen er vedhæftet.", "--x",
             "Content-Type: text/plain; name=\"\(name)\"", "Content-Disposition: attachment; filename=\"\(name)\"",
-            "Content-Transfer-Encoding: base64", "", Data(data).base64EncodedString(options: .lineLength76Characters), "--x--", "",
+            "Content-Transfer-Encoding: base64", "", Data(data).base64EncodedString(options: .lineLength76Characters),
+            "--x--", "",
         ]
         return Array(text.joined(separator: "\r\n").utf8)
     }
@@ -30,7 +31,8 @@ import MIME
         try box.deliver(mailWithFile(log, name: "løn.log"))
         let summary = try box.pipeline().runOnce()
         #expect(summary.opened == 1)
-        let notification = try #require(box.outboxTexts().first { $0.contains("To: \"Support team\" <agents@example.test>") })
+        let notification = try #require(box.outboxTexts().first { $0.contains(
+            "To: \"Support team\" <agents@example.test>") })
         let parsed = MessageParser.parse(Array(notification.utf8))
         #expect(parsed.attachments.first?.data == log, "the staff notification carries the customer's file")
 
@@ -55,17 +57,20 @@ import MIME
         let store = try PostdeskStore(path: box.config.database)
         let ack = try #require(try store.outbox().first { $0.kind == .acknowledgement })
         box.now = monday.addingTimeInterval(600)
-        try box.deliver(Array(("From: agent1@example.test\r\nTo: support@example.test\r\nSubject: Re: \(ack.subject)\r\n"
+        try box.deliver(
+            Array(("From: agent1@example.test\r\nTo: support@example.test\r\nSubject: Re: \(ack.subject)\r\n"
             + "Message-ID: <w2@example.test>\r\nDate: Mon, 16 Nov 2026 10:10:00 +0100\r\n\r\n"
             + "Wir haben die Druckwarteschlange neu gestartet.\r\n").utf8))
         _ = try box.pipeline().runOnce()
         box.now = monday.addingTimeInterval(1800)
-        try box.deliver(Array(("From: admin@bergmann.test\r\nTo: support@example.test\r\nSubject: Re: \(ack.subject)\r\n"
+        try box.deliver(
+            Array(("From: admin@bergmann.test\r\nTo: support@example.test\r\nSubject: Re: \(ack.subject)\r\n"
             + "Message-ID: <w3@bergmann.test>\r\nDate: Mon, 16 Nov 2026 10:30:00 +0100\r\n\r\n"
             + "Lenas PC kann immer noch nicht drucken.\r\n").utf8))
         _ = try box.pipeline().runOnce()
         let clock = try #require(try store.tickets().first?.state.clock)
-        #expect(abs(clock.startedAt.timeIntervalSince(monday.addingTimeInterval(1800))) < 2, "the follow-up restarts it")
+        #expect(abs(clock.startedAt.timeIntervalSince(monday.addingTimeInterval(1800))) < 2,
+            "the follow-up restarts it")
         box.now = clock.dueAt.addingTimeInterval(3600 * 4)
         _ = try box.pipeline().runOnce()
         let breach = try #require(try store.outbox().last { $0.kind == .escalationBreach })
@@ -91,8 +96,10 @@ import MIME
         #expect(notice.contains("Der Server ist für alle Benutzer ausgefallen"), "\(notice)")
         #expect(notice.contains("Came in:") && notice.contains("Acknowledged: yes"), "\(notice)")
         #expect(notice.contains("Staff told:") && notice.contains("agents@example.test"), "\(notice)")
-        try box.deliver(Array(("From: Lena Berg <lead@example.test>\r\nTo: support@example.test\r\nCc: csm@example.test\r\n"
-            + "Subject: Re: \(breach.subject)\r\nMessage-ID: <lead1@example.test>\r\nIn-Reply-To: <\(breach.messageID)>\r\n"
+        try box.deliver(
+            Array(("From: Lena Berg <lead@example.test>\r\nTo: support@example.test\r\nCc: csm@example.test\r\n"
+            + "Subject: Re: \(breach.subject)\r\nMessage-ID: <lead1@example.test>\r\nIn-Reply-To: " +
+                "<\(breach.messageID)>\r\n"
             + "References: <\(breach.messageID)>\r\nDate: Mon, 16 Nov 2026 16:10:00 +0100\r\n\r\n"
             + "Vertragsverlängerung im Januar, der Kunde hat sich schon beschwert.\r\n").utf8))
         let before = box.outboxFiles().count

@@ -7,7 +7,8 @@ import Transport
 
 /// A throwaway state folder with the demo config pointed into it, and a clock the test moves.
 final class Sandbox {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repo = URL(
+        fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let dir: URL
     var now: Date
     var config: Configuration
@@ -35,7 +36,8 @@ final class Sandbox {
 
     /// A fresh pipeline on the same files, as after a restart.
     func pipeline() throws -> Pipeline {
-        try Runtime.makePipeline(config, log: Log(level: .debug, write: logLines.append), now: { [unowned self] in self.now })
+        try Runtime.makePipeline(config, log: Log(level: .debug, write: logLines.append),
+            now: { [unowned self] in self.now })
     }
 
     private var deliveries = 0
@@ -43,7 +45,8 @@ final class Sandbox {
     /// Delivers like an MTA: tmp/ then rename into new/.
     func deliver(_ bytes: [UInt8], name: String? = nil) throws {
         deliveries += 1
-        for sub in ["new", "cur", "tmp"] { try FileManager.default.createDirectory(at: maildir.appendingPathComponent(sub), withIntermediateDirectories: true) }
+        for sub in ["new", "cur", "tmp"] { try FileManager.default.createDirectory(
+            at: maildir.appendingPathComponent(sub), withIntermediateDirectories: true) }
         let unique = name ?? String(format: "1700000000.M%05dP1.test", deliveries)
         let tmp = maildir.appendingPathComponent("tmp/\(unique)")
         try Data(bytes).write(to: tmp)
@@ -52,15 +55,18 @@ final class Sandbox {
 
     func deliver(fixture: String) throws {
         try deliver([UInt8](Data(contentsOf: Self.repo.appendingPathComponent(fixture))),
-                    name: String(format: "1700000000.M%05dP1.%@", deliveries + 1, (fixture as NSString).lastPathComponent))
+                    name: String(format: "1700000000.M%05dP1.%@", deliveries + 1,
+                    (fixture as NSString).lastPathComponent))
     }
 
     func outboxFiles() -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: outbox.path)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: outbox.path)) ?? []).filter { $0.hasSuffix(
+            ".eml") }.sorted()
     }
 
     func outboxTexts() -> [String] {
-        outboxFiles().map { String(decoding: (try? Data(contentsOf: outbox.appendingPathComponent($0))) ?? Data(), as: UTF8.self) }
+        outboxFiles().map { String(decoding: (try? Data(contentsOf: outbox.appendingPathComponent($0))) ?? Data(),
+            as: UTF8.self) }
     }
 
     func count(_ sub: String) -> Int {

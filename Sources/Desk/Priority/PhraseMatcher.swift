@@ -159,7 +159,8 @@ struct PhraseMatcher: Sendable {
 
     /// The end of the first match of `code` from `pc` at `pos`, trying branches in order.
     /// Counts each instruction in `steps` and gives up (nil) once it passes `limit`.
-    static func run(_ code: UnsafeBufferPointer<Instruction>, from pc0: Int, at pos0: Int, text t: UnsafeBufferPointer<UInt8>,
+    static func run(_ code: UnsafeBufferPointer<Instruction>, from pc0: Int, at pos0: Int,
+        text t: UnsafeBufferPointer<UInt8>,
                     stack: inout BacktrackStack, steps: inout Int, limit: Int) -> Int? {
         let base = stack.count
         defer { stack.truncate(to: base) }
@@ -224,7 +225,8 @@ struct PatternParser {
 
     mutating func topLevelBranches() -> [PatternNode] {
         let all = branches()
-        precondition(i == s.count, "phrase pattern: unexpected \")\" at byte \(i) in \(String(decoding: s, as: UTF8.self))")
+        precondition(
+            i == s.count, "phrase pattern: unexpected \")\" at byte \(i) in \(String(decoding: s, as: UTF8.self))")
         return all
     }
 
@@ -280,7 +282,8 @@ struct PatternParser {
             i += 1
             var lookahead = false
             if i < s.count, s[i] == UInt8(ascii: "?") {
-                precondition(s[i + 1] == UInt8(ascii: ":") || s[i + 1] == UInt8(ascii: "!"), "phrase pattern: only (?: and (?! groups")
+                precondition(s[i + 1] == UInt8(ascii: ":") || s[i + 1] == UInt8(ascii: "!"),
+                    "phrase pattern: only (?: and (?! groups")
                 lookahead = s[i + 1] == UInt8(ascii: "!")
                 i += 2
             }
@@ -293,7 +296,8 @@ struct PatternParser {
             var lo: UInt64 = 0, hi: UInt64 = 0
             while s[i] != UInt8(ascii: "]") {
                 let b = s[i]
-                precondition(b < 128 && b != UInt8(ascii: "\\") && b != UInt8(ascii: "-") && b != UInt8(ascii: "^"), "phrase pattern: only plain ASCII classes")
+                precondition(b < 128 && b != UInt8(ascii: "\\") && b != UInt8(ascii: "-") && b != UInt8(ascii: "^"),
+                    "phrase pattern: only plain ASCII classes")
                 if b < 64 { lo |= 1 << UInt64(b) } else { hi |= 1 << UInt64(b - 64) }
                 i += 1
             }
@@ -325,14 +329,16 @@ struct PatternParser {
             i += 1
             let start = i
             while s[i] != UInt8(ascii: "}") { i += 1 }
-            let parts = String(decoding: s[start..<i], as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false)
+            let parts = String(decoding: s[start..<i], as: UTF8.self).split(
+                separator: ",", omittingEmptySubsequences: false)
             i += 1
             min = Int(parts[0])!
             max = parts.count == 1 ? min : Int(parts[1])
         default:
             return atom
         }
-        precondition(i >= s.count || (s[i] != UInt8(ascii: "?") && s[i] != UInt8(ascii: "+")), "phrase pattern: lazy/possessive quantifiers are not supported")
+        precondition(i >= s.count || (s[i] != UInt8(ascii: "?") && s[i] != UInt8(ascii: "+")),
+            "phrase pattern: lazy/possessive quantifiers are not supported")
         return .repeated(atom, min: min, max: max)
     }
 }
@@ -411,7 +417,8 @@ enum PatternCompiler {
                 case .byte(let x): if Int(x) == b { next.append(pc + 1) }
                 case .set(let lo, let hi):
                     if b < 128, (b < 64 ? lo >> UInt64(b) : hi >> UInt64(b - 64)) & 1 == 1 { next.append(pc + 1) }
-                case .word: if b != 0x20 && b != 0x27 && b & 0xC0 != 0x80 { anything = true }   // may continue mid-scalar
+                // may continue mid-scalar
+                case .word: if b != 0x20 && b != 0x27 && b & 0xC0 != 0x80 { anything = true }
                 case .split(let x, let y): work.append(x); work.append(y)
                 case .jump(let target): work.append(target)
                 case .notAhead(let target): work.append(target)

@@ -89,7 +89,8 @@ enum NecessaryFactors {
                         quantified = true
                         let start = i + 1
                         while i < chars.count, chars[i] != "}" { i += 1 }
-                        let minimum = String(String.UnicodeScalarView(chars[start..<i])).split(separator: ",").first.flatMap { Int($0) } ?? 0
+                        let minimum = String(String.UnicodeScalarView(chars[start..<i])).split(
+                            separator: ",").first.flatMap { Int($0) } ?? 0
                         optional = minimum == 0
                         i += 1
                     default: break

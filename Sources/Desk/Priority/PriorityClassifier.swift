@@ -39,7 +39,8 @@ public struct PriorityClassifier: Sendable {
     public static let readLimit = 800
 
     /// Classifies already-extracted new text (no quoted history). `headers`: name → value, any case.
-    public func classify(subject: String, newText fullText: String, headers: [String: String] = [:]) -> PriorityDecision {
+    public func classify(subject: String, newText fullText: String,
+        headers: [String: String] = [:]) -> PriorityDecision {
         var work = TextWork()
         return classify(subject: subject, newText: fullText, headers: headers, work: &work)
     }
@@ -57,7 +58,8 @@ public struct PriorityClassifier: Sendable {
         var decision = wording ?? PriorityDecision(defaultPriority, reason: "default")
         if decision.priority > .p3, let raise = PriorityClassifier.raisingHeader(headers) {
             let was = decision.reason == "default" ? "default" : "was \(decision.reason)"
-            decision = PriorityDecision(.p3, reason: "header \(raise) raised \(decision.priority.rawValue) to P3 (\(was))")
+            decision = PriorityDecision(
+                .p3, reason: "header \(raise) raised \(decision.priority.rawValue) to P3 (\(was))")
         }
         return decision
     }
@@ -74,7 +76,8 @@ public struct PriorityClassifier: Sendable {
             + "\\s*(?:[:=#-]\\s*)?p?([1-5])(?![\\p{L}\\p{N}])",
         options: [.caseInsensitive])
     static let criticalWord = try! NSRegularExpression(pattern:
-        "(?<![\\p{L}\\p{N}-])(?:critical|kritisk|kritiske|kritisch|kritische[nmrs]?|kritiek|kritieke)(?![\\p{L}\\p{N}])",
+        "(?<![\\p{L}\\p{N}-])(?:critical|kritisk|kritiske|kritisch|kritische[nmrs]?|kritiek|" +
+            "kritieke)(?![\\p{L}\\p{N}])",
         options: [.caseInsensitive])
 
     static func marker(subject: String, newText: String, lines count: Int, work: inout TextWork) -> PriorityDecision? {
@@ -130,7 +133,8 @@ public struct PriorityClassifier: Sendable {
     static func containsRiti(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count >= 4 else { return false }
-        for i in 0...(bytes.count - 4) where bytes[i] | 0x20 == 0x72 && bytes[i + 1] | 0x20 == 0x69 && bytes[i + 2] | 0x20 == 0x74 && bytes[i + 3] | 0x20 == 0x69 {
+        for i in 0...(bytes.count - 4) where bytes[i] | 0x20 == 0x72 && bytes[i + 1] | 0x20 == 0x69 &&
+            bytes[i + 2] | 0x20 == 0x74 && bytes[i + 3] | 0x20 == 0x69 {
             return true
         }
         return false
@@ -280,7 +284,8 @@ public struct PriorityClassifier: Sendable {
 
     static func raisingHeader(_ headers: [String: String]) -> String? {
         func value(_ name: String) -> String? {
-            headers.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value.trimmingCharacters(in: .whitespaces)
+            headers.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value.trimmingCharacters(
+                in: .whitespaces)
         }
         if let v = value("X-Priority"), let first = v.first, first == "1" || first == "2" { return "X-Priority: \(v)" }
         if let v = value("Importance"), v.lowercased().hasPrefix("high") { return "Importance: \(v)" }
@@ -326,14 +331,16 @@ public struct PriorityClassifier: Sendable {
             } else {
                 var previous: Unicode.Scalar = " "
                 for ch in scalars[lo..<hi] {
-                    if (previous == "." || previous == "!" || previous == "?" || previous == ";") && ch == " " { flush() } else { current.append(ch) }
+                    if (previous == "." || previous == "!" || previous == "?" || previous == ";") &&
+                        ch == " " { flush() } else { current.append(ch) }
                     previous = ch
                 }
                 let last = scalars[hi - 1]
                 if ".!?;:,".unicodeScalars.contains(last) || hi - lo < 40 { flush() } else { current.append(" ") }
             }
             if lineEnd >= n { break }
-            lineStart = scalars[lineEnd] == "\r" && lineEnd + 1 < n && scalars[lineEnd + 1] == "\n" ? lineEnd + 2 : lineEnd + 1
+            lineStart = scalars[lineEnd] == "\r" && lineEnd + 1 < n &&
+                scalars[lineEnd + 1] == "\n" ? lineEnd + 2 : lineEnd + 1
         }
         flush()
         return out
@@ -363,7 +370,8 @@ public struct PriorityClassifier: Sendable {
             if line.isEmpty { flush(); continue }
             var previous: Character = " "
             for ch in line {
-                if (previous == "." || previous == "!" || previous == "?" || previous == ";") && ch == " " { flush() } else { current.append(ch) }
+                if (previous == "." || previous == "!" || previous == "?" || previous == ";") &&
+                    ch == " " { flush() } else { current.append(ch) }
                 previous = ch
             }
             if let last = line.last, ".!?;:,".contains(last) || line.count < 40 { flush() } else { current.append(" ") }

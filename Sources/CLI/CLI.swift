@@ -248,8 +248,8 @@ public enum PostdeskCommand {
             pipeline.source.close()
             pipeline.writeMetrics()
             log.info("run.once", [("taken", "\(s.taken)"), ("opened", "\(s.opened)"), ("follow_ups", "\(s.followUps)"),
-                                  ("rejected", "\(s.rejected)"), ("ignored", "\(s.ignored)"),
-                                  ("quarantined", "\(s.quarantined)"),
+                                  ("staff_mails", "\(s.staffMails)"), ("rejected", "\(s.rejected)"),
+                                  ("ignored", "\(s.ignored)"), ("quarantined", "\(s.quarantined)"),
                                   ("duplicates", "\(s.duplicates)"), ("escalations", "\(s.escalations)"),
                                   ("sent", "\(s.sent)")])
             // issue 16: nothing could be sent at all: not a success.
@@ -466,7 +466,8 @@ public enum PostdeskCommand {
                 return 1
             }
             try store.setQuarantineStatus(n, .retried)
-            let what = summary.opened > 0 ? "opened a ticket" : summary.followUps > 0 ? "joined a ticket"
+            let what = summary.opened > 0 ? "opened a ticket"
+                : summary.followUps + summary.staffMails > 0 ? "joined a ticket"
                 : summary.duplicates > 0 ? "already known" : "processed"
             print("retried \(id): \(what)")
         case "release":
@@ -623,7 +624,8 @@ public enum PostdeskCommand {
         if send { try pipeline.deliver(into: &summary) }
         let elapsed = Date().timeIntervalSince(started)
         print("imported \(what): \(summary.taken) mails in \(String(format: "%.1f", elapsed)) s — "
-              + "\(summary.opened) tickets opened, \(summary.followUps) follow-ups, \(summary.rejected) rejected, "
+              + "\(summary.opened) tickets opened, \(summary.followUps) follow-ups, \(summary.staffMails) staff mails, "
+              + "\(summary.rejected) rejected, "
               + "\(summary.ignored) ignored, \(summary.quarantined) quarantined, "
               + "\(summary.duplicates + summary.alreadyDone) already known")
         return summary.sendFailures > 0 && summary.sent == 0 ? 1 : 0

@@ -269,7 +269,11 @@ extension Pipeline {
             try store.updateTicket(ticket, at: received)
             ticketID = ticket.id
             outcome = .followUp
-            summary.followUps += 1
+            if decision.role == .staffReply || decision.role == .staffNote {
+                summary.staffMails += 1
+            } else {
+                summary.followUps += 1
+            }
             fields.append(("ref", ticket.reference.description))
         case .rejected(let why):
             outcome = .rejected

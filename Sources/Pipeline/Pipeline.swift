@@ -9,7 +9,10 @@ import Transport
 public struct PassSummary: Sendable, Equatable {
     public var taken = 0
     public var opened = 0
+    /// Customer mails (and their auto-replies) that joined a ticket.
     public var followUps = 0
+    /// Staff replies and internal notes (a CSM's or the team lead's answer to a notice too).
+    public var staffMails = 0
     public var rejected = 0
     public var ignored = 0
     public var quarantined = 0

@@ -68,21 +68,22 @@ extension PostdeskStore {
     /// The columns `ticketValues` gives, in its order (`ticketColumns` without the id).
     static let writtenColumns = ticketColumns.split(separator: ",")
         .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { $0 != "id" }
+    static let writtenColumnList = writtenColumns.joined(separator: ", ")
 
     /// Writes the columns whose stored value differs (and `updated_at`): SQLite rewrites the entries of every index
     /// on a column named in SET, changed or not, and a follow-up changes few (at a million tickets each index
     /// rewritten costs a descent or two of its B-tree per mail).
     public func updateTicket(_ t: TicketState, at: Date) throws {
         let values = ticketValues(t)
-        let stored = try db.query("SELECT \(Self.writtenColumns.joined(separator: ", ")) FROM tickets WHERE id = ?",
+        let stored = try db.query("SELECT \(Self.writtenColumnList) FROM tickets WHERE id = ?",
                                   [.int(t.id)]).first
-        var assignments = "", changed: [SQLValue] = []
+        var setList = "", changed: [SQLValue] = []   // column names from `writtenColumns` only, never data
         for (name, value) in zip(Self.writtenColumns, values) where stored?.columns[name] != value {
-            assignments += "\(name) = ?, "
+            setList += "\(name) = ?, "
             changed.append(value)
         }
         try db.query("""
-            UPDATE tickets SET \(assignments)updated_at = ?,
+            UPDATE tickets SET \(setList)updated_at = ?,
                 -- Until the first response, the first deadline follows the clock (a #priority change re-times it).
                 first_due_at = CASE WHEN first_response_at IS NULL THEN COALESCE(?, first_due_at) ELSE first_due_at END
             WHERE id = ?

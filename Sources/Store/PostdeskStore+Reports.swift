@@ -2,12 +2,14 @@ import Desk
 import Foundation
 
 extension PostdeskStore {
-    /// Tickets created in [from, to) with what the monthly report needs.
+    /// Tickets created in [from, to) with what the monthly report needs. A ticket folded into another by `#merge`
+    /// is not one of its own: the ticket it went into counts once, with the breaches of both.
     public func reportRows(from: Date, to: Date) throws -> [ReactionRecord] {
         try db.query("""
             SELECT t.customer_id, t.reference, t.plan, t.priority, t.created_at, t.first_due_at, t.first_response_at,
-                   (SELECT COUNT(*) FROM escalation_log e WHERE e.ticket_id = t.id AND e.kind = 'breach') AS breaches
-            FROM tickets t WHERE t.created_at >= ? AND t.created_at < ? ORDER BY t.id
+                   (SELECT COUNT(*) FROM escalation_log e WHERE e.kind = 'breach' AND (e.ticket_id = t.id
+                       OR e.ticket_id IN (SELECT m.id FROM tickets m WHERE m.merged_into = t.id))) AS breaches
+            FROM tickets t WHERE t.created_at >= ? AND t.created_at < ? AND t.merged_into IS NULL ORDER BY t.id
             """, [SQLValue(from), SQLValue(to)]).map { row in
             ReactionRecord(customer: row.text("customer_id") ?? "(none)", plan: row.text("plan") ?? "",
                            priority: Priority(rawValue: row.text("priority") ?? "") ?? .p3,

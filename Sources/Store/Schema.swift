@@ -204,5 +204,9 @@ enum Schema {
         CREATE TABLE scheduled_runs (job TEXT NOT NULL, period TEXT NOT NULL, done_at REAL NOT NULL,
             summary TEXT NOT NULL DEFAULT '', PRIMARY KEY (job, period));
         """,
+        // 12: the tickets folded into one (`#merge`), for the report that counts them once.
+        """
+        CREATE INDEX tickets_merged_into ON tickets(merged_into) WHERE merged_into IS NOT NULL;
+        """,
     ]
 }

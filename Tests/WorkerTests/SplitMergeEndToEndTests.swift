@@ -115,6 +115,9 @@ import MIME
         #expect(try store.messages(ticketID: merged.id).isEmpty)
         #expect(try store.loggedTime(ticketID: kept.id).map(\.entry.minutes) == [15],
                 "time logged with #merge moves too")
+        let reported = try store.reportRows(from: monday.addingTimeInterval(-86400),
+                                            to: monday.addingTimeInterval(86400))
+        #expect(reported.map(\.reference) == ["PD-2026-000002"], "the merged ticket is not reported as its own")
 
         let (shown, code) = try output(["show", "PD-2026-000001", "--config", box.configPath])
         #expect(code == 0)

@@ -481,9 +481,19 @@ public enum PostdeskCommand {
                     + "into the inbox")
             }
             let name = "\(Int(Date().timeIntervalSince1970)).released-\(n).postdesk"
-            let tmp = URL(fileURLWithPath: path).appendingPathComponent("tmp").appendingPathComponent(name)
-            try PrivateFile.create(tmp.path, bytes: q.raw)
-            rename(tmp.path, URL(fileURLWithPath: path).appendingPathComponent("new").appendingPathComponent(name).path)
+            let target = URL(fileURLWithPath: path).appendingPathComponent("new").appendingPathComponent(name).path
+            // The whole mail as it arrived, from the quarantine folder (the record of an oversized mail holds only
+            // its head); the record's copy when the file is gone.
+            let whole = MaildirSource.quarantinedFile(root: path, key: q.key)
+            if FileManager.default.fileExists(atPath: whole) {
+                guard rename(whole, target) == 0 else {
+                    throw FailureError("cannot move \(whole) to \(target): \(String(cString: strerror(errno)))")
+                }
+            } else {
+                let tmp = URL(fileURLWithPath: path).appendingPathComponent("tmp").appendingPathComponent(name)
+                try PrivateFile.create(tmp.path, bytes: q.raw)
+                rename(tmp.path, target)
+            }
             try store.setQuarantineStatus(n, .released)   // its intake record no longer marks copies as duplicates
             print("released \(id) into \(path)/new as \(name)")
         default:

@@ -171,8 +171,13 @@ public final class MaildirSource: MailboxSource {
     static let quarantineFolder = ".Postdesk.Quarantine"
 
     public func quarantinePlace(of mail: IncomingMail) -> String {
-        "the quarantine folder " + root.appendingPathComponent(Self.quarantineFolder).appendingPathComponent("cur")
-            .appendingPathComponent(mail.key + ":2,").path
+        "the quarantine folder " + Self.quarantinedFile(root: root.path, key: mail.key)
+    }
+
+    /// Where the whole mail of a quarantined key lies (the record may hold only its head: an oversized mail).
+    public static func quarantinedFile(root: String, key: String) -> String {
+        URL(fileURLWithPath: root).appendingPathComponent(quarantineFolder).appendingPathComponent("cur")
+            .appendingPathComponent(key + ":2,").path
     }
 
     /// rename(2): atomic, and a symlink moves as itself.

@@ -108,4 +108,24 @@ import Store
         #expect(held.raw.count < big.count, "the record holds the head only")
         #expect((try FileManager.default.attributesOfItem(atPath: whole)[.size] as? Int) == big.count)
     }
+
+    /// Released after the limit was raised, the oversized mail goes back whole, not as the record's head.
+    @Test func releasingAnOversizedMailReleasesTheWholeMail() throws {
+        let box = try Sandbox(now: monday) { $0["maxMessageBytes"] = 50_000 }
+        let big = Self.request(10) + Array(String(repeating: "y", count: 200_000).utf8)
+        try box.deliver(big, name: "1700000001.huge.test")
+        #expect(PostdeskCommand.main(["run", "--once", "--config", box.configPath]) == 0)
+        let store = try PostdeskStore(path: box.config.database)
+        let held = try #require(try store.quarantineList().first)
+        // The operator raises the limit, then releases the mail.
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: box.configPath)))
+            as! [String: Any]
+        json["maxMessageBytes"] = 1_000_000
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: box.configPath))
+        #expect(PostdeskCommand.main(["quarantine", "release", "\(held.id)", "--config", box.configPath]) == 0)
+        #expect(PostdeskCommand.main(["run", "--once", "--config", box.configPath]) == 0)
+        let ticket = try #require(try store.tickets().first)
+        let message = try #require(try store.messages(ticketID: ticket.state.id).first)
+        #expect(message.bodyText.utf8.count > 200_000, "the ticket holds the whole mail, not its 64 KB head")
+    }
 }

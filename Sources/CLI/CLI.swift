@@ -23,24 +23,24 @@ public enum PostdeskCommand {
     static let commands: [Command] = [
         Command(name: "run", synopsis: "run [--config FILE] [--once] [--log-level debug|info|warning|error]",
                 summary: "the worker; --once processes what is waiting and exits",
-                details: "Reads the mailbox, opens and threads tickets, sends acknowledgements, notices and " +
-                    "escalations.\n"
-                    + "--once: process everything waiting, send, escalate, exit 0. Otherwise run until " +
-                        "SIGTERM/SIGINT;\n"
+                details: "Reads the mailbox, opens and threads tickets, "
+                    + "sends acknowledgements, notices and escalations.\n"
+                    + "--once: process everything waiting, send, escalate, exit 0. "
+                    + "Otherwise run until SIGTERM/SIGINT;\n"
                     + "SIGHUP reloads the policy from the file.", run: run),
         Command(name: "parse", synopsis: "parse FILE", summary: "print the parsed message as JSON",
                 details: "Prints one JSON object: from, from_name, subject, message_id, in_reply_to, references,\n"
-                    + "content_type, body_text, new_text, attachments [{filename, size, content_type, sha256}]. " +
-                        "Needs no config.",
+                    + "content_type, body_text, new_text, attachments [{filename, size, content_type, sha256}]. "
+                    + "Needs no config.",
                 run: parse),
         Command(name: "classify", synopsis: "classify FILE [--config FILE]",
-        summary: "print {priority, reason} for a message",
+                summary: "print {priority, reason} for a message",
                 details: "Prints {\"priority\": \"P1\"…\"P5\", \"reason\": …} as the desk would classify the message.",
                 run: classify),
         Command(name: "due", synopsis: "due --plan NAME --priority P1..P5 --at RFC3339 [--config FILE]",
                 summary: "print the reaction deadline (empty line: no target)",
-                details: "Prints the reaction deadline as RFC 3339 with offset, or an empty line when the plan sets " +
-                    "no target.\n"
+                details: "Prints the reaction deadline as RFC 3339 with offset, "
+                    + "or an empty line when the plan sets no target.\n"
                     + "--at takes RFC 3339 (e.g. 2026-12-02T09:30:00+01:00), years 1970–9999.", run: due),
         Command(name: "tickets",
                 synopsis: "tickets [--open] [--mine ADDR] [--customer ID] [--overdue] [--priority P] [--json] "
@@ -59,8 +59,8 @@ public enum PostdeskCommand {
                     + "(created 0600, never overwritten), or to standard output without -o.", run: attachment),
         Command(name: "quarantine", synopsis: "quarantine list|show ID|retry ID|release ID [--config FILE]",
                 summary: "mail the worker could not take",
-                details: "list: held mail with reasons; show: the raw mail; retry: run it through the pipeline again " +
-                    "now;\n"
+                details: "list: held mail with reasons; show: the raw mail; "
+                    + "retry: run it through the pipeline again now;\n"
                     + "release: deliver it back into the Maildir as a new mail.", run: quarantine),
         Command(name: "report",
                 synopsis: "report --month YYYY-MM [--hours] [--json|--csv] [--mail-csm] [--config FILE]",
@@ -70,8 +70,8 @@ public enum PostdeskCommand {
                     + "they were opened. Then (or only, with --hours) the support hours: included, used by category,\n"
                     + "remaining or overage, and the tickets that used them, for time logged with #time that month.\n"
                     + "--mail-csm: queues each CSM's monthly mail now (their customers, with the month before, text\n"
-                    + "and HTML, and a CSV). The worker sends last month's by itself on each month's first working " +
-                        "day;\n"
+                    + "and HTML, and a CSV). The worker sends last month's by itself "
+                    + "on each month's first working day;\n"
                     + "a copy on demand does not change that.",
                 run: report),
         Command(name: "purge", synopsis: "purge [--config FILE]", summary: "delete mail past the retention period",
@@ -86,8 +86,8 @@ public enum PostdeskCommand {
                 run: forget),
         Command(name: "health", synopsis: "health [--config FILE]",
                 summary: "exit 1 when polling stopped or the outbox is stuck",
-                details: "Exit 0 when the worker polled within healthMaxPollAgeSeconds and the outbox moves; else " +
-                    "exit 1\n"
+                details: "Exit 0 when the worker polled within healthMaxPollAgeSeconds and the outbox moves; "
+                    + "else exit 1\n"
                     + "and say why.", run: health),
         Command(name: "import",
                 synopsis: "import PATH|imap [--folder NAME] [--since YYYY-MM-DD] [--send] [--config FILE]",

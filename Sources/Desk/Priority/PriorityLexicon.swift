@@ -55,18 +55,16 @@ struct PriorityLexicon: @unchecked Sendable {
     let bits: [ObjectIdentifier: UInt32]
     /// Words that negate the phrase right after them ("not all users").
     let negators: Set<String> = ["not", "no", "never", "non", "isn't", "aren't", "doesn't", "don't", "wasn't",
-        "weren't",
-                                 "ikke", "aldrig", "ej", "nicht", "nie", "kein", "keine", "niet", "nooit", "geen"]
+                                 "weren't", "ikke", "aldrig", "ej", "nicht", "nie", "kein", "keine", "niet", "nooit",
+                                 "geen"]
     /// Scope phrases that say "everyone" only after a negation ("virker ikke for nogen", "doesn't work for anyone"):
     /// a match starting with one of these is never negated.
     let needNegation = ["for nogen", "for anyone", "for anybody"]
     /// Words allowed between a negator and the phrase it negates ("not quite all", "ikke helt alle").
     let fillers: Set<String> = ["the", "for", "about", "om", "um", "für", "voor", "bei", "bij", "hos", "quite",
-        "really", "necessarily", "all", "just", "helt", "nødvendigvis", "nødvendigvis",
-                                "ganz", "wirklich", "unbedingt", "gar", "heel", "echt", "per", "se", "de", "het",
-                                "die", "den",
-                                "det", "das", "der", "alle", "only",
-                                "op", "in", "im", "på", "i", "on", "at", "an", "auf"]
+                                "really", "necessarily", "all", "just", "helt", "nødvendigvis", "ganz", "wirklich",
+                                "unbedingt", "gar", "heel", "echt", "per", "se", "de", "het", "die", "den", "det",
+                                "das", "der", "alle", "only", "op", "in", "im", "på", "i", "on", "at", "an", "auf"]
 
     init() {
         let people = "users|employees|staff|colleagues|people|workstations|computers|pcs|laptops|machines|clients|" +

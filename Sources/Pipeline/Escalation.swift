@@ -89,25 +89,22 @@ extension Pipeline {
 }
 
 extension Pipeline {
-    static let refusedDigestDay = "refused_digest.day"
-    static let refusedDigestUntil = "refused_digest.until"
-
-    /// The daily refused-mail digest to the notify list, once per day across restarts (the day and the instant it
-    /// covered up to are stored with the mail); a day with nothing refused sends nothing but is marked done.
+    /// The daily refused-mail digest to the notify list, once per day across restarts (a `scheduled_runs` job like
+    /// the monthly reports and the purge; its time is where the next digest starts); a day with nothing refused
+    /// sends nothing but is marked done.
     @discardableResult
     public func sendRefusedDigest() throws -> Bool {
         let instant = now()
-        guard let day = RefusedDigest.dueDay(at: instant, policy: policy),
-              try store.state(Self.refusedDigestDay)?.value != day else { return false }
+        guard let day = RefusedDigest.dueDay(at: instant, policy: policy) else { return false }
+        let last = try store.lastRun("refused-digest")
+        guard last?.period != day else { return false }
         // The first digest covers the day before; each later one, everything since the last.
-        let since = try store.state(Self.refusedDigestUntil).flatMap { Double($0.value) }
-            .map(Date.init(timeIntervalSince1970:)) ?? instant.addingTimeInterval(-86_400)
+        let since = last?.at ?? instant.addingTimeInterval(-86_400)
         let refused = try store.refusedMails(after: since, upTo: instant)
         let mail = RefusedDigest.mail(refused, day: day, policy: policy, now: instant, messageID: makeMessageID())
         try store.transaction {
+            guard try store.claimRun("refused-digest", period: day, at: instant) else { return }
             if let mail { try store.enqueue(mail, raw: MessageWriter.render(mail.mail), ticketID: nil, at: instant) }
-            try store.setState(Self.refusedDigestDay, day, at: instant)
-            try store.setState(Self.refusedDigestUntil, String(instant.timeIntervalSince1970), at: instant)
         }
         if mail != nil { log.info("refused.digest", [("day", day), ("mails", "\(refused.count)")]) }
         return mail != nil

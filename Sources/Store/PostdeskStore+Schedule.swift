@@ -1,6 +1,7 @@
 import Foundation
 
-/// Work done once per period (the monthly reports, the daily purge), remembered in `scheduled_runs`.
+/// Work done once per period (the monthly reports, the refused-mail digest, the daily purge), remembered in
+/// `scheduled_runs`.
 extension PostdeskStore {
     /// Marks `job` done for `period`; false when it already was. Call it inside the transaction that writes the
     /// work's result, so the mark and the result commit together or not at all.

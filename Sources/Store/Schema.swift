@@ -208,5 +208,12 @@ enum Schema {
         """
         CREATE INDEX tickets_merged_into ON tickets(merged_into) WHERE merged_into IS NOT NULL;
         """,
+        // 13: the refused-mail digest's day joins the other once-per-period work in scheduled_runs.
+        """
+        INSERT OR IGNORE INTO scheduled_runs (job, period, done_at, summary)
+            SELECT 'refused-digest', d.value, CAST(u.value AS REAL), '' FROM worker_state d
+            JOIN worker_state u ON u.key = 'refused_digest.until' WHERE d.key = 'refused_digest.day';
+        DELETE FROM worker_state WHERE key IN ('refused_digest.day', 'refused_digest.until');
+        """,
     ]
 }
